@@ -1,0 +1,5 @@
+// Every migration, in order. Listed explicitly so the app, the CLI and the tests load the same set
+// without globbing compiled files.
+import { RoleEnums1763800000000 } from './1763800000000-RoleEnums.js';
+
+export const migrations = [RoleEnums1763800000000];

@@ -1,0 +1,106 @@
+import fastifyCookie from '@fastify/cookie';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import { PUBLIC_OPENAPI_EXTENSION } from './auth/public.decorator.js';
+import type { ResolvedConfig } from './config/config.js';
+import { SERVER_VERSION } from './version.js';
+
+export const API_PREFIX = 'api/v1';
+export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
+export const SESSION_COOKIE = 'connect.sid';
+export const SWAGGER_TAGS: [string, string][] = [
+  ['My Account', 'Your own account: registration, login, personal access tokens, warehouse credentials'],
+  ['Organizations', 'Your organization, its members, invites, allowed email domains and groups'],
+  ['User Groups', 'Groups of members, their membership and project access'],
+  ['Projects', 'Projects, project access, tags, charts, dashboards and explores'],
+  ['Spaces', 'Folders of charts and dashboards, with their own access lists'],
+  ['Catalog', 'The data catalog: tables, fields and metrics of the uploaded explores'],
+  ['Server', 'Health and liveness'],
+];
+
+const REQUEST_ID = /^[\w.:\-]{1,128}$/;
+
+export function createAdapter(config: Pick<ResolvedConfig, 'trustProxy'>): FastifyAdapter {
+  return new FastifyAdapter({
+    logger: false, // nestjs-pino writes the request logs
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxy === false ? false : config.trustProxy,
+    requestIdHeader: false,
+    // one id for fastify, pino and the x-request-id response header; a sane incoming x-request-id is kept
+    genReqId: (raw: IncomingMessage) => {
+      const incoming = raw.headers['x-request-id'];
+      const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      (raw as IncomingMessage & { id: string }).id = id;
+      return id;
+    },
+  });
+}
+
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle('Lightdash-compatible access-control API')
+    .setDescription(
+      'Organizations, members, invites, groups, projects, spaces and the data catalog, with role-based access control. ' +
+        "Authenticate with a session cookie (POST /api/v1/login) or a personal access token sent as 'ApiKey <token>' " +
+        "(or 'Bearer <token>') in the Authorization header. Every response is an envelope: " +
+        '{"status":"ok","results":…} or {"status":"error","error":{statusCode,name,message,data}}.',
+    )
+    .setVersion(SERVER_VERSION)
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'Authorization', description: "Type 'ApiKey <your token>', prefix included" },
+      'api_key',
+    )
+    .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE }, 'session_cookie')
+    .addSecurityRequirements('session_cookie')
+    .addSecurityRequirements('api_key');
+  for (const [name, description] of SWAGGER_TAGS) builder.addTag(name, description);
+  const document = SwaggerModule.createDocument(app, builder.build());
+  for (const pathItem of Object.values(document.paths)) {
+    for (const operation of Object.values(pathItem) as Record<string, unknown>[]) {
+      if (operation && typeof operation === 'object' && operation[PUBLIC_OPENAPI_EXTENSION]) {
+        delete operation[PUBLIC_OPENAPI_EXTENSION];
+        operation.security = [];
+      }
+    }
+  }
+  return document;
+}
+
+/** Everything that hooks into fastify; shared by main.ts and the tests, and run before init()/listen(). */
+export async function configureApp(app: NestFastifyApplication, config: ResolvedConfig): Promise<void> {
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix(API_PREFIX);
+  const fastify = app.getHttpAdapter().getInstance();
+
+  await app.register(fastifyCookie, { secret: config.secret });
+
+  // An empty body with Content-Type: application/json is "no body", not a parse error: many clients
+  // send that header on every DELETE.
+  const jsonParser = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<Server>('application/json', { bodyLimit: BODY_LIMIT_BYTES }, (req, body, done) => {
+    const text = body.toString('utf8');
+    if (text.trim().length === 0) return done(null, undefined);
+    jsonParser(req, text, done);
+  });
+
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    // during shutdown, ask keep-alive clients to go away so server.close() does not wait for their sockets
+    if (closing) reply.header('connection', 'close');
+  });
+
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('api/docs', app, document, {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+    raw: ['json'],
+    customSiteTitle: 'Lightdash-compatible API',
+    swaggerOptions: { persistAuthorization: true },
+  });
+}

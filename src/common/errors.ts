@@ -1,0 +1,88 @@
+/**
+ * The error classes of the API. Each maps 1:1 to the Lightdash error envelope
+ * `{status:"error", error:{statusCode, name, message, data}}`; services throw these and
+ * the global exception filter writes them out unchanged.
+ */
+export type ErrorData = Record<string, unknown>;
+
+export abstract class AppError extends Error {
+  abstract readonly statusCode: number;
+  readonly data: ErrorData;
+
+  protected constructor(name: string, message: string, data: ErrorData = {}) {
+    super(message);
+    this.name = name;
+    this.data = data;
+  }
+}
+
+export class ParameterError extends AppError {
+  readonly statusCode = 400;
+  constructor(message = 'Incorrect parameters', data: ErrorData = {}) {
+    super('ParameterError', message, data);
+  }
+}
+
+export class AuthorizationError extends AppError {
+  readonly statusCode = 401;
+  constructor(message = "You don't have authorization to perform this action", data: ErrorData = {}) {
+    super('AuthorizationError', message, data);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  readonly statusCode = 403;
+  constructor(message = "You don't have access to this resource or action", data: ErrorData = {}) {
+    super('ForbiddenError', message, data);
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly statusCode = 404;
+  constructor(message: string, data: ErrorData = {}) {
+    super('NotFoundError', message, data);
+  }
+}
+
+export class ExpiredError extends AppError {
+  readonly statusCode = 406;
+  constructor(message: string, data: ErrorData = {}) {
+    super('ExpiredError', message, data);
+  }
+}
+
+export class AlreadyExistsError extends AppError {
+  readonly statusCode = 409;
+  constructor(message: string, data: ErrorData = {}) {
+    super('AlreadyExistsError', message, data);
+  }
+}
+
+/** Request validation failure: `data` maps a field path (`body.name`, `page`) to `{message, value?}`. */
+export class ValidateError extends AppError {
+  readonly statusCode = 422;
+  constructor(data: ErrorData, message = '') {
+    super('ValidateError', message, data);
+  }
+}
+
+export class PaginationError extends AppError {
+  readonly statusCode = 422;
+  constructor(message: string) {
+    super('PaginationError', message);
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  readonly statusCode = 429;
+  constructor(message = 'Too many requests, please retry later') {
+    super('TooManyRequestsError', message);
+  }
+}
+
+export class UnexpectedServerError extends AppError {
+  readonly statusCode = 500;
+  constructor(message = 'Something went wrong.') {
+    super('UnexpectedServerError', message);
+  }
+}

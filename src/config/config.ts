@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface AppConfig {
+  nodeEnv: 'production' | 'development' | 'test';
+  port: number;
+  host: string;
+  /** Absent means "start the embedded PostgreSQL in dataDir". */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  /** Absent only until resolveSecret() ran; required in production. */
+  secret: string | undefined;
+  siteUrl: string;
+  logLevel: LogLevel;
+  /** fastify trustProxy: false, or addresses/CIDRs of the reverse proxies in front of the server. */
+  trustProxy: false | string[];
+  cookieSecure: boolean;
+  disablePasswordAuthentication: boolean;
+  patMaxExpirationDays: number | undefined;
+  smtpUrl: string | undefined;
+  emailFrom: string;
+  shutdownTimeoutMs: number;
+}
+
+/** A configuration error: its message is the one line printed before start-up stops. */
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number | undefined, min: number, max: number): number | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be an integer between ${min} and ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL (${protocols.join(' or ')})`);
+  }
+  if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')} (got "${parsed.protocol.replace(/:$/, '')}")`);
+  }
+  return raw;
+}
+
+/** Reads and validates every setting. Pure: touches nothing but `env`. */
+export function parseConfig(env: Env): AppConfig {
+  const nodeEnvRaw = read(env, 'NODE_ENV') ?? 'development';
+  if (!['production', 'development', 'test'].includes(nodeEnvRaw)) {
+    throw new ConfigError('NODE_ENV', `must be production, development or test (got "${nodeEnvRaw}")`);
+  }
+  const nodeEnv = nodeEnvRaw as AppConfig['nodeEnv'];
+
+  const port = integer(env, 'PORT', 8080, 0, 65535)!;
+  const host = read(env, 'HOST') ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:\-[\]]+$/.test(host)) throw new ConfigError('HOST', `must be a host name or IP address (got "${host}")`);
+
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres', 'postgresql']);
+  const databasePoolSize = integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500)!;
+  const dataDir = path.resolve(read(env, 'DATA_DIR') ?? '.data');
+
+  const secret = read(env, 'LIGHTDASH_SECRET');
+  if (secret === undefined && nodeEnv === 'production') {
+    throw new ConfigError('LIGHTDASH_SECRET', 'is required when NODE_ENV=production (use at least 32 random characters)');
+  }
+  if (secret !== undefined && secret.length < 16) {
+    throw new ConfigError('LIGHTDASH_SECRET', 'must be at least 16 characters long');
+  }
+
+  const siteUrl = (url(env, 'SITE_URL', ['http', 'https']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+
+  const logLevel = (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+
+  const trustProxyRaw = read(env, 'TRUST_PROXY');
+  let trustProxy: AppConfig['trustProxy'] = false;
+  if (trustProxyRaw !== undefined && trustProxyRaw.toLowerCase() !== 'false') {
+    if (/^\d+$/.test(trustProxyRaw) || trustProxyRaw.toLowerCase() === 'true') {
+      throw new ConfigError('TRUST_PROXY', 'must list the proxy addresses or CIDRs (e.g. "127.0.0.1,10.0.0.0/8" or "loopback"), not a hop count or "true"');
+    }
+    trustProxy = trustProxyRaw.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+
+  return {
+    nodeEnv,
+    port,
+    host,
+    databaseUrl,
+    databasePoolSize,
+    dataDir,
+    secret,
+    siteUrl,
+    logLevel,
+    trustProxy,
+    cookieSecure: boolean(env, 'COOKIE_SECURE', siteUrl.startsWith('https://')),
+    disablePasswordAuthentication: boolean(env, 'AUTH_DISABLE_PASSWORD_AUTHENTICATION', false),
+    patMaxExpirationDays: integer(env, 'PAT_MAX_EXPIRATION_DAYS', undefined, 1, 36500),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
+    emailFrom: read(env, 'EMAIL_FROM') ?? 'Lightdash <no-reply@localhost>',
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000)!,
+  };
+}
+
+/**
+ * Outside production a missing LIGHTDASH_SECRET is generated once and kept in DATA_DIR/secret, so
+ * sessions and encrypted credentials survive restarts.
+ */
+export function resolveSecret(config: AppConfig): AppConfig & { secret: string } {
+  if (config.secret) return { ...config, secret: config.secret };
+  const file = path.join(config.dataDir, 'secret');
+  if (fs.existsSync(file)) {
+    const stored = fs.readFileSync(file, 'utf8').trim();
+    if (stored.length >= 16) return { ...config, secret: stored };
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o755 });
+  const secret = randomBytes(32).toString('hex');
+  fs.writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return { ...config, secret };
+}
+
+export type ResolvedConfig = AppConfig & { secret: string; databaseUrl: string };
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,61 @@
+import pg from 'pg';
+import { DataSource, type Migration } from 'typeorm';
+import { dataSourceOptions } from './data-source-options.js';
+
+/** Arbitrary constant naming our advisory lock: every process that migrates this database takes it first. */
+export const MIGRATION_LOCK_KEY = 7_318_205_441;
+
+/**
+ * Runs `work` while holding a PostgreSQL session advisory lock, so that several replicas starting at
+ * once against an empty database migrate one after the other (TypeORM has no lock of its own).
+ */
+export async function withMigrationLock<T>(url: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, application_name: 'lightdash-access-server-migrations' });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      return await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function withDataSource<T>(url: string, work: (ds: DataSource) => Promise<T>): Promise<T> {
+  const ds = new DataSource({ ...dataSourceOptions(url, 2), logging: false });
+  await ds.initialize();
+  try {
+    return await work(ds);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** Applies pending migrations (each in its own transaction) under the lock; returns their names. */
+export async function runMigrations(url: string): Promise<string[]> {
+  return withMigrationLock(url, () =>
+    withDataSource(url, async (ds) => {
+      const applied: Migration[] = await ds.runMigrations({ transaction: 'each' });
+      return applied.map((m) => m.name);
+    }),
+  );
+}
+
+export async function revertLastMigration(url: string): Promise<void> {
+  await withMigrationLock(url, () => withDataSource(url, (ds) => ds.undoLastMigration({ transaction: 'each' })));
+}
+
+/** The SQL that would bring the schema in line with the entities (empty when they agree). */
+export async function pendingSchemaChanges(url: string): Promise<{ up: string[]; down: string[] }> {
+  return withDataSource(url, async (ds) => {
+    const sql = await ds.driver.createSchemaBuilder().log();
+    return {
+      up: sql.upQueries.map((q) => q.query),
+      down: sql.downQueries.map((q) => q.query).reverse(),
+    };
+  });
+}

@@ -1,0 +1,48 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class PatOptionsDto {
+  @ApiPropertyOptional({ example: 90, nullable: true, description: 'Longest allowed token lifetime in days; absent when unlimited' })
+  maxExpirationTimeInDays?: number;
+}
+
+export class AuthOptionsDto {
+  @ApiProperty({ example: false })
+  disablePasswordAuthentication: boolean;
+
+  @ApiProperty({ type: PatOptionsDto })
+  pat: PatOptionsDto;
+}
+
+export class LatestVersionDto {
+  @ApiPropertyOptional({ example: '0.1.0', description: 'Not reported: an on-prem server does not call home' })
+  version?: string;
+}
+
+export class HealthStateDto {
+  @ApiProperty({ example: true, description: 'The server reached its database just now' })
+  healthy: boolean;
+
+  @ApiProperty({ example: 'default', enum: ['default', 'demo', 'pr', 'cloud_beta', 'development'] })
+  mode: string;
+
+  @ApiProperty({ example: '0.1.0' })
+  version: string;
+
+  @ApiProperty({ example: false, description: 'The request carried a valid session or token' })
+  isAuthenticated: boolean;
+
+  @ApiProperty({ example: true, description: 'No organization exists yet: the first user must create one' })
+  requiresOrgRegistration: boolean;
+
+  @ApiProperty({ example: false, description: 'Email is sent over SMTP (otherwise written to the log)' })
+  hasEmailClient: boolean;
+
+  @ApiProperty({ example: 'http://localhost:8080' })
+  siteUrl: string;
+
+  @ApiProperty({ type: LatestVersionDto })
+  latest: LatestVersionDto;
+
+  @ApiProperty({ type: AuthOptionsDto })
+  auth: AuthOptionsDto;
+}

@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { pino } from 'pino';
+import { configureApp, createAdapter } from './app-setup.js';
+import { AppModule } from './app.module.js';
+import { ConfigError, parseConfig, resolveSecret, type AppConfig } from './config/config.js';
+import { type DatabaseLocation, openDatabase } from './database/database-location.js';
+import { runMigrations } from './database/migrate.js';
+
+let config: AppConfig;
+try {
+  config = parseConfig(process.env);
+} catch (error) {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+
+const log = pino({ level: config.logLevel, base: { pid: process.pid }, name: 'bootstrap' });
+let database: DatabaseLocation | undefined;
+let app: NestFastifyApplication | undefined;
+let shuttingDown = false;
+
+async function shutdown(signal: string): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log.info({ signal }, 'Shutting down: finishing in-flight requests');
+  const force = setTimeout(() => {
+    log.error('Shutdown took too long; exiting');
+    process.exit(1);
+  }, config.shutdownTimeoutMs + 5_000);
+  force.unref();
+  try {
+    await app?.close(); // waits for in-flight requests, then closes the connection pool
+    await database?.stop();
+    log.info('Stopped');
+    process.exit(0);
+  } catch (error) {
+    log.error({ err: error }, 'Error during shutdown');
+    process.exit(1);
+  }
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
+
+async function start(): Promise<void> {
+  const secretConfig = resolveSecret(config);
+  database = await openDatabase(secretConfig, (message) => log.info(message));
+  log.info({ embedded: database.embedded }, database.embedded ? `Embedded PostgreSQL in ${config.dataDir}` : 'Using DATABASE_URL');
+  const applied = await runMigrations(database.url);
+  if (applied.length > 0) log.info({ migrations: applied }, 'Applied migrations');
+  const resolved = { ...secretConfig, databaseUrl: database.url };
+  app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(resolved), createAdapter(resolved), {
+    bufferLogs: true,
+  });
+  await configureApp(app, resolved);
+  if (shuttingDown) return;
+  await app.listen(config.port, config.host);
+  log.info({ url: `http://${config.host}:${config.port}`, docs: `${config.siteUrl}/api/docs` }, 'Listening');
+}
+
+start().catch(async (error: unknown) => {
+  log.fatal({ err: error }, `Start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+  await app?.close().catch(() => {});
+  await database?.stop().catch(() => {});
+  process.exit(1);
+});

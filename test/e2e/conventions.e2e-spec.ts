@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { Public } from '../../src/auth/public.decorator.js';
+import { ForbiddenError } from '../../src/common/errors.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+
+class ProbeMetaDto {
+  @IsString()
+  color: string;
+}
+
+class ProbeBodyDto {
+  @IsString()
+  @IsNotEmpty()
+  name: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ProbeMetaDto)
+  meta?: ProbeMetaDto;
+}
+
+class ProbeQueryDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  page?: number;
+}
+
+/** Test-only routes that exercise the global pipe, filter and interceptor. */
+@Public()
+@Controller('probe')
+class ProbeController {
+  @Post()
+  @HttpCode(201)
+  create(@Body() body: ProbeBodyDto) {
+    return { name: body.name, isDto: body instanceof ProbeBodyDto };
+  }
+
+  @Get('query')
+  query(@Query() query: ProbeQueryDto) {
+    return { page: query.page ?? null, type: typeof query.page };
+  }
+
+  @Get('empty')
+  empty(): void {}
+
+  @Delete()
+  @HttpCode(204)
+  remove() {
+    return { ignored: true };
+  }
+
+  @Get('forbidden')
+  forbidden() {
+    throw new ForbiddenError();
+  }
+
+  @Get('crash')
+  crash() {
+    throw new Error('relation "secret_table" does not exist at /srv/app/secret.js:42');
+  }
+}
+
+@Controller('private-probe')
+class PrivateProbeController {
+  @Get()
+  get() {
+    return 'should not be reached';
+  }
+}
+
+describe('API conventions: envelopes, validation and error mapping', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ controllers: [ProbeController, PrivateProbeController] });
+  });
+  afterAll(async () => t.close());
+
+  it('wraps results in the success envelope, with 201 where declared', async () => {
+    const res = await t.http().post('/api/v1/probe').send({ name: 'a' }).expect(201);
+    expect(res.body).toEqual({ status: 'ok', results: { name: 'a', isDto: true } });
+  });
+
+  it('omits results for empty successes and sends no body with 204', async () => {
+    const empty = await t.http().get('/api/v1/probe/empty').expect(200);
+    expect(empty.body).toEqual({ status: 'ok' });
+    const deleted = await t.http().delete('/api/v1/probe').expect(204);
+    expect(deleted.text).toBe('');
+  });
+
+  it('accepts an empty body with content-type application/json', async () => {
+    await t.http().delete('/api/v1/probe').set('content-type', 'application/json').expect(204);
+  });
+
+  it('answers 422 ValidateError with a field map for missing fields', async () => {
+    const res = await t.http().post('/api/v1/probe').send({}).expect(422);
+    expect(res.body).toEqual({
+      status: 'error',
+      error: { statusCode: 422, name: 'ValidateError', message: '', data: { 'body.name': { message: "'name' is required" } } },
+    });
+  });
+
+  it('rejects unknown body properties and wrong types, including nested ones', async () => {
+    const res = await t.http().post('/api/v1/probe').send({ name: 5, foo: 1, meta: { color: 3, extra: true } }).expect(422);
+    expect(res.body.error.name).toBe('ValidateError');
+    expect(res.body.error.data['body.name'].message).toMatch(/string/);
+    expect(res.body.error.data['body.name'].value).toBe(5);
+    expect(res.body.error.data.body).toEqual({ message: '"foo" is an excess property and therefore is not allowed', value: { foo: 1 } });
+    expect(res.body.error.data['body.meta.color'].message).toMatch(/string/);
+    expect(res.body.error.data['body.meta']).toEqual({
+      message: '"extra" is an excess property and therefore is not allowed',
+      value: { extra: true },
+    });
+  });
+
+  it('rejects a body that is not a JSON object with 422', async () => {
+    for (const body of ['[1,2]', '"text"', '42']) {
+      const res = await t.http().post('/api/v1/probe').set('content-type', 'application/json').send(body).expect(422);
+      expect(res.body.error.name).toBe('ValidateError');
+    }
+  });
+
+  it('validates and coerces query parameters, using bare names as keys', async () => {
+    const ok = await t.http().get('/api/v1/probe/query?page=3&cacheBuster=1').expect(200);
+    expect(ok.body.results).toEqual({ page: 3, type: 'number' });
+    const bad = await t.http().get('/api/v1/probe/query?page=0').expect(422);
+    expect(Object.keys(bad.body.error.data)).toEqual(['page']);
+    const notNumber = await t.http().get('/api/v1/probe/query?page=abc').expect(422);
+    expect(notNumber.body.error.data.page.message).toMatch(/integer/);
+  });
+
+  it('answers malformed JSON with 400 ParameterError', async () => {
+    const res = await t.http().post('/api/v1/probe').set('content-type', 'application/json').send('{"name":').expect(400);
+    expect(res.body.status).toBe('error');
+    expect(res.body.error).toMatchObject({ statusCode: 400, name: 'ParameterError', data: {} });
+  });
+
+  it('refuses __proto__ keys and unsupported media types', async () => {
+    await t.http().post('/api/v1/probe').set('content-type', 'application/json').send('{"__proto__":{"x":1},"name":"a"}').expect(400);
+    const res = await t.http().post('/api/v1/probe').set('content-type', 'application/xml').send('<a/>').expect(415);
+    expect(res.body.error.statusCode).toBe(415);
+  });
+
+  it('answers an oversized body with 413 in the envelope', async () => {
+    const res = await t.http().post('/api/v1/probe').send({ name: 'x'.repeat(6 * 1024 * 1024) }).expect(413);
+    expect(res.body.error.statusCode).toBe(413);
+  });
+
+  it('answers unknown routes with a JSON 404 NotFoundError for every method', async () => {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete', 'options'] as const) {
+      const res = await t.http()[method]('/api/v1/no-such-route').expect(404);
+      expect(res.body).toMatchObject({ status: 'error', error: { statusCode: 404, name: 'NotFoundError', data: {} } });
+    }
+    const outside = await t.http().get('/not-api').expect(404);
+    expect(outside.body.error.name).toBe('NotFoundError');
+  });
+
+  it('maps our error classes to their status and name', async () => {
+    const res = await t.http().get('/api/v1/probe/forbidden').expect(403);
+    expect(res.body).toEqual({
+      status: 'error',
+      error: { statusCode: 403, name: 'ForbiddenError', message: "You don't have access to this resource or action", data: {} },
+    });
+  });
+
+  it('hides the details of unexpected errors behind a generic 500', async () => {
+    const res = await t.http().get('/api/v1/probe/crash').expect(500);
+    expect(res.body).toEqual({
+      status: 'error',
+      error: { statusCode: 500, name: 'UnexpectedServerError', message: 'Something went wrong.', data: {} },
+    });
+    expect(res.text).not.toMatch(/secret|relation|\.js/);
+  });
+
+  it('denies by default: a route without @Public() needs authentication', async () => {
+    const res = await t.http().get('/api/v1/private-probe').expect(401);
+    expect(res.body.error).toMatchObject({ statusCode: 401, name: 'AuthorizationError' });
+  });
+
+  it('returns a request id on every response and honours a sane incoming one', async () => {
+    const generated = await t.http().get('/api/v1/livez').expect(200);
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const given = await t.http().get('/api/v1/livez').set('x-request-id', 'trace-123').expect(200);
+    expect(given.headers['x-request-id']).toBe('trace-123');
+    const hostile = await t.http().get('/api/v1/livez').set('x-request-id', 'bad id\twith spaces').expect(200);
+    expect(hostile.headers['x-request-id']).not.toContain(' ');
+  });
+});

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestApp, type TestApp } from '../support/app.js';
+
+describe('health and liveness', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { PAT_MAX_EXPIRATION_DAYS: '90', SITE_URL: 'https://bi.example.com/' } });
+  });
+  afterAll(async () => t.close());
+
+  it('GET /api/v1/health is public and reports the contract fields', async () => {
+    const res = await t.http().get('/api/v1/health').expect(200);
+    expect(res.body.status).toBe('ok');
+    expect(res.body.results).toEqual({
+      healthy: true,
+      mode: 'default',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      isAuthenticated: false,
+      requiresOrgRegistration: expect.any(Boolean),
+      hasEmailClient: false,
+      siteUrl: 'https://bi.example.com',
+      latest: {},
+      auth: { disablePasswordAuthentication: false, pat: { maxExpirationTimeInDays: 90 } },
+    });
+  });
+
+  it('GET /api/v1/livez answers without a database round trip', async () => {
+    const res = await t.http().get('/api/v1/livez').expect(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+});
+
+describe('health when the database is unreachable', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('reports healthy: false instead of failing', async () => {
+    const { DataSource } = await import('typeorm');
+    const dataSource = t.app.get(DataSource);
+    await dataSource.destroy();
+    const res = await t.http().get('/api/v1/health').expect(200);
+    expect(res.body.results.healthy).toBe(false);
+  });
+});
