@@ -1,5 +1,6 @@
 // Every migration, in order. Listed explicitly so the app, the CLI and the tests load the same set
 // without globbing compiled files.
 import { RoleEnums1763800000000 } from './1763800000000-RoleEnums.js';
+import { Identity1763800100000 } from './1763800100000-Identity.js';
 
-export const migrations = [RoleEnums1763800000000];
+export const migrations = [RoleEnums1763800000000, Identity1763800100000];

@@ -5,12 +5,12 @@ import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { PUBLIC_OPENAPI_EXTENSION } from './auth/public.decorator.js';
+import { SESSION_COOKIE } from './auth/tokens.js';
 import type { ResolvedConfig } from './config/config.js';
 import { SERVER_VERSION } from './version.js';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
-export const SESSION_COOKIE = 'connect.sid';
 export const SWAGGER_TAGS: [string, string][] = [
   ['My Account', 'Your own account: registration, login, personal access tokens, warehouse credentials'],
   ['Organizations', 'Your organization, its members, invites, allowed email domains and groups'],

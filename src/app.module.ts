@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
+import { AuthModule } from './auth/auth.module.js';
 import { AuthenticationGuard } from './auth/authentication.guard.js';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
 import { SuccessEnvelopeInterceptor } from './common/success-envelope.interceptor.js';
@@ -10,7 +11,12 @@ import { AppValidationPipe } from './common/validation.pipe.js';
 import type { ResolvedConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
+import { EmailModule } from './email/email.module.js';
+import { EmailVerificationModule } from './email-verification/email-verification.module.js';
 import { HealthModule } from './health/health.module.js';
+import { PersonalAccessTokensModule } from './personal-access-tokens/personal-access-tokens.module.js';
+import { UsersModule } from './users/users.module.js';
+import { WarehouseCredentialsModule } from './warehouse-credentials/warehouse-credentials.module.js';
 
 @Module({})
 export class AppModule {
@@ -30,7 +36,13 @@ export class AppModule {
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config.databasePoolSize), logging: false }),
+        AuthModule,
         HealthModule,
+        UsersModule,
+        PersonalAccessTokensModule,
+        WarehouseCredentialsModule,
+        EmailModule,
+        EmailVerificationModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthenticationGuard },

@@ -21,6 +21,11 @@ export default async function globalSetup() {
   process.env.LOG_LEVEL ??= 'silent';
   process.env.NODE_ENV = 'test';
   process.env.LIGHTDASH_SECRET ??= 'test-secret-0123456789abcdef0123456789';
+  // the lowest accepted scrypt cost keeps registration fast; limits high enough for suites that log in
+  // often (the rate-limit tests set their own low limits)
+  process.env.PASSWORD_HASH_COST ??= '16384';
+  process.env.AUTH_RATE_LIMIT_PER_IP ??= '100000';
+  process.env.AUTH_RATE_LIMIT_PER_ACCOUNT ??= '100000';
   if (!process.env.DATABASE_URL) {
     removeStaleTempDirs();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));

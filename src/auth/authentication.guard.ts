@@ -1,18 +1,51 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizationError } from '../common/errors.js';
+import type { Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
+import { SESSION_ONLY } from './session-only.decorator.js';
+import { SessionsService } from './sessions.service.js';
+import { REFRESHED_SESSION_TOKEN } from './strategies.js';
 
-/** Deny by default: every route needs an authenticated principal unless it is marked @Public(). */
+/**
+ * Deny by default: every route needs a session or a personal access token unless it is @Public().
+ * A session wins over a token (as in Lightdash). Public routes still recognise a caller when they can
+ * (health's isAuthenticated) but never refuse one.
+ */
 @Injectable()
-export class AuthenticationGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+export class AuthenticationGuard extends AuthGuard(['session', 'api-key']) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly sessions: SessionsService,
+  ) {
+    super();
+  }
 
-  canActivate(context: ExecutionContext): boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    if (isPublic) return true;
-    const request = context.switchToHttp().getRequest<{ user?: unknown }>();
-    if (!request.user) throw new AuthorizationError('Failed to authorize user');
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+      try {
+        await super.canActivate(context);
+      } catch {
+        /* anonymous is fine here */
+      }
+      return true;
+    }
+    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user: Principal }>();
+    if (this.reflector.getAllAndOverride<boolean>(SESSION_ONLY, targets) && request.user.via !== 'session') {
+      throw new AuthorizationError('This action needs a logged-in session; personal access tokens are not accepted');
+    }
+    const refreshed = (request as unknown as Record<symbol, string | undefined>)[REFRESHED_SESSION_TOKEN];
+    if (refreshed) this.sessions.setCookie(context.switchToHttp().getResponse<FastifyReply>(), refreshed);
     return true;
+  }
+
+  override handleRequest<T = Principal>(error: unknown, principal: T | false): T {
+    if (error) throw error;
+    if (!principal) throw new AuthorizationError('Failed to authorize user');
+    return principal;
   }
 }

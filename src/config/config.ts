@@ -25,6 +25,12 @@ export interface AppConfig {
   smtpUrl: string | undefined;
   emailFrom: string;
   shutdownTimeoutMs: number;
+  sessionMaxAgeHours: number;
+  /** scrypt cost N (a power of two); OWASP's 2^17 by default. */
+  passwordHashCost: number;
+  /** Requests per minute to login, registration and passcode routes, per client address and per account. */
+  authRateLimitPerIp: number;
+  authRateLimitPerAccount: number;
 }
 
 /** A configuration error: its message is the one line printed before start-up stops. */
@@ -49,6 +55,12 @@ function integer(env: Env, name: string, fallback: number | undefined, min: numb
     throw new ConfigError(name, `must be an integer between ${min} and ${max} (got "${raw}")`);
   }
   return Number(raw);
+}
+
+function powerOfTwo(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = integer(env, name, fallback, min, max)!;
+  if ((value & (value - 1)) !== 0) throw new ConfigError(name, `must be a power of two between ${min} and ${max} (got "${value}")`);
+  return value;
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {
@@ -129,6 +141,10 @@ export function parseConfig(env: Env): AppConfig {
     smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
     emailFrom: read(env, 'EMAIL_FROM') ?? 'Lightdash <no-reply@localhost>',
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000)!,
+    sessionMaxAgeHours: integer(env, 'SESSION_MAX_AGE_HOURS', 24, 1, 24 * 365)!,
+    passwordHashCost: powerOfTwo(env, 'PASSWORD_HASH_COST', 2 ** 17, 2 ** 14, 2 ** 20),
+    authRateLimitPerIp: integer(env, 'AUTH_RATE_LIMIT_PER_IP', 30, 1, 1_000_000)!,
+    authRateLimitPerAccount: integer(env, 'AUTH_RATE_LIMIT_PER_ACCOUNT', 10, 1, 1_000_000)!,
   };
 }
 

@@ -1,0 +1,27 @@
+import { Global, Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { PreparedSql } from '../database/sql.js';
+import { LoginController } from './login.controller.js';
+import { LoginService } from './login.service.js';
+import { PrincipalLookupService } from './principal-lookup.service.js';
+import { RateLimiter, RateLimitGuard } from './rate-limit.js';
+import { SessionsService } from './sessions.service.js';
+import { ApiKeyStrategy, SessionStrategy } from './strategies.js';
+
+@Global()
+@Module({
+  imports: [PassportModule],
+  controllers: [LoginController],
+  providers: [
+    PreparedSql,
+    PrincipalLookupService,
+    SessionsService,
+    SessionStrategy,
+    ApiKeyStrategy,
+    LoginService,
+    RateLimiter,
+    RateLimitGuard,
+  ],
+  exports: [PreparedSql, SessionsService, RateLimiter, RateLimitGuard],
+})
+export class AuthModule {}

@@ -1,0 +1,34 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { LightdashUserDto } from '../users/dto/lightdash-user.dto.js';
+import { LoginDto } from './dto/login.dto.js';
+import { LoginService } from './login.service.js';
+import type { AuthenticatedRequest } from './principal.js';
+import { Public } from './public.decorator.js';
+import { emailFromBody, RateLimited } from './rate-limit.js';
+
+@ApiTags('My Account')
+@Controller()
+export class LoginController {
+  constructor(private readonly login: LoginService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @RateLimited('login', emailFromBody)
+  @ApiOperation({ operationId: 'Login', summary: 'Log in with email and password; sets the session cookie connect.sid' })
+  @ApiOkResponse({ type: LightdashUserDto })
+  @ApiUnauthorizedResponse({ description: 'Email and password not recognized' })
+  logIn(@Body() body: LoginDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<LightdashUserDto> {
+    return this.login.login(body.email, body.password, reply);
+  }
+
+  @Public()
+  @Get('logout')
+  @ApiOperation({ operationId: 'Logout', summary: 'End the current session (clears the cookie)' })
+  @ApiOkResponse({ description: '`{"status":"ok"}`' })
+  logOut(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    return this.login.logout(request.user, reply);
+  }
+}

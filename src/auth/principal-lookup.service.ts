@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { PreparedSql } from '../database/sql.js';
+import type { Principal } from './principal.js';
+import { sha256 } from './tokens.js';
+
+const USER_COLUMNS = `
+  u.user_id::text AS "userId", u.user_uuid AS "userUuid", u.email, u.first_name AS "firstName",
+  u.last_name AS "lastName", u.is_email_verified AS "isEmailVerified", u.is_active AS "isActive",
+  u.is_tracking_anonymized AS "isTrackingAnonymized", u.is_marketing_opted_in AS "isMarketingOptedIn",
+  u.is_setup_complete AS "isSetupComplete", u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
+
+// One round trip each. The data-modifying CTE slides the session expiry / stamps lastUsedAt at most
+// once a minute, so most requests write nothing.
+const SESSION_SQL = `
+  WITH touched AS (
+    UPDATE sessions SET last_seen_at = now(), expires_at = now() + make_interval(hours => $2::int)
+    WHERE token_hash = $1 AND expires_at > now() AND last_seen_at < now() - interval '1 minute'
+    RETURNING session_id
+  )
+  SELECT ${USER_COLUMNS}, s.session_id::text AS "credentialId", EXISTS (SELECT 1 FROM touched) AS "refreshed"
+  FROM sessions s JOIN users u ON u.user_id = s.user_id
+  WHERE s.token_hash = $1 AND s.expires_at > now() AND u.is_active`;
+
+const TOKEN_SQL = `
+  WITH touched AS (
+    UPDATE personal_access_tokens SET last_used_at = now()
+    WHERE token_hash = $1 AND (expires_at IS NULL OR expires_at > now())
+      AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+    RETURNING personal_access_token_id
+  )
+  SELECT ${USER_COLUMNS}, t.personal_access_token_id::text AS "credentialId"
+  FROM personal_access_tokens t JOIN users u ON u.user_id = t.user_id
+  WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.is_active`;
+
+type PrincipalRow = Omit<Principal, 'via'> & { refreshed?: boolean };
+
+@Injectable()
+export class PrincipalLookupService {
+  constructor(private readonly sql: PreparedSql) {}
+
+  /** The principal of a live session cookie, and whether its expiry was just extended. */
+  async bySessionToken(token: string, maxAgeHours: number): Promise<{ principal: Principal; refreshed: boolean } | null> {
+    const [row] = await this.sql.rows<PrincipalRow>('principal-by-session', SESSION_SQL, [sha256(token), maxAgeHours]);
+    if (!row) return null;
+    const { refreshed, ...principal } = row;
+    return { principal: { ...principal, via: 'session' }, refreshed: !!refreshed };
+  }
+
+  async byPersonalAccessToken(token: string): Promise<Principal | null> {
+    const [row] = await this.sql.rows<PrincipalRow>('principal-by-token', TOKEN_SQL, [sha256(token)]);
+    return row ? { ...row, via: 'personal_access_token' } : null;
+  }
+}

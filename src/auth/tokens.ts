@@ -1,0 +1,19 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Secrets are stored only as SHA-256 digests: a database dump reveals no usable session or token. */
+export function sha256(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** Lightdash's cookie name, so clients written for it keep working. */
+export const SESSION_COOKIE = 'connect.sid';
+
+export function newSessionToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export const PERSONAL_ACCESS_TOKEN_PREFIX = 'ldpat_';
+
+export function newPersonalAccessToken(): string {
+  return PERSONAL_ACCESS_TOKEN_PREFIX + randomBytes(16).toString('hex');
+}

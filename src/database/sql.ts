@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool, QueryResultRow } from 'pg';
+import type { DataSource } from 'typeorm';
+
+/**
+ * Named prepared statements on the pool TypeORM already owns, for the hot paths (authentication,
+ * access checks): PostgreSQL plans them once per connection, which measured about twice the
+ * throughput of unnamed queries for a small join.
+ */
+@Injectable()
+export class PreparedSql {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private get pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  async rows<T extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    return (await this.pool.query<T>({ name, text, values })).rows;
+  }
+}

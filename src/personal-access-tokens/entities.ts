@@ -1,0 +1,2 @@
+// The TypeORM entities of this module (gathered in src/database/entities.ts).
+export const personalAccessTokenEntities: Function[] = [];

@@ -1,0 +1,48 @@
+import { Body, Controller, Delete, Get, Patch, Post, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, type Principal } from '../auth/principal.js';
+import { Public } from '../auth/public.decorator.js';
+import { emailFromBody, RateLimited } from '../auth/rate-limit.js';
+import { SessionOnly } from '../auth/session-only.decorator.js';
+import { LightdashUserDto } from './dto/lightdash-user.dto.js';
+import { RegisterUserDto } from './dto/register-user.dto.js';
+import { UpdateMeDto } from './dto/update-me.dto.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('My Account')
+@Controller('user')
+export class UserController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOperation({ operationId: 'GetAuthenticatedUser', summary: 'Get the authenticated user' })
+  @ApiOkResponse({ type: LightdashUserDto })
+  getAuthenticatedUser(@CurrentPrincipal() principal: Principal): LightdashUserDto {
+    return this.users.me(principal);
+  }
+
+  @Public()
+  @Post()
+  @RateLimited('register', emailFromBody)
+  @ApiOperation({ operationId: 'RegisterUser', summary: 'Register a user and log them in (sets the session cookie)' })
+  @ApiOkResponse({ type: LightdashUserDto })
+  register(@Body() body: RegisterUserDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<LightdashUserDto> {
+    return this.users.register(body, reply);
+  }
+
+  @Patch('me')
+  @ApiOperation({ operationId: 'UpdateMe', summary: 'Update your own name and preferences' })
+  @ApiOkResponse({ type: LightdashUserDto })
+  updateMe(@CurrentPrincipal() principal: Principal, @Body() body: UpdateMeDto): Promise<LightdashUserDto> {
+    return this.users.updateMe(principal, body);
+  }
+
+  @Delete('me')
+  @SessionOnly()
+  @ApiOperation({ operationId: 'DeleteMe', summary: 'Delete your own user and end the session' })
+  @ApiOkResponse({ description: '`{"status":"ok"}`' })
+  deleteMe(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    return this.users.deleteMe(principal, reply);
+  }
+}

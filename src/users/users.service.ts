@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyReply } from 'fastify';
+import { type DataSource, QueryFailedError } from 'typeorm';
+import { assertPasswordPolicy, hashPassword } from '../auth/password.js';
+import type { Principal } from '../auth/principal.js';
+import { SessionsService } from '../auth/sessions.service.js';
+import { ParameterError } from '../common/errors.js';
+import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
+import { type LightdashUserDto, toLightdashUser } from './dto/lightdash-user.dto.js';
+import type { RegisterUserDto } from './dto/register-user.dto.js';
+import type { UpdateMeDto } from './dto/update-me.dto.js';
+import { User } from './user.entity.js';
+
+const UNIQUE_VIOLATION = '23505';
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
+  return driverError?.code === UNIQUE_VIOLATION && (constraint === undefined || driverError.constraint === constraint);
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  /** Open sign-up: creates the user and logs them in (session cookie on `reply`). */
+  async register(dto: RegisterUserDto, reply: FastifyReply): Promise<LightdashUserDto> {
+    assertPasswordPolicy(dto.password);
+    const passwordHash = await hashPassword(dto.password, this.config.passwordHashCost);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const user = await manager.save(
+          manager.create(User, { firstName: dto.firstName, lastName: dto.lastName, email: dto.email, passwordHash }),
+        );
+        const saved = await manager.findOneByOrFail(User, { userId: user.userId });
+        await this.sessions.start(saved.userId, reply, manager);
+        return toLightdashUser(saved);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_email_lower_key')) throw new ParameterError('Email already in use');
+      throw error;
+    }
+  }
+
+  me(principal: Principal): LightdashUserDto {
+    return toLightdashUser(principal);
+  }
+
+  async updateMe(principal: Principal, dto: UpdateMeDto): Promise<LightdashUserDto> {
+    const changes = Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined));
+    if (Object.keys(changes).length > 0) await this.dataSource.getRepository(User).update({ userId: principal.userId }, changes);
+    return toLightdashUser(await this.dataSource.getRepository(User).findOneByOrFail({ userId: principal.userId }));
+  }
+
+  /** Deletes the caller with everything they own (sessions, tokens, credentials cascade). */
+  async deleteMe(principal: Principal, reply: FastifyReply): Promise<void> {
+    await this.dataSource.getRepository(User).delete({ userId: principal.userId });
+    await this.sessions.end(principal.credentialId, reply);
+  }
+}
