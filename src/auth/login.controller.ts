@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { LightdashUserDto } from '../users/dto/lightdash-user.dto.js';
+import { LoginOptionsDto, LoginOptionsQueryDto } from './dto/login-options.dto.js';
 import { LoginDto } from './dto/login.dto.js';
 import { LoginService } from './login.service.js';
 import type { AuthenticatedRequest } from './principal.js';
@@ -30,5 +31,14 @@ export class LoginController {
   @ApiOkResponse({ description: '`{"status":"ok"}`' })
   logOut(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     return this.login.logout(request.user, reply);
+  }
+
+  @Public()
+  @Get('user/login-options')
+  @ApiOperation({ operationId: 'getLoginOptions', summary: 'Which login methods to offer for an email' })
+  @ApiOkResponse({ type: LoginOptionsDto })
+  loginOptions(@Query() _query: LoginOptionsQueryDto): LoginOptionsDto {
+    // the same answer for every email: it must not reveal which addresses have accounts
+    return this.login.options();
   }
 }

@@ -38,6 +38,10 @@ export class LoginService {
     return toLightdashUser(user);
   }
 
+  options(): { showOptions: string[]; forceRedirect: boolean } {
+    return { showOptions: this.config.disablePasswordAuthentication ? [] : ['email'], forceRedirect: false };
+  }
+
   async logout(principal: Principal | undefined, reply: FastifyReply): Promise<void> {
     if (principal?.via === 'session') await this.sessions.end(principal.credentialId, reply);
   }

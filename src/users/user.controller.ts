@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
@@ -24,6 +24,7 @@ export class UserController {
 
   @Public()
   @Post()
+  @HttpCode(200)
   @RateLimited('register', emailFromBody)
   @ApiOperation({ operationId: 'RegisterUser', summary: 'Register a user and log them in (sets the session cookie)' })
   @ApiOkResponse({ type: LightdashUserDto })
