@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { WarehouseCredentialsController } from './warehouse-credentials.controller.js';
+import { WarehouseCredentialsService } from './warehouse-credentials.service.js';
 
-@Module({})
+@Module({ controllers: [WarehouseCredentialsController], providers: [WarehouseCredentialsService] })
 export class WarehouseCredentialsModule {}
