@@ -1,2 +1,4 @@
 // The TypeORM entities of this module (gathered in src/database/entities.ts).
-export const emailVerificationEntities: Function[] = [];
+import { EmailOneTimePasscode } from './email-one-time-passcode.entity.js';
+
+export const emailVerificationEntities: Function[] = [EmailOneTimePasscode];

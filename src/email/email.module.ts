@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
+import { MailerService } from './mailer.service.js';
 
 @Global()
-@Module({})
+@Module({ providers: [MailerService], exports: [MailerService] })
 export class EmailModule {}
