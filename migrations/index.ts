@@ -2,5 +2,6 @@
 // without globbing compiled files.
 import { RoleEnums1763800000000 } from './1763800000000-RoleEnums.js';
 import { Identity1763800100000 } from './1763800100000-Identity.js';
+import { Organizations1763800200000 } from './1763800200000-Organizations.js';
 
-export const migrations = [RoleEnums1763800000000, Identity1763800100000];
+export const migrations = [RoleEnums1763800000000, Identity1763800100000, Organizations1763800200000];

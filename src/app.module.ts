@@ -4,8 +4,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { AuthModule } from './auth/auth.module.js';
+import { AuditRefusalsInterceptor } from './audit/audit-action.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthenticationGuard } from './auth/authentication.guard.js';
+import { AuthorizationGuard } from './authorization/authorization.guard.js';
+import { AuthorizationModule } from './authorization/authorization.module.js';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
+import { RequestContextInterceptor } from './common/request-context.js';
 import { SuccessEnvelopeInterceptor } from './common/success-envelope.interceptor.js';
 import { AppValidationPipe } from './common/validation.pipe.js';
 import type { ResolvedConfig } from './config/config.js';
@@ -15,6 +20,7 @@ import { EmailModule } from './email/email.module.js';
 import { EmailVerificationModule } from './email-verification/email-verification.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PersonalAccessTokensModule } from './personal-access-tokens/personal-access-tokens.module.js';
+import { OrganizationsModule } from './organizations/organizations.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WarehouseCredentialsModule } from './warehouse-credentials/warehouse-credentials.module.js';
 
@@ -37,18 +43,25 @@ export class AppModule {
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config.databasePoolSize), logging: false }),
         AuthModule,
+        AuthorizationModule,
+        AuditModule,
         HealthModule,
         UsersModule,
+        OrganizationsModule,
         PersonalAccessTokensModule,
         WarehouseCredentialsModule,
         EmailModule,
         EmailVerificationModule,
       ],
       providers: [
+        // guards and interceptors run in the order listed
         { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_GUARD, useClass: AuthorizationGuard },
         { provide: APP_PIPE, useClass: AppValidationPipe },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
+        { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
         { provide: APP_INTERCEPTOR, useClass: SuccessEnvelopeInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: AuditRefusalsInterceptor },
       ],
     };
   }

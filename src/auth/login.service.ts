@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { AuthorizationError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { type LightdashUserDto, toLightdashUser } from '../users/dto/lightdash-user.dto.js';
+import { findUserOrganization } from '../users/user-organization.js';
 import { User } from '../users/user.entity.js';
 import { decoyHash, verifyPassword } from './password.js';
 import type { Principal } from './principal.js';
@@ -35,7 +36,7 @@ export class LoginService {
     const matches = await verifyPassword(password, hash);
     if (!user || !user.passwordHash || !matches || !user.isActive) throw new AuthorizationError(NOT_RECOGNIZED);
     await this.sessions.start(user.userId, reply);
-    return toLightdashUser(user);
+    return toLightdashUser(user, await findUserOrganization(this.dataSource.manager, user.userId));
   }
 
   options(): { showOptions: string[]; forceRedirect: boolean } {

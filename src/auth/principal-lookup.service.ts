@@ -7,7 +7,13 @@ const USER_COLUMNS = `
   u.user_id::text AS "userId", u.user_uuid AS "userUuid", u.email, u.first_name AS "firstName",
   u.last_name AS "lastName", u.is_email_verified AS "isEmailVerified", u.is_active AS "isActive",
   u.is_tracking_anonymized AS "isTrackingAnonymized", u.is_marketing_opted_in AS "isMarketingOptedIn",
-  u.is_setup_complete AS "isSetupComplete", u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
+  u.is_setup_complete AS "isSetupComplete", u.created_at AS "createdAt", u.updated_at AS "updatedAt",
+  o.organization_id::text AS "organizationId", o.organization_uuid AS "organizationUuid", o.name AS "organizationName",
+  o.created_at AS "organizationCreatedAt", m.role`;
+const USER_JOINS = `
+  JOIN users u ON u.user_id = {owner}.user_id
+  LEFT JOIN organization_memberships m ON m.user_id = u.user_id
+  LEFT JOIN organizations o ON o.organization_id = m.organization_id`;
 
 // One round trip each. The data-modifying CTE slides the session expiry / stamps lastUsedAt at most
 // once a minute, so most requests write nothing.
@@ -18,7 +24,7 @@ const SESSION_SQL = `
     RETURNING session_id
   )
   SELECT ${USER_COLUMNS}, s.session_id::text AS "credentialId", EXISTS (SELECT 1 FROM touched) AS "refreshed"
-  FROM sessions s JOIN users u ON u.user_id = s.user_id
+  FROM sessions s ${USER_JOINS.replace('{owner}', 's')}
   WHERE s.token_hash = $1 AND s.expires_at > now() AND u.is_active`;
 
 const TOKEN_SQL = `
@@ -29,7 +35,7 @@ const TOKEN_SQL = `
     RETURNING personal_access_token_id
   )
   SELECT ${USER_COLUMNS}, t.personal_access_token_id::text AS "credentialId"
-  FROM personal_access_tokens t JOIN users u ON u.user_id = t.user_id
+  FROM personal_access_tokens t ${USER_JOINS.replace('{owner}', 't')}
   WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.is_active`;
 
 type PrincipalRow = Omit<Principal, 'via'> & { refreshed?: boolean };

@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { OrganizationRole } from '../authorization/roles.js';
 
 /** Who is calling, resolved by the authentication guard in one database round trip. */
 export interface Principal {
@@ -14,6 +15,12 @@ export interface Principal {
   isSetupComplete: boolean;
   createdAt: Date;
   updatedAt: Date;
+  /** The caller's organization and role there; null until they join one. */
+  organizationId: string | null;
+  organizationUuid: string | null;
+  organizationName: string | null;
+  organizationCreatedAt: Date | null;
+  role: OrganizationRole | null;
   /** How this request authenticated, and the id of that session or token. */
   via: 'session' | 'personal_access_token';
   credentialId: string;

@@ -1,3 +1,4 @@
+import { SelfOnly } from '../authorization/route-access.decorator.js';
 import { Controller, Get, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
@@ -7,6 +8,7 @@ import { EmailStatusDto, EmailStatusQueryDto } from './dto/email-status.dto.js';
 import { EmailVerificationService } from './email-verification.service.js';
 
 @ApiTags('My Account')
+@SelfOnly()
 @Controller('user/me/email')
 export class EmailVerificationController {
   constructor(private readonly emailVerification: EmailVerificationService) {}

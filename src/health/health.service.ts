@@ -17,10 +17,10 @@ export class HealthService {
   /** One database round trip decides `healthy`. */
   async state(isAuthenticated: boolean): Promise<HealthStateDto> {
     let healthy = false;
-    // Organizations arrive with their module; until then no organization can exist.
-    const requiresOrgRegistration = true;
+    let requiresOrgRegistration = false;
     try {
-      await this.dataSource.query('SELECT 1');
+      const [row] = await this.dataSource.query('SELECT NOT EXISTS (SELECT 1 FROM organizations) AS "requiresOrgRegistration"');
+      requiresOrgRegistration = row.requiresOrgRegistration;
       healthy = true;
     } catch (error) {
       this.logger.warn({ err: error }, 'Health check could not reach the database');

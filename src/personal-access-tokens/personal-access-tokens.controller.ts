@@ -1,3 +1,4 @@
+import { SelfOnly } from '../authorization/route-access.decorator.js';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
@@ -10,6 +11,7 @@ import { PersonalAccessTokensService } from './personal-access-tokens.service.js
 
 // Lightdash's operation ids for these routes are these literal phrases, spaces included.
 @ApiTags('My Account')
+@SelfOnly()
 @Controller('user/me/personal-access-tokens')
 export class PersonalAccessTokensController {
   constructor(private readonly tokens: PersonalAccessTokensService) {}

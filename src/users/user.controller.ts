@@ -1,3 +1,4 @@
+import { SelfOnly } from '../authorization/route-access.decorator.js';
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -11,6 +12,7 @@ import { UpdateMeDto } from './dto/update-me.dto.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('My Account')
+@SelfOnly()
 @Controller('user')
 export class UserController {
   constructor(private readonly users: UsersService) {}

@@ -11,6 +11,9 @@ import { type LightdashUserDto, toLightdashUser } from './dto/lightdash-user.dto
 import type { RegisterUserDto } from './dto/register-user.dto.js';
 import type { UpdateMeDto } from './dto/update-me.dto.js';
 import { User } from './user.entity.js';
+import { InvitesService } from '../organizations/invites.service.js';
+import { assertAdminRemains, lockOrganization } from '../organizations/organization-lock.js';
+import { AuditService } from '../audit/audit.service.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -25,16 +28,19 @@ export class UsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     private readonly sessions: SessionsService,
+    private readonly invites: InvitesService,
+    private readonly audit: AuditService,
   ) {}
 
   /** Open sign-up: creates the user and logs them in (session cookie on `reply`). */
   async register(dto: RegisterUserDto, reply: FastifyReply): Promise<LightdashUserDto> {
+    if (dto.inviteCode !== undefined) return this.invites.activate({ ...dto, inviteCode: dto.inviteCode }, reply);
     assertPasswordPolicy(dto.password);
     const passwordHash = await hashPassword(dto.password, this.config.passwordHashCost);
     try {
       return await this.dataSource.transaction(async (manager) => {
         const user = await manager.save(
-          manager.create(User, { firstName: dto.firstName, lastName: dto.lastName, email: dto.email, passwordHash }),
+          manager.create(User, { firstName: dto.firstName, lastName: dto.lastName, email: dto.email!, passwordHash }),
         );
         const saved = await manager.findOneByOrFail(User, { userId: user.userId });
         await this.sessions.start(saved.userId, reply, manager);
@@ -47,18 +53,26 @@ export class UsersService {
   }
 
   me(principal: Principal): LightdashUserDto {
-    return toLightdashUser(principal);
+    return toLightdashUser(principal, principal);
   }
 
   async updateMe(principal: Principal, dto: UpdateMeDto): Promise<LightdashUserDto> {
     const changes = Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined));
     if (Object.keys(changes).length > 0) await this.dataSource.getRepository(User).update({ userId: principal.userId }, changes);
-    return toLightdashUser(await this.dataSource.getRepository(User).findOneByOrFail({ userId: principal.userId }));
+    return toLightdashUser(await this.dataSource.getRepository(User).findOneByOrFail({ userId: principal.userId }), principal);
   }
 
   /** Deletes the caller with everything they own (sessions, tokens, credentials cascade). */
   async deleteMe(principal: Principal, reply: FastifyReply): Promise<void> {
-    await this.dataSource.getRepository(User).delete({ userId: principal.userId });
+    await this.dataSource.transaction(async (manager) => {
+      if (principal.organizationId) {
+        await lockOrganization(manager, principal.organizationId);
+        const [membership] = await manager.query('SELECT role FROM organization_memberships WHERE user_id = $1', [principal.userId]);
+        if (membership?.role === 'admin') await assertAdminRemains(manager, principal.organizationId, principal.userId);
+        await this.audit.record(manager, { action: 'member.delete-self', targetType: 'user', targetUuid: principal.userUuid });
+      }
+      await manager.delete(User, { userId: principal.userId });
+    });
     await this.sessions.end(principal.credentialId, reply);
   }
 }

@@ -1,3 +1,4 @@
+import { SelfOnly } from '../authorization/route-access.decorator.js';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
@@ -7,6 +8,7 @@ import { WarehouseCredentialsUuidParams } from './dto/warehouse-credentials-uuid
 import { WarehouseCredentialsService } from './warehouse-credentials.service.js';
 
 @ApiTags('My Account')
+@SelfOnly()
 @Controller('user/warehouseCredentials')
 export class WarehouseCredentialsController {
   constructor(private readonly warehouseCredentials: WarehouseCredentialsService) {}

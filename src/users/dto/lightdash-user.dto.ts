@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { OrganizationRole } from '../../authorization/roles.js';
 
 /** The LightdashUser shape of GET /user, login and registration. */
 export class LightdashUserDto {
@@ -57,7 +58,15 @@ type UserFields = Pick<
   | 'isSetupComplete' | 'isActive' | 'isEmailVerified' | 'createdAt' | 'updatedAt'
 >;
 
-export function toLightdashUser(user: UserFields): LightdashUserDto {
+export interface UserOrganization {
+  organizationUuid: string | null;
+  organizationName: string | null;
+  organizationCreatedAt: Date | null;
+  role: OrganizationRole | null;
+}
+
+/** The LightdashUser shape; organization fields are absent (not null) until the user joins one. */
+export function toLightdashUser(user: UserFields, organization?: UserOrganization): LightdashUserDto {
   return {
     userUuid: user.userUuid,
     email: user.email,
@@ -71,5 +80,13 @@ export function toLightdashUser(user: UserFields): LightdashUserDto {
     isEmailVerified: user.isEmailVerified,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
+    ...(organization?.organizationUuid
+      ? {
+          organizationUuid: organization.organizationUuid,
+          organizationName: organization.organizationName!,
+          organizationCreatedAt: organization.organizationCreatedAt!,
+          role: organization.role!,
+        }
+      : {}),
   };
 }

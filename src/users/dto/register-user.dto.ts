@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { Trim } from '../../common/transforms.js';
 
 export class RegisterUserDto {
@@ -17,11 +17,12 @@ export class RegisterUserDto {
   @MaxLength(255)
   lastName: string;
 
-  @ApiProperty({ example: 'ada@example.com', format: 'email' })
+  @ApiProperty({ example: 'ada@example.com', format: 'email', required: false, description: 'Required for open sign-up; optional with an inviteCode (then it must be the invited email)' })
+  @ValidateIf((dto: RegisterUserDto) => dto.inviteCode === undefined || dto.email !== undefined)
   @Trim()
   @IsEmail()
   @MaxLength(254)
-  email: string;
+  email?: string;
 
   @ApiProperty({
     example: 'correct horse 1',
@@ -30,4 +31,11 @@ export class RegisterUserDto {
   })
   @IsString()
   password: string;
+
+  @ApiProperty({ required: false, description: 'Code of an invite link: activates the invited user in their organization' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  inviteCode?: string;
 }

@@ -1,0 +1,67 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ORGANIZATION_ROLES, type OrganizationRole } from '../../authorization/roles.js';
+import { Trim } from '../../common/transforms.js';
+
+export class CreateInviteLinkDto {
+  @ApiProperty({ example: 'grace@example.com' })
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @ApiPropertyOptional({ enum: ORGANIZATION_ROLES, example: 'editor', default: 'member' })
+  @IsOptional()
+  @IsIn(ORGANIZATION_ROLES)
+  role?: OrganizationRole;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Default: 3 days from now; at most 30 days' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  expiresAt?: string;
+}
+
+export class InviteLinkDto {
+  @ApiProperty({ example: 'Qm3zX1o8cS2u9Vv7rJ4YbL0tKpWq6eNd' })
+  inviteCode: string;
+
+  @ApiProperty({ example: 'http://localhost:8080/invite/Qm3zX1o8cS2u9Vv7rJ4YbL0tKpWq6eNd' })
+  inviteUrl: string;
+
+  @ApiProperty({ example: 'grace@example.com' })
+  email: string;
+
+  @ApiProperty({ enum: ORGANIZATION_ROLES })
+  role: OrganizationRole;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt: Date;
+
+  @ApiProperty({ format: 'uuid' })
+  organizationUuid: string;
+
+  @ApiProperty({ format: 'uuid', description: 'The pending member the invite activates' })
+  userUuid: string;
+}
+
+/** What the public validity check reveals: enough for a sign-up page, nothing else. */
+export class InviteLinkCheckDto {
+  @ApiProperty()
+  inviteCode: string;
+
+  @ApiProperty({ example: 'grace@example.com' })
+  email: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt: Date;
+
+  @ApiProperty({ example: 'Acme Analytics' })
+  organizationName: string;
+}
+
+export class InviteCodeParamsDto {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(128)
+  inviteCode: string;
+}

@@ -1,0 +1,91 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { ORGANIZATION_ROLES, type OrganizationRole } from '../../authorization/roles.js';
+import { PaginationQueryDto } from '../../common/pagination.js';
+
+export class MemberGroupDto {
+  @ApiProperty({ format: 'uuid' })
+  uuid: string;
+
+  @ApiProperty({ example: 'Data Stewards' })
+  name: string;
+}
+
+/** OrganizationMemberProfile. */
+export class OrganizationMemberDto {
+  @ApiProperty({ format: 'uuid' })
+  userUuid: string;
+
+  @ApiProperty({ example: 'Ada' })
+  firstName: string;
+
+  @ApiProperty({ example: 'Lovelace' })
+  lastName: string;
+
+  @ApiProperty({ example: 'ada@example.com' })
+  email: string;
+
+  @ApiProperty({ format: 'uuid' })
+  organizationUuid: string;
+
+  @ApiProperty({ enum: ORGANIZATION_ROLES, example: 'editor' })
+  role: OrganizationRole;
+
+  @ApiProperty({ example: true })
+  isActive: boolean;
+
+  @ApiProperty({ example: false, description: 'Invited, has not registered yet' })
+  isPending: boolean;
+
+  @ApiProperty({ example: false, description: 'Pending, and the invite is no longer valid' })
+  isInviteExpired: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  userCreatedAt: Date;
+
+  @ApiProperty({ format: 'date-time' })
+  userUpdatedAt: Date;
+
+  @ApiPropertyOptional({ type: [MemberGroupDto], description: 'With includeGroups, for organization admins' })
+  groups?: MemberGroupDto[];
+}
+
+export class ListMembersQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ example: 'ada', description: 'Matches first name, last name or email' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  searchQuery?: string;
+
+  @ApiPropertyOptional({ example: 10, description: 'When > 0, each member lists up to this many of their groups (organization admins only)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  includeGroups?: number;
+}
+
+export class MemberParamsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  userUuid: string;
+}
+
+export class MemberEmailParamsDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @IsEmail()
+  email: string;
+}
+
+export class UpdateMemberRoleDto {
+  @ApiProperty({ enum: ORGANIZATION_ROLES, example: 'editor' })
+  @IsIn(ORGANIZATION_ROLES)
+  role: OrganizationRole;
+}
+
+export class OrganizationUuidParamsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  organizationUuid: string;
+}

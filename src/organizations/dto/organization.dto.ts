@@ -1,0 +1,47 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Trim } from '../../common/transforms.js';
+
+export class OrganizationDto {
+  @ApiProperty({ format: 'uuid' })
+  organizationUuid: string;
+
+  @ApiProperty({ example: 'Acme Analytics' })
+  name: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: Date;
+
+  @ApiPropertyOptional({ example: ['#5470c6', '#fc8452'], isArray: true, type: String })
+  chartColors?: string[];
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  defaultProjectUuid?: string;
+
+  @ApiProperty({ example: true, description: 'The organization has no project yet' })
+  needsProject: boolean;
+}
+
+export class CreateOrganizationDto {
+  @ApiProperty({ example: 'Acme Analytics', description: 'Letters, digits, spaces, underscores and dashes', maxLength: 255 })
+  @Trim()
+  @IsString()
+  @MaxLength(255)
+  name: string;
+}
+
+export class UpdateOrganizationDto {
+  @ApiPropertyOptional({ example: 'Acme Analytics', maxLength: 255 })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(255)
+  name?: string;
+
+  @ApiPropertyOptional({ example: ['#5470c6', '#91cc75', '#fac858'], isArray: true, type: String, description: 'Chart palette as #rrggbb colours' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(/^#[0-9a-fA-F]{6}$/, { each: true, message: 'each chartColors entry must be a #rrggbb colour' })
+  chartColors?: string[];
+}

@@ -1,0 +1,150 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyReply } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { assertPasswordPolicy, hashPassword } from '../auth/password.js';
+import type { Principal } from '../auth/principal.js';
+import { SessionsService } from '../auth/sessions.service.js';
+import { sha256 } from '../auth/tokens.js';
+import { AlreadyExistsError, AuthorizationError, ExpiredError, NotFoundError, ParameterError } from '../common/errors.js';
+import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
+import { MailerService } from '../email/mailer.service.js';
+import { type LightdashUserDto, toLightdashUser } from '../users/dto/lightdash-user.dto.js';
+import type { RegisterUserDto } from '../users/dto/register-user.dto.js';
+import { findUserOrganization } from '../users/user-organization.js';
+import { User } from '../users/user.entity.js';
+import type { CreateInviteLinkDto, InviteLinkCheckDto, InviteLinkDto } from './dto/invite-link.dto.js';
+import { lockOrganization } from './organization-lock.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+export const INVITE_DEFAULT_DAYS = 3;
+export const INVITE_MAX_DAYS = 30;
+const INVITE_NOT_FOUND = 'Invite link not found';
+
+/**
+ * Invites are bound to one email, single use and expiring. Inviting creates a pending member (a user
+ * without a password) with the invited role; registering with the code activates them. A new invite
+ * for the same email replaces the previous one.
+ */
+@Injectable()
+export class InvitesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
+    private readonly audit: AuditService,
+    private readonly sessions: SessionsService,
+    private readonly mailer: MailerService,
+  ) {}
+
+  async create(principal: Principal, dto: CreateInviteLinkDto): Promise<InviteLinkDto> {
+    const role = dto.role ?? 'member';
+    const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : new Date(Date.now() + INVITE_DEFAULT_DAYS * DAY_MS);
+    if (expiresAt.getTime() <= Date.now()) throw new ParameterError('Expire time must be in the future');
+    if (expiresAt.getTime() > Date.now() + INVITE_MAX_DAYS * DAY_MS) throw new ParameterError(`Invites can be valid for at most ${INVITE_MAX_DAYS} days`);
+    const code = randomBytes(24).toString('base64url');
+
+    const invite = await this.dataSource.transaction(async (manager) => {
+      await lockOrganization(manager, principal.organizationId!);
+      const [existing] = await manager.query(
+        `SELECT u.user_id::text AS "userId", u.password_hash IS NULL AS pending, m.organization_id::text AS "organizationId"
+         FROM users u LEFT JOIN organization_memberships m ON m.user_id = u.user_id
+         WHERE lower(u.email) = lower($1) FOR UPDATE OF u`,
+        [dto.email],
+      );
+      let userId: string;
+      if (!existing) {
+        const user = await manager.save(manager.create(User, { firstName: '', lastName: '', email: dto.email, passwordHash: null }));
+        userId = user.userId;
+        await manager.query('INSERT INTO organization_memberships (user_id, organization_id, role) VALUES ($1, $2, $3)', [userId, principal.organizationId, role]);
+      } else if (existing.pending && existing.organizationId === principal.organizationId) {
+        userId = existing.userId;
+        await manager.query('UPDATE organization_memberships SET role = $1, updated_at = now() WHERE user_id = $2', [role, userId]);
+        await manager.query('DELETE FROM invite_links WHERE user_id = $1', [userId]);
+      } else if (existing.organizationId === principal.organizationId) {
+        throw new AlreadyExistsError(`${dto.email} is already a member of this organization`);
+      } else {
+        throw new ParameterError('Email already in use');
+      }
+      await manager.query(
+        'INSERT INTO invite_links (code_hash, user_id, organization_id, created_by_user_id, expires_at) VALUES ($1, $2, $3, $4, $5)',
+        [sha256(code), userId, principal.organizationId, principal.userId, expiresAt],
+      );
+      const [{ userUuid }] = await manager.query('SELECT user_uuid AS "userUuid" FROM users WHERE user_id = $1', [userId]);
+      await this.audit.record(manager, {
+        action: 'invite.create',
+        targetType: 'user',
+        targetUuid: userUuid,
+        details: { email: dto.email, role, expiresAt: expiresAt.toISOString() },
+      });
+      return { userUuid };
+    });
+
+    const inviteUrl = `${this.config.siteUrl}/invite/${code}`;
+    await this.mailer.send({
+      to: dto.email,
+      subject: `You're invited to join ${principal.organizationName} on Lightdash`,
+      text: `${principal.firstName} ${principal.lastName} invited you to ${principal.organizationName}.\n\nJoin here (valid until ${expiresAt.toISOString()}): ${inviteUrl}\n`,
+    });
+    return { inviteCode: code, inviteUrl, email: dto.email, role, expiresAt, organizationUuid: principal.organizationUuid!, userUuid: invite.userUuid };
+  }
+
+  /** Public validity check, so a sign-up page can greet the invitee. */
+  async check(code: string): Promise<InviteLinkCheckDto> {
+    const [invite] = await this.dataSource.query(
+      `SELECT u.email, i.expires_at AS "expiresAt", o.name AS "organizationName"
+       FROM invite_links i JOIN users u ON u.user_id = i.user_id JOIN organizations o ON o.organization_id = i.organization_id
+       WHERE i.code_hash = $1`,
+      [sha256(code)],
+    );
+    if (!invite) throw new NotFoundError(INVITE_NOT_FOUND);
+    if (invite.expiresAt.getTime() <= Date.now()) throw new ExpiredError('Invite link expired');
+    return { inviteCode: code, ...invite };
+  }
+
+  async revokeAll(principal: Principal): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const revoked = await manager.query('DELETE FROM invite_links WHERE organization_id = $1 RETURNING 1', [principal.organizationId]);
+      await this.audit.record(manager, {
+        action: 'invite.revoke-all',
+        targetType: 'organization',
+        targetUuid: principal.organizationUuid,
+        details: { revoked: revoked.length },
+      });
+    });
+  }
+
+  /** Registration with an invite code: the pending member gets their name and password, a verified email, and a session. */
+  async activate(dto: RegisterUserDto & { inviteCode: string }, reply: FastifyReply): Promise<LightdashUserDto> {
+    assertPasswordPolicy(dto.password);
+    const passwordHash = await hashPassword(dto.password, this.config.passwordHashCost);
+    return this.dataSource.transaction(async (manager) => {
+      const [invite] = await manager.query(
+        `SELECT i.invite_link_id AS "inviteId", i.expires_at AS "expiresAt", u.user_id::text AS "userId", u.user_uuid AS "userUuid", u.email,
+                o.organization_uuid AS "organizationUuid"
+         FROM invite_links i JOIN users u ON u.user_id = i.user_id JOIN organizations o ON o.organization_id = i.organization_id
+         WHERE i.code_hash = $1 AND u.password_hash IS NULL
+         FOR UPDATE OF i, u`,
+        [sha256(dto.inviteCode)],
+      );
+      if (!invite) throw new NotFoundError(INVITE_NOT_FOUND);
+      if (invite.expiresAt.getTime() <= Date.now()) throw new ExpiredError('Invite link expired');
+      if (dto.email !== undefined && dto.email.toLowerCase() !== invite.email.toLowerCase()) {
+        throw new AuthorizationError(`Provided email ${dto.email} does not match the invited email.`);
+      }
+      await manager.update(User, { userId: invite.userId }, { firstName: dto.firstName, lastName: dto.lastName, passwordHash, isEmailVerified: true });
+      await manager.query('DELETE FROM invite_links WHERE invite_link_id = $1', [invite.inviteId]);
+      await this.audit.record(manager, {
+        action: 'invite.accept',
+        targetType: 'user',
+        targetUuid: invite.userUuid,
+        organizationUuid: invite.organizationUuid,
+        details: { email: invite.email },
+      });
+      await this.sessions.start(invite.userId, reply, manager);
+      const user = await manager.findOneByOrFail(User, { userId: invite.userId });
+      return toLightdashUser(user, await findUserOrganization(manager, invite.userId));
+    });
+  }
+}

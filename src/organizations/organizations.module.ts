@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { InvitesController } from './invites.controller.js';
+import { InvitesService } from './invites.service.js';
+import { MembersController } from './members.controller.js';
+import { MembersService } from './members.service.js';
+import { OrganizationsController } from './organizations.controller.js';
+import { OrganizationsService } from './organizations.service.js';
+
+@Module({
+  controllers: [OrganizationsController, MembersController, InvitesController],
+  providers: [OrganizationsService, MembersService, InvitesService],
+  exports: [InvitesService],
+})
+export class OrganizationsModule {}

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { Principal } from '../auth/principal.js';
+import { ForbiddenError } from '../common/errors.js';
+import type { CreateOrganizationDto, OrganizationDto, UpdateOrganizationDto } from './dto/organization.dto.js';
+import { assertOrganizationName, lockOrganization } from './organization-lock.js';
+import { OrganizationMembership } from './organization-membership.entity.js';
+import { Organization } from './organization.entity.js';
+
+@Injectable()
+export class OrganizationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(principal: Principal): Promise<OrganizationDto> {
+    const organization = await this.dataSource.getRepository(Organization).findOneByOrFail({ organizationId: principal.organizationId! });
+    return {
+      organizationUuid: organization.organizationUuid,
+      name: organization.name,
+      createdAt: organization.createdAt,
+      ...(organization.chartColors ? { chartColors: organization.chartColors } : {}),
+      ...(organization.defaultProjectUuid ? { defaultProjectUuid: organization.defaultProjectUuid } : {}),
+      // projects arrive with their own module; until then an organization has none
+      needsProject: true,
+    };
+  }
+
+  /** Creates an organization with the caller as its first admin. */
+  async create(principal: Principal, dto: CreateOrganizationDto): Promise<void> {
+    assertOrganizationName(dto.name);
+    await this.dataSource.transaction(async (manager) => {
+      // the membership row is the user's single organization slot: lock it against a concurrent create or join
+      const [{ has_organization }] = await manager.query(
+        `SELECT EXISTS (SELECT 1 FROM organization_memberships WHERE user_id = $1) AS has_organization
+         FROM users WHERE user_id = $1 FOR UPDATE`,
+        [principal.userId],
+      );
+      if (has_organization) throw new ForbiddenError('User already has an organization');
+      const organization = await manager.save(manager.create(Organization, { name: dto.name }));
+      const created = await manager.findOneByOrFail(Organization, { organizationId: organization.organizationId });
+      await manager.insert(OrganizationMembership, { userId: principal.userId, organizationId: organization.organizationId, role: 'admin' });
+      await this.audit.record(manager, {
+        action: 'organization.create',
+        targetType: 'organization',
+        targetUuid: created.organizationUuid,
+        organizationUuid: created.organizationUuid,
+        details: { name: dto.name },
+      });
+    });
+  }
+
+  async update(principal: Principal, dto: UpdateOrganizationDto): Promise<void> {
+    if (dto.name !== undefined) assertOrganizationName(dto.name);
+    await this.dataSource.transaction(async (manager) => {
+      await lockOrganization(manager, principal.organizationId!);
+      const changes = Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined));
+      if (Object.keys(changes).length > 0) await manager.update(Organization, { organizationId: principal.organizationId! }, changes);
+      await this.audit.record(manager, {
+        action: 'organization.update',
+        targetType: 'organization',
+        targetUuid: principal.organizationUuid,
+        details: changes,
+      });
+    });
+  }
+
+  /**
+   * Deletes the organization with its groups, invites and memberships. Members keep their accounts
+   * (without an organization); invited users who never registered are deleted with it.
+   */
+  async delete(principal: Principal): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await lockOrganization(manager, principal.organizationId!);
+      await manager.query(
+        `DELETE FROM users WHERE password_hash IS NULL
+           AND user_id IN (SELECT user_id FROM organization_memberships WHERE organization_id = $1)`,
+        [principal.organizationId],
+      );
+      await manager.delete(Organization, { organizationId: principal.organizationId! });
+      await this.audit.record(manager, { action: 'organization.delete', targetType: 'organization', targetUuid: principal.organizationUuid });
+    });
+  }
+}
