@@ -70,7 +70,12 @@ export function paginated<T>(data: T[], totalResults: number, window: PageWindow
   };
 }
 
-/** A LIKE pattern matching `text` anywhere, with its wildcards escaped. */
+/** `text` with the LIKE wildcards escaped. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** A LIKE pattern matching `text` anywhere. */
 export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${escapeLike(text)}%`;
 }

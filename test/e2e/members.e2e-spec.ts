@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { addMember, createOrganization, createPersonas } from '../support/organizations.js';
+import { registerUser, sessionCookie } from '../support/users.js';
+
+const NON_ADMIN_ROLES = ['member', 'viewer', 'interactive_viewer', 'editor', 'developer'] as const;
+
+describe('organization members', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t.close());
+
+  describe('GET /api/v1/org/users', () => {
+    it('lists every member with the profile shape, for every role', async () => {
+      const p = await createPersonas(t);
+      for (const role of ['admin', ...NON_ADMIN_ROLES] as const) {
+        const res = await t.http().get('/api/v1/org/users').set('Cookie', p[role].cookie).expect(200);
+        expect(res.body.results.pagination).toBeUndefined();
+        expect(res.body.results.data).toHaveLength(6);
+      }
+      const res = await t.http().get('/api/v1/org/users').set('Cookie', p.viewer.cookie).expect(200);
+      const editor = res.body.results.data.find((m: { userUuid: string }) => m.userUuid === p.editor.userUuid);
+      expect(editor).toEqual({
+        userUuid: p.editor.userUuid,
+        firstName: 'editor',
+        lastName: 'Persona',
+        email: p.editor.email,
+        organizationUuid: p.organizationUuid,
+        role: 'editor',
+        isActive: true,
+        isPending: false,
+        isInviteExpired: false,
+        userCreatedAt: expect.any(String),
+        userUpdatedAt: expect.any(String),
+      });
+    });
+
+    it('paginates with totals that add up, and searches names and emails', async () => {
+      const p = await createPersonas(t);
+      const seen: string[] = [];
+      for (const page of [1, 2, 3]) {
+        const res = await t.http().get(`/api/v1/org/users?page=${page}&pageSize=4`).set('Cookie', p.member.cookie).expect(200);
+        expect(res.body.results.pagination).toEqual({ page, pageSize: 4, totalPageCount: 2, totalResults: 6 });
+        seen.push(...res.body.results.data.map((m: { userUuid: string }) => m.userUuid));
+      }
+      expect(new Set(seen).size).toBe(6);
+      const byName = await t.http().get('/api/v1/org/users?searchQuery=DEVELOPER').set('Cookie', p.member.cookie).expect(200);
+      expect(byName.body.results.data.map((m: { userUuid: string }) => m.userUuid)).toEqual([p.developer.userUuid]);
+      const byEmail = await t.http().get(`/api/v1/org/users?searchQuery=${encodeURIComponent(p.viewer.email.slice(0, 12))}`).set('Cookie', p.member.cookie).expect(200);
+      expect(byEmail.body.results.data.map((m: { userUuid: string }) => m.userUuid)).toContain(p.viewer.userUuid);
+      const wildcard = await t.http().get('/api/v1/org/users?searchQuery=%25').set('Cookie', p.member.cookie).expect(200);
+      expect(wildcard.body.results.data).toEqual([]);
+    });
+
+    it('refuses bad pages with 422', async () => {
+      const { admin } = await createOrganization(t);
+      const zero = await t.http().get('/api/v1/org/users?page=0&pageSize=10').set('Cookie', admin.cookie).expect(422);
+      expect(zero.body.error).toMatchObject({ name: 'PaginationError', message: 'page should be greater than 0' });
+      await t.http().get('/api/v1/org/users?page=1&pageSize=0').set('Cookie', admin.cookie).expect(422);
+      const huge = await t.http().get('/api/v1/org/users?page=1&pageSize=100000').set('Cookie', admin.cookie).expect(422);
+      expect(huge.body.error.name).toBe('PaginationError');
+      await t.http().get('/api/v1/org/users?page=abc&pageSize=10').set('Cookie', admin.cookie).expect(422);
+    });
+
+    it('shows groups only to admins', async () => {
+      const p = await createPersonas(t);
+      const asAdmin = await t.http().get('/api/v1/org/users?includeGroups=5').set('Cookie', p.admin.cookie).expect(200);
+      expect(asAdmin.body.results.data[0].groups).toEqual([]);
+      const asEditor = await t.http().get('/api/v1/org/users?includeGroups=5').set('Cookie', p.editor.cookie).expect(200);
+      expect(asEditor.body.results.data.every((m: object) => !('groups' in m))).toBe(true);
+    });
+
+    it('shows pending invitees, and expired invites as such', async () => {
+      const org = await createOrganization(t);
+      const invite = await t.http().post('/api/v1/invite-links').set('Cookie', org.admin.cookie).send({ email: `pending-${Date.now()}@example.com`, role: 'viewer' }).expect(201);
+      const list = async () =>
+        (await t.http().get('/api/v1/org/users').set('Cookie', org.admin.cookie).expect(200)).body.results.data.find(
+          (m: { userUuid: string }) => m.userUuid === invite.body.results.userUuid,
+        );
+      expect(await list()).toMatchObject({ isPending: true, isInviteExpired: false, role: 'viewer' });
+      await t.app.get(DataSource).query(`UPDATE invite_links SET expires_at = now() - interval '1 minute' WHERE user_id = (SELECT user_id FROM users WHERE user_uuid = $1)`, [invite.body.results.userUuid]);
+      expect(await list()).toMatchObject({ isPending: true, isInviteExpired: true });
+    });
+
+    it('is refused to users without an organization', async () => {
+      const user = await registerUser(t);
+      await t.http().get('/api/v1/org/users').set('Cookie', user.cookie).expect(403);
+    });
+  });
+
+  describe('GET /api/v1/org/users/{userUuid} and /email/{email}', () => {
+    it('finds a member of your organization, and nobody else', async () => {
+      const p = await createPersonas(t);
+      const other = await createOrganization(t);
+      const byUuid = await t.http().get(`/api/v1/org/users/${p.editor.userUuid}`).set('Cookie', p.member.cookie).expect(200);
+      expect(byUuid.body.results).toMatchObject({ userUuid: p.editor.userUuid, role: 'editor' });
+      const byEmail = await t.http().get(`/api/v1/org/users/email/${encodeURIComponent(p.editor.email.toUpperCase())}`).set('Cookie', p.member.cookie).expect(200);
+      expect(byEmail.body.results.userUuid).toBe(p.editor.userUuid);
+      const foreign = await t.http().get(`/api/v1/org/users/${p.editor.userUuid}`).set('Cookie', other.admin.cookie).expect(404);
+      expect(foreign.body.error.message).toBe('No matching member found in organization');
+      await t.http().get(`/api/v1/org/users/email/${encodeURIComponent(p.editor.email)}`).set('Cookie', other.admin.cookie).expect(404);
+      await t.http().get('/api/v1/org/users/not-a-uuid').set('Cookie', p.admin.cookie).expect(422);
+      await t.http().get('/api/v1/org/users/email/not-an-email').set('Cookie', p.admin.cookie).expect(422);
+    });
+  });
+
+  describe('PATCH /api/v1/org/users/{userUuid}', () => {
+    it('lets an admin change a role, which takes effect at once', async () => {
+      const p = await createPersonas(t);
+      const res = await t.http().patch(`/api/v1/org/users/${p.viewer.userUuid}`).set('Cookie', p.admin.cookie).send({ role: 'developer' }).expect(200);
+      expect(res.body.results).toMatchObject({ userUuid: p.viewer.userUuid, role: 'developer' });
+      expect((await t.http().get('/api/v1/user').set('Cookie', p.viewer.cookie)).body.results.role).toBe('developer');
+    });
+
+    it('refuses non-admins with 403 and changes nothing', async () => {
+      const p = await createPersonas(t);
+      for (const role of NON_ADMIN_ROLES) {
+        await t.http().patch(`/api/v1/org/users/${p[role].userUuid}`).set('Cookie', p[role].cookie).send({ role: 'admin' }).expect(403);
+      }
+      const members = (await t.http().get('/api/v1/org/users').set('Cookie', p.admin.cookie)).body.results.data;
+      expect(members.filter((m: { role: string }) => m.role === 'admin')).toHaveLength(1);
+    });
+
+    it('validates the role and the target', async () => {
+      const p = await createPersonas(t);
+      const other = await createOrganization(t);
+      await t.http().patch(`/api/v1/org/users/${p.viewer.userUuid}`).set('Cookie', p.admin.cookie).send({ role: 'owner' }).expect(422);
+      await t.http().patch(`/api/v1/org/users/${p.viewer.userUuid}`).set('Cookie', p.admin.cookie).send({}).expect(422);
+      await t.http().patch(`/api/v1/org/users/${other.admin.userUuid}`).set('Cookie', p.admin.cookie).send({ role: 'viewer' }).expect(404);
+      expect((await t.http().get('/api/v1/user').set('Cookie', other.admin.cookie)).body.results.role).toBe('admin');
+    });
+
+    it('never demotes the last admin', async () => {
+      const p = await createPersonas(t);
+      const res = await t.http().patch(`/api/v1/org/users/${p.admin.userUuid}`).set('Cookie', p.admin.cookie).send({ role: 'editor' }).expect(403);
+      expect(res.body.error.message).toBe('Organization must have at least one admin');
+      expect((await t.http().get('/api/v1/user').set('Cookie', p.admin.cookie)).body.results.role).toBe('admin');
+    });
+
+    it('leaves one admin when two admins demote each other at the same moment', async () => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const org = await createOrganization(t);
+        const second = await addMember(t, org, 'admin');
+        const [a, b] = await Promise.all([
+          t.http().patch(`/api/v1/org/users/${second.userUuid}`).set('Cookie', org.admin.cookie).send({ role: 'viewer' }),
+          t.http().patch(`/api/v1/org/users/${org.admin.userUuid}`).set('Cookie', second.cookie).send({ role: 'viewer' }),
+        ]);
+        expect([a.status, b.status].sort()).toEqual([200, 403]);
+        const members = (await t.http().get('/api/v1/org/users').set('Cookie', (a.status === 200 ? org.admin : second).cookie)).body.results.data;
+        expect(members.filter((m: { role: string }) => m.role === 'admin')).toHaveLength(1);
+      }
+    });
+  });
+
+  describe('DELETE /api/v1/org/user/{userUuid}', () => {
+    it('removes a member: their sessions end and they leave the organization', async () => {
+      const p = await createPersonas(t);
+      const second = sessionCookie((await t.http().post('/api/v1/login').send({ email: p.editor.email, password: p.editor.password }).expect(200)).headers['set-cookie']);
+      const res = await t.http().delete(`/api/v1/org/user/${p.editor.userUuid}`).set('Cookie', p.admin.cookie).expect(200);
+      expect(res.body).toEqual({ status: 'ok' });
+      await t.http().get('/api/v1/user').set('Cookie', p.editor.cookie).expect(401);
+      await t.http().get('/api/v1/user').set('Cookie', second).expect(401);
+      const relogin = sessionCookie((await t.http().post('/api/v1/login').send({ email: p.editor.email, password: p.editor.password }).expect(200)).headers['set-cookie']);
+      expect((await t.http().get('/api/v1/user').set('Cookie', relogin)).body.results.organizationUuid).toBeUndefined();
+      await t.http().get(`/api/v1/org/users/${p.editor.userUuid}`).set('Cookie', p.admin.cookie).expect(404);
+    });
+
+    it('removes a pending invitee altogether', async () => {
+      const org = await createOrganization(t);
+      const invite = await t.http().post('/api/v1/invite-links').set('Cookie', org.admin.cookie).send({ email: `gone-${Date.now()}@example.com` }).expect(201);
+      await t.http().delete(`/api/v1/org/user/${invite.body.results.userUuid}`).set('Cookie', org.admin.cookie).expect(200);
+      await t.http().get(`/api/v1/invite-links/${invite.body.results.inviteCode}`).expect(404);
+    });
+
+    it('refuses non-admins, foreigners, and the last admin', async () => {
+      const p = await createPersonas(t);
+      const other = await createOrganization(t);
+      for (const role of NON_ADMIN_ROLES) await t.http().delete(`/api/v1/org/user/${p.viewer.userUuid}`).set('Cookie', p[role].cookie).expect(403);
+      await t.http().delete(`/api/v1/org/user/${p.viewer.userUuid}`).set('Cookie', other.admin.cookie).expect(404);
+      const last = await t.http().delete(`/api/v1/org/user/${p.admin.userUuid}`).set('Cookie', p.admin.cookie).expect(403);
+      expect(last.body.error.message).toBe('Organization must have at least one admin');
+      expect((await t.http().get('/api/v1/org/users').set('Cookie', p.admin.cookie)).body.results.data).toHaveLength(6);
+    });
+  });
+
+  describe('DELETE /api/v1/user/me', () => {
+    it('refuses the last admin and lets another admin go', async () => {
+      const org = await createOrganization(t);
+      const last = await t.http().delete('/api/v1/user/me').set('Cookie', org.admin.cookie).expect(403);
+      expect(last.body.error.message).toBe('Organization must have at least one admin');
+      const second = await addMember(t, org, 'admin');
+      await t.http().delete('/api/v1/user/me').set('Cookie', org.admin.cookie).expect(200);
+      const members = (await t.http().get('/api/v1/org/users').set('Cookie', second.cookie).expect(200)).body.results.data;
+      expect(members.map((m: { userUuid: string }) => m.userUuid)).toEqual([second.userUuid]);
+    });
+  });
+});
