@@ -4,10 +4,13 @@ import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { ForbiddenError } from '../common/errors.js';
+import { isUniqueViolation } from '../database/postgres-errors.js';
 import type { CreateOrganizationDto, OrganizationDto, UpdateOrganizationDto } from './dto/organization.dto.js';
 import { assertOrganizationName, lockOrganization } from './organization-lock.js';
 import { OrganizationMembership } from './organization-membership.entity.js';
 import { Organization } from './organization.entity.js';
+
+const ALREADY_IN_ORGANIZATION = 'User already has an organization';
 
 @Injectable()
 export class OrganizationsService {
@@ -32,25 +35,28 @@ export class OrganizationsService {
   /** Creates an organization with the caller as its first admin. */
   async create(principal: Principal, dto: CreateOrganizationDto): Promise<void> {
     assertOrganizationName(dto.name);
-    await this.dataSource.transaction(async (manager) => {
-      // the membership row is the user's single organization slot: lock it against a concurrent create or join
-      const [{ has_organization }] = await manager.query(
-        `SELECT EXISTS (SELECT 1 FROM organization_memberships WHERE user_id = $1) AS has_organization
-         FROM users WHERE user_id = $1 FOR UPDATE`,
-        [principal.userId],
-      );
-      if (has_organization) throw new ForbiddenError('User already has an organization');
-      const organization = await manager.save(manager.create(Organization, { name: dto.name }));
-      const created = await manager.findOneByOrFail(Organization, { organizationId: organization.organizationId });
-      await manager.insert(OrganizationMembership, { userId: principal.userId, organizationId: organization.organizationId, role: 'admin' });
-      await this.audit.record(manager, {
-        action: 'organization.create',
-        targetType: 'organization',
-        targetUuid: created.organizationUuid,
-        organizationUuid: created.organizationUuid,
-        details: { name: dto.name },
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        // the user row guards the user's single organization slot against a concurrent create or join;
+        // the membership check is a separate statement so it sees what committed while we waited
+        await manager.query('SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE', [principal.userId]);
+        const [membership] = await manager.query('SELECT 1 FROM organization_memberships WHERE user_id = $1', [principal.userId]);
+        if (membership) throw new ForbiddenError(ALREADY_IN_ORGANIZATION);
+        const organization = await manager.save(manager.create(Organization, { name: dto.name }));
+        const created = await manager.findOneByOrFail(Organization, { organizationId: organization.organizationId });
+        await manager.insert(OrganizationMembership, { userId: principal.userId, organizationId: organization.organizationId, role: 'admin' });
+        await this.audit.record(manager, {
+          action: 'organization.create',
+          targetType: 'organization',
+          targetUuid: created.organizationUuid,
+          organizationUuid: created.organizationUuid,
+          details: { name: dto.name },
+        });
       });
-    });
+    } catch (error) {
+      if (isUniqueViolation(error, 'organization_memberships_pkey')) throw new ForbiddenError(ALREADY_IN_ORGANIZATION);
+      throw error;
+    }
   }
 
   async update(principal: Principal, dto: UpdateOrganizationDto): Promise<void> {

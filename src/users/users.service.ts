@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
-import { type DataSource, QueryFailedError } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { isUniqueViolation } from '../database/postgres-errors.js';
 import { assertPasswordPolicy, hashPassword } from '../auth/password.js';
 import type { Principal } from '../auth/principal.js';
 import { SessionsService } from '../auth/sessions.service.js';
@@ -14,13 +15,6 @@ import { User } from './user.entity.js';
 import { InvitesService } from '../organizations/invites.service.js';
 import { assertAdminRemains, lockOrganization } from '../organizations/organization-lock.js';
 import { AuditService } from '../audit/audit.service.js';
-
-const UNIQUE_VIOLATION = '23505';
-
-export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
-  return driverError?.code === UNIQUE_VIOLATION && (constraint === undefined || driverError.constraint === constraint);
-}
 
 @Injectable()
 export class UsersService {

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Test, type TestingModule } from '@nestjs/testing';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppModule } from '../../src/app.module.js';
+import { IS_PUBLIC } from '../../src/auth/public.decorator.js';
+import { SESSION_ONLY } from '../../src/auth/session-only.decorator.js';
+import { ROUTE_ACCESS, type RouteAccess } from '../../src/authorization/route-access.decorator.js';
+import { testConfig } from '../support/app.js';
+
+/**
+ * Every route of the app with the access it declares, compared with route-permissions.txt. A route
+ * that declares nothing fails here (the guard would refuse it anyway); a changed permission shows up
+ * as a diff to review. After adding routes, update the file: the failure message prints the listing.
+ */
+const SNAPSHOT = path.resolve('test/e2e/route-permissions.txt');
+
+function joinPath(...parts: string[]): string {
+  return '/' + parts.flatMap((p) => p.split('/')).filter(Boolean).join('/');
+}
+
+function describeAccess(isPublic: boolean, access: RouteAccess | undefined): string {
+  if (isPublic) return 'public';
+  if (!access) return 'UNDECLARED';
+  if (access.kind === 'self') return 'self';
+  return access.resource ? `${access.permission} (${access.resource.type} :${access.resource.param})` : access.permission;
+}
+
+describe('route permissions', () => {
+  let moduleRef: TestingModule;
+  let listing: string[];
+
+  beforeAll(async () => {
+    moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(testConfig()), DiscoveryModule] }).compile();
+    const discovery = moduleRef.get(DiscoveryService);
+    const scanner = moduleRef.get(MetadataScanner);
+    const reflector = moduleRef.get(Reflector);
+    listing = [];
+    for (const wrapper of discovery.getControllers()) {
+      const controller = wrapper.metatype as new (...args: unknown[]) => object;
+      if (!controller) continue;
+      const prefix = Reflect.getMetadata(PATH_METADATA, controller) as string;
+      for (const name of scanner.getAllMethodNames(controller.prototype)) {
+        const handler = (controller.prototype as Record<string, unknown>)[name] as object;
+        const route = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+        if (route === undefined) continue;
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+        const isPublic = !!reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler as never, controller]);
+        const access = reflector.getAllAndOverride<RouteAccess>(ROUTE_ACCESS, [handler as never, controller]);
+        const sessionOnly = reflector.getAllAndOverride<boolean>(SESSION_ONLY, [handler as never, controller]) ? ' [session only]' : '';
+        listing.push(`${method.padEnd(6)} ${joinPath('api/v1', prefix, route).padEnd(62)} ${describeAccess(isPublic, access)}${sessionOnly}`);
+      }
+    }
+    listing.sort((a, b) => a.slice(7).localeCompare(b.slice(7)) || a.localeCompare(b));
+  });
+  afterAll(async () => moduleRef.close());
+
+  it('declares a permission or a public/self marker on every route', () => {
+    expect(listing.filter((line) => line.endsWith('UNDECLARED'))).toEqual([]);
+    expect(listing.length).toBeGreaterThan(10);
+  });
+
+  it('matches the reviewed listing in route-permissions.txt', () => {
+    const expected = fs.readFileSync(SNAPSHOT, 'utf8').trim().split('\n');
+    expect(listing).toEqual(expected);
+  });
+});
