@@ -17,7 +17,9 @@ import type { ResolvedConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { EmailModule } from './email/email.module.js';
+import { EmailDomainsModule } from './email-domains/email-domains.module.js';
 import { EmailVerificationModule } from './email-verification/email-verification.module.js';
+import { GroupsModule } from './groups/groups.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PersonalAccessTokensModule } from './personal-access-tokens/personal-access-tokens.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
@@ -48,6 +50,8 @@ export class AppModule {
         HealthModule,
         UsersModule,
         OrganizationsModule,
+        GroupsModule,
+        EmailDomainsModule,
         PersonalAccessTokensModule,
         WarehouseCredentialsModule,
         EmailModule,

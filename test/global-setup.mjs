@@ -9,11 +9,14 @@ import { runMigrations } from '../dist/src/database/migrate.js';
 
 const PREFIX = 'lightdash-test-pg-';
 
+/** Dirs left by interrupted runs: no live server, and old enough not to be another run still starting. */
 function removeStaleTempDirs() {
+  const hourAgo = Date.now() - 3600_000;
   for (const name of fs.readdirSync(os.tmpdir())) {
     if (!name.startsWith(PREFIX)) continue;
     const dir = path.join(os.tmpdir(), name);
-    if (!fs.existsSync(path.join(dir, 'data', 'postmaster.pid'))) fs.rmSync(dir, { recursive: true, force: true });
+    const stale = !fs.existsSync(path.join(dir, 'data', 'postmaster.pid')) && fs.statSync(dir).mtimeMs < hourAgo;
+    if (stale) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
