@@ -17,18 +17,13 @@ export class GroupMemberReferenceDto {
   userUuid: string;
 }
 
-export class CreateGroupDto {
-  @ApiProperty({ example: 'Data Stewards', maxLength: 255, description: 'Trimmed; unique in the organization, ignoring case' })
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
-  name: string;
-
+/** What creation and update share: membership, description and icon. */
+class GroupDetailsDto {
   @ApiPropertyOptional({
     type: [GroupMemberReferenceDto],
     maxItems: MAX_GROUP_MEMBERS_PER_REQUEST,
-    description: 'Members of your organization (pending invitees included); any other user refuses the whole request (400)',
+    description:
+      'Members of your organization (pending invitees included); any other user refuses the whole request (400). On update, the complete new membership: members not listed are removed.',
   })
   @IsOptionalNotNull()
   @IsArray()
@@ -51,8 +46,17 @@ export class CreateGroupDto {
   icon?: string | null;
 }
 
+export class CreateGroupDto extends GroupDetailsDto {
+  @ApiProperty({ example: 'Data Stewards', maxLength: 255, description: 'Trimmed; unique in the organization, ignoring case' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name: string;
+}
+
 /** Only the fields given change; `description` and `icon` are cleared with null; `members` replaces the whole membership. */
-export class UpdateGroupDto {
+export class UpdateGroupDto extends GroupDetailsDto {
   @ApiPropertyOptional({ example: 'Data Stewards', maxLength: 255, description: 'Trimmed; unique in the organization, ignoring case' })
   @IsOptionalNotNull()
   @Trim()
@@ -60,29 +64,4 @@ export class UpdateGroupDto {
   @IsNotEmpty()
   @MaxLength(255)
   name?: string;
-
-  @ApiPropertyOptional({
-    type: [GroupMemberReferenceDto],
-    maxItems: MAX_GROUP_MEMBERS_PER_REQUEST,
-    description: 'The complete new membership: members not listed are removed, new ones added (same 400 rule as creation)',
-  })
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(MAX_GROUP_MEMBERS_PER_REQUEST)
-  @ValidateNested({ each: true })
-  @Type(() => GroupMemberReferenceDto)
-  members?: GroupMemberReferenceDto[];
-
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 1000, example: 'Users responsible for keeping documentation up to date.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  description?: string | null;
-
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 32, example: '🧪', description: 'An emoji' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(32)
-  @Matches(EMOJI, { message: 'icon must be an emoji' })
-  icon?: string | null;
 }
