@@ -23,6 +23,7 @@ import { GroupsModule } from './groups/groups.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PersonalAccessTokensModule } from './personal-access-tokens/personal-access-tokens.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
+import { ProjectsModule } from './projects/projects.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WarehouseCredentialsModule } from './warehouse-credentials/warehouse-credentials.module.js';
 
@@ -50,6 +51,7 @@ export class AppModule {
         HealthModule,
         UsersModule,
         OrganizationsModule,
+        ProjectsModule,
         GroupsModule,
         EmailDomainsModule,
         PersonalAccessTokensModule,

@@ -5,10 +5,10 @@ import { AUDIT_ACTION, type AuditActionMetadata, AuditRefusals } from '../audit/
 import type { Principal } from '../auth/principal.js';
 import { IS_PUBLIC } from '../auth/public.decorator.js';
 import { AppError, ForbiddenError, NotFoundError, ValidateError } from '../common/errors.js';
-import { AccessService } from './access.service.js';
+import { AccessService, type ProjectAccess, type SpaceAccess } from './access.service.js';
 import { PERMISSIONS, type PermissionRule } from './permissions.js';
-import { ROUTE_ACCESS, type ResourceType, type RouteAccess } from './route-access.decorator.js';
-import { atLeast, ORGANIZATION_ROLES } from './roles.js';
+import { type ResourceRef, type ResourceType, ROUTE_ACCESS, type RouteAccess } from './route-access.decorator.js';
+import { atLeast, ORGANIZATION_ROLES, PROJECT_ROLES, SPACE_ROLES } from './roles.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -17,12 +17,16 @@ const NOT_FOUND_MESSAGES: Record<ResourceType, string> = {
   group: 'No group found',
   project: 'Project not found',
   space: 'Space not found',
+  chart: 'Chart not found',
+  dashboard: 'Dashboard not found',
 };
+
+type GuardedRequest = FastifyRequest & { user: Principal; access?: ProjectAccess | SpaceAccess };
 
 /**
  * The one place route permissions are enforced (runs after authentication). A route without a
- * declared permission is refused: deny by default. Objects of another organization are 404, missing
- * roles inside your organization 403.
+ * declared permission is refused: deny by default. Objects of another organization (or missing ones)
+ * are 404, missing roles inside your organization 403. The resolved access is left on the request.
  */
 @Injectable()
 export class AuthorizationGuard implements CanActivate {
@@ -35,7 +39,7 @@ export class AuthorizationGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const request = context.switchToHttp().getRequest<FastifyRequest & { user: Principal }>();
+    const request = context.switchToHttp().getRequest<GuardedRequest>();
     const routeAccess = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, targets);
     try {
       if (!routeAccess) throw new ForbiddenError('This route declares no permission');
@@ -49,28 +53,65 @@ export class AuthorizationGuard implements CanActivate {
     }
   }
 
-  private async check(request: FastifyRequest & { user: Principal }, routeAccess: Extract<RouteAccess, { kind: 'permission' }>): Promise<void> {
+  private async check(request: GuardedRequest, routeAccess: Extract<RouteAccess, { kind: 'permission' }>): Promise<void> {
     const principal = request.user;
     const rule: PermissionRule = PERMISSIONS[routeAccess.permission];
     const resource = routeAccess.resource;
-    const resourceId = resource ? this.resourceParam(request, resource.param) : undefined;
 
-    if (rule.scope !== 'organization') throw new ForbiddenError(`Permission scope ${rule.scope} is not available yet`);
+    if (rule.scope === 'organization') {
+      if (resource?.type === 'organization' && this.resourceId(request, resource) !== principal.organizationUuid) {
+        throw new NotFoundError(NOT_FOUND_MESSAGES.organization);
+      }
+      if (resource?.type === 'group') {
+        const organizationId = await this.access.groupOrganizationId(this.resourceId(request, resource));
+        if (!organizationId || organizationId !== principal.organizationId) throw new NotFoundError(NOT_FOUND_MESSAGES.group);
+      }
+      if (!principal.organizationId) throw new ForbiddenError('You are not a member of an organization');
+      if (!atLeast(ORGANIZATION_ROLES, principal.role, rule.minimum)) throw new ForbiddenError();
+      return;
+    }
 
-    if (resource?.type === 'organization' && resourceId !== principal.organizationUuid) {
-      throw new NotFoundError(NOT_FOUND_MESSAGES.organization);
+    if (!resource) throw new ForbiddenError(`Permission ${routeAccess.permission} needs the object it applies to`);
+    const access = await this.resolve(request, resource);
+    request.access = access;
+    if (rule.scope === 'project') {
+      if (!atLeast(PROJECT_ROLES, access.projectRole, rule.minimum)) throw new ForbiddenError();
+      return;
     }
-    if (resource?.type === 'group') {
-      const organizationId = await this.access.groupOrganizationId(resourceId!);
-      if (!organizationId || organizationId !== principal.organizationId) throw new NotFoundError(NOT_FOUND_MESSAGES.group);
-    }
-    if (!principal.organizationId) throw new ForbiddenError('You are not a member of an organization');
-    if (!atLeast(ORGANIZATION_ROLES, principal.role, rule.minimum)) throw new ForbiddenError();
+    const space = access as SpaceAccess;
+    const allowed =
+      atLeast(SPACE_ROLES, space.spaceRole, rule.minimum) &&
+      (!rule.projectMinimum || atLeast(PROJECT_ROLES, space.projectRole, rule.projectMinimum)) &&
+      (!rule.publicSpaceProjectMinimum || !space.inheritsFromProject || atLeast(PROJECT_ROLES, space.projectRole, rule.publicSpaceProjectMinimum));
+    if (!allowed) throw new ForbiddenError();
   }
 
-  private resourceParam(request: FastifyRequest, param: string): string {
-    const value = (request.params as Record<string, string> | undefined)?.[param];
-    if (!value || !UUID.test(value)) throw new ValidateError({ [param]: { message: `${param} must be a UUID`, value: value ?? null } });
+  /** Looks the object up with the caller's roles on it; 404 unless it exists in the caller's organization (and project). */
+  private async resolve(request: GuardedRequest, resource: ResourceRef): Promise<ProjectAccess | SpaceAccess> {
+    const id = this.resourceId(request, resource);
+    const userId = request.user.userId;
+    const lookups: Partial<Record<ResourceType, () => Promise<ProjectAccess | SpaceAccess | undefined>>> = {
+      project: () => this.access.project(id, userId),
+      space: () => this.access.space(id, userId),
+      chart: () => this.access.chartSpace(id, userId),
+      dashboard: () => this.access.dashboardSpace(id, userId),
+    };
+    const access = await lookups[resource.type]?.();
+    const inOtherProject =
+      resource.projectParam !== undefined && access?.projectUuid !== (request.params as Record<string, string>)[resource.projectParam];
+    if (!access || access.organizationId !== request.user.organizationId || inOtherProject) {
+      throw new NotFoundError(NOT_FOUND_MESSAGES[resource.type]);
+    }
+    return access;
+  }
+
+  private resourceId(request: FastifyRequest, resource: ResourceRef): string {
+    const source = (resource.in === 'body' ? request.body : request.params) as Record<string, unknown> | undefined;
+    const value = source?.[resource.param];
+    const key = resource.in === 'body' ? `body.${resource.param}` : resource.param;
+    if (typeof value !== 'string' || !UUID.test(value)) {
+      throw new ValidateError({ [key]: value === undefined ? { message: `'${resource.param}' is required` } : { message: `${resource.param} must be a UUID`, value } });
+    }
     return value;
   }
 }

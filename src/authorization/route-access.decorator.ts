@@ -1,21 +1,30 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { ProjectAccess, SpaceAccess } from './access.service.js';
 import { ApiExtension, ApiForbiddenResponse, ApiNotFoundResponse } from '@nestjs/swagger';
 import { describePermission, type Permission } from './permissions.js';
 
 export const ROUTE_ACCESS = 'routeAccess';
 
 /** The kinds of object a route parameter can name for an access check. */
-export type ResourceType = 'organization' | 'group' | 'project' | 'space';
+export type ResourceType = 'organization' | 'group' | 'project' | 'space' | 'chart' | 'dashboard';
 
-export type RouteAccess =
-  | { kind: 'permission'; permission: Permission; resource?: { type: ResourceType; param: string } }
-  | { kind: 'self' };
+export interface ResourceRef {
+  type: ResourceType;
+  /** the field naming the object */
+  param: string;
+  /** where that field is: a path parameter (default) or a body property */
+  in?: 'params' | 'body';
+  /** a path parameter naming the project the object must belong to (else 404) */
+  projectParam?: string;
+}
+
+export type RouteAccess = { kind: 'permission'; permission: Permission; resource?: ResourceRef } | { kind: 'self' };
 
 /**
  * Declares the permission a route needs (from the table in permissions.ts) and, for routes about one
  * object, which route parameter names it. The authorization guard enforces it; Swagger shows it.
  */
-export const RequirePermission = (permission: Permission, resource?: { type: ResourceType; param: string }) =>
+export const RequirePermission = (permission: Permission, resource?: ResourceRef) =>
   applyDecorators(
     SetMetadata(ROUTE_ACCESS, { kind: 'permission', permission, resource } satisfies RouteAccess),
     ApiExtension('x-permission', permission),
@@ -26,3 +35,9 @@ export const RequirePermission = (permission: Permission, resource?: { type: Res
 /** Any authenticated user, acting on their own account only (the route reads no one else's data). */
 export const SelfOnly = () =>
   applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'self' } satisfies RouteAccess), ApiExtension('x-permission', 'self'));
+
+/** The access the guard resolved for this request's object (project or space), so services need not ask again. */
+export const ResolvedAccess = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): ProjectAccess | SpaceAccess | undefined =>
+    context.switchToHttp().getRequest<{ access?: ProjectAccess | SpaceAccess }>().access,
+);

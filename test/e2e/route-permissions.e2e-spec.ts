@@ -14,7 +14,8 @@ import { testConfig } from '../support/app.js';
 /**
  * Every route of the app with the access it declares, compared with route-permissions.txt. A route
  * that declares nothing fails here (the guard would refuse it anyway); a changed permission shows up
- * as a diff to review. After adding routes, update the file: the failure message prints the listing.
+ * as a diff to review. After adding routes, rewrite the file with
+ * `UPDATE_ROUTE_PERMISSIONS=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/e2e/route-permissions` and review the diff.
  */
 const SNAPSHOT = path.resolve('test/e2e/route-permissions.txt');
 
@@ -64,6 +65,7 @@ describe('route permissions', () => {
   });
 
   it('matches the reviewed listing in route-permissions.txt', () => {
+    if (process.env.UPDATE_ROUTE_PERMISSIONS) fs.writeFileSync(SNAPSHOT, listing.join('\n') + '\n');
     const expected = fs.readFileSync(SNAPSHOT, 'utf8').trim().split('\n');
     expect(listing).toEqual(expected);
   });

@@ -1,0 +1,57 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { PROJECT_ROLES, type ProjectRole } from '../../authorization/roles.js';
+import { Trim } from '../../common/transforms.js';
+
+/** ProjectMemberProfile: an explicit grant on a project. */
+export class ProjectMemberDto {
+  @ApiProperty({ format: 'uuid' })
+  userUuid: string;
+
+  @ApiProperty({ format: 'uuid' })
+  projectUuid: string;
+
+  @ApiProperty({ enum: PROJECT_ROLES })
+  role: ProjectRole;
+
+  @ApiProperty({ example: 'grace@example.com' })
+  email: string;
+
+  @ApiProperty({ example: 'Grace' })
+  firstName: string;
+
+  @ApiProperty({ example: 'Hopper' })
+  lastName: string;
+}
+
+export class GrantProjectAccessDto {
+  @ApiProperty({ example: 'grace@example.com', description: 'A member of the project’s organization' })
+  @Trim()
+  @IsEmail()
+  email: string;
+
+  @ApiProperty({ enum: PROJECT_ROLES, example: 'editor' })
+  @IsIn(PROJECT_ROLES)
+  role: ProjectRole;
+
+  @ApiProperty({ example: false, description: 'Accepted for compatibility; no email is sent' })
+  @IsOptional()
+  @IsBoolean()
+  sendEmail?: boolean;
+}
+
+export class UpdateProjectAccessDto {
+  @ApiProperty({ enum: PROJECT_ROLES, example: 'developer' })
+  @IsIn(PROJECT_ROLES)
+  role: ProjectRole;
+}
+
+export class ProjectMemberParamsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  projectUuid: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  userUuid: string;
+}

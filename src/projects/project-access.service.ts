@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { ProjectAccess } from '../authorization/access.service.js';
+import { atLeast, PROJECT_ROLES, type ProjectRole } from '../authorization/roles.js';
+import { AlreadyExistsError, ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
+import { isUniqueViolation } from '../database/postgres-errors.js';
+import type { ProjectMemberDto } from './dto/project-access.dto.js';
+
+const MEMBER_COLUMNS = `u.user_uuid AS "userUuid", p.project_uuid AS "projectUuid", pm.role, u.email, u.first_name AS "firstName", u.last_name AS "lastName"`;
+const MEMBER_FROM = `FROM project_memberships pm JOIN users u ON u.user_id = pm.user_id JOIN projects p ON p.project_id = pm.project_id`;
+
+/** Explicit (direct) grants of a project to users. Organization roles and groups are not listed here. */
+@Injectable()
+export class ProjectAccessService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(access: ProjectAccess): Promise<ProjectMemberDto[]> {
+    return this.dataSource.query(`SELECT ${MEMBER_COLUMNS} ${MEMBER_FROM} WHERE pm.project_id = $1 ORDER BY lower(u.first_name), lower(u.last_name), u.user_id`, [
+      access.projectId,
+    ]);
+  }
+
+  async get(access: ProjectAccess, userUuid: string): Promise<ProjectMemberDto> {
+    return this.findGrant(this.dataSource.manager, access, userUuid);
+  }
+
+  /** Grants a member of the project's organization a role no higher than the granter's own. */
+  async grant(access: ProjectAccess, email: string, role: ProjectRole): Promise<void> {
+    this.assertWithinOwnRole(access, role);
+    await this.dataSource.transaction(async (manager) => {
+      const [member] = await manager.query(
+        `SELECT m.user_id::text AS "userId", u.user_uuid AS "userUuid" FROM organization_memberships m JOIN users u ON u.user_id = m.user_id
+         WHERE m.organization_id = $1 AND lower(u.email) = lower($2) FOR SHARE OF m`,
+        [access.organizationId, email],
+      );
+      if (!member) throw new ParameterError(`Can't find user with email ${email} in the organization`);
+      try {
+        await manager.query('INSERT INTO project_memberships (project_id, user_id, organization_id, role) VALUES ($1, $2, $3, $4)', [
+          access.projectId,
+          member.userId,
+          access.organizationId,
+          role,
+        ]);
+      } catch (error) {
+        if (isUniqueViolation(error, 'project_memberships_pkey')) throw new AlreadyExistsError(`This user email ${email} already has access to this project`);
+        throw error;
+      }
+      await this.audit.record(manager, {
+        action: 'project.access.grant',
+        targetType: 'user',
+        targetUuid: member.userUuid,
+        details: { projectUuid: access.projectUuid, role },
+      });
+    });
+  }
+
+  async update(access: ProjectAccess, userUuid: string, role: ProjectRole): Promise<void> {
+    this.assertWithinOwnRole(access, role);
+    await this.dataSource.transaction(async (manager) => {
+      const grant = await this.findGrant(manager, access, userUuid, true);
+      await manager.query('UPDATE project_memberships SET role = $1 WHERE project_id = $2 AND user_id = (SELECT user_id FROM users WHERE user_uuid = $3)', [
+        role,
+        access.projectId,
+        userUuid,
+      ]);
+      await this.audit.record(manager, {
+        action: 'project.access.update',
+        targetType: 'user',
+        targetUuid: userUuid,
+        details: { projectUuid: access.projectUuid, from: grant.role, to: role },
+      });
+    });
+  }
+
+  async revoke(access: ProjectAccess, userUuid: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const grant = await this.findGrant(manager, access, userUuid, true);
+      await manager.query('DELETE FROM project_memberships WHERE project_id = $1 AND user_id = (SELECT user_id FROM users WHERE user_uuid = $2)', [
+        access.projectId,
+        userUuid,
+      ]);
+      await this.audit.record(manager, {
+        action: 'project.access.revoke',
+        targetType: 'user',
+        targetUuid: userUuid,
+        details: { projectUuid: access.projectUuid, role: grant.role },
+      });
+    });
+  }
+
+  /** Nobody grants a role above their own. */
+  private assertWithinOwnRole(access: ProjectAccess, role: ProjectRole): void {
+    if (!atLeast(PROJECT_ROLES, access.projectRole, role)) throw new ForbiddenError('You cannot grant a role above your own');
+  }
+
+  private async findGrant(manager: EntityManager, access: ProjectAccess, userUuid: string, lock = false): Promise<ProjectMemberDto> {
+    const [grant] = await manager.query(
+      `SELECT ${MEMBER_COLUMNS} ${MEMBER_FROM} WHERE pm.project_id = $1 AND u.user_uuid = $2 ${lock ? 'FOR UPDATE OF pm' : ''}`,
+      [access.projectId, userUuid],
+    );
+    if (!grant) throw new NotFoundError('This user has no direct access to the project');
+    return grant;
+  }
+}

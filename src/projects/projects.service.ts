@@ -1,0 +1,101 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { Principal } from '../auth/principal.js';
+import type { ProjectAccess } from '../authorization/access.service.js';
+import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
+import { encryptCredentials } from '../warehouse-credentials/credentials-cipher.js';
+import { splitSecrets } from './connection-secrets.js';
+import type { CreateProjectDto, CreateProjectResultDto, OrganizationProjectDto, ProjectDto } from './dto/project.dto.js';
+
+const PROJECT_COLUMNS = `
+  o.organization_uuid AS "organizationUuid", p.project_uuid AS "projectUuid", p.name, p.project_type AS type,
+  p.dbt_connection AS "dbtConnection", p.warehouse_connection AS "warehouseConnection", p.dbt_version AS "dbtVersion",
+  p.scheduler_timezone AS "schedulerTimezone", u.user_uuid AS "createdByUserUuid", p.upstream_project_uuid AS "upstreamProjectUuid"`;
+const PROJECT_FROM = `
+  FROM projects p JOIN organizations o ON o.organization_id = p.organization_id
+  LEFT JOIN users u ON u.user_id = p.created_by_user_id`;
+
+type ProjectRow = Omit<ProjectDto, 'hasDefaultUserSpaces'> & { warehouseConnection: Record<string, unknown> | null; upstreamProjectUuid: string | null };
+
+function toProjectDto(row: ProjectRow): ProjectDto {
+  const { warehouseConnection, upstreamProjectUuid, ...rest } = row;
+  return {
+    ...rest,
+    ...(warehouseConnection ? { warehouseConnection } : {}),
+    ...(upstreamProjectUuid ? { upstreamProjectUuid } : {}),
+    hasDefaultUserSpaces: false,
+  };
+}
+
+@Injectable()
+export class ProjectsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Creates the project synchronously (explores are uploaded later); connection secrets are encrypted. */
+  async create(principal: Principal, dto: CreateProjectDto): Promise<CreateProjectResultDto> {
+    const dbt = splitSecrets(dto.dbtConnection);
+    const warehouse = dto.warehouseConnection ? splitSecrets(dto.warehouseConnection) : undefined;
+    const encrypt = (secrets: Record<string, unknown>) => (Object.keys(secrets).length ? encryptCredentials(secrets, this.config.secret) : null);
+    const project = await this.dataSource.transaction(async (manager) => {
+      const [{ projectUuid }] = await manager.query(
+        `INSERT INTO projects (organization_id, name, project_type, dbt_version, dbt_connection, encrypted_dbt_secrets,
+                               warehouse_type, warehouse_connection, encrypted_warehouse_secrets, upstream_project_uuid, created_by_user_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING project_uuid AS "projectUuid"`,
+        [
+          principal.organizationId,
+          dto.name,
+          dto.type,
+          dto.dbtVersion,
+          dbt.visible,
+          encrypt(dbt.secrets),
+          dto.warehouseConnection?.type ?? null,
+          warehouse?.visible ?? null,
+          warehouse ? encrypt(warehouse.secrets) : null,
+          dto.upstreamProjectUuid ?? null,
+          principal.userId,
+        ],
+      );
+      await this.audit.record(manager, { action: 'project.create', targetType: 'project', targetUuid: projectUuid, details: { name: dto.name, type: dto.type } });
+      const [row] = await manager.query(`SELECT ${PROJECT_COLUMNS} ${PROJECT_FROM} WHERE p.project_uuid = $1`, [projectUuid]);
+      return toProjectDto(row);
+    });
+    return { project, hasContentCopy: false };
+  }
+
+  /** Only the projects the caller has a role on, filtered in SQL. */
+  async listForOrganization(principal: Principal): Promise<OrganizationProjectDto[]> {
+    const rows = await this.dataSource.query(
+      `SELECT p.project_uuid AS "projectUuid", p.name, p.project_type AS type, u.user_uuid AS "createdByUserUuid",
+              p.created_at AS "createdAt", p.upstream_project_uuid AS "upstreamProjectUuid", p.warehouse_type AS "warehouseType"
+       FROM projects p LEFT JOIN users u ON u.user_id = p.created_by_user_id
+       WHERE p.organization_id = $1
+         AND effective_project_role(
+               (SELECT role FROM organization_memberships WHERE user_id = $2 AND organization_id = p.organization_id),
+               (SELECT role FROM project_memberships WHERE project_id = p.project_id AND user_id = $2),
+               (SELECT max(pga.role) FROM project_group_access pga JOIN group_memberships gm ON gm.group_id = pga.group_id AND gm.user_id = $2
+                WHERE pga.project_id = p.project_id)) IS NOT NULL
+       ORDER BY lower(p.name), p.project_id`,
+      [principal.organizationId, principal.userId],
+    );
+    return rows.map(({ warehouseType, ...row }: OrganizationProjectDto) => (warehouseType ? { ...row, warehouseType } : row));
+  }
+
+  async get(access: ProjectAccess): Promise<ProjectDto> {
+    const [row] = await this.dataSource.query(`SELECT ${PROJECT_COLUMNS} ${PROJECT_FROM} WHERE p.project_id = $1`, [access.projectId]);
+    return toProjectDto(row);
+  }
+
+  /** Deletes the project with its spaces, content, tags and grants. */
+  async delete(access: ProjectAccess): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('DELETE FROM projects WHERE project_id = $1', [access.projectId]);
+      await this.audit.record(manager, { action: 'project.delete', targetType: 'project', targetUuid: access.projectUuid });
+    });
+  }
+}
