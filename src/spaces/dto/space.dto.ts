@@ -1,0 +1,271 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole } from '../../authorization/roles.js';
+import { Trim } from '../../common/transforms.js';
+
+export const INHERITED_FROM = ['organization', 'project', 'group', 'space_group', 'parent_space'] as const;
+export type InheritedFrom = (typeof INHERITED_FROM)[number];
+
+export class SpaceParamsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  projectUuid: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  spaceUuid: string;
+}
+
+export class SpaceUserParamsDto extends SpaceParamsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  userUuid: string;
+}
+
+export class SpaceGroupParamsDto extends SpaceParamsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  groupUuid: string;
+}
+
+export class InitialSpaceShareDto {
+  @ApiProperty({ format: 'uuid', description: 'A member of the project’s organization' })
+  @IsUUID()
+  userUuid: string;
+
+  @ApiProperty({ enum: SPACE_ROLES, example: 'viewer' })
+  @IsIn(SPACE_ROLES)
+  role: SpaceRole;
+}
+
+export class CreateSpaceDto {
+  @ApiProperty({ example: 'Ventes été 2024', maxLength: 255 })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name: string;
+
+  @ApiPropertyOptional({ example: false, description: 'Private = does not inherit its parent’s (or the project’s) access; must agree with inheritParentPermissions' })
+  @IsOptional()
+  @IsBoolean()
+  isPrivate?: boolean;
+
+  @ApiPropertyOptional({ example: true, description: 'The opposite of isPrivate; defaults to true (public)' })
+  @IsOptional()
+  @IsBoolean()
+  inheritParentPermissions?: boolean;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Nest the space in a space of the same project in which you have space `editor`' })
+  @IsOptional()
+  @IsUUID()
+  parentSpaceUuid?: string;
+
+  @ApiPropertyOptional({ type: [InitialSpaceShareDto], description: 'Initial direct user entries (members of the organization only)' })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => InitialSpaceShareDto)
+  access?: InitialSpaceShareDto[];
+}
+
+export class UpdateSpaceDto {
+  @ApiProperty({ example: 'Sales 2024', maxLength: 255, description: 'The slug does not change' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name: string;
+
+  @ApiPropertyOptional({ example: true })
+  @IsOptional()
+  @IsBoolean()
+  isPrivate?: boolean;
+
+  @ApiPropertyOptional({ example: false })
+  @IsOptional()
+  @IsBoolean()
+  inheritParentPermissions?: boolean;
+}
+
+export class ShareSpaceWithUserDto {
+  @ApiProperty({ format: 'uuid', description: 'A member of the project’s organization' })
+  @IsUUID()
+  userUuid: string;
+
+  @ApiProperty({ enum: SPACE_ROLES, example: 'editor' })
+  @IsIn(SPACE_ROLES)
+  spaceRole: SpaceRole;
+}
+
+export class ShareSpaceWithGroupDto {
+  @ApiProperty({ format: 'uuid', description: 'A group of the project’s organization' })
+  @IsUUID()
+  groupUuid: string;
+
+  @ApiProperty({ enum: SPACE_ROLES, example: 'viewer' })
+  @IsIn(SPACE_ROLES)
+  spaceRole: SpaceRole;
+}
+
+/** The caller's effective access to a space (Lightdash SpaceAccess). */
+export class SpaceAccessDto {
+  @ApiProperty({ format: 'uuid' })
+  userUuid: string;
+
+  @ApiProperty({ enum: SPACE_ROLES })
+  role: SpaceRole;
+
+  @ApiProperty({ description: 'The user has an entry on this very space' })
+  hasDirectAccess: boolean;
+
+  @ApiPropertyOptional({ enum: PROJECT_ROLES, description: 'The project role the space role comes from, when it does' })
+  inheritedRole?: ProjectRole;
+
+  @ApiPropertyOptional({ enum: INHERITED_FROM })
+  inheritedFrom?: InheritedFrom;
+
+  @ApiPropertyOptional({ enum: PROJECT_ROLES })
+  projectRole?: ProjectRole;
+}
+
+/** A user with a direct entry on the space. */
+export class SpaceShareDto extends SpaceAccessDto {
+  @ApiProperty({ example: 'Grace' })
+  firstName: string;
+
+  @ApiProperty({ example: 'Hopper' })
+  lastName: string;
+
+  @ApiProperty({ example: 'grace@example.com' })
+  email: string;
+}
+
+export class SpaceGroupAccessDto {
+  @ApiProperty({ format: 'uuid' })
+  groupUuid: string;
+
+  @ApiProperty({ example: 'Analysts' })
+  groupName: string;
+
+  @ApiProperty({ enum: SPACE_ROLES })
+  spaceRole: SpaceRole;
+}
+
+/** SpaceSummaryBase: a space without the caller's access (children of a space). */
+export class SpaceSummaryBaseDto {
+  @ApiProperty({ format: 'uuid' })
+  uuid: string;
+
+  @ApiProperty({ example: 'Sales' })
+  name: string;
+
+  @ApiProperty({ format: 'uuid' })
+  projectUuid: string;
+
+  @ApiProperty({ format: 'uuid' })
+  organizationUuid: string;
+
+  @ApiProperty({ example: 'sales', description: 'From the name at creation, unique in the project; never changes' })
+  slug: string;
+
+  @ApiProperty()
+  isPrivate: boolean;
+
+  @ApiProperty()
+  inheritParentPermissions: boolean;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  parentSpaceUuid: string | null;
+
+  @ApiProperty({ example: 'sales.emea', description: 'Slugs from the root space, joined with "."' })
+  path: string;
+
+  @ApiProperty({ nullable: true, type: String, example: null })
+  pinnedListUuid: string | null;
+
+  @ApiProperty({ nullable: true, type: Number, example: null })
+  pinnedListOrder: number | null;
+
+  @ApiProperty({ example: 3 })
+  chartCount: number;
+
+  @ApiProperty({ example: 1 })
+  dashboardCount: number;
+
+  @ApiProperty({ example: 0 })
+  childSpaceCount: number;
+}
+
+/** Items of GET /projects/{p}/spaces. */
+export class SpaceSummaryDto extends SpaceSummaryBaseDto {
+  @ApiProperty({ type: [String], description: 'Users with a direct entry on the space' })
+  access: string[];
+
+  @ApiProperty({ type: SpaceAccessDto })
+  userAccess: SpaceAccessDto;
+}
+
+/** A chart in a space (SpaceQuery, minimal). */
+export class SpaceQueryDto {
+  @ApiProperty({ format: 'uuid' }) uuid: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({ format: 'uuid' }) spaceUuid: string;
+  @ApiProperty() spaceName: string;
+  @ApiProperty({ format: 'uuid' }) projectUuid: string;
+  @ApiProperty({ format: 'uuid' }) organizationUuid: string;
+  @ApiProperty() slug: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: Date;
+  @ApiProperty({ nullable: true, type: String }) chartKind: string | null;
+  @ApiProperty({ nullable: true, type: String, example: null }) dashboardUuid: string | null;
+  @ApiProperty({ nullable: true, type: String, example: null }) dashboardName: string | null;
+  @ApiProperty({ nullable: true, type: String, example: null }) pinnedListUuid: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: null }) pinnedListOrder: number | null;
+  @ApiProperty() views: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) firstViewedAt: Date | null;
+}
+
+/** A dashboard in a space (DashboardBasicDetails, minimal). */
+export class SpaceDashboardDto {
+  @ApiProperty({ format: 'uuid' }) uuid: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({ format: 'date-time' }) updatedAt: Date;
+  @ApiProperty({ format: 'uuid' }) projectUuid: string;
+  @ApiProperty({ format: 'uuid' }) organizationUuid: string;
+  @ApiProperty({ format: 'uuid' }) spaceUuid: string;
+  @ApiProperty() views: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) firstViewedAt: Date | null;
+  @ApiProperty({ nullable: true, type: String, example: null }) pinnedListUuid: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: null }) pinnedListOrder: number | null;
+}
+
+export class BreadcrumbDto {
+  @ApiProperty({ format: 'uuid' }) uuid: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'Whether the caller may see that space' }) hasAccess: boolean;
+}
+
+/** GET/POST/PATCH a single space. */
+export class SpaceDto {
+  @ApiProperty({ format: 'uuid' }) organizationUuid: string;
+  @ApiProperty({ format: 'uuid' }) projectUuid: string;
+  @ApiProperty({ format: 'uuid' }) uuid: string;
+  @ApiProperty({ example: 'Sales' }) name: string;
+  @ApiProperty({ example: 'sales' }) slug: string;
+  @ApiProperty() isPrivate: boolean;
+  @ApiProperty() inheritParentPermissions: boolean;
+  @ApiProperty({ description: 'The space and every ancestor inherit: project roles apply' }) inheritsFromOrgOrProject: boolean;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) parentSpaceUuid: string | null;
+  @ApiProperty({ example: 'sales' }) path: string;
+  @ApiProperty({ nullable: true, type: String, example: null }) pinnedListUuid: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: null }) pinnedListOrder: number | null;
+  @ApiProperty({ type: [SpaceQueryDto] }) queries: SpaceQueryDto[];
+  @ApiProperty({ type: [SpaceDashboardDto] }) dashboards: SpaceDashboardDto[];
+  @ApiProperty({ type: [SpaceShareDto], description: 'Users with a direct entry on the space' }) access: SpaceShareDto[];
+  @ApiProperty({ type: [SpaceGroupAccessDto] }) groupsAccess: SpaceGroupAccessDto[];
+  @ApiProperty({ type: [SpaceSummaryBaseDto], description: 'Child spaces the caller may see' }) childSpaces: SpaceSummaryBaseDto[];
+  @ApiProperty({ type: [BreadcrumbDto], description: 'From the root space to this one' }) breadcrumbs: BreadcrumbDto[];
+}

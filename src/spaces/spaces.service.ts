@@ -1,0 +1,473 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { Principal } from '../auth/principal.js';
+import { AccessService, type ProjectAccess, type SpaceAccess } from '../authorization/access.service.js';
+import { atLeast, PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole } from '../authorization/roles.js';
+import { ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
+import { isForeignKeyViolation } from '../database/postgres-errors.js';
+import type {
+  BreadcrumbDto,
+  CreateSpaceDto,
+  InitialSpaceShareDto,
+  SpaceAccessDto,
+  SpaceDashboardDto,
+  SpaceDto,
+  SpaceGroupAccessDto,
+  SpaceQueryDto,
+  SpaceShareDto,
+  SpaceSummaryBaseDto,
+  SpaceSummaryDto,
+  UpdateSpaceDto,
+} from './dto/space.dto.js';
+import { firstFreeSlug, slugify } from './slug.js';
+
+// The effective project role of user $2 on project `p` (DESIGN §3), as in AccessService.
+const PROJECT_ROLE = `effective_project_role(
+    (SELECT role FROM organization_memberships WHERE user_id = $2 AND organization_id = p.organization_id),
+    (SELECT role FROM project_memberships WHERE project_id = p.project_id AND user_id = $2),
+    (SELECT max(pga.role) FROM project_group_access pga
+       JOIN group_memberships gm ON gm.group_id = pga.group_id AND gm.user_id = $2
+     WHERE pga.project_id = p.project_id))`;
+
+const USER_ENTRY_ON = (space: string) => `(SELECT max(a.role) FROM space_user_access a WHERE a.space_id = ${space} AND a.user_id = $2)`;
+const GROUP_ENTRY_ON = (space: string) =>
+  `(SELECT max(a.role) FROM space_group_access a JOIN group_memberships gm ON gm.group_id = a.group_id AND gm.user_id = $2 WHERE a.space_id = ${space})`;
+
+const COUNTS = `
+  (SELECT count(*)::int FROM saved_charts c WHERE c.space_id = s.space_id) AS "chartCount",
+  (SELECT count(*)::int FROM dashboards d WHERE d.space_id = s.space_id) AS "dashboardCount",
+  (SELECT count(*)::int FROM spaces child WHERE child.parent_space_id = s.space_id) AS "childSpaceCount"`;
+
+/**
+ * The spaces of project $1 that user $2 may see, in one statement whatever the depth or the number
+ * of groups: walks the tree from the roots carrying the most generous user and group entries along
+ * the chain and whether every level inherits, then resolves each space with effective_space_role.
+ */
+const LIST_SQL = `
+  WITH RECURSIVE project AS (
+    SELECT p.project_id, p.project_uuid, o.organization_uuid, ${PROJECT_ROLE} AS role
+    FROM projects p JOIN organizations o ON o.organization_id = p.organization_id WHERE p.project_id = $1
+  ),
+  tree AS (
+    SELECT s.space_id, s.slug AS path, ${USER_ENTRY_ON('s.space_id')} AS user_entry, ${GROUP_ENTRY_ON('s.space_id')} AS group_entry,
+           s.inherit_parent_permissions AS every_level_inherits
+    FROM spaces s WHERE s.project_id = $1 AND s.parent_space_id IS NULL
+    UNION ALL
+    SELECT s.space_id, t.path || '.' || s.slug, GREATEST(t.user_entry, ${USER_ENTRY_ON('s.space_id')}),
+           GREATEST(t.group_entry, ${GROUP_ENTRY_ON('s.space_id')}), t.every_level_inherits AND s.inherit_parent_permissions
+    FROM spaces s JOIN tree t ON s.parent_space_id = t.space_id
+  ),
+  resolved AS (
+    SELECT t.*, pr.role AS project_role, effective_space_role(pr.role, t.user_entry, t.group_entry, t.every_level_inherits) AS space_role
+    FROM tree t CROSS JOIN project pr
+  )
+  SELECT s.space_uuid AS uuid, s.name, pr.project_uuid AS "projectUuid", pr.organization_uuid AS "organizationUuid", s.slug,
+         NOT s.inherit_parent_permissions AS "isPrivate", s.inherit_parent_permissions AS "inheritParentPermissions",
+         parent.space_uuid AS "parentSpaceUuid", r.path, ${COUNTS},
+         ARRAY(SELECT u.user_uuid::text FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = s.space_id ORDER BY u.user_uuid) AS access,
+         r.space_role AS "spaceRole", r.project_role AS "projectRole", r.user_entry AS "userEntry", r.group_entry AS "groupEntry",
+         (SELECT a.role FROM space_user_access a WHERE a.space_id = s.space_id AND a.user_id = $2) AS "ownEntry"
+  FROM resolved r
+  JOIN spaces s ON s.space_id = r.space_id
+  CROSS JOIN project pr
+  LEFT JOIN spaces parent ON parent.space_id = s.parent_space_id
+  WHERE r.space_role IS NOT NULL
+  ORDER BY r.path`;
+
+/**
+ * The chain of space $1 from the root down, each level with the caller's ($2) role resolved with
+ * the entries of that level and its ancestors (project role $3 already known from the guard).
+ */
+const CHAIN_SQL = `
+  WITH RECURSIVE chain AS (
+    SELECT s.space_id, s.parent_space_id, 0 AS depth FROM spaces s WHERE s.space_id = $1
+    UNION ALL
+    SELECT s.space_id, s.parent_space_id, c.depth + 1 FROM spaces s JOIN chain c ON s.space_id = c.parent_space_id
+  ),
+  levels AS (
+    SELECT c.depth, s.space_uuid, s.name, s.slug, s.inherit_parent_permissions,
+           ${USER_ENTRY_ON('s.space_id')} AS user_entry, ${GROUP_ENTRY_ON('s.space_id')} AS group_entry
+    FROM chain c JOIN spaces s ON s.space_id = c.space_id
+  ),
+  cumulative AS (
+    SELECT l.*, max(user_entry) OVER down AS user_max, max(group_entry) OVER down AS group_max,
+           bool_and(inherit_parent_permissions) OVER down AS every_level_inherits
+    FROM levels l
+    WINDOW down AS (ORDER BY depth DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+  )
+  SELECT space_uuid AS uuid, name, slug, inherit_parent_permissions AS "inheritParentPermissions",
+         user_max AS "userEntry", group_max AS "groupEntry", every_level_inherits AS "everyLevelInherits",
+         effective_space_role($3::project_role, user_max, group_max, every_level_inherits) AS "spaceRole"
+  FROM cumulative ORDER BY depth DESC`;
+
+/** Children of space $1 the caller ($2) may see, given the entries already accumulated down to $1 ($4, $5, $6). */
+const CHILDREN_SQL = `
+  SELECT s.space_uuid AS uuid, s.name, s.slug, NOT s.inherit_parent_permissions AS "isPrivate",
+         s.inherit_parent_permissions AS "inheritParentPermissions", ${COUNTS}
+  FROM spaces s
+  WHERE s.parent_space_id = $1
+    AND effective_space_role($3::project_role, GREATEST($4::space_role, ${USER_ENTRY_ON('s.space_id')}),
+          GREATEST($5::space_role, ${GROUP_ENTRY_ON('s.space_id')}), $6::boolean AND s.inherit_parent_permissions) IS NOT NULL
+  ORDER BY lower(s.name), s.space_id`;
+
+interface ChainLevel {
+  uuid: string;
+  name: string;
+  slug: string;
+  inheritParentPermissions: boolean;
+  userEntry: SpaceRole | null;
+  groupEntry: SpaceRole | null;
+  everyLevelInherits: boolean;
+  spaceRole: SpaceRole | null;
+}
+
+interface ListRow extends Omit<SpaceSummaryDto, 'userAccess' | 'pinnedListUuid' | 'pinnedListOrder'> {
+  spaceRole: SpaceRole;
+  projectRole: ProjectRole | null;
+  userEntry: SpaceRole | null;
+  groupEntry: SpaceRole | null;
+  ownEntry: SpaceRole | null;
+}
+
+/** What reading one space needs to know about it and the caller. */
+interface SpaceTarget {
+  spaceId: string;
+  projectUuid: string;
+  organizationUuid: string;
+  projectRole: ProjectRole | null;
+}
+
+/** isPrivate and inheritParentPermissions say the same thing in two ways: when both are given they must agree. */
+function requestedInheritance(body: { isPrivate?: boolean; inheritParentPermissions?: boolean }): boolean | undefined {
+  const { isPrivate, inheritParentPermissions } = body;
+  if (isPrivate !== undefined && inheritParentPermissions !== undefined && isPrivate === inheritParentPermissions) {
+    throw new ParameterError('isPrivate and inheritParentPermissions contradict each other');
+  }
+  return inheritParentPermissions ?? (isPrivate === undefined ? undefined : !isPrivate);
+}
+
+/** How the caller's space role came about, in Lightdash's SpaceAccess terms. */
+function describeAccess(
+  userUuid: string,
+  role: SpaceRole,
+  projectRole: ProjectRole | null,
+  entries: { userEntry: SpaceRole | null; groupEntry: SpaceRole | null; ownEntry: SpaceRole | null },
+): SpaceAccessDto {
+  const base = { userUuid, role, hasDirectAccess: entries.ownEntry !== null, ...(projectRole ? { projectRole } : {}) };
+  if (projectRole === 'admin') return { ...base, inheritedRole: projectRole, inheritedFrom: 'project' };
+  if (entries.userEntry) return entries.ownEntry === entries.userEntry ? base : { ...base, inheritedFrom: 'parent_space' };
+  if (entries.groupEntry) return { ...base, inheritedFrom: 'space_group' };
+  return { ...base, inheritedRole: projectRole ?? undefined, inheritedFrom: 'project' };
+}
+
+@Injectable()
+export class SpacesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accessService: AccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(principal: Principal, access: ProjectAccess): Promise<SpaceSummaryDto[]> {
+    const rows: ListRow[] = await this.dataSource.query(LIST_SQL, [access.projectId, principal.userId]);
+    return rows.map(({ spaceRole, projectRole, userEntry, groupEntry, ownEntry, ...space }) => ({
+      ...space,
+      pinnedListUuid: null,
+      pinnedListOrder: null,
+      userAccess: describeAccess(principal.userUuid, spaceRole, projectRole, { userEntry, groupEntry, ownEntry }),
+    }));
+  }
+
+  async get(principal: Principal, access: SpaceAccess): Promise<SpaceDto> {
+    return this.read(principal, this.targetOf(principal, access));
+  }
+
+  async create(principal: Principal, access: ProjectAccess, body: CreateSpaceDto): Promise<SpaceDto> {
+    const inherits = requestedInheritance(body) ?? true;
+    const parentSpaceId = body.parentSpaceUuid ? await this.parentWhereCallerMayCreate(principal, access, body.parentSpaceUuid) : null;
+    const spaceId = await this.dataSource.transaction(async (manager) => {
+      const space = await this.insertWithFreeSlug(manager, access, principal, body.name, inherits, parentSpaceId);
+      await manager.query(`INSERT INTO space_user_access (space_id, user_id, organization_id, role) VALUES ($1, $2, $3, 'admin')`, [
+        space.spaceId,
+        principal.userId,
+        access.organizationId,
+      ]);
+      const shares = (body.access ?? []).filter((share) => share.userUuid !== principal.userUuid);
+      for (const share of shares) await this.upsertUserEntry(manager, space.spaceId, access.organizationId, share);
+      await this.audit.record(manager, {
+        action: 'space.create',
+        targetType: 'space',
+        targetUuid: space.spaceUuid,
+        details: { projectUuid: access.projectUuid, name: body.name, slug: space.slug, isPrivate: !inherits, parentSpaceUuid: body.parentSpaceUuid ?? null },
+      });
+      return space.spaceId;
+    });
+    return this.read(principal, { spaceId, projectUuid: access.projectUuid, organizationUuid: principal.organizationUuid!, projectRole: access.projectRole });
+  }
+
+  /** Renames and/or changes privacy; the slug never changes. */
+  async update(principal: Principal, access: SpaceAccess, body: UpdateSpaceDto): Promise<SpaceDto> {
+    const inherits = requestedInheritance(body);
+    await this.dataSource.transaction(async (manager) => {
+      const [current] = await manager.query(
+        'SELECT name, inherit_parent_permissions AS "inherits" FROM spaces WHERE space_id = $1 FOR UPDATE',
+        [access.spaceId],
+      );
+      if (!current) throw new NotFoundError('Space not found');
+      // Opening a private space to the whole project is managing a public space: it needs project editor too.
+      if (inherits === true && !current.inherits && !atLeast(PROJECT_ROLES, access.projectRole, 'editor')) {
+        throw new ForbiddenError('Making a space public needs project role editor');
+      }
+      await manager.query('UPDATE spaces SET name = $2, inherit_parent_permissions = COALESCE($3, inherit_parent_permissions), updated_at = now() WHERE space_id = $1', [
+        access.spaceId,
+        body.name,
+        inherits ?? null,
+      ]);
+      await this.audit.record(manager, {
+        action: 'space.update',
+        targetType: 'space',
+        targetUuid: access.spaceUuid,
+        details: { projectUuid: access.projectUuid, from: { name: current.name, isPrivate: !current.inherits }, to: { name: body.name, isPrivate: !(inherits ?? current.inherits) } },
+      });
+    });
+    return this.get(principal, access);
+  }
+
+  /** Deletes the space; foreign keys cascade to its child spaces, their charts, dashboards and entries. */
+  async delete(access: SpaceAccess): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      // DELETE … RETURNING answers [rows, rowCount]
+      const [[deleted]] = await manager.query('DELETE FROM spaces WHERE space_id = $1 RETURNING name', [access.spaceId]);
+      if (!deleted) throw new NotFoundError('Space not found');
+      await this.audit.record(manager, {
+        action: 'space.delete',
+        targetType: 'space',
+        targetUuid: access.spaceUuid,
+        details: { projectUuid: access.projectUuid, name: deleted.name },
+      });
+    });
+  }
+
+  async shareWithUser(access: SpaceAccess, userUuid: string, role: SpaceRole): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.upsertUserEntry(manager, access.spaceId, access.organizationId, { userUuid, role });
+      await this.audit.record(manager, {
+        action: 'space.share',
+        targetType: 'space',
+        targetUuid: access.spaceUuid,
+        details: { projectUuid: access.projectUuid, userUuid, spaceRole: role },
+      });
+    });
+  }
+
+  /** Idempotent: 200 whether or not the user had an entry. */
+  async revokeUser(access: SpaceAccess, userUuid: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const [, removed] = await manager.query(
+        'DELETE FROM space_user_access WHERE space_id = $1 AND user_id = (SELECT user_id FROM users WHERE user_uuid = $2) RETURNING role',
+        [access.spaceId, userUuid],
+      );
+      await this.audit.record(manager, {
+        action: 'space.unshare',
+        targetType: 'space',
+        targetUuid: access.spaceUuid,
+        details: { projectUuid: access.projectUuid, userUuid, removed: removed > 0 },
+      });
+    });
+  }
+
+  async shareWithGroup(access: SpaceAccess, groupUuid: string, role: SpaceRole): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const [group] = await manager.query('SELECT group_id::text AS "groupId" FROM groups WHERE group_uuid = $1 AND organization_id = $2 FOR SHARE', [
+        groupUuid,
+        access.organizationId,
+      ]);
+      if (!group) throw new ParameterError(`Group ${groupUuid} is not a group of the organization`);
+      try {
+        await manager.query(
+          `INSERT INTO space_group_access (space_id, group_id, organization_id, role) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (space_id, group_id) DO UPDATE SET role = EXCLUDED.role`,
+          [access.spaceId, group.groupId, access.organizationId, role],
+        );
+      } catch (error) {
+        if (isForeignKeyViolation(error, 'space_group_access_group_id_organization_id_fkey')) {
+          throw new ParameterError(`Group ${groupUuid} is not a group of the organization`);
+        }
+        throw error;
+      }
+      await this.audit.record(manager, {
+        action: 'space.group.share',
+        targetType: 'space',
+        targetUuid: access.spaceUuid,
+        details: { projectUuid: access.projectUuid, groupUuid, spaceRole: role },
+      });
+    });
+  }
+
+  /** Idempotent: 200 whether or not the group had an entry. */
+  async revokeGroup(access: SpaceAccess, groupUuid: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const [, removed] = await manager.query(
+        'DELETE FROM space_group_access WHERE space_id = $1 AND group_id = (SELECT group_id FROM groups WHERE group_uuid = $2) RETURNING role',
+        [access.spaceId, groupUuid],
+      );
+      await this.audit.record(manager, {
+        action: 'space.group.unshare',
+        targetType: 'space',
+        targetUuid: access.spaceUuid,
+        details: { projectUuid: access.projectUuid, groupUuid, removed: removed > 0 },
+      });
+    });
+  }
+
+  private targetOf(principal: Principal, access: SpaceAccess): SpaceTarget {
+    return { spaceId: access.spaceId, projectUuid: access.projectUuid, organizationUuid: principal.organizationUuid!, projectRole: access.projectRole };
+  }
+
+  /**
+   * A nested space is content of its parent: creating one needs space `editor` there (project
+   * `editor` is already required by the route). Another project's or organization's space is 404.
+   */
+  private async parentWhereCallerMayCreate(principal: Principal, access: ProjectAccess, parentSpaceUuid: string): Promise<string> {
+    const parent = await this.accessService.space(parentSpaceUuid, principal.userId);
+    if (!parent || parent.projectId !== access.projectId) throw new NotFoundError('Parent space not found');
+    if (!atLeast(SPACE_ROLES, parent.spaceRole, 'editor')) throw new ForbiddenError('Creating a space inside another needs space role editor there');
+    return parent.spaceId;
+  }
+
+  /**
+   * Inserts the space with the first free slug of its name. A concurrent insert of the same slug
+   * makes ON CONFLICT skip the row (after waiting for the other transaction); the next round sees it.
+   */
+  private async insertWithFreeSlug(
+    manager: EntityManager,
+    access: ProjectAccess,
+    principal: Principal,
+    name: string,
+    inherits: boolean,
+    parentSpaceId: string | null,
+  ): Promise<{ spaceId: string; spaceUuid: string; slug: string }> {
+    const base = slugify(name);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const taken: { slug: string }[] = await manager.query(
+        `SELECT slug FROM spaces WHERE project_id = $1 AND (slug = $2 OR starts_with(slug, $2 || '-'))`,
+        [access.projectId, base],
+      );
+      const slug = firstFreeSlug(
+        base,
+        taken.map((row) => row.slug),
+      );
+      try {
+        const [inserted] = await manager.query(
+          `INSERT INTO spaces (project_id, organization_id, parent_space_id, name, slug, inherit_parent_permissions, created_by_user_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT ON CONSTRAINT spaces_project_id_slug_key DO NOTHING
+           RETURNING space_id::text AS "spaceId", space_uuid AS "spaceUuid"`,
+          [access.projectId, access.organizationId, parentSpaceId, name, slug, inherits, principal.userId],
+        );
+        if (inserted) return { ...inserted, slug };
+      } catch (error) {
+        // the parent was deleted since it was checked
+        if (isForeignKeyViolation(error, 'spaces_parent_space_id_project_id_fkey')) throw new NotFoundError('Parent space not found');
+        throw error;
+      }
+    }
+    throw new Error(`could not find a free slug for "${base}"`);
+  }
+
+  /** Members of the organization only; the membership row is locked so it cannot vanish before the entry is written. */
+  private async upsertUserEntry(manager: EntityManager, spaceId: string, organizationId: string, share: InitialSpaceShareDto): Promise<void> {
+    const [member] = await manager.query(
+      `SELECT m.user_id::text AS "userId" FROM organization_memberships m JOIN users u ON u.user_id = m.user_id
+       WHERE u.user_uuid = $1 AND m.organization_id = $2 FOR SHARE OF m`,
+      [share.userUuid, organizationId],
+    );
+    if (!member) throw new ParameterError(`User ${share.userUuid} is not a member of the organization`);
+    try {
+      await manager.query(
+        `INSERT INTO space_user_access (space_id, user_id, organization_id, role) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (space_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
+        [spaceId, member.userId, organizationId, share.role],
+      );
+    } catch (error) {
+      if (isForeignKeyViolation(error, 'space_user_access_user_id_organization_id_fkey')) {
+        throw new ParameterError(`User ${share.userUuid} is not a member of the organization`);
+      }
+      throw error;
+    }
+  }
+
+  /** A space with its content, shares, visible children and breadcrumbs: a fixed number of queries. */
+  private async read(principal: Principal, target: SpaceTarget): Promise<SpaceDto> {
+    const { spaceId, projectUuid, organizationUuid, projectRole } = target;
+    const chainQuery = this.dataSource.query(CHAIN_SQL, [spaceId, principal.userId, projectRole]) as Promise<ChainLevel[]>;
+    const chartsQuery = this.dataSource.query(
+      `SELECT c.saved_chart_uuid AS uuid, c.name, c.description, s.space_uuid AS "spaceUuid", s.name AS "spaceName",
+              $2::uuid AS "projectUuid", $3::uuid AS "organizationUuid", c.slug, c.updated_at AS "updatedAt", c.chart_kind AS "chartKind",
+              NULL AS "dashboardUuid", NULL AS "dashboardName", NULL AS "pinnedListUuid", NULL::int AS "pinnedListOrder",
+              c.views, c.first_viewed_at AS "firstViewedAt"
+       FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id WHERE c.space_id = $1 ORDER BY lower(c.name), c.saved_chart_id`,
+      [spaceId, projectUuid, organizationUuid],
+    ) as Promise<SpaceQueryDto[]>;
+    const dashboardsQuery = this.dataSource.query(
+      `SELECT d.dashboard_uuid AS uuid, d.name, d.description, d.updated_at AS "updatedAt", $2::uuid AS "projectUuid",
+              $3::uuid AS "organizationUuid", s.space_uuid AS "spaceUuid", d.views, d.first_viewed_at AS "firstViewedAt",
+              NULL AS "pinnedListUuid", NULL::int AS "pinnedListOrder"
+       FROM dashboards d JOIN spaces s ON s.space_id = d.space_id WHERE d.space_id = $1 ORDER BY lower(d.name), d.dashboard_id`,
+      [spaceId, projectUuid, organizationUuid],
+    ) as Promise<SpaceDashboardDto[]>;
+    const sharesQuery = this.dataSource.query(
+      `SELECT u.user_uuid AS "userUuid", a.role, true AS "hasDirectAccess", u.first_name AS "firstName", u.last_name AS "lastName", u.email
+       FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = $1
+       ORDER BY lower(u.first_name), lower(u.last_name), u.user_id`,
+      [spaceId],
+    ) as Promise<SpaceShareDto[]>;
+    const groupsQuery = this.dataSource.query(
+      `SELECT g.group_uuid AS "groupUuid", g.name AS "groupName", a.role AS "spaceRole"
+       FROM space_group_access a JOIN groups g ON g.group_id = a.group_id WHERE a.space_id = $1 ORDER BY lower(g.name), g.group_id`,
+      [spaceId],
+    ) as Promise<SpaceGroupAccessDto[]>;
+
+    const chain = await chainQuery;
+    const space = chain.at(-1);
+    if (!space) {
+      await Promise.allSettled([chartsQuery, dashboardsQuery, sharesQuery, groupsQuery]);
+      throw new NotFoundError('Space not found');
+    }
+    const path = chain.map((level) => level.slug).join('.');
+    const children: Omit<SpaceSummaryBaseDto, 'projectUuid' | 'organizationUuid' | 'parentSpaceUuid' | 'path' | 'pinnedListUuid' | 'pinnedListOrder'>[] =
+      await this.dataSource.query(CHILDREN_SQL, [spaceId, principal.userId, projectRole, space.userEntry, space.groupEntry, space.everyLevelInherits]);
+    const [queries, dashboards, access, groupsAccess] = await Promise.all([chartsQuery, dashboardsQuery, sharesQuery, groupsQuery]);
+    const breadcrumbs: BreadcrumbDto[] = chain.map((level) => ({ uuid: level.uuid, name: level.name, hasAccess: level.spaceRole !== null }));
+    return {
+      organizationUuid,
+      projectUuid,
+      uuid: space.uuid,
+      name: space.name,
+      slug: space.slug,
+      isPrivate: !space.inheritParentPermissions,
+      inheritParentPermissions: space.inheritParentPermissions,
+      inheritsFromOrgOrProject: space.everyLevelInherits,
+      parentSpaceUuid: chain.at(-2)?.uuid ?? null,
+      path,
+      pinnedListUuid: null,
+      pinnedListOrder: null,
+      queries,
+      dashboards,
+      access,
+      groupsAccess,
+      childSpaces: children.map((child) => ({
+        ...child,
+        projectUuid,
+        organizationUuid,
+        parentSpaceUuid: space.uuid,
+        path: `${path}.${child.slug}`,
+        pinnedListUuid: null,
+        pinnedListOrder: null,
+      })),
+      breadcrumbs,
+    };
+  }
+}
