@@ -23,6 +23,14 @@ export class ParameterError extends AppError {
   }
 }
 
+/** A warehouse connection test failed; the message is the driver's. */
+export class WarehouseConnectionError extends AppError {
+  readonly statusCode = 400;
+  constructor(message: string, data: ErrorData = {}) {
+    super('WarehouseConnectionError', message, data);
+  }
+}
+
 export class AuthorizationError extends AppError {
   readonly statusCode = 401;
   constructor(message = "You don't have authorization to perform this action", data: ErrorData = {}) {

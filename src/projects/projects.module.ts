@@ -1,11 +1,19 @@
 import { Module } from '@nestjs/common';
+import { EffectiveProjectAccessController } from './effective-project-access.controller.js';
+import { EffectiveProjectAccessService } from './effective-project-access.service.js';
+import { GroupProjectAccessController } from './group-project-access.controller.js';
+import { GroupProjectAccessService } from './group-project-access.service.js';
 import { ProjectAccessController } from './project-access.controller.js';
 import { ProjectAccessService } from './project-access.service.js';
+import { ProjectSettingsController } from './project-settings.controller.js';
+import { ProjectSettingsService } from './project-settings.service.js';
+import { ProjectUserCredentialsController } from './project-user-credentials.controller.js';
+import { ProjectUserCredentialsService } from './project-user-credentials.service.js';
 import { ProjectsController } from './projects.controller.js';
 import { ProjectsService } from './projects.service.js';
 
 @Module({
-  controllers: [ProjectsController, ProjectAccessController],
-  providers: [ProjectsService, ProjectAccessService],
+  controllers: [ProjectsController, ProjectAccessController, GroupProjectAccessController, EffectiveProjectAccessController, ProjectSettingsController, ProjectUserCredentialsController],
+  providers: [ProjectsService, ProjectAccessService, GroupProjectAccessService, EffectiveProjectAccessService, ProjectSettingsService, ProjectUserCredentialsService],
 })
 export class ProjectsModule {}

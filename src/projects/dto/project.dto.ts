@@ -13,7 +13,7 @@ export type Connection = { type: string } & Record<string, unknown>;
  * An object whose `type` is one of `types`; its other fields depend on the type and are kept as given
  * (a connection's secrets are encrypted and never returned).
  */
-function IsConnectionOfType(types: readonly string[]) {
+export function IsConnectionOfType(types: readonly string[]) {
   return ValidateBy({
     name: 'isConnectionOfType',
     validator: {

@@ -1,0 +1,41 @@
+import { Controller, Get, Param, Patch } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '../auth/principal.js';
+import type { ProjectAccess } from '../authorization/access.service.js';
+import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
+import { ProjectParamsDto } from './dto/project.dto.js';
+import { ProjectUserCredentialsDto, ProjectUserCredentialsParamsDto } from './dto/project-user-credentials.dto.js';
+import { ProjectUserCredentialsService } from './project-user-credentials.service.js';
+
+const PROJECT = { type: 'project', param: 'projectUuid' } as const;
+
+/** The caller's own warehouse credentials for a project; nobody sees or sets anyone else's. */
+@ApiTags('Projects')
+@Controller('projects/:projectUuid/user-credentials')
+export class ProjectUserCredentialsController {
+  constructor(private readonly userCredentials: ProjectUserCredentialsService) {}
+
+  @Get()
+  @RequirePermission('project:view', PROJECT)
+  @ApiOperation({ operationId: 'GetProjectUserCredentials', summary: 'Your warehouse credentials usable in the project (matching its warehouse type)' })
+  @ApiOkResponse({ type: [ProjectUserCredentialsDto] })
+  list(
+    @Param() _params: ProjectParamsDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() access: ProjectAccess,
+  ): Promise<ProjectUserCredentialsDto[]> {
+    return this.userCredentials.list(principal, access);
+  }
+
+  @Patch(':userWarehouseCredentialsUuid')
+  @RequirePermission('project:view', PROJECT)
+  @ApiOperation({ operationId: 'SelectProjectUserCredentials', summary: 'Use one of your warehouse credentials for the project' })
+  @ApiOkResponse({ description: '`{"status":"ok"}`' })
+  select(
+    @Param() params: ProjectUserCredentialsParamsDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() access: ProjectAccess,
+  ): Promise<void> {
+    return this.userCredentials.select(principal, access, params.userWarehouseCredentialsUuid);
+  }
+}

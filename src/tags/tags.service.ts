@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { Principal } from '../auth/principal.js';
+import type { ProjectAccess } from '../authorization/access.service.js';
+import { AlreadyExistsError, NotFoundError } from '../common/errors.js';
+import { isUniqueViolation } from '../database/postgres-errors.js';
+import type { CreateTagDto, CreateTagResultDto, TagDto, UpdateTagDto } from './dto/tag.dto.js';
+
+const TAG_NOT_FOUND = 'Tag not found';
+const TAG_NAME_KEY = 'tags_project_name_key';
+
+function nameTaken(name: string): AlreadyExistsError {
+  return new AlreadyExistsError(`A tag named "${name}" already exists in this project`);
+}
+
+/** Tags of a project. Names are unique per project ignoring case (the tags_project_name_key index). */
+@Injectable()
+export class TagsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(access: ProjectAccess): Promise<TagDto[]> {
+    return this.dataSource.query(
+      `SELECT t.tag_uuid AS "tagUuid", $2::uuid AS "projectUuid", t.name, t.color, t.created_at AS "createdAt", t.yaml_reference AS "yamlReference",
+              CASE WHEN u.user_id IS NULL THEN NULL
+                   ELSE json_build_object('userUuid', u.user_uuid, 'firstName', u.first_name, 'lastName', u.last_name) END AS "createdBy"
+       FROM tags t LEFT JOIN users u ON u.user_id = t.created_by_user_id
+       WHERE t.project_id = $1
+       ORDER BY lower(t.name), t.tag_id`,
+      [access.projectId, access.projectUuid],
+    );
+  }
+
+  async create(principal: Principal, access: ProjectAccess, dto: CreateTagDto): Promise<CreateTagResultDto> {
+    return this.dataSource.transaction(async (manager) => {
+      let tagUuid: string;
+      try {
+        [{ tagUuid }] = await manager.query(
+          'INSERT INTO tags (project_id, name, color, created_by_user_id) VALUES ($1, $2, $3, $4) RETURNING tag_uuid AS "tagUuid"',
+          [access.projectId, dto.name, dto.color, principal.userId],
+        );
+      } catch (error) {
+        if (isUniqueViolation(error, TAG_NAME_KEY)) throw nameTaken(dto.name);
+        throw error;
+      }
+      await this.audit.record(manager, {
+        action: 'tag.create',
+        targetType: 'tag',
+        targetUuid: tagUuid,
+        details: { projectUuid: access.projectUuid, name: dto.name, color: dto.color },
+      });
+      return { tagUuid };
+    });
+  }
+
+  async update(access: ProjectAccess, tagUuid: string, dto: UpdateTagDto): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const before = await this.lockTag(manager, access, tagUuid);
+      try {
+        await manager.query('UPDATE tags SET name = coalesce($2, name), color = coalesce($3, color) WHERE tag_id = $1', [
+          before.tagId,
+          dto.name ?? null,
+          dto.color ?? null,
+        ]);
+      } catch (error) {
+        if (isUniqueViolation(error, TAG_NAME_KEY)) throw nameTaken(dto.name!);
+        throw error;
+      }
+      await this.audit.record(manager, {
+        action: 'tag.update',
+        targetType: 'tag',
+        targetUuid: tagUuid,
+        details: { projectUuid: access.projectUuid, from: { name: before.name, color: before.color }, to: dto },
+      });
+    });
+  }
+
+  async delete(access: ProjectAccess, tagUuid: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const tag = await this.lockTag(manager, access, tagUuid);
+      await manager.query('DELETE FROM tags WHERE tag_id = $1', [tag.tagId]);
+      await this.audit.record(manager, { action: 'tag.delete', targetType: 'tag', targetUuid: tagUuid, details: { projectUuid: access.projectUuid, name: tag.name } });
+    });
+  }
+
+  /** The tag, locked for the change; a tag of another project is not found. */
+  private async lockTag(manager: EntityManager, access: ProjectAccess, tagUuid: string): Promise<{ tagId: string; name: string; color: string }> {
+    const [tag] = await manager.query('SELECT tag_id::text AS "tagId", name, color FROM tags WHERE tag_uuid = $1 AND project_id = $2 FOR UPDATE', [
+      tagUuid,
+      access.projectId,
+    ]);
+    if (!tag) throw new NotFoundError(TAG_NOT_FOUND);
+    return tag;
+  }
+}
