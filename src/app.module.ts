@@ -9,12 +9,14 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuthenticationGuard } from './auth/authentication.guard.js';
 import { AuthorizationGuard } from './authorization/authorization.guard.js';
 import { AuthorizationModule } from './authorization/authorization.module.js';
+import { ChartsModule } from './charts/charts.module.js';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
 import { RequestContextInterceptor } from './common/request-context.js';
 import { SuccessEnvelopeInterceptor } from './common/success-envelope.interceptor.js';
 import { AppValidationPipe } from './common/validation.pipe.js';
 import type { ResolvedConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
+import { DashboardsModule } from './dashboards/dashboards.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { EmailModule } from './email/email.module.js';
 import { EmailDomainsModule } from './email-domains/email-domains.module.js';
@@ -24,6 +26,8 @@ import { HealthModule } from './health/health.module.js';
 import { PersonalAccessTokensModule } from './personal-access-tokens/personal-access-tokens.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
+import { SpacesModule } from './spaces/spaces.module.js';
+import { TagsModule } from './tags/tags.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WarehouseCredentialsModule } from './warehouse-credentials/warehouse-credentials.module.js';
 
@@ -52,6 +56,10 @@ export class AppModule {
         UsersModule,
         OrganizationsModule,
         ProjectsModule,
+        SpacesModule,
+        ChartsModule,
+        DashboardsModule,
+        TagsModule,
         GroupsModule,
         EmailDomainsModule,
         PersonalAccessTokensModule,

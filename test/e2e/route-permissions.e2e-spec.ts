@@ -27,7 +27,11 @@ function describeAccess(isPublic: boolean, access: RouteAccess | undefined): str
   if (isPublic) return 'public';
   if (!access) return 'UNDECLARED';
   if (access.kind === 'self') return 'self';
-  return access.resource ? `${access.permission} (${access.resource.type} :${access.resource.param})` : access.permission;
+  const resource = access.resource;
+  if (!resource) return access.permission;
+  const where = resource.in === 'body' ? `body.${resource.param}` : `:${resource.param}`;
+  const inProject = resource.projectParam ? ` in :${resource.projectParam}` : '';
+  return `${access.permission} (${resource.type} ${where}${inProject})`;
 }
 
 describe('route permissions', () => {

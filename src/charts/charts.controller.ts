@@ -1,0 +1,90 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '../auth/principal.js';
+import type { ProjectAccess, SpaceAccess } from '../authorization/access.service.js';
+import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
+import { ProjectParamsDto } from '../projects/dto/project.dto.js';
+import { ChartsService } from './charts.service.js';
+import {
+  ChartParamsDto,
+  ChartSummariesQueryDto,
+  ChartSummaryDto,
+  CreateChartDto,
+  SavedChartDto,
+  SpaceQueryDto,
+  UpdateChartDto,
+} from './dto/chart.dto.js';
+
+const PROJECT = { type: 'project', param: 'projectUuid' } as const;
+const BODY_SPACE = { type: 'space', param: 'spaceUuid', in: 'body', projectParam: 'projectUuid' } as const;
+const CHART = { type: 'chart', param: 'chartUuid' } as const;
+
+@ApiTags('Projects')
+@Controller()
+export class ChartsController {
+  constructor(private readonly charts: ChartsService) {}
+
+  @Post('projects/:projectUuid/saved')
+  @HttpCode(200)
+  @RequirePermission('space:edit-content', BODY_SPACE)
+  @ApiOperation({ operationId: 'CreateSavedChart', summary: 'Save a chart in a space of the project (`spaceUuid` is required)' })
+  @ApiOkResponse({ type: SavedChartDto })
+  create(
+    @Param() params: ProjectParamsDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() space: SpaceAccess,
+    @Body() body: CreateChartDto,
+  ): Promise<SavedChartDto> {
+    return this.charts.create(principal, space, body);
+  }
+
+  @Get('saved/:chartUuid')
+  @RequirePermission('space:view', CHART)
+  @ApiOperation({ operationId: 'GetSavedChart', summary: 'A saved chart' })
+  @ApiOkResponse({ type: SavedChartDto })
+  get(@Param() params: ChartParamsDto): Promise<SavedChartDto> {
+    return this.charts.get(params.chartUuid);
+  }
+
+  @Patch('saved/:chartUuid')
+  @RequirePermission('space:edit-content', CHART)
+  @ApiOperation({ operationId: 'UpdateSavedChart', summary: 'Rename a chart or move it to another space of the project (needs edit rights there too)' })
+  @ApiOkResponse({ type: SavedChartDto })
+  update(
+    @Param() params: ChartParamsDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() space: SpaceAccess,
+    @Body() body: UpdateChartDto,
+  ): Promise<SavedChartDto> {
+    return this.charts.update(principal, space, params.chartUuid, body);
+  }
+
+  @Delete('saved/:chartUuid')
+  @RequirePermission('space:edit-content', CHART)
+  @ApiOperation({ operationId: 'DeleteSavedChart', summary: 'Delete a saved chart' })
+  @ApiOkResponse({ description: '`{"status":"ok"}`' })
+  delete(@Param() params: ChartParamsDto): Promise<void> {
+    return this.charts.delete(params.chartUuid);
+  }
+
+  @Get('projects/:projectUuid/charts')
+  @RequirePermission('project:view', PROJECT)
+  @ApiOperation({ operationId: 'ListChartsInProject', summary: 'Saved charts in the spaces you may see' })
+  @ApiOkResponse({ type: [SpaceQueryDto] })
+  list(@Param() _params: ProjectParamsDto, @CurrentPrincipal() principal: Principal, @ResolvedAccess() project: ProjectAccess): Promise<SpaceQueryDto[]> {
+    return this.charts.list(principal, project);
+  }
+
+  @Get('projects/:projectUuid/chart-summaries')
+  @RequirePermission('project:view', PROJECT)
+  @ApiOperation({ operationId: 'ListChartSummariesInProject', summary: 'Summaries of the saved charts in the spaces you may see' })
+  @ApiOkResponse({ type: [ChartSummaryDto] })
+  listSummaries(
+    @Param() _params: ProjectParamsDto,
+    @Query() _query: ChartSummariesQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() project: ProjectAccess,
+  ): Promise<ChartSummaryDto[]> {
+    return this.charts.listSummaries(principal, project);
+  }
+}

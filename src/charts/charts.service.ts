@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { Principal } from '../auth/principal.js';
+import { AccessService, type ProjectAccess, type SpaceAccess } from '../authorization/access.service.js';
+import { visibleSpacesCte } from '../authorization/visible-spaces.sql.js';
+import { NotFoundError, ParameterError } from '../common/errors.js';
+import { chartKindOf } from './chart-kind.js';
+import { insertWithUniqueSlug, slugify } from './content-slug.js';
+import { spaceToWriteInto } from './content-space-access.js';
+import type { ChartSummaryDto, CreateChartDto, SavedChartDto, SpaceQueryDto, UpdateChartDto } from './dto/chart.dto.js';
+
+const UPDATED_BY_USER = `CASE WHEN u.user_id IS NULL THEN NULL
+  ELSE json_build_object('userUuid', u.user_uuid, 'firstName', u.first_name, 'lastName', u.last_name) END`;
+
+const CHART_FROM = `
+  FROM saved_charts c
+  JOIN spaces s ON s.space_id = c.space_id
+  JOIN projects p ON p.project_id = c.project_id
+  JOIN organizations o ON o.organization_id = p.organization_id
+  LEFT JOIN users u ON u.user_id = c.updated_by_user_id`;
+
+const SAVED_CHART_COLUMNS = `
+  c.saved_chart_uuid AS uuid, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid",
+  s.space_uuid AS "spaceUuid", s.name AS "spaceName", c.name, c.description, c.slug, c.table_name AS "tableName",
+  c.metric_query AS "metricQuery", c.chart_config AS "chartConfig", c.table_config AS "tableConfig", c.pivot_config AS "pivotConfig",
+  c.updated_at AS "updatedAt", ${UPDATED_BY_USER} AS "updatedByUser", c.views,
+  NULL AS "dashboardUuid", NULL AS "dashboardName", NULL AS "pinnedListUuid"`;
+
+const SUMMARY_COLUMNS = `
+  c.saved_chart_uuid AS uuid, c.name, c.description, s.space_uuid AS "spaceUuid", s.name AS "spaceName",
+  p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", NULL AS "pinnedListUuid",
+  NULL AS "dashboardUuid", NULL AS "dashboardName", c.slug, 'dbt_explore' AS source, c.chart_kind AS "chartKind",
+  c.chart_config->>'type' AS "chartType"`;
+
+const SPACE_QUERY_COLUMNS = `${SUMMARY_COLUMNS}, c.updated_at AS "updatedAt", ${UPDATED_BY_USER} AS "updatedByUser",
+  NULL::integer AS "pinnedListOrder", c.views, c.first_viewed_at AS "firstViewedAt"`;
+
+/** Saved charts: each lives in one space, whose access decides who sees and edits it. */
+@Injectable()
+export class ChartsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+  ) {}
+
+  /** `space` is the body's space, already checked by the guard: in the path's project, and `space:edit-content`. */
+  async create(principal: Principal, space: SpaceAccess, dto: CreateChartDto): Promise<SavedChartDto> {
+    if (dto.dashboardUuid) throw new ParameterError('Saving a chart inside a dashboard is not supported; save it in a space');
+    const chartUuid = await insertWithUniqueSlug(this.dataSource.manager, 'saved_charts', space.projectId, slugify(dto.name, 'chart'), async (slug) => {
+      const [row] = await this.dataSource.query(
+        `INSERT INTO saved_charts (space_id, project_id, name, description, slug, table_name, metric_query, chart_config, table_config,
+                                   pivot_config, chart_kind, created_by_user_id, updated_by_user_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING saved_chart_uuid AS uuid`,
+        [
+          space.spaceId,
+          space.projectId,
+          dto.name,
+          dto.description ?? null,
+          slug,
+          dto.tableName,
+          JSON.stringify(dto.metricQuery),
+          JSON.stringify(dto.chartConfig),
+          JSON.stringify(dto.tableConfig ?? { columnOrder: [] }),
+          dto.pivotConfig ? JSON.stringify(dto.pivotConfig) : null,
+          chartKindOf(dto.chartConfig),
+          principal.userId,
+        ],
+      );
+      return row.uuid as string;
+    });
+    return this.get(chartUuid);
+  }
+
+  /** Reading does not count a view: GET stays a cheap read (views are only ever 0 here). */
+  async get(chartUuid: string): Promise<SavedChartDto> {
+    const [row] = await this.dataSource.query(`SELECT ${SAVED_CHART_COLUMNS} ${CHART_FROM} WHERE c.saved_chart_uuid = $1`, [chartUuid]);
+    if (!row) throw new NotFoundError('Chart not found');
+    return row;
+  }
+
+  /** Renames and/or moves the chart; moving needs `space:edit-content` on the destination too. */
+  async update(principal: Principal, space: SpaceAccess, chartUuid: string, dto: UpdateChartDto): Promise<SavedChartDto> {
+    const destination =
+      dto.spaceUuid && dto.spaceUuid !== space.spaceUuid ? await spaceToWriteInto(this.access, dto.spaceUuid, principal, space.projectId, 'bad-request') : undefined;
+    const [{ updated }] = await this.dataSource.query(
+      `WITH changed AS (
+         UPDATE saved_charts SET name = COALESCE($2, name), description = CASE WHEN $3::boolean THEN $4 ELSE description END,
+                space_id = COALESCE($5::bigint, space_id), updated_by_user_id = $6, updated_at = now()
+         WHERE saved_chart_uuid = $1 RETURNING 1)
+       SELECT count(*)::int AS updated FROM changed`,
+      [chartUuid, dto.name ?? null, dto.description !== undefined, dto.description ?? null, destination?.spaceId ?? null, principal.userId],
+    );
+    if (updated === 0) throw new NotFoundError('Chart not found');
+    return this.get(chartUuid);
+  }
+
+  async delete(chartUuid: string): Promise<void> {
+    await this.dataSource.query('DELETE FROM saved_charts WHERE saved_chart_uuid = $1', [chartUuid]);
+  }
+
+  /** Charts in the spaces the caller may see, filtered in SQL. */
+  async list(principal: Principal, project: ProjectAccess): Promise<SpaceQueryDto[]> {
+    return this.dataSource.query(
+      `WITH RECURSIVE ${visibleSpacesCte('$1', '$2')}
+       SELECT ${SPACE_QUERY_COLUMNS} ${CHART_FROM} JOIN visible_spaces v ON v.space_id = c.space_id
+       WHERE c.project_id = $1 ORDER BY lower(c.name), c.saved_chart_id`,
+      [project.projectId, principal.userId],
+    );
+  }
+
+  async listSummaries(principal: Principal, project: ProjectAccess): Promise<ChartSummaryDto[]> {
+    return this.dataSource.query(
+      `WITH RECURSIVE ${visibleSpacesCte('$1', '$2')}
+       SELECT ${SUMMARY_COLUMNS} ${CHART_FROM} JOIN visible_spaces v ON v.space_id = c.space_id
+       WHERE c.project_id = $1 ORDER BY lower(c.name), c.saved_chart_id`,
+      [project.projectId, principal.userId],
+    );
+  }
+}

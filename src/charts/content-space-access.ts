@@ -1,0 +1,32 @@
+import type { AccessService, SpaceAccess } from '../authorization/access.service.js';
+import { PERMISSIONS } from '../authorization/permissions.js';
+import { atLeast, PROJECT_ROLES, SPACE_ROLES } from '../authorization/roles.js';
+import { ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
+
+const EDIT_CONTENT = PERMISSIONS['space:edit-content'];
+
+/** space editor and project interactive_viewer (DESIGN §3): a plain project viewer stays read-only. */
+export function canEditContent(space: Pick<SpaceAccess, 'spaceRole' | 'projectRole'>): boolean {
+  return atLeast(SPACE_ROLES, space.spaceRole, EDIT_CONTENT.minimum) && atLeast(PROJECT_ROLES, space.projectRole, EDIT_CONTENT.projectMinimum);
+}
+
+/**
+ * The space content is created in or moved to, answered as the guard would: 404 when it does not
+ * exist or belongs to another organization, 403 without `space:edit-content` on it. A space of
+ * another project is 404 when creating under a project's path and 400 when moving content.
+ */
+export async function spaceToWriteInto(
+  access: AccessService,
+  spaceUuid: string,
+  caller: { userId: string; organizationId: string | null },
+  projectId: string,
+  inOtherProject: 'not-found' | 'bad-request',
+): Promise<SpaceAccess> {
+  const space = await access.space(spaceUuid, caller.userId);
+  if (!space || space.organizationId !== caller.organizationId) throw new NotFoundError('Space not found');
+  if (space.projectId !== projectId) {
+    throw inOtherProject === 'not-found' ? new NotFoundError('Space not found') : new ParameterError('Content can only move to a space of the same project');
+  }
+  if (!canEditContent(space)) throw new ForbiddenError();
+  return space;
+}

@@ -1,0 +1,108 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '../auth/principal.js';
+import type { ProjectAccess, SpaceAccess } from '../authorization/access.service.js';
+import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
+import { ProjectParamsDto } from '../projects/dto/project.dto.js';
+import { DashboardRenamesPipe } from './dashboard-renames.pipe.js';
+import { DashboardsService } from './dashboards.service.js';
+import {
+  CreateDashboardDto,
+  CreateDashboardQueryDto,
+  DashboardDto,
+  DashboardListItemDto,
+  DashboardParamsDto,
+  DashboardRenameDto,
+  ListDashboardsQueryDto,
+  UpdateDashboardDto,
+} from './dto/dashboard.dto.js';
+
+const PROJECT = { type: 'project', param: 'projectUuid' } as const;
+const DASHBOARD = { type: 'dashboard', param: 'dashboardUuid' } as const;
+
+@ApiTags('Projects')
+@Controller()
+export class DashboardsController {
+  constructor(private readonly dashboards: DashboardsService) {}
+
+  @Get('projects/:projectUuid/dashboards')
+  @RequirePermission('project:view', PROJECT)
+  @ApiOperation({ operationId: 'getDashboards', summary: 'Dashboards in the spaces you may see' })
+  @ApiOkResponse({ type: [DashboardListItemDto] })
+  list(
+    @Param() _params: ProjectParamsDto,
+    @Query() query: ListDashboardsQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() project: ProjectAccess,
+  ): Promise<DashboardListItemDto[]> {
+    return this.dashboards.list(principal, project, query);
+  }
+
+  // Declared on the project: the space is the body's `spaceUuid`, or the source's space when
+  // duplicating (whose body names no space), so the service checks `space:edit-content` on it.
+  @Post('projects/:projectUuid/dashboards')
+  @HttpCode(201)
+  @RequirePermission('project:view', PROJECT)
+  @ApiOperation({
+    operationId: 'createDashboard',
+    summary: 'Create a dashboard in a space, or duplicate one (`?duplicateFrom=`, body `{dashboardName, dashboardDesc}`)',
+    description: 'Also needs `space:edit-content` on the target space (and view on the source when duplicating).',
+  })
+  @ApiCreatedResponse({ type: DashboardDto })
+  create(
+    @Param() _params: ProjectParamsDto,
+    @Query() query: CreateDashboardQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() project: ProjectAccess,
+    @Body() body: CreateDashboardDto,
+  ): Promise<DashboardDto> {
+    return this.dashboards.create(principal, project, body, query.duplicateFrom);
+  }
+
+  @Patch('projects/:projectUuid/dashboards')
+  @RequirePermission('project:view', PROJECT)
+  @ApiOperation({
+    operationId: 'updateDashboards',
+    summary: 'Rename and/or move several dashboards at once',
+    description: 'Also needs `space:edit-content` on every dashboard and destination space; otherwise nothing changes.',
+  })
+  @ApiBody({ type: [DashboardRenameDto] })
+  @ApiOkResponse({ type: [DashboardDto] })
+  updateMany(
+    @Param() _params: ProjectParamsDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() project: ProjectAccess,
+    @Body(DashboardRenamesPipe) body: DashboardRenameDto[],
+  ): Promise<DashboardDto[]> {
+    return this.dashboards.updateMany(principal, project, body);
+  }
+
+  @Get('dashboards/:dashboardUuid')
+  @RequirePermission('space:view', DASHBOARD)
+  @ApiOperation({ operationId: 'getDashboard', summary: 'A dashboard with its tiles, tabs and filters' })
+  @ApiOkResponse({ type: DashboardDto })
+  get(@Param() params: DashboardParamsDto): Promise<DashboardDto> {
+    return this.dashboards.get(params.dashboardUuid);
+  }
+
+  @Patch('dashboards/:dashboardUuid')
+  @RequirePermission('space:edit-content', DASHBOARD)
+  @ApiOperation({ operationId: 'updateDashboard', summary: 'Change a dashboard (a new version) or move it to another space of the project' })
+  @ApiOkResponse({ type: DashboardDto })
+  update(
+    @Param() params: DashboardParamsDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() space: SpaceAccess,
+    @Body() body: UpdateDashboardDto,
+  ): Promise<DashboardDto> {
+    return this.dashboards.update(principal, space, params.dashboardUuid, body);
+  }
+
+  @Delete('dashboards/:dashboardUuid')
+  @RequirePermission('space:edit-content', DASHBOARD)
+  @ApiOperation({ operationId: 'deleteDashboard', summary: 'Delete a dashboard' })
+  @ApiOkResponse({ description: '`{"status":"ok"}`' })
+  delete(@Param() params: DashboardParamsDto): Promise<void> {
+    return this.dashboards.delete(params.dashboardUuid);
+  }
+}

@@ -1,0 +1,377 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  isUUID,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateNested,
+} from 'class-validator';
+import { IsArrayOfOpaqueObjects, IsOpaqueObject, UpdatedByUserDto } from '../../charts/dto/chart.dto.js';
+import { Trim } from '../../common/transforms.js';
+
+export const DASHBOARD_TILE_TYPES = ['saved_chart', 'sql_chart', 'markdown', 'loom', 'heading'] as const;
+export type DashboardTileType = (typeof DASHBOARD_TILE_TYPES)[number];
+
+/** The tile's properties: an object kept as given, whose `savedChartUuid` (on a saved_chart tile) is null or a UUID. */
+function IsTileProperties() {
+  return ValidateBy({
+    name: 'isTileProperties',
+    validator: {
+      validate: (value: unknown, args) => {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+        if ((args?.object as { type?: unknown }).type !== 'saved_chart') return true;
+        const chartUuid = (value as { savedChartUuid?: unknown }).savedChartUuid;
+        return chartUuid === undefined || chartUuid === null || (typeof chartUuid === 'string' && isUUID(chartUuid));
+      },
+      defaultMessage: (args) => `${args?.property} must be an object (with savedChartUuid null or a UUID on a saved_chart tile)`,
+    },
+  });
+}
+
+export class DashboardTileDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Given a new one when missing' })
+  @IsOptional()
+  @IsUUID()
+  uuid?: string;
+
+  @ApiProperty({ enum: DASHBOARD_TILE_TYPES })
+  @IsIn(DASHBOARD_TILE_TYPES)
+  type: DashboardTileType;
+
+  @ApiProperty({ minimum: 0, example: 0 })
+  @IsInt()
+  @Min(0)
+  x: number;
+
+  @ApiProperty({ minimum: 0, example: 0 })
+  @IsInt()
+  @Min(0)
+  y: number;
+
+  @ApiProperty({ minimum: 0, example: 3 })
+  @IsInt()
+  @Min(0)
+  h: number;
+
+  @ApiProperty({ minimum: 0, example: 6 })
+  @IsInt()
+  @Min(0)
+  w: number;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  tabUuid?: string | null;
+
+  @ApiProperty({
+    type: Object,
+    example: { savedChartUuid: '3f0b6a52-7e9f-4f43-8c53-0c3f5a2c9d10', title: 'Revenue' },
+    description: 'By type: saved_chart {savedChartUuid, title?, …}, markdown {title, content}, loom {title, url}, heading {text}, sql_chart {savedSqlUuid, chartName}',
+  })
+  @IsTileProperties()
+  properties: Record<string, unknown>;
+}
+
+export class DashboardTabDto {
+  @ApiProperty({ example: 'overview' })
+  @IsString()
+  @IsNotEmpty()
+  uuid: string;
+
+  @ApiProperty({ example: 'Overview' })
+  @IsString()
+  name: string;
+
+  @ApiProperty({ example: 0 })
+  @IsInt()
+  order: number;
+}
+
+export class DashboardFiltersDto {
+  @ApiProperty({ type: [Object], example: [] })
+  @IsArrayOfOpaqueObjects()
+  dimensions: Record<string, unknown>[];
+
+  @ApiProperty({ type: [Object], example: [] })
+  @IsArrayOfOpaqueObjects()
+  metrics: Record<string, unknown>[];
+
+  @ApiProperty({ type: [Object], example: [] })
+  @IsArrayOfOpaqueObjects()
+  tableCalculations: Record<string, unknown>[];
+}
+
+const MAX_TILES = 1000;
+
+/** The editable content of a dashboard; every field optional (PATCH). */
+export class UpdateDashboardDto {
+  @ApiPropertyOptional({ example: 'Sales overview', maxLength: 255 })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name?: string;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  description?: string | null;
+
+  @ApiPropertyOptional({ type: [DashboardTileDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_TILES)
+  @ValidateNested({ each: true })
+  @Type(() => DashboardTileDto)
+  tiles?: DashboardTileDto[];
+
+  @ApiPropertyOptional({ type: [DashboardTabDto] })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => DashboardTabDto)
+  tabs?: DashboardTabDto[];
+
+  @ApiPropertyOptional({ type: DashboardFiltersDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DashboardFiltersDto)
+  filters?: DashboardFiltersDto;
+
+  @ApiPropertyOptional({ type: Object, nullable: true })
+  @IsOptional()
+  @IsOpaqueObject()
+  parameters?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ type: Object, nullable: true, example: { isDateZoomDisabled: false } })
+  @IsOptional()
+  @IsOpaqueObject()
+  config?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Move the dashboard to this space of the same project (needs edit rights there too)' })
+  @IsOptional()
+  @IsUUID()
+  spaceUuid?: string;
+}
+
+/**
+ * POST /projects/{p}/dashboards. Without `duplicateFrom`: a new dashboard (`name`, `spaceUuid`,
+ * `tiles`, `tabs` required). With it: `{dashboardName, dashboardDesc}` only.
+ */
+export class CreateDashboardDto {
+  @ApiPropertyOptional({ example: 'Sales overview', maxLength: 255, description: 'Required unless duplicating' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name?: string;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  description?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Required unless duplicating (the peer picks a default space; we do not)' })
+  @IsOptional()
+  @IsUUID()
+  spaceUuid?: string;
+
+  @ApiPropertyOptional({ type: [DashboardTileDto], description: 'Required unless duplicating' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_TILES)
+  @ValidateNested({ each: true })
+  @Type(() => DashboardTileDto)
+  tiles?: DashboardTileDto[];
+
+  @ApiPropertyOptional({ type: [DashboardTabDto], description: 'Required unless duplicating (may be empty)' })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => DashboardTabDto)
+  tabs?: DashboardTabDto[];
+
+  @ApiPropertyOptional({ type: DashboardFiltersDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DashboardFiltersDto)
+  filters?: DashboardFiltersDto;
+
+  @ApiPropertyOptional({ type: Object, nullable: true })
+  @IsOptional()
+  @IsOpaqueObject()
+  parameters?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ type: Object, nullable: true })
+  @IsOptional()
+  @IsOpaqueObject()
+  config?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ type: Object, description: 'Accepted for compatibility and ignored: the caller is recorded' })
+  @IsOptional()
+  @IsOpaqueObject()
+  updatedByUser?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ example: 'Copy of Sales overview', description: 'Duplicating only' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  dashboardName?: string;
+
+  @ApiPropertyOptional({ example: '', description: 'Duplicating only' })
+  @IsOptional()
+  @IsString()
+  dashboardDesc?: string;
+}
+
+export class CreateDashboardQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Duplicate this dashboard (into its own space) instead of creating one' })
+  @IsOptional()
+  @IsUUID()
+  duplicateFrom?: string;
+}
+
+export class ListDashboardsQueryDto {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Default true; false lists only dashboards in public spaces' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  includePrivate?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only dashboards with a tile of this saved chart' })
+  @IsOptional()
+  @IsUUID()
+  chartUuid?: string;
+}
+
+export class DashboardRenameDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  uuid: string;
+
+  @ApiProperty({ example: 'Sales overview', maxLength: 255 })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name: string;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  description?: string | null;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  spaceUuid: string;
+}
+
+export class DashboardParamsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  dashboardUuid: string;
+}
+
+export class DashboardTabResponseDto {
+  @ApiProperty()
+  uuid: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty()
+  order: number;
+}
+
+export class DashboardBasicDetailsDto {
+  @ApiProperty({ format: 'uuid' })
+  uuid: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ nullable: true, type: String })
+  description: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: Date;
+
+  @ApiProperty({ format: 'uuid' })
+  projectUuid: string;
+
+  @ApiProperty({ format: 'uuid' })
+  organizationUuid: string;
+
+  @ApiProperty({ format: 'uuid' })
+  spaceUuid: string;
+
+  @ApiProperty({ type: UpdatedByUserDto, nullable: true })
+  updatedByUser: UpdatedByUserDto | null;
+
+  @ApiProperty({ example: 0 })
+  views: number;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  firstViewedAt: Date | null;
+
+  @ApiProperty({ nullable: true, type: String, example: null })
+  pinnedListUuid: string | null;
+
+  @ApiProperty({ nullable: true, type: Number, example: null })
+  pinnedListOrder: number | null;
+}
+
+export class DashboardListItemDto extends DashboardBasicDetailsDto {
+  @ApiProperty({ enum: DASHBOARD_TILE_TYPES, isArray: true })
+  tileTypes: DashboardTileType[];
+}
+
+export class DashboardDto extends DashboardBasicDetailsDto {
+  @ApiProperty({ example: 1, description: 'Increases with every change' })
+  dashboardVersionId: number;
+
+  @ApiProperty({ type: [DashboardTileDto] })
+  tiles: DashboardTileDto[];
+
+  @ApiProperty({ type: DashboardFiltersDto })
+  filters: DashboardFiltersDto;
+
+  @ApiProperty({ type: Object, nullable: true })
+  parameters: Record<string, unknown> | null;
+
+  @ApiProperty()
+  spaceName: string;
+
+  @ApiProperty({ type: [DashboardTabResponseDto] })
+  tabs: DashboardTabResponseDto[];
+
+  @ApiProperty({ description: 'The space (or an ancestor) does not inherit project access' })
+  isPrivate: boolean;
+
+  @ApiProperty()
+  inheritsFromOrgOrProject: boolean;
+
+  @ApiProperty({ nullable: true, type: Object, example: null, description: 'Not computed here: always null' })
+  access: null;
+
+  @ApiProperty({ example: 'sales-overview' })
+  slug: string;
+
+  @ApiProperty({ type: Object, nullable: true })
+  config: Record<string, unknown> | null;
+}
