@@ -1,0 +1,394 @@
+// npm run bench: throughput, p99 and SQL statements per request of the authorized reads, against
+// the bare health route, on a server of its own (DESIGN.md §7). See docs/performance.md.
+//
+//   BENCH_DURATION=10        seconds of load per route in the 1,000-space run (default 10)
+//   BENCH_SCALE_DURATION=5   seconds of load per route in the 100-space run (default 5)
+//   BENCH_CONNECTIONS=50     concurrent connections of the load generator (default 50)
+//   BENCH_VERBOSE=1          also print the statements each route issued
+//
+// Exit code: 0 when the benchmark ran (whether or not the targets are met), 1 when it could not run.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startEmbeddedPostgres } from '../dist/src/database/embedded-postgres.js';
+import { runMigrations } from '../dist/src/database/migrate.js';
+import { Api, isRouteMissing } from './api.mjs';
+import { CHAIN_DEPTH, GROUP_COUNT, seedChart, seedOrganization, seedSpaces, VIEWER_GROUP_COUNT } from './seed.mjs';
+import { preloadPgStatStatements, StatementCounter } from './statements.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DURATION = positive('BENCH_DURATION', 10);
+const SCALE_DURATION = positive('BENCH_SCALE_DURATION', Math.min(5, DURATION));
+const CONNECTIONS = positive('BENCH_CONNECTIONS', 50);
+const VERBOSE = process.env.BENCH_VERBOSE === '1';
+const COUNT_REQUESTS = 50; // sequential requests per route when counting statements
+const TARGET_RATIO = 0.5;
+const DATABASE = 'lightdash_bench';
+const SMALL_CHAINS = 20; // 100 spaces
+const LARGE_CHAINS = 200; // 1,000 spaces
+
+function positive(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    process.stderr.write(`${name} must be a positive integer (got "${raw}")\n`);
+    process.exit(1);
+  }
+  return value;
+}
+
+const log = (message = '') => process.stdout.write(`${message}\n`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Resources, released on every exit path (normal end, error, SIGINT/SIGTERM)
+
+const resources = { dir: undefined, pg: undefined, server: undefined, counter: undefined, children: new Set() };
+let cleaning;
+let interrupted = false;
+
+function cleanup() {
+  cleaning ??= (async () => {
+    for (const child of resources.children) child.kill('SIGKILL');
+    await stopServer();
+    await resources.counter?.close();
+    await resources.pg?.stop().catch((e) => process.stderr.write(`stopping PostgreSQL failed: ${e}\n`));
+    if (resources.dir) fs.rmSync(resources.dir, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    interrupted = true;
+    process.stderr.write(`\n${signal}: stopping the server and PostgreSQL, removing ${resources.dir ?? 'nothing'}\n`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Database and server
+
+/**
+ * startEmbeddedPostgres() unhooks the embedded-postgres package's signal handlers on every call and
+ * throws when they are already gone (a second call in one process). Re-registering them just
+ * before the second call lets it remove them again; they never fire in between.
+ */
+function rearmExitHooks() {
+  const requireFromPackage = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const hook = requireFromPackage('async-exit-hook');
+  const hooked = new Set(hook.hookedEvents());
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) if (!hooked.has(event)) hook.hookEvent(event, 0);
+}
+
+async function startDatabase() {
+  resources.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lightdash-bench-pg-'));
+  fs.chmodSync(resources.dir, 0o755); // postgres may run as another OS user and must traverse it
+  const dataDir = path.join(resources.dir, 'data');
+  resources.pg = await startEmbeddedPostgres({ dataDir, database: DATABASE });
+  const adminUrl = (pg) => pg.url.replace(/\/[^/]*$/, '/postgres');
+  // pg_stat_statements needs shared_preload_libraries, i.e. a restart of the fresh cluster
+  if (await preloadPgStatStatements(adminUrl(resources.pg))) {
+    await resources.pg.stop();
+    rearmExitHooks();
+    resources.pg = await startEmbeddedPostgres({ dataDir, database: DATABASE });
+  }
+  await runMigrations(resources.pg.url);
+  resources.counter = new StatementCounter(adminUrl(resources.pg), DATABASE);
+  await resources.counter.connect();
+  return resources.pg.url;
+}
+
+async function startServer(databaseUrl) {
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SITE_URL: `http://127.0.0.1:${port}`,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    LIGHTDASH_SECRET: randomBytes(24).toString('hex'),
+    PASSWORD_HASH_COST: '16384',
+    AUTH_RATE_LIMIT_PER_IP: '1000000',
+    AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000',
+    DATA_DIR: path.join(resources.dir, 'unused-data-dir'),
+  };
+  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = [];
+  const keep = (chunk) => {
+    for (const line of String(chunk).split('\n')) if (line.trim()) output.push(line);
+    if (output.length > 200) output.splice(0, output.length - 200);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const server = { child, output, port, stopping: false, exit: undefined };
+  server.exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      server.exit = { code, signal };
+      if (!server.stopping) output.push(`[bench] the server exited unexpectedly (code ${code}, signal ${signal})`);
+      resolve(server.exit);
+    }),
+  );
+  const { exited } = server;
+  resources.server = server;
+  resources.lastServer = server;
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  let state;
+  while (Date.now() < deadline) {
+    state = await Promise.race([exited, sleep(100).then(() => undefined)]);
+    if (state) throw new Error(`the server exited during start-up (${state.code ?? state.signal}):\n${output.slice(-20).join('\n')}`);
+    try {
+      const res = await fetch(`${url}/api/v1/livez`);
+      if (res.ok) return url;
+    } catch {
+      /* not listening yet */
+    }
+  }
+  throw new Error(`the server did not answer /api/v1/livez within 60 s:\n${output.slice(-20).join('\n')}`);
+}
+
+async function stopServer() {
+  const server = resources.server;
+  if (!server) return;
+  resources.server = undefined;
+  server.stopping = true;
+  if (server.child.exitCode === null && server.child.signalCode === null) {
+    server.child.kill('SIGTERM');
+    const done = await Promise.race([server.exited, sleep(15_000).then(() => undefined)]);
+    if (!done) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+
+function assertServerAlive() {
+  const exit = resources.server?.exit;
+  if (exit) throw new Error(`the server process exited during the benchmark (code ${exit.code}, signal ${exit.signal})`);
+}
+
+/** autocannon in its own process (bench/load.mjs); resolves with its JSON summary. */
+function runLoad(url, headers, seconds) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'load.mjs'), url, JSON.stringify(headers), String(seconds), String(CONNECTIONS)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    resources.children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      resources.children.delete(child);
+      const line = stdout.trim().split('\n').pop();
+      if (code !== 0 || !line) return reject(new Error(`load generator failed (${code}): ${stderr.slice(-800)}`));
+      resolve(JSON.parse(line));
+    });
+  });
+}
+
+function routes(ctx) {
+  const p = ctx.projectUuid;
+  const token = { token: ctx.viewer.token };
+  const placeholder = '00000000-0000-4000-8000-000000000000';
+  return [
+    { key: 'health', label: 'GET /api/v1/health', path: '/api/v1/health', auth: undefined },
+    { key: 'spaces', label: 'GET /api/v1/projects/{p}/spaces', path: `/api/v1/projects/${p}/spaces`, auth: token },
+    {
+      key: 'space',
+      label: 'GET /api/v1/projects/{p}/spaces/{s}',
+      path: `/api/v1/projects/${p}/spaces/${ctx.targetSpaceUuid ?? placeholder}`,
+      auth: token,
+      missingSeed: ctx.targetSpaceUuid ? undefined : 'no space could be seeded (POST …/spaces not available)',
+    },
+    {
+      key: 'chart',
+      label: 'GET /api/v1/saved/{c}',
+      path: `/api/v1/saved/${ctx.chartUuid ?? placeholder}`,
+      auth: token,
+      missingSeed: ctx.chartUuid ? undefined : `no chart could be seeded (${ctx.targetSpaceUuid ? 'POST …/saved not available' : 'no space to put it in'})`,
+    },
+  ];
+}
+
+async function measure(api, baseUrl, ctx, seconds, title) {
+  log(`\n== ${title}: load ${seconds} s per route, ${CONNECTIONS} connections ==`);
+  const results = [];
+  for (const route of routes(ctx)) {
+    assertServerAlive();
+    const probe = await api.request('GET', route.path, { auth: route.auth });
+    const result = { ...route, status: probe.status };
+    results.push(result);
+    if (isRouteMissing(probe)) {
+      result.unavailable = 'not available (route not found: 404 from the router)';
+    } else if (route.missingSeed) {
+      result.unavailable = `not available (${route.missingSeed})`;
+    } else if (probe.status !== 200) {
+      result.unavailable = `error: ${probe.status} ${probe.body?.error?.name ?? ''} ${probe.body?.error?.message ?? ''}`.trim();
+    }
+    if (result.unavailable) {
+      log(`  ${route.label}: ${result.unavailable}`);
+      continue;
+    }
+    const size = JSON.stringify(probe.body).length;
+    const items = Array.isArray(probe.body?.results) ? `, ${probe.body.results.length} items` : '';
+    if (resources.counter.available) {
+      const counted = await resources.counter.perRequest(async () => {
+        const res = await api.request('GET', route.path, { auth: route.auth });
+        if (res.status !== 200) throw new Error(`${route.label} answered ${res.status} while counting statements`);
+      }, COUNT_REQUESTS);
+      result.statements = counted.perRequest;
+      result.dbMs = counted.dbMs;
+      result.topStatements = counted.top;
+    }
+    const headers = route.auth ? { authorization: `ApiKey ${route.auth.token}` } : {};
+    result.load = await runLoad(baseUrl + route.path, headers, seconds);
+    assertServerAlive();
+    log(
+      `  ${route.label}: ${Math.round(result.load.requestsPerSecond)} req/s, p99 ${result.load.p99} ms, ` +
+        `${fmtStatements(result.statements)} statements/request (${fmtMs(result.dbMs)} ms in PostgreSQL), ${size} bytes${items}` +
+        (result.load.non2xx || result.load.errors || result.load.timeouts
+          ? ` — WARNING: ${result.load.non2xx} non-2xx, ${result.load.errors} errors, ${result.load.timeouts} timeouts`
+          : ''),
+    );
+    if (VERBOSE && result.topStatements) {
+      for (const t of result.topStatements) log(`      ${t.perRequest.toFixed(2)} × ${t.query.replace(/\s+/g, ' ').slice(0, 160)}`);
+    }
+    await sleep(500);
+  }
+  const health = results.find((r) => r.key === 'health');
+  for (const r of results) {
+    if (r.load && health?.load) r.ratio = r.load.requestsPerSecond / health.load.requestsPerSecond;
+    if (r.load) r.clean = !(r.load.non2xx || r.load.errors || r.load.timeouts);
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const fmtStatements = (n) => (n === undefined ? 'n/a' : Number.isInteger(n) ? String(n) : n.toFixed(2));
+const fmtMs = (n) => (n === undefined ? 'n/a' : n.toFixed(2));
+const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+
+function verdict(r) {
+  if (r.key === 'health') return '(baseline)';
+  if (!r.load) return 'NOT AVAILABLE';
+  if (!r.clean) return 'INVALID (non-2xx/errors)';
+  return r.ratio >= TARGET_RATIO ? 'PASS' : 'FAIL';
+}
+
+function printTable(title, results) {
+  log(`\n${title}`);
+  log(`${pad('route', 40)}${lpad('req/s', 9)}${lpad('p99 ms', 8)}${lpad('ratio', 7)}${lpad('stmts/req', 11)}  ratio ≥ ${TARGET_RATIO}`);
+  log('-'.repeat(40 + 9 + 8 + 7 + 11 + 14));
+  for (const r of results) {
+    if (!r.load) {
+      log(`${pad(r.label, 40)}${lpad('–', 9)}${lpad('–', 8)}${lpad('–', 7)}${lpad('–', 11)}  ${r.unavailable}`);
+      continue;
+    }
+    log(
+      `${pad(r.label, 40)}${lpad(Math.round(r.load.requestsPerSecond), 9)}${lpad(r.load.p99, 8)}${lpad(r.ratio?.toFixed(2) ?? '–', 7)}` +
+        `${lpad(fmtStatements(r.statements), 11)}  ${verdict(r)}`,
+    );
+  }
+}
+
+function printScale(small, large) {
+  log(`\nStatements per request as the project grows (same organization, groups and viewer; db ms = PostgreSQL execution time per request, sequential)`);
+  log(`${pad('route', 40)}${lpad('stmts 100', 11)}${lpad('stmts 1,000', 13)}${lpad('db ms 100', 11)}${lpad('db ms 1,000', 13)}${lpad('req/s 100', 11)}${lpad('req/s 1,000', 13)}  constant`);
+  log('-'.repeat(40 + 11 + 13 + 11 + 13 + 11 + 13 + 10));
+  const rows = [];
+  for (const l of large) {
+    const s = small.find((x) => x.key === l.key);
+    const both = s?.statements !== undefined && l.statements !== undefined;
+    const constant = both ? (Math.abs(s.statements - l.statements) < 0.05 ? 'yes' : 'NO') : 'n/a';
+    rows.push({ key: l.key, label: l.label, constant, small: s?.statements, large: l.statements });
+    log(
+      `${pad(l.label, 40)}${lpad(fmtStatements(s?.statements), 11)}${lpad(fmtStatements(l.statements), 13)}` +
+        `${lpad(fmtMs(s?.dbMs), 11)}${lpad(fmtMs(l.dbMs), 13)}` +
+        `${lpad(s?.load ? Math.round(s.load.requestsPerSecond) : '–', 11)}${lpad(l.load ? Math.round(l.load.requestsPerSecond) : '–', 13)}  ${constant}`,
+    );
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const started = Date.now();
+  log(`Benchmark: ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}; load generator and server share them`);
+  log(`Load average before the run: ${loadavg()} (anything else running on this machine skews the numbers)`);
+  log('Starting embedded PostgreSQL (fresh temp dir) and migrating…');
+  const databaseUrl = await startDatabase();
+  if (!resources.counter.available) log(`  pg_stat_statements unavailable (${resources.counter.reason}): statements per request will show n/a`);
+  const baseUrl = await startServer(databaseUrl);
+  log(`Server (node dist/src/main.js, NODE_ENV=production, LOG_LEVEL=warn) listening on ${baseUrl}`);
+  const api = new Api(baseUrl);
+
+  log('Seeding through the API…');
+  const ctx = await seedOrganization(api, log);
+  await seedSpaces(api, ctx, SMALL_CHAINS, log);
+  await seedChart(api, ctx, log);
+
+  const small = await measure(api, baseUrl, ctx, SCALE_DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
+
+  log('\nSeeding up to 1,000 spaces…');
+  await seedSpaces(api, ctx, LARGE_CHAINS, log);
+  const large = await measure(api, baseUrl, ctx, DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
+
+  const setup =
+    `${ctx.spaces.length} spaces (${ctx.chains} chains ${CHAIN_DEPTH} deep), ${GROUP_COUNT} groups, viewer in ${VIEWER_GROUP_COUNT}; ` +
+    `viewer access: ${ctx.viewerAccess}; token auth`;
+  printTable(`Results — ${setup}; autocannon -c ${CONNECTIONS} -d ${DURATION} (separate process)`, large);
+  printTable(`Results — 100-space run, -d ${SCALE_DURATION}`, small);
+  const scale = printScale(small, large);
+
+  const serverLog = resources.server?.output ?? [];
+  if (serverLog.length) {
+    log(`\nThe server logged ${serverLog.length} line(s) at warn level or above; the last ones:`);
+    for (const line of serverLog.slice(-5)) log(`  ${line.slice(0, 300)}`);
+  }
+
+  log('\nSUMMARY');
+  for (const r of large.filter((x) => x.key !== 'health')) {
+    const detail = r.load ? `${r.ratio.toFixed(2)} of health (${Math.round(r.load.requestsPerSecond)} vs ${Math.round(large[0].load.requestsPerSecond)} req/s)` : r.unavailable;
+    log(`  ${pad(`${r.label}: ratio ≥ ${TARGET_RATIO}`, 56)} ${pad(verdict(r), 14)} ${detail}`);
+  }
+  for (const row of scale.filter((x) => x.key !== 'health')) {
+    const status = row.constant === 'yes' ? 'PASS' : row.constant === 'NO' ? 'FAIL' : 'NOT AVAILABLE';
+    log(`  ${pad(`${row.label}: statements constant`, 56)} ${pad(status, 14)} ${fmtStatements(row.small)} at 100 spaces, ${fmtStatements(row.large)} at 1,000`);
+  }
+  log(`Load average after the run: ${loadavg()}`);
+  log(`Done in ${Math.round((Date.now() - started) / 1000)} s.`);
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (error) {
+  exitCode = 1;
+  if (interrupted) await new Promise(() => {}); // the signal handler cleans up and exits 130
+  process.stderr.write(`\nThe benchmark could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const serverLog = resources.lastServer?.output ?? [];
+  if (serverLog.length) process.stderr.write(`Server output (last lines):\n${serverLog.slice(-15).join('\n')}\n`);
+} finally {
+  await cleanup();
+}
+process.exit(exitCode);
