@@ -8,12 +8,17 @@ import { IS_PUBLIC } from './public.decorator.js';
 import { SESSION_ONLY } from './session-only.decorator.js';
 import { SessionsService } from './sessions.service.js';
 import { REFRESHED_SESSION_TOKEN } from './strategies.js';
+import { SESSION_COOKIE } from './tokens.js';
 
 /**
  * Deny by default: every route needs a session or a personal access token unless it is @Public().
  * A session wins over a token (as in Lightdash). Public routes still recognise a caller when they can
  * (health's isAuthenticated) but never refuse one.
  */
+function hasCredentials(request: FastifyRequest): boolean {
+  return request.headers.authorization !== undefined || request.cookies?.[SESSION_COOKIE] !== undefined;
+}
+
 @Injectable()
 export class AuthenticationGuard extends AuthGuard(['session', 'api-key']) {
   constructor(
@@ -26,10 +31,13 @@ export class AuthenticationGuard extends AuthGuard(['session', 'api-key']) {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
-      try {
-        await super.canActivate(context);
-      } catch {
-        /* anonymous is fine here */
+      // only try when there is something to try: a refused anonymous request costs an error object
+      if (hasCredentials(context.switchToHttp().getRequest<FastifyRequest>())) {
+        try {
+          await super.canActivate(context);
+        } catch {
+          /* anonymous is fine here */
+        }
       }
       return true;
     }

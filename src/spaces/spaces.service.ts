@@ -15,7 +15,7 @@ import type {
   SpaceDashboardDto,
   SpaceDto,
   SpaceGroupAccessDto,
-  SpaceQueryDto,
+  SpaceChartDto,
   SpaceShareDto,
   SpaceSummaryBaseDto,
   SpaceSummaryDto,
@@ -410,7 +410,7 @@ export class SpacesService {
               c.views, c.first_viewed_at AS "firstViewedAt"
        FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id WHERE c.space_id = $1 ORDER BY lower(c.name), c.saved_chart_id`,
       [spaceId, projectUuid, organizationUuid],
-    ) as Promise<SpaceQueryDto[]>;
+    ) as Promise<SpaceChartDto[]>;
     const dashboardsQuery = this.dataSource.query(
       `SELECT d.dashboard_uuid AS uuid, d.name, d.description, d.updated_at AS "updatedAt", $2::uuid AS "projectUuid",
               $3::uuid AS "organizationUuid", s.space_uuid AS "spaceUuid", d.views, d.first_viewed_at AS "firstViewedAt",

@@ -208,7 +208,7 @@ export class SpaceSummaryDto extends SpaceSummaryBaseDto {
 }
 
 /** A chart in a space (SpaceQuery, minimal). */
-export class SpaceQueryDto {
+export class SpaceChartDto {
   @ApiProperty({ format: 'uuid' }) uuid: string;
   @ApiProperty() name: string;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
@@ -262,7 +262,7 @@ export class SpaceDto {
   @ApiProperty({ example: 'sales' }) path: string;
   @ApiProperty({ nullable: true, type: String, example: null }) pinnedListUuid: string | null;
   @ApiProperty({ nullable: true, type: Number, example: null }) pinnedListOrder: number | null;
-  @ApiProperty({ type: [SpaceQueryDto] }) queries: SpaceQueryDto[];
+  @ApiProperty({ type: [SpaceChartDto] }) queries: SpaceChartDto[];
   @ApiProperty({ type: [SpaceDashboardDto] }) dashboards: SpaceDashboardDto[];
   @ApiProperty({ type: [SpaceShareDto], description: 'Users with a direct entry on the space' }) access: SpaceShareDto[];
   @ApiProperty({ type: [SpaceGroupAccessDto] }) groupsAccess: SpaceGroupAccessDto[];
