@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedSql } from '../database/sql.js';
 import type { ProjectRole, SpaceRole } from './roles.js';
+import { parentSpaceStep } from './space-tree.sql.js';
 
 /** The caller's standing on a project: which organization it belongs to, and their effective role. */
 export interface ProjectAccess {
@@ -39,7 +40,7 @@ function spaceSql(target: string): string {
   chain AS (
     SELECT s.space_id, s.parent_space_id, s.inherit_parent_permissions FROM spaces s JOIN target t ON s.space_id = t.space_id
     UNION ALL
-    SELECT s.space_id, s.parent_space_id, s.inherit_parent_permissions FROM spaces s JOIN chain c ON s.space_id = c.parent_space_id
+    SELECT s.space_id, s.parent_space_id, s.inherit_parent_permissions FROM chain c ${parentSpaceStep('c')}
   ),
   project AS (
     SELECT p.project_id, p.project_uuid, p.organization_id, ${PROJECT_ROLE} AS role

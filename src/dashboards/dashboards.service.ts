@@ -9,6 +9,7 @@ import { visibleSpacesCte } from '../authorization/visible-spaces.sql.js';
 import { insertWithUniqueSlug, slugify } from '../charts/content-slug.js';
 import { canEditContent, spaceToWriteInto } from '../charts/content-space-access.js';
 import { ForbiddenError, NotFoundError, ParameterError, ValidateError } from '../common/errors.js';
+import { parentSpaceStep } from '../authorization/space-tree.sql.js';
 import type {
   CreateDashboardDto,
   DashboardDto,
@@ -27,7 +28,7 @@ const SPACE_INHERITS = `(
   WITH RECURSIVE chain AS (
     SELECT space_id, parent_space_id, inherit_parent_permissions FROM spaces WHERE space_id = d.space_id
     UNION ALL
-    SELECT up.space_id, up.parent_space_id, up.inherit_parent_permissions FROM spaces up JOIN chain ON up.space_id = chain.parent_space_id
+    SELECT s.space_id, s.parent_space_id, s.inherit_parent_permissions FROM chain ${parentSpaceStep('chain')}
   ) SELECT bool_and(inherit_parent_permissions) FROM chain)`;
 
 const DASHBOARD_FROM = `

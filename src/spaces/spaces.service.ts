@@ -22,6 +22,7 @@ import type {
   UpdateSpaceDto,
 } from './dto/space.dto.js';
 import { firstFreeSlug, slugify } from './slug.js';
+import { parentSpaceStep } from '../authorization/space-tree.sql.js';
 
 // The effective project role of user $2 on project `p` (DESIGN §3), as in AccessService.
 const PROJECT_ROLE = `effective_project_role(
@@ -84,7 +85,7 @@ const CHAIN_SQL = `
   WITH RECURSIVE chain AS (
     SELECT s.space_id, s.parent_space_id, 0 AS depth FROM spaces s WHERE s.space_id = $1
     UNION ALL
-    SELECT s.space_id, s.parent_space_id, c.depth + 1 FROM spaces s JOIN chain c ON s.space_id = c.parent_space_id
+    SELECT s.space_id, s.parent_space_id, c.depth + 1 FROM chain c ${parentSpaceStep('c')}
   ),
   levels AS (
     SELECT c.depth, s.space_uuid, s.name, s.slug, s.inherit_parent_permissions,
