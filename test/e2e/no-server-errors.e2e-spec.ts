@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { createOrganization, type TestOrganization } from '../support/organizations.js';
+import { createProject } from '../support/projects.js';
+import { createSpace } from '../support/spaces.js';
+
+/**
+ * Bad input gets a 4xx, never a 500: every operation of the OpenAPI document, called by an
+ * organization admin with malformed path parameters, unknown ids and junk bodies and queries.
+ */
+const JUNK_BODIES: unknown[] = [{}, { unexpected: true }, [], [1, 2], 'text', 42, null, { name: 123, role: [], email: {}, spaceUuid: 'x', members: 'all' }];
+const JUNK_QUERIES = ['?page=-1&pageSize=abc', '?includeMembers=x&searchQuery[]=a', '?test=maybe&includePrivate=2&passcode=1'];
+
+describe('no 500 for bad input on any route', () => {
+  let t: TestApp;
+  let org: TestOrganization;
+  let operations: { method: string; path: string }[];
+  let ids: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    org = await createOrganization(t);
+    const projectUuid = await createProject(t, org.admin);
+    const spaceUuid = await createSpace(t, org.admin, projectUuid, { name: 'Fuzz' });
+    ids = { projectUuid, spaceUuid, organizationUuid: org.organizationUuid, userUuid: org.admin.userUuid };
+    const doc = (await t.http().get('/api/docs/openapi.json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => ({ method, path })));
+  });
+  afterAll(async () => t.close());
+
+  const call = (method: string, url: string, body?: unknown) => {
+    const request = (t.http() as unknown as Record<string, (u: string) => ReturnType<ReturnType<TestApp['http']>['get']>>)[method](url).set('Cookie', org.admin.cookie);
+    return body === undefined ? request : request.set('content-type', 'application/json').send(JSON.stringify(body));
+  };
+
+  it('answers every operation in the 4xx envelope for malformed ids, unknown ids, junk bodies and junk queries', async () => {
+    expect(operations.length).toBeGreaterThan(60);
+    const failures: string[] = [];
+    const fill = (path: string, value: (name: string) => string) => path.replace(/\{(\w+)\}/g, (_m, name: string) => value(name));
+    for (const { method, path } of operations) {
+      if (/logout|\/user\/me$/.test(path) && method === 'delete') continue; // would end the admin's session or account
+      if (path === '/api/v1/org/{organizationUuid}' && method === 'delete') continue; // would delete the organization
+      if (path === '/api/v1/logout') continue;
+      const urls = [
+        fill(path, () => 'not-a-uuid'),
+        fill(path, () => '00000000-0000-4000-8000-000000000000'),
+        fill(path, (name) => ids[name] ?? '00000000-0000-4000-8000-000000000000'),
+      ];
+      for (const url of urls) {
+        for (const body of method === 'get' || method === 'delete' ? [undefined] : JUNK_BODIES) {
+          const res = await call(method, url, body);
+          if (res.status >= 500) failures.push(`${method.toUpperCase()} ${url} ${JSON.stringify(body)} → ${res.status} ${res.text.slice(0, 120)}`);
+          else if (res.status >= 400 && res.body?.status !== 'error') failures.push(`${method.toUpperCase()} ${url} → ${res.status} outside the envelope`);
+        }
+        for (const query of JUNK_QUERIES) {
+          const res = await call(method, url + query, method === 'get' || method === 'delete' ? undefined : {});
+          if (res.status >= 500) failures.push(`${method.toUpperCase()} ${url}${query} → ${res.status} ${res.text.slice(0, 120)}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
