@@ -21,6 +21,7 @@ import { dataSourceOptions } from './database/data-source-options.js';
 import { EmailModule } from './email/email.module.js';
 import { EmailDomainsModule } from './email-domains/email-domains.module.js';
 import { EmailVerificationModule } from './email-verification/email-verification.module.js';
+import { ExploresModule } from './explores/explores.module.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PersonalAccessTokensModule } from './personal-access-tokens/personal-access-tokens.module.js';
@@ -63,6 +64,7 @@ export class AppModule {
         ChartsModule,
         DashboardsModule,
         TagsModule,
+        ExploresModule,
         GroupsModule,
         EmailDomainsModule,
         PersonalAccessTokensModule,
