@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedSql } from '../database/sql.js';
 import type { ProjectRole, SpaceRole } from './roles.js';
-import { parentSpaceStep } from './space-tree.sql.js';
+import { parentSpaceStep, projectRoleSql } from './access.sql.js';
 
 /** The caller's standing on a project: which organization it belongs to, and their effective role. */
 export interface ProjectAccess {
@@ -20,13 +20,7 @@ export interface SpaceAccess extends ProjectAccess {
   spaceRole: SpaceRole | null;
 }
 
-// The effective project role of user $2 on project `p` (DESIGN §3), via the SQL function of the migration.
-const PROJECT_ROLE = `effective_project_role(
-    (SELECT role FROM organization_memberships WHERE user_id = $2 AND organization_id = p.organization_id),
-    (SELECT role FROM project_memberships WHERE project_id = p.project_id AND user_id = $2),
-    (SELECT max(pga.role) FROM project_group_access pga
-       JOIN group_memberships gm ON gm.group_id = pga.group_id AND gm.user_id = $2
-     WHERE pga.project_id = p.project_id))`;
+const PROJECT_ROLE = projectRoleSql('p', '$2');
 
 const PROJECT_SQL = `
   SELECT p.project_id::text AS "projectId", p.project_uuid AS "projectUuid", p.organization_id::text AS "organizationId",

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { AccessService, type ProjectAccess, type SpaceAccess } from '../authorization/access.service.js';
-import { visibleSpacesCte } from '../authorization/visible-spaces.sql.js';
+import { visibleSpacesCte } from '../authorization/access.sql.js';
 import { NotFoundError, ParameterError } from '../common/errors.js';
 import { chartKindOf } from './chart-kind.js';
 import { insertWithUniqueSlug, slugify } from './content-slug.js';

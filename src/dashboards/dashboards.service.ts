@@ -5,11 +5,10 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { AccessService, type ProjectAccess, type SpaceAccess } from '../authorization/access.service.js';
 import { atLeast, SPACE_ROLES, type SpaceRole } from '../authorization/roles.js';
-import { visibleSpacesCte } from '../authorization/visible-spaces.sql.js';
 import { insertWithUniqueSlug, slugify } from '../charts/content-slug.js';
 import { canEditContent, spaceToWriteInto } from '../charts/content-space-access.js';
 import { ForbiddenError, NotFoundError, ParameterError, ValidateError } from '../common/errors.js';
-import { parentSpaceStep } from '../authorization/space-tree.sql.js';
+import { parentSpaceStep, visibleSpacesCte } from '../authorization/access.sql.js';
 import type {
   CreateDashboardDto,
   DashboardDto,

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
+import { projectRoleSql } from '../authorization/access.sql.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { encryptCredentials } from '../warehouse-credentials/credentials-cipher.js';
 import { splitSecrets } from './connection-secrets.js';
@@ -75,11 +76,7 @@ export class ProjectsService {
               p.created_at AS "createdAt", p.upstream_project_uuid AS "upstreamProjectUuid", p.warehouse_type AS "warehouseType"
        FROM projects p LEFT JOIN users u ON u.user_id = p.created_by_user_id
        WHERE p.organization_id = $1
-         AND effective_project_role(
-               (SELECT role FROM organization_memberships WHERE user_id = $2 AND organization_id = p.organization_id),
-               (SELECT role FROM project_memberships WHERE project_id = p.project_id AND user_id = $2),
-               (SELECT max(pga.role) FROM project_group_access pga JOIN group_memberships gm ON gm.group_id = pga.group_id AND gm.user_id = $2
-                WHERE pga.project_id = p.project_id)) IS NOT NULL
+         AND ${projectRoleSql('p', '$2')} IS NOT NULL
        ORDER BY lower(p.name), p.project_id`,
       [principal.organizationId, principal.userId],
     );

@@ -22,60 +22,31 @@ import type {
   UpdateSpaceDto,
 } from './dto/space.dto.js';
 import { firstFreeSlug, slugify } from './slug.js';
-import { parentSpaceStep } from '../authorization/space-tree.sql.js';
+import { groupEntrySql, parentSpaceStep, userEntrySql, visibleSpacesCte } from '../authorization/access.sql.js';
 
-// The effective project role of user $2 on project `p` (DESIGN §3), as in AccessService.
-const PROJECT_ROLE = `effective_project_role(
-    (SELECT role FROM organization_memberships WHERE user_id = $2 AND organization_id = p.organization_id),
-    (SELECT role FROM project_memberships WHERE project_id = p.project_id AND user_id = $2),
-    (SELECT max(pga.role) FROM project_group_access pga
-       JOIN group_memberships gm ON gm.group_id = pga.group_id AND gm.user_id = $2
-     WHERE pga.project_id = p.project_id))`;
-
-const USER_ENTRY_ON = (space: string) => `(SELECT max(a.role) FROM space_user_access a WHERE a.space_id = ${space} AND a.user_id = $2)`;
-const GROUP_ENTRY_ON = (space: string) =>
-  `(SELECT max(a.role) FROM space_group_access a JOIN group_memberships gm ON gm.group_id = a.group_id AND gm.user_id = $2 WHERE a.space_id = ${space})`;
+const USER_ENTRY_ON = (space: string) => userEntrySql(space, '$2');
+const GROUP_ENTRY_ON = (space: string) => groupEntrySql(space, '$2');
 
 const COUNTS = `
   (SELECT count(*)::int FROM saved_charts c WHERE c.space_id = s.space_id) AS "chartCount",
   (SELECT count(*)::int FROM dashboards d WHERE d.space_id = s.space_id) AS "dashboardCount",
   (SELECT count(*)::int FROM spaces child WHERE child.parent_space_id = s.space_id) AS "childSpaceCount"`;
 
-/**
- * The spaces of project $1 that user $2 may see, in one statement whatever the depth or the number
- * of groups: walks the tree from the roots carrying the most generous user and group entries along
- * the chain and whether every level inherits, then resolves each space with effective_space_role.
- */
+/** The spaces of project $1 that user $2 may see, with their summary, in one statement (see visibleSpacesCte). */
 const LIST_SQL = `
-  WITH RECURSIVE project AS (
-    SELECT p.project_id, p.project_uuid, o.organization_uuid, ${PROJECT_ROLE} AS role
-    FROM projects p JOIN organizations o ON o.organization_id = p.organization_id WHERE p.project_id = $1
-  ),
-  tree AS (
-    SELECT s.space_id, s.slug AS path, ${USER_ENTRY_ON('s.space_id')} AS user_entry, ${GROUP_ENTRY_ON('s.space_id')} AS group_entry,
-           s.inherit_parent_permissions AS every_level_inherits
-    FROM spaces s WHERE s.project_id = $1 AND s.parent_space_id IS NULL
-    UNION ALL
-    SELECT s.space_id, t.path || '.' || s.slug, GREATEST(t.user_entry, ${USER_ENTRY_ON('s.space_id')}),
-           GREATEST(t.group_entry, ${GROUP_ENTRY_ON('s.space_id')}), t.every_level_inherits AND s.inherit_parent_permissions
-    FROM spaces s JOIN tree t ON s.parent_space_id = t.space_id
-  ),
-  resolved AS (
-    SELECT t.*, pr.role AS project_role, effective_space_role(pr.role, t.user_entry, t.group_entry, t.every_level_inherits) AS space_role
-    FROM tree t CROSS JOIN project pr
-  )
-  SELECT s.space_uuid AS uuid, s.name, pr.project_uuid AS "projectUuid", pr.organization_uuid AS "organizationUuid", s.slug,
+  WITH RECURSIVE ${visibleSpacesCte('$1', '$2')}
+  SELECT s.space_uuid AS uuid, s.name, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", s.slug,
          NOT s.inherit_parent_permissions AS "isPrivate", s.inherit_parent_permissions AS "inheritParentPermissions",
-         parent.space_uuid AS "parentSpaceUuid", r.path, ${COUNTS},
+         parent.space_uuid AS "parentSpaceUuid", v.path, ${COUNTS},
          ARRAY(SELECT u.user_uuid::text FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = s.space_id ORDER BY u.user_uuid) AS access,
-         r.space_role AS "spaceRole", r.project_role AS "projectRole", r.user_entry AS "userEntry", r.group_entry AS "groupEntry",
-         (SELECT a.role FROM space_user_access a WHERE a.space_id = s.space_id AND a.user_id = $2) AS "ownEntry"
-  FROM resolved r
-  JOIN spaces s ON s.space_id = r.space_id
-  CROSS JOIN project pr
+         v.space_role AS "spaceRole", v.project_role AS "projectRole", v.user_entry AS "userEntry", v.group_entry AS "groupEntry",
+         ${USER_ENTRY_ON('s.space_id')} AS "ownEntry"
+  FROM visible_spaces v
+  JOIN spaces s ON s.space_id = v.space_id
+  JOIN projects p ON p.project_id = s.project_id
+  JOIN organizations o ON o.organization_id = p.organization_id
   LEFT JOIN spaces parent ON parent.space_id = s.parent_space_id
-  WHERE r.space_role IS NOT NULL
-  ORDER BY r.path`;
+  ORDER BY v.path`;
 
 /**
  * The chain of space $1 from the root down, each level with the caller's ($2) role resolved with
