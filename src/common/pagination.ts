@@ -1,3 +1,4 @@
+import { IsOptionalNotNull } from './transforms.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional } from 'class-validator';
@@ -8,13 +9,13 @@ export const MAX_PAGE_SIZE = 500;
 /** `page` and `pageSize` as Lightdash takes them: both needed to paginate; 1-based. */
 export class PaginationQueryDto {
   @ApiPropertyOptional({ example: 1, minimum: 1, description: 'Page number (1-based); used together with pageSize' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
   page?: number;
 
   @ApiPropertyOptional({ example: 25, minimum: 1, maximum: MAX_PAGE_SIZE })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
   pageSize?: number;

@@ -9,12 +9,20 @@ import { createSpace } from '../support/spaces.js';
  * organization admin with malformed path parameters, unknown ids and junk bodies and queries.
  */
 const JUNK_BODIES: unknown[] = [{}, { unexpected: true }, [], [1, 2], 'text', 42, null, { name: 123, role: [], email: {}, spaceUuid: 'x', members: 'all' }];
+interface OpenApiOperation {
+  requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> };
+}
+interface OpenApi {
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+}
+
 const JUNK_QUERIES = ['?page=-1&pageSize=abc', '?includeMembers=x&searchQuery[]=a', '?test=maybe&includePrivate=2&passcode=1'];
 
 describe('no 500 for bad input on any route', () => {
   let t: TestApp;
   let org: TestOrganization;
-  let operations: { method: string; path: string }[];
+  let operations: { method: string; path: string; bodyProperties: string[] }[];
   let ids: Record<string, string>;
 
   beforeAll(async () => {
@@ -23,8 +31,14 @@ describe('no 500 for bad input on any route', () => {
     const projectUuid = await createProject(t, org.admin);
     const spaceUuid = await createSpace(t, org.admin, projectUuid, { name: 'Fuzz' });
     ids = { projectUuid, spaceUuid, organizationUuid: org.organizationUuid, userUuid: org.admin.userUuid };
-    const doc = (await t.http().get('/api/docs/openapi.json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
-    operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => ({ method, path })));
+    const doc = (await t.http().get('/api/docs/openapi.json').expect(200)).body as OpenApi;
+    const propertiesOf = (operation: OpenApiOperation): string[] => {
+      const ref = operation.requestBody?.content?.['application/json']?.schema?.$ref;
+      return ref ? Object.keys(doc.components.schemas[ref.split('/').pop()!]?.properties ?? {}) : [];
+    };
+    operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({ method, path, bodyProperties: propertiesOf(operation) })),
+    );
   });
   afterAll(async () => t.close());
 
@@ -37,7 +51,7 @@ describe('no 500 for bad input on any route', () => {
     expect(operations.length).toBeGreaterThan(60);
     const failures: string[] = [];
     const fill = (path: string, value: (name: string) => string) => path.replace(/\{(\w+)\}/g, (_m, name: string) => value(name));
-    for (const { method, path } of operations) {
+    for (const { method, path, bodyProperties } of operations) {
       if (/logout|\/user\/me$/.test(path) && method === 'delete') continue; // would end the admin's session or account
       if (path === '/api/v1/org/{organizationUuid}' && method === 'delete') continue; // would delete the organization
       if (path === '/api/v1/logout') continue;
@@ -47,7 +61,9 @@ describe('no 500 for bad input on any route', () => {
         fill(path, (name) => ids[name] ?? '00000000-0000-4000-8000-000000000000'),
       ];
       for (const url of urls) {
-        for (const body of method === 'get' || method === 'delete' ? [undefined] : JUNK_BODIES) {
+        // each documented property alone as null: optional fields must not let null reach a NOT NULL column
+        const nullBodies = bodyProperties.map((property) => ({ [property]: null }));
+        for (const body of method === 'get' || method === 'delete' ? [undefined] : [...JUNK_BODIES, ...nullBodies]) {
           const res = await call(method, url, body);
           if (res.status >= 500) failures.push(`${method.toUpperCase()} ${url} ${JSON.stringify(body)} → ${res.status} ${res.text.slice(0, 120)}`);
           else if (res.status >= 400 && res.body?.status !== 'error') failures.push(`${method.toUpperCase()} ${url} → ${res.status} outside the envelope`);

@@ -1,37 +1,38 @@
+import { IsOptionalNotNull } from '../../common/transforms.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination.js';
 
 export class AuditLogQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only entries by this user' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   actorUuid?: string;
 
   @ApiPropertyOptional({ description: 'Only entries about this object (a user, group or organization uuid)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(128)
   targetUuid?: string;
 
   @ApiPropertyOptional({ example: 'member.role.update', description: 'Exact action, or a prefix ending in a dot (`group.`)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)
   action?: string;
 
   @ApiPropertyOptional({ enum: ['success', 'denied', 'failed'] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['success', 'denied', 'failed'])
   outcome?: 'success' | 'denied' | 'failed';
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Entries at or after this time' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsISO8601({ strict: true })
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Entries before this time' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsISO8601({ strict: true })
   to?: string;
 }

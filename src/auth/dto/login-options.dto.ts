@@ -1,9 +1,10 @@
+import { IsOptionalNotNull } from '../../common/transforms.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class LoginOptionsQueryDto {
   @ApiPropertyOptional({ example: 'ada@example.com', description: 'The email about to log in (answers are the same for every email)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(254)
   email?: string;

@@ -16,7 +16,7 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { Trim } from '../../common/transforms.js';
+import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 
 export const CHART_TYPES = ['cartesian', 'table', 'big_number', 'pie', 'funnel', 'treemap', 'gauge', 'custom', 'map'] as const;
 export const CHART_KINDS = ['line', 'horizontal_bar', 'vertical_bar', 'scatter', 'area', 'mixed', 'pie', 'table', 'big_number', 'funnel', 'custom', 'treemap', 'gauge', 'map'] as const;
@@ -112,38 +112,38 @@ export class MetricQueryDto {
   tableCalculations: Record<string, unknown>[];
 
   @ApiPropertyOptional({ type: [Object] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArrayOfOpaqueObjects()
   additionalMetrics?: Record<string, unknown>[];
 
   @ApiPropertyOptional({ type: [Object] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArrayOfOpaqueObjects()
   customDimensions?: Record<string, unknown>[];
 
   @ApiPropertyOptional({ type: Object })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsOpaqueObject()
   metricOverrides?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: Object })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsOpaqueObject()
   dimensionOverrides?: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: 'UTC' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   timezone?: string;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @IsString({ each: true })
   pivotDimensions?: string[];
 
   @ApiPropertyOptional({ type: Object })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsOpaqueObject()
   metadata?: Record<string, unknown>;
 }
@@ -184,7 +184,7 @@ export class CreateChartDto {
   chartConfig: ChartConfig;
 
   @ApiPropertyOptional({ type: TableConfigDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   @ValidateNested()
   @Type(() => TableConfigDto)
@@ -205,14 +205,14 @@ export class CreateChartDto {
   dashboardUuid?: string | null;
 
   @ApiPropertyOptional({ type: Object, description: 'Accepted for compatibility and ignored: the caller is recorded' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsOpaqueObject()
   updatedByUser?: Record<string, unknown>;
 }
 
 export class UpdateChartDto {
   @ApiPropertyOptional({ example: 'Monthly revenue', maxLength: 255 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -225,7 +225,7 @@ export class UpdateChartDto {
   description?: string | null;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Move the chart to this space of the same project' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   spaceUuid?: string;
 }
@@ -238,7 +238,7 @@ export class ChartParamsDto {
 
 export class ChartSummariesQueryDto {
   @ApiPropertyOptional({ description: 'Accepted for compatibility: charts are never saved inside dashboards here' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['true', 'false'])
   excludeChartsSavedInDashboard?: string;
 }

@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsArrayOfOpaqueObjects, IsOpaqueObject, UpdatedByUserDto } from '../../charts/dto/chart.dto.js';
-import { Trim } from '../../common/transforms.js';
+import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 
 export const DASHBOARD_TILE_TYPES = ['saved_chart', 'sql_chart', 'markdown', 'loom', 'heading'] as const;
 export type DashboardTileType = (typeof DASHBOARD_TILE_TYPES)[number];
@@ -40,7 +40,7 @@ function IsTileProperties() {
 
 export class DashboardTileDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Given a new one when missing' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   uuid?: string;
 
@@ -116,7 +116,7 @@ const MAX_TILES = 1000;
 /** The editable content of a dashboard; every field optional (PATCH). */
 export class UpdateDashboardDto {
   @ApiPropertyOptional({ example: 'Sales overview', maxLength: 255 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -129,7 +129,7 @@ export class UpdateDashboardDto {
   description?: string | null;
 
   @ApiPropertyOptional({ type: [DashboardTileDto] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(MAX_TILES)
   @ValidateNested({ each: true })
@@ -137,14 +137,14 @@ export class UpdateDashboardDto {
   tiles?: DashboardTileDto[];
 
   @ApiPropertyOptional({ type: [DashboardTabDto] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => DashboardTabDto)
   tabs?: DashboardTabDto[];
 
   @ApiPropertyOptional({ type: DashboardFiltersDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   @ValidateNested()
   @Type(() => DashboardFiltersDto)
@@ -161,7 +161,7 @@ export class UpdateDashboardDto {
   config?: Record<string, unknown> | null;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Move the dashboard to this space of the same project (needs edit rights there too)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   spaceUuid?: string;
 }
@@ -172,7 +172,7 @@ export class UpdateDashboardDto {
  */
 export class CreateDashboardDto {
   @ApiPropertyOptional({ example: 'Sales overview', maxLength: 255, description: 'Required unless duplicating' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -185,12 +185,12 @@ export class CreateDashboardDto {
   description?: string | null;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Required unless duplicating (the peer picks a default space; we do not)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   spaceUuid?: string;
 
   @ApiPropertyOptional({ type: [DashboardTileDto], description: 'Required unless duplicating' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(MAX_TILES)
   @ValidateNested({ each: true })
@@ -198,14 +198,14 @@ export class CreateDashboardDto {
   tiles?: DashboardTileDto[];
 
   @ApiPropertyOptional({ type: [DashboardTabDto], description: 'Required unless duplicating (may be empty)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => DashboardTabDto)
   tabs?: DashboardTabDto[];
 
   @ApiPropertyOptional({ type: DashboardFiltersDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   @ValidateNested()
   @Type(() => DashboardFiltersDto)
@@ -222,12 +222,12 @@ export class CreateDashboardDto {
   config?: Record<string, unknown> | null;
 
   @ApiPropertyOptional({ type: Object, description: 'Accepted for compatibility and ignored: the caller is recorded' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsOpaqueObject()
   updatedByUser?: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: 'Copy of Sales overview', description: 'Duplicating only' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -235,26 +235,26 @@ export class CreateDashboardDto {
   dashboardName?: string;
 
   @ApiPropertyOptional({ example: '', description: 'Duplicating only' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   dashboardDesc?: string;
 }
 
 export class CreateDashboardQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Duplicate this dashboard (into its own space) instead of creating one' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   duplicateFrom?: string;
 }
 
 export class ListDashboardsQueryDto {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Default true; false lists only dashboards in public spaces' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['true', 'false'])
   includePrivate?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only dashboards with a tile of this saved chart' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   chartUuid?: string;
 }

@@ -1,15 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import { Trim } from '../../common/transforms.js';
+import { IsOptionalNotNull, Trim } from '../../common/transforms.js';
 
 export const MAX_GROUP_MEMBERS_PER_REQUEST = 1000;
 
 // one or more emoji, including ZWJ sequences, flags, keycaps and skin tones (needs the `v` flag)
 const EMOJI = new RegExp('^(?:\\p{RGI_Emoji}|\\p{Extended_Pictographic})+$', 'v');
 
-/** Optional, but `null` is refused (unlike @IsOptional, which lets null through). */
-const IsOptionalNotNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 export class GroupMemberReferenceDto {
   @ApiProperty({ format: 'uuid', example: '33733f42-8ff7-460b-9e20-50a2133d3bb0' })

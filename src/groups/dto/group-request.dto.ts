@@ -1,3 +1,4 @@
+import { IsOptionalNotNull } from '../../common/transforms.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
@@ -17,13 +18,13 @@ export class GroupMemberParamsDto extends GroupParamsDto {
 
 export class ListGroupsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ example: 'steward', description: 'Matches part of the group name, ignoring case' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(255)
   searchQuery?: string;
 
   @ApiPropertyOptional({ example: 10, minimum: 0, description: 'When given, each group lists up to this many `members` and all its `memberUuids`' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -32,14 +33,14 @@ export class ListGroupsQueryDto extends PaginationQueryDto {
 
 export class GetGroupQueryDto {
   @ApiPropertyOptional({ example: 10, minimum: 0, description: 'List at most this many `members` (all when omitted); `memberUuids` always lists all' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   includeMembers?: number;
 
   @ApiPropertyOptional({ example: 0, minimum: 0, description: 'Skip this many members in `members`' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
   @Min(0)

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ORGANIZATION_ROLES, type OrganizationRole } from '../../authorization/roles.js';
-import { Trim } from '../../common/transforms.js';
+import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 
 export class CreateInviteLinkDto {
   @ApiProperty({ example: 'grace@example.com' })
@@ -11,12 +11,12 @@ export class CreateInviteLinkDto {
   email: string;
 
   @ApiPropertyOptional({ enum: ORGANIZATION_ROLES, example: 'editor', default: 'member' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(ORGANIZATION_ROLES)
   role?: OrganizationRole;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Default: 3 days from now; at most 30 days' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsISO8601({ strict: true })
   expiresAt?: string;
 }

@@ -1,3 +1,4 @@
+import { IsOptionalNotNull } from '../../common/transforms.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
@@ -53,13 +54,13 @@ export class OrganizationMemberDto {
 
 export class ListMembersQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ example: 'ada', description: 'Matches first name, last name or email' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(255)
   searchQuery?: string;
 
   @ApiPropertyOptional({ example: 10, description: 'When > 0, each member lists up to this many of their groups (organization admins only)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
   @Min(0)

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { Trim } from '../../common/transforms.js';
+import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 
 export class OrganizationDto {
   @ApiProperty({ format: 'uuid' })
@@ -32,14 +32,14 @@ export class CreateOrganizationDto {
 
 export class UpdateOrganizationDto {
   @ApiPropertyOptional({ example: 'Acme Analytics', maxLength: 255 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Trim()
   @IsString()
   @MaxLength(255)
   name?: string;
 
   @ApiPropertyOptional({ example: ['#5470c6', '#91cc75', '#fac858'], isArray: true, type: String, description: 'Chart palette as #rrggbb colours' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @Matches(/^#[0-9a-fA-F]{6}$/, { each: true, message: 'each chartColors entry must be a #rrggbb colour' })

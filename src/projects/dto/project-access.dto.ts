@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PROJECT_ROLES, type ProjectRole } from '../../authorization/roles.js';
-import { Trim } from '../../common/transforms.js';
+import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 
 /** ProjectMemberProfile: an explicit grant on a project. */
 export class ProjectMemberDto {
@@ -35,7 +35,7 @@ export class GrantProjectAccessDto {
   role: ProjectRole;
 
   @ApiProperty({ example: false, description: 'Accepted for compatibility; no email is sent' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   sendEmail?: boolean;
 }

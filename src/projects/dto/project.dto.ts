@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateBy } from 'class-validator';
-import { Trim } from '../../common/transforms.js';
+import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 
 export const PROJECT_TYPES = ['DEFAULT', 'PREVIEW'] as const;
 export const DBT_PROJECT_TYPES = ['dbt', 'dbt_cloud_ide', 'github', 'bitbucket', 'gitlab', 'azure_devops', 'none', 'manifest'] as const;
@@ -49,27 +49,27 @@ export class CreateProjectDto {
     example: { type: 'postgres', host: 'db.internal', port: 5432, user: 'lightdash', password: 's3cret', dbname: 'analytics', schema: 'public' },
     description: 'Warehouse credentials; passwords and keys are stored encrypted and never returned',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsConnectionOfType(WAREHOUSE_TYPES)
   warehouseConnection?: Connection;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   upstreamProjectUuid?: string;
 
   @ApiPropertyOptional({ description: 'Accepted for compatibility; content is never copied here', example: false })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   copyContent?: boolean;
 
   @ApiPropertyOptional({ description: 'Accepted for compatibility', example: false })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   copyWarehouseConnectionFromUpstreamProject?: boolean;
 
   @ApiPropertyOptional({ enum: ['prod', 'all'], description: 'Accepted for compatibility' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['prod', 'all'])
   tableConfiguration?: string;
 }

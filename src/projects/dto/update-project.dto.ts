@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
-import { Trim } from '../../common/transforms.js';
+import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 import { type Connection, DBT_PROJECT_TYPES, DBT_VERSIONS, IsConnectionOfType, WAREHOUSE_TYPES } from './project.dto.js';
 
 export function isTimeZone(value: unknown): boolean {
@@ -23,7 +23,7 @@ const IsTimeZone = () =>
 /** Every field is optional; a connection given replaces the stored one (see ProjectSettingsService). */
 export class UpdateProjectDto {
   @ApiPropertyOptional({ example: 'Jaffle shop', maxLength: 255 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -31,7 +31,7 @@ export class UpdateProjectDto {
   name?: string;
 
   @ApiPropertyOptional({ enum: DBT_VERSIONS, example: 'v1.10' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(DBT_VERSIONS)
   dbtVersion?: string;
 
@@ -40,7 +40,7 @@ export class UpdateProjectDto {
     example: { type: 'github', repository: 'acme/dbt', branch: 'main', project_sub_path: '/' },
     description: 'Replaces the dbt connection. Secrets left out are kept from the stored connection when its type is unchanged',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsConnectionOfType(DBT_PROJECT_TYPES)
   dbtConnection?: Connection;
 
@@ -49,12 +49,12 @@ export class UpdateProjectDto {
     example: { type: 'postgres', host: 'db.internal', port: 5432, user: 'lightdash', dbname: 'analytics', schema: 'public' },
     description: 'Replaces the warehouse connection. Secrets (password, keys) left out are kept from the stored connection when its type is unchanged',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsConnectionOfType(WAREHOUSE_TYPES)
   warehouseConnection?: Connection;
 
   @ApiPropertyOptional({ example: 'Europe/Paris', description: 'An IANA time zone' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsTimeZone()
   schedulerTimezone?: string;
 }
@@ -64,7 +64,7 @@ export class UpdateProjectQueryDto {
     example: true,
     description: 'Test the (new or stored) postgres warehouse connection first; on failure answer 400 WarehouseConnectionError and change nothing',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   test?: boolean;

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole } from '../../authorization/roles.js';
-import { Trim } from '../../common/transforms.js';
+import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 
 export const INHERITED_FROM = ['organization', 'project', 'group', 'space_group', 'parent_space'] as const;
 export type InheritedFrom = (typeof INHERITED_FROM)[number];
@@ -48,22 +48,22 @@ export class CreateSpaceDto {
   name: string;
 
   @ApiPropertyOptional({ example: false, description: 'Private = does not inherit its parent’s (or the project’s) access; must agree with inheritParentPermissions' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isPrivate?: boolean;
 
   @ApiPropertyOptional({ example: true, description: 'The opposite of isPrivate; defaults to true (public)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   inheritParentPermissions?: boolean;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Nest the space in a space of the same project in which you have space `editor`' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   parentSpaceUuid?: string;
 
   @ApiPropertyOptional({ type: [InitialSpaceShareDto], description: 'Initial direct user entries (members of the organization only)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => InitialSpaceShareDto)
@@ -79,12 +79,12 @@ export class UpdateSpaceDto {
   name: string;
 
   @ApiPropertyOptional({ example: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isPrivate?: boolean;
 
   @ApiPropertyOptional({ example: false })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   inheritParentPermissions?: boolean;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { Trim } from '../../common/transforms.js';
+import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
 const HEX_COLOR_MESSAGE = 'color must be a #rrggbb hex color';
@@ -55,7 +55,7 @@ export class CreateTagDto {
 
 export class UpdateTagDto {
   @ApiPropertyOptional({ example: 'Finance & accounting', maxLength: 255 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -63,7 +63,7 @@ export class UpdateTagDto {
   name?: string;
 
   @ApiPropertyOptional({ example: '#ff7f0e' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Matches(HEX_COLOR, { message: HEX_COLOR_MESSAGE })
   color?: string;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { Trim } from '../../common/transforms.js';
+import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 
 export class RegisterUserDto {
   @ApiProperty({ example: 'Ada', maxLength: 255 })
@@ -33,7 +33,7 @@ export class RegisterUserDto {
   password: string;
 
   @ApiProperty({ required: false, description: 'Code of an invite link: activates the invited user in their organization' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)

@@ -1,11 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { Trim } from '../../common/transforms.js';
+import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 
 /** Partial update of your own profile; absent fields stay as they are. */
 export class UpdateMeDto {
   @ApiPropertyOptional({ example: 'Ada' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -13,7 +13,7 @@ export class UpdateMeDto {
   firstName?: string;
 
   @ApiPropertyOptional({ example: 'King' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -21,17 +21,17 @@ export class UpdateMeDto {
   lastName?: string;
 
   @ApiPropertyOptional({ example: false })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isMarketingOptedIn?: boolean;
 
   @ApiPropertyOptional({ example: false })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isTrackingAnonymized?: boolean;
 
   @ApiPropertyOptional({ example: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isSetupComplete?: boolean;
 }

@@ -1,7 +1,7 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateBy, ValidateNested } from 'class-validator';
-import { Trim } from '../../common/transforms.js';
+import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 
 export const WAREHOUSE_TYPES = ['postgres', 'redshift', 'trino', 'clickhouse', 'snowflake', 'bigquery', 'databricks', 'athena'] as const;
 export type WarehouseType = (typeof WAREHOUSE_TYPES)[number];
@@ -54,17 +54,17 @@ export class SnowflakeWarehouseCredentialsDto {
   user: string;
 
   @ApiPropertyOptional({ format: 'password', writeOnly: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   password?: string;
 
   @ApiPropertyOptional({ enum: SNOWFLAKE_AUTHENTICATION_TYPES, example: 'password' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(SNOWFLAKE_AUTHENTICATION_TYPES)
   authenticationType?: (typeof SNOWFLAKE_AUTHENTICATION_TYPES)[number];
 
   @ApiPropertyOptional({ writeOnly: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   refreshToken?: string;
 }
@@ -85,7 +85,7 @@ export class BigqueryWarehouseCredentialsDto {
   keyfileContents: Record<string, string>;
 
   @ApiPropertyOptional({ enum: BIGQUERY_AUTHENTICATION_TYPES, example: 'private_key' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(BIGQUERY_AUTHENTICATION_TYPES)
   authenticationType?: (typeof BIGQUERY_AUTHENTICATION_TYPES)[number];
 }
@@ -96,37 +96,37 @@ export class DatabricksWarehouseCredentialsDto {
   type: 'databricks';
 
   @ApiPropertyOptional({ writeOnly: true, example: 'dapi0123456789abcdef' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   personalAccessToken?: string;
 
   @ApiPropertyOptional({ writeOnly: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   refreshToken?: string;
 
   @ApiPropertyOptional({ enum: DATABRICKS_AUTHENTICATION_TYPES, example: 'personal_access_token' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(DATABRICKS_AUTHENTICATION_TYPES)
   authenticationType?: (typeof DATABRICKS_AUTHENTICATION_TYPES)[number];
 
   @ApiPropertyOptional({ example: 'analytics' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   database?: string;
 
   @ApiPropertyOptional({ example: 'dbc-a1b2c3d4-e5f6.cloud.databricks.com' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   serverHostName?: string;
 
   @ApiPropertyOptional({ example: '/sql/1.0/warehouses/abc123' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   httpPath?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   oauthClientId?: string;
 }
@@ -137,12 +137,12 @@ export class AthenaWarehouseCredentialsDto {
   type: 'athena';
 
   @ApiPropertyOptional({ example: 'AKIAIOSFODNN7EXAMPLE' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   accessKeyId?: string;
 
   @ApiPropertyOptional({ writeOnly: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   secretAccessKey?: string;
 }
