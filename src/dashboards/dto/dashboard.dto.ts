@@ -167,60 +167,11 @@ export class UpdateDashboardDto {
 }
 
 /**
- * POST /projects/{p}/dashboards. Without `duplicateFrom`: a new dashboard (`name`, `spaceUuid`,
- * `tiles`, `tabs` required). With it: `{dashboardName, dashboardDesc}` only.
+ * POST /projects/{p}/dashboards. Without `duplicateFrom`: a new dashboard, the content fields of
+ * UpdateDashboardDto with `name`, `spaceUuid`, `tiles` and `tabs` required (tabs may be empty; the
+ * peer picks a default space, we do not). With it: `{dashboardName, dashboardDesc}` only.
  */
-export class CreateDashboardDto {
-  @ApiPropertyOptional({ example: 'Sales overview', maxLength: 255, description: 'Required unless duplicating' })
-  @IsOptionalNotNull()
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
-  name?: string;
-
-  @ApiPropertyOptional({ nullable: true, type: String })
-  @IsOptional()
-  @IsString()
-  description?: string | null;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'Required unless duplicating (the peer picks a default space; we do not)' })
-  @IsOptionalNotNull()
-  @IsUUID()
-  spaceUuid?: string;
-
-  @ApiPropertyOptional({ type: [DashboardTileDto], description: 'Required unless duplicating' })
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(MAX_TILES)
-  @ValidateNested({ each: true })
-  @Type(() => DashboardTileDto)
-  tiles?: DashboardTileDto[];
-
-  @ApiPropertyOptional({ type: [DashboardTabDto], description: 'Required unless duplicating (may be empty)' })
-  @IsOptionalNotNull()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => DashboardTabDto)
-  tabs?: DashboardTabDto[];
-
-  @ApiPropertyOptional({ type: DashboardFiltersDto })
-  @IsOptionalNotNull()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => DashboardFiltersDto)
-  filters?: DashboardFiltersDto;
-
-  @ApiPropertyOptional({ type: Object, nullable: true })
-  @IsOptional()
-  @IsOpaqueObject()
-  parameters?: Record<string, unknown> | null;
-
-  @ApiPropertyOptional({ type: Object, nullable: true })
-  @IsOptional()
-  @IsOpaqueObject()
-  config?: Record<string, unknown> | null;
-
+export class CreateDashboardDto extends UpdateDashboardDto {
   @ApiPropertyOptional({ type: Object, description: 'Accepted for compatibility and ignored: the caller is recorded' })
   @IsOptionalNotNull()
   @IsOpaqueObject()
