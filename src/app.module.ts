@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { AuthModule } from './auth/auth.module.js';
+import { CatalogModule } from './catalog/catalog.module.js';
 import { AuditRefusalsInterceptor } from './audit/audit-action.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthenticationGuard } from './auth/authentication.guard.js';
@@ -65,6 +66,7 @@ export class AppModule {
         DashboardsModule,
         TagsModule,
         ExploresModule,
+        CatalogModule,
         GroupsModule,
         EmailDomainsModule,
         PersonalAccessTokensModule,

@@ -1,0 +1,4 @@
+import { Controller } from '@nestjs/common';
+
+@Controller('projects/:projectUuid/dataCatalog')
+export class CatalogController {}
