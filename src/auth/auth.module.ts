@@ -1,8 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { PreparedSql } from '../database/sql.js';
+import { CredentialAuthenticator } from './credential-authenticator.js';
 import { LoginController } from './login.controller.js';
 import { LoginService } from './login.service.js';
+import { PrincipalCache } from './principal-cache.js';
 import { PrincipalLookupService } from './principal-lookup.service.js';
 import { RateLimiter, RateLimitGuard } from './rate-limit.js';
 import { SessionsService } from './sessions.service.js';
@@ -15,6 +17,8 @@ import { ApiKeyStrategy, SessionStrategy } from './strategies.js';
   providers: [
     PreparedSql,
     PrincipalLookupService,
+    PrincipalCache,
+    CredentialAuthenticator,
     SessionsService,
     SessionStrategy,
     ApiKeyStrategy,
@@ -22,6 +26,6 @@ import { ApiKeyStrategy, SessionStrategy } from './strategies.js';
     RateLimiter,
     RateLimitGuard,
   ],
-  exports: [PreparedSql, SessionsService, RateLimiter, RateLimitGuard],
+  exports: [PreparedSql, PrincipalCache, CredentialAuthenticator, SessionsService, RateLimiter, RateLimitGuard],
 })
 export class AuthModule {}

@@ -2,12 +2,13 @@ import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { credentialRevalidated, ROUTE_ACCESS, type RouteAccess } from '../authorization/route-access.decorator.js';
 import { AuthorizationError } from '../common/errors.js';
+import { ALLOW_CACHED_PRINCIPAL, REFRESHED_SESSION_TOKEN } from './credential-authenticator.js';
 import type { Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
 import { SESSION_ONLY } from './session-only.decorator.js';
 import { SessionsService } from './sessions.service.js';
-import { REFRESHED_SESSION_TOKEN } from './strategies.js';
 import { SESSION_COOKIE } from './tokens.js';
 
 /**
@@ -41,8 +42,11 @@ export class AuthenticationGuard extends AuthGuard(['session', 'api-key']) {
       }
       return true;
     }
-    await super.canActivate(context);
     const request = context.switchToHttp().getRequest<FastifyRequest & { user: Principal }>();
+    if (credentialRevalidated(this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, targets))) {
+      (request as unknown as Record<symbol, boolean>)[ALLOW_CACHED_PRINCIPAL] = true;
+    }
+    await super.canActivate(context);
     if (this.reflector.getAllAndOverride<boolean>(SESSION_ONLY, targets) && request.user.via !== 'session') {
       throw new AuthorizationError('This action needs a logged-in session; personal access tokens are not accepted');
     }

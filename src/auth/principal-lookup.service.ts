@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedSql } from '../database/sql.js';
 import type { Principal } from './principal.js';
-import { sha256 } from './tokens.js';
 
 const USER_COLUMNS = `
   u.user_id::text AS "userId", u.user_uuid AS "userUuid", u.email, u.first_name AS "firstName",
@@ -44,16 +43,16 @@ type PrincipalRow = Omit<Principal, 'via'> & { refreshed?: boolean };
 export class PrincipalLookupService {
   constructor(private readonly sql: PreparedSql) {}
 
-  /** The principal of a live session cookie, and whether its expiry was just extended. */
-  async bySessionToken(token: string, maxAgeHours: number): Promise<{ principal: Principal; refreshed: boolean } | null> {
-    const [row] = await this.sql.rows<PrincipalRow>('principal-by-session', SESSION_SQL, [sha256(token), maxAgeHours]);
+  /** The principal of a live session (by the SHA-256 digest of its cookie), and whether its expiry was just extended. */
+  async bySessionDigest(digest: Buffer, maxAgeHours: number): Promise<{ principal: Principal; refreshed: boolean } | null> {
+    const [row] = await this.sql.rows<PrincipalRow>('principal-by-session', SESSION_SQL, [digest, maxAgeHours]);
     if (!row) return null;
     const { refreshed, ...principal } = row;
     return { principal: { ...principal, via: 'session' }, refreshed: !!refreshed };
   }
 
-  async byPersonalAccessToken(token: string): Promise<Principal | null> {
-    const [row] = await this.sql.rows<PrincipalRow>('principal-by-token', TOKEN_SQL, [sha256(token)]);
+  async byPersonalAccessTokenDigest(digest: Buffer): Promise<Principal | null> {
+    const [row] = await this.sql.rows<PrincipalRow>('principal-by-token', TOKEN_SQL, [digest]);
     return row ? { ...row, via: 'personal_access_token' } : null;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedSql } from '../database/sql.js';
+import type { Principal } from '../auth/principal.js';
 import type { ProjectRole, SpaceRole } from './roles.js';
 import { parentSpaceStep, projectRoleSql } from './access.sql.js';
 
@@ -36,7 +37,8 @@ function spaceSql(target: string): string {
     UNION ALL
     SELECT s.space_id, s.parent_space_id, s.inherit_parent_permissions FROM chain c ${parentSpaceStep('c')}
   ),
-  project AS (
+  project AS MATERIALIZED (
+    -- materialized: the role is used twice below and would otherwise be computed twice
     SELECT p.project_id, p.project_uuid, p.organization_id, ${PROJECT_ROLE} AS role
     FROM projects p JOIN target t ON t.project_id = p.project_id
   ),
@@ -61,6 +63,46 @@ const SPACE_BY_DASHBOARD = spaceSql(
   'SELECT s.space_id, s.space_uuid, s.project_id FROM dashboards d JOIN spaces s ON s.space_id = d.space_id WHERE d.dashboard_uuid = $1',
 );
 
+export type AccessTarget = 'project' | 'space' | 'chart' | 'dashboard';
+
+const ACCESS_SQL: Record<AccessTarget, string> = {
+  project: PROJECT_SQL,
+  space: SPACE_BY_UUID,
+  chart: SPACE_BY_CHART,
+  dashboard: SPACE_BY_DASHBOARD,
+};
+
+/**
+ * Whether the principal behind $2 is still what a cached copy says: its session or token ($3 via,
+ * $4 the SHA-256 digest of the credential: a rotated token no longer matches) is live and belongs to
+ * the user, the user is active, and their organization ($5) and role there ($6) are unchanged.
+ * True when $4 is null (the principal was looked up for this very request).
+ */
+const CREDENTIAL_LIVE = `(
+  $4::bytea IS NULL OR (
+    CASE $3::text
+      WHEN 'session' THEN EXISTS (SELECT 1 FROM sessions WHERE token_hash = $4 AND user_id = $2 AND expires_at > now())
+      ELSE EXISTS (SELECT 1 FROM personal_access_tokens WHERE token_hash = $4 AND user_id = $2 AND (expires_at IS NULL OR expires_at > now()))
+    END
+    AND EXISTS (
+      SELECT 1 FROM users u LEFT JOIN organization_memberships m ON m.user_id = u.user_id
+      WHERE u.user_id = $2 AND u.is_active
+        AND m.organization_id IS NOT DISTINCT FROM $5::bigint AND m.role::text IS NOT DISTINCT FROM $6::text)))`;
+
+/** The access statement of each target, preceded by the credential check; one row even when the target does not exist. */
+const CHECKED_ACCESS_SQL = Object.fromEntries(
+  Object.entries(ACCESS_SQL).map(([target, sql]) => [
+    target,
+    `SELECT ${CREDENTIAL_LIVE} AS "credentialLive", access.* FROM (SELECT) one LEFT JOIN (${sql}) access ON true`,
+  ]),
+) as Record<AccessTarget, string>;
+
+export interface CheckedAccess {
+  /** false when a cached principal turned out stale: the caller must be authenticated again */
+  credentialLive: boolean;
+  access: ProjectAccess | SpaceAccess | undefined;
+}
+
 /**
  * Access questions answered in SQL, one round trip each (prepared statements on the hot path),
  * whatever the number of groups or the depth of nesting. Answers carry the object's organization so
@@ -69,6 +111,20 @@ const SPACE_BY_DASHBOARD = spaceSql(
 @Injectable()
 export class AccessService {
   constructor(private readonly sql: PreparedSql) {}
+
+  /**
+   * The authorization guard's check: the principal's access to the target and, when the principal
+   * came from the cache (`cachedDigest` of its credential), whether it is still current: one round trip.
+   */
+  async checked(target: AccessTarget, id: string, principal: Principal, cachedDigest?: Buffer): Promise<CheckedAccess> {
+    const [row] = await this.sql.rows<{ credentialLive: boolean } & ProjectAccess & Partial<SpaceAccess>>(
+      `checked-${target}-access`,
+      CHECKED_ACCESS_SQL[target],
+      [id, principal.userId, principal.via, cachedDigest ?? null, principal.organizationId, principal.role],
+    );
+    const { credentialLive, ...access } = row;
+    return { credentialLive, access: access.projectId === null ? undefined : access };
+  }
 
   /** The organization id of a group, or undefined when there is no such group. */
   async groupOrganizationId(groupUuid: string): Promise<string | undefined> {
@@ -81,17 +137,12 @@ export class AccessService {
   }
 
   async project(projectUuid: string, userId: string): Promise<ProjectAccess | undefined> {
-    const [row] = await this.sql.rows<ProjectAccess>('project-access', PROJECT_SQL, [projectUuid, userId]);
+    const [row] = await this.sql.rows<ProjectAccess>('project-access', ACCESS_SQL.project, [projectUuid, userId]);
     return row;
   }
 
   async space(spaceUuid: string, userId: string): Promise<SpaceAccess | undefined> {
     const [row] = await this.sql.rows<SpaceAccess>('space-access', SPACE_BY_UUID, [spaceUuid, userId]);
-    return row;
-  }
-
-  async chartSpace(chartUuid: string, userId: string): Promise<SpaceAccess | undefined> {
-    const [row] = await this.sql.rows<SpaceAccess>('chart-space-access', SPACE_BY_CHART, [chartUuid, userId]);
     return row;
   }
 

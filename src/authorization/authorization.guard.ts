@@ -2,10 +2,11 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AUDIT_ACTION, type AuditActionMetadata, AuditRefusals } from '../audit/audit-action.js';
+import { cachedCredentialOf, CredentialAuthenticator } from '../auth/credential-authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import { IS_PUBLIC } from '../auth/public.decorator.js';
-import { AppError, ForbiddenError, NotFoundError, ValidateError } from '../common/errors.js';
-import { AccessService, type ProjectAccess, type SpaceAccess } from './access.service.js';
+import { AppError, AuthorizationError, ForbiddenError, NotFoundError, ValidateError } from '../common/errors.js';
+import { AccessService, type AccessTarget, type ProjectAccess, type SpaceAccess } from './access.service.js';
 import { PERMISSIONS, type PermissionRule } from './permissions.js';
 import { type ResourceRef, type ResourceType, ROUTE_ACCESS, type RouteAccess } from './route-access.decorator.js';
 import { atLeast, ORGANIZATION_ROLES, PROJECT_ROLES, SPACE_ROLES } from './roles.js';
@@ -34,6 +35,7 @@ export class AuthorizationGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly access: AccessService,
     private readonly refusals: AuditRefusals,
+    private readonly authenticator: CredentialAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -86,17 +88,25 @@ export class AuthorizationGuard implements CanActivate {
     if (!allowed) throw new ForbiddenError();
   }
 
-  /** Looks the object up with the caller's roles on it; 404 unless it exists in the caller's organization (and project). */
+  /**
+   * Looks the object up with the caller's roles on it; 404 unless it exists in the caller's
+   * organization (and project). A principal from the cache is re-validated by the same statement;
+   * when it is stale the caller is authenticated afresh (401 if the credential is gone) and checked again.
+   */
   private async resolve(request: GuardedRequest, resource: ResourceRef): Promise<ProjectAccess | SpaceAccess> {
     const id = this.resourceId(request, resource);
-    const userId = request.user.userId;
-    const lookups: Partial<Record<ResourceType, () => Promise<ProjectAccess | SpaceAccess | undefined>>> = {
-      project: () => this.access.project(id, userId),
-      space: () => this.access.space(id, userId),
-      chart: () => this.access.chartSpace(id, userId),
-      dashboard: () => this.access.dashboardSpace(id, userId),
-    };
-    const access = await lookups[resource.type]?.();
+    if (resource.type === 'organization' || resource.type === 'group') {
+      throw new ForbiddenError(`A ${resource.type} is not checked with a project or space permission`);
+    }
+    const target: AccessTarget = resource.type;
+    const cached = cachedCredentialOf(request);
+    let { credentialLive, access } = await this.access.checked(target, id, request.user, cached?.digest);
+    if (!credentialLive) {
+      const fresh = await this.authenticator.reauthenticate(request);
+      if (!fresh) throw new AuthorizationError('Failed to authorize user');
+      request.user = fresh;
+      ({ access } = await this.access.checked(target, id, fresh));
+    }
     const inOtherProject =
       resource.projectParam !== undefined && access?.projectUuid !== (request.params as Record<string, string>)[resource.projectParam];
     if (!access || access.organizationId !== request.user.organizationId || inOtherProject) {

@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { ProjectAccess, SpaceAccess } from './access.service.js';
 import { ApiExtension, ApiForbiddenResponse, ApiNotFoundResponse } from '@nestjs/swagger';
-import { describePermission, type Permission } from './permissions.js';
+import { describePermission, PERMISSIONS, type Permission } from './permissions.js';
 
 export const ROUTE_ACCESS = 'routeAccess';
 
@@ -19,6 +19,14 @@ export interface ResourceRef {
 }
 
 export type RouteAccess = { kind: 'permission'; permission: Permission; resource?: ResourceRef } | { kind: 'self' };
+
+/**
+ * Whether the route's access check runs an access statement (project or space scope), which also
+ * re-validates the caller's credential, so the authentication guard may use a cached principal.
+ */
+export function credentialRevalidated(access: RouteAccess | undefined): boolean {
+  return access?.kind === 'permission' && access.resource !== undefined && PERMISSIONS[access.permission].scope !== 'organization';
+}
 
 /**
  * Declares the permission a route needs (from the table in permissions.ts) and, for routes about one

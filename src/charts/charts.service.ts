@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import { AccessService, type ProjectAccess, type SpaceAccess } from '../authorization/access.service.js';
 import { visibleSpacesCte } from '../authorization/access.sql.js';
 import { NotFoundError, ParameterError } from '../common/errors.js';
+import { PreparedSql } from '../database/sql.js';
 import { chartKindOf } from './chart-kind.js';
 import { insertWithUniqueSlug, slugify } from './content-slug.js';
 import { spaceToWriteInto } from './content-space-access.js';
@@ -42,6 +43,7 @@ export class ChartsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
+    private readonly sql: PreparedSql,
   ) {}
 
   /** `space` is the body's space, already checked by the guard: in the path's project, and `space:edit-content`. */
@@ -74,7 +76,7 @@ export class ChartsService {
 
   /** Reading does not count a view: GET stays a cheap read (views are only ever 0 here). */
   async get(chartUuid: string): Promise<SavedChartDto> {
-    const [row] = await this.dataSource.query(`SELECT ${SAVED_CHART_COLUMNS} ${CHART_FROM} WHERE c.saved_chart_uuid = $1`, [chartUuid]);
+    const [row] = await this.sql.rows<SavedChartDto>('chart-by-uuid', `SELECT ${SAVED_CHART_COLUMNS} ${CHART_FROM} WHERE c.saved_chart_uuid = $1`, [chartUuid]);
     if (!row) throw new NotFoundError('Chart not found');
     return row;
   }

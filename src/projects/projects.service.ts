@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
+import { PreparedSql } from '../database/sql.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { projectRoleSql } from '../authorization/access.sql.js';
@@ -36,6 +37,7 @@ export class ProjectsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     private readonly audit: AuditService,
+    private readonly sql: PreparedSql,
   ) {}
 
   /** Creates the project synchronously (explores are uploaded later); connection secrets are encrypted. */
@@ -84,7 +86,7 @@ export class ProjectsService {
   }
 
   async get(access: ProjectAccess): Promise<ProjectDto> {
-    const [row] = await this.dataSource.query(`SELECT ${PROJECT_COLUMNS} ${PROJECT_FROM} WHERE p.project_id = $1`, [access.projectId]);
+    const [row] = await this.sql.rows<ProjectRow>('project-by-id', `SELECT ${PROJECT_COLUMNS} ${PROJECT_FROM} WHERE p.project_id = $1`, [access.projectId]);
     return toProjectDto(row);
   }
 

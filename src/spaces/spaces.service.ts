@@ -7,6 +7,7 @@ import { AccessService, type ProjectAccess, type SpaceAccess } from '../authoriz
 import { atLeast, PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole } from '../authorization/roles.js';
 import { ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
 import { isForeignKeyViolation } from '../database/postgres-errors.js';
+import { PreparedSql } from '../database/sql.js';
 import type {
   BreadcrumbDto,
   CreateSpaceDto,
@@ -140,10 +141,11 @@ export class SpacesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accessService: AccessService,
     private readonly audit: AuditService,
+    private readonly sql: PreparedSql,
   ) {}
 
   async list(principal: Principal, access: ProjectAccess): Promise<SpaceSummaryDto[]> {
-    const rows: ListRow[] = await this.dataSource.query(LIST_SQL, [access.projectId, principal.userId]);
+    const rows = await this.sql.rows<ListRow>('space-list', LIST_SQL, [access.projectId, principal.userId]);
     return rows.map(({ spaceRole, projectRole, userEntry, groupEntry, ownEntry, ...space }) => ({
       ...space,
       pinnedListUuid: null,
@@ -374,33 +376,37 @@ export class SpacesService {
   /** A space with its content, shares, visible children and breadcrumbs: a fixed number of queries. */
   private async read(principal: Principal, target: SpaceTarget): Promise<SpaceDto> {
     const { spaceId, projectUuid, organizationUuid, projectRole } = target;
-    const chainQuery = this.dataSource.query(CHAIN_SQL, [spaceId, principal.userId, projectRole]) as Promise<ChainLevel[]>;
-    const chartsQuery = this.dataSource.query(
+    const chainQuery = this.sql.rows<ChainLevel>('space-chain', CHAIN_SQL, [spaceId, principal.userId, projectRole]);
+    const chartsQuery = this.sql.rows<SpaceChartDto>(
+      'space-charts',
       `SELECT c.saved_chart_uuid AS uuid, c.name, c.description, s.space_uuid AS "spaceUuid", s.name AS "spaceName",
               $2::uuid AS "projectUuid", $3::uuid AS "organizationUuid", c.slug, c.updated_at AS "updatedAt", c.chart_kind AS "chartKind",
               NULL AS "dashboardUuid", NULL AS "dashboardName", NULL AS "pinnedListUuid", NULL::int AS "pinnedListOrder",
               c.views, c.first_viewed_at AS "firstViewedAt"
        FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id WHERE c.space_id = $1 ORDER BY lower(c.name), c.saved_chart_id`,
       [spaceId, projectUuid, organizationUuid],
-    ) as Promise<SpaceChartDto[]>;
-    const dashboardsQuery = this.dataSource.query(
+    );
+    const dashboardsQuery = this.sql.rows<SpaceDashboardDto>(
+      'space-dashboards',
       `SELECT d.dashboard_uuid AS uuid, d.name, d.description, d.updated_at AS "updatedAt", $2::uuid AS "projectUuid",
               $3::uuid AS "organizationUuid", s.space_uuid AS "spaceUuid", d.views, d.first_viewed_at AS "firstViewedAt",
               NULL AS "pinnedListUuid", NULL::int AS "pinnedListOrder"
        FROM dashboards d JOIN spaces s ON s.space_id = d.space_id WHERE d.space_id = $1 ORDER BY lower(d.name), d.dashboard_id`,
       [spaceId, projectUuid, organizationUuid],
-    ) as Promise<SpaceDashboardDto[]>;
-    const sharesQuery = this.dataSource.query(
+    );
+    const sharesQuery = this.sql.rows<SpaceShareDto>(
+      'space-shares',
       `SELECT u.user_uuid AS "userUuid", a.role, true AS "hasDirectAccess", u.first_name AS "firstName", u.last_name AS "lastName", u.email
        FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = $1
        ORDER BY lower(u.first_name), lower(u.last_name), u.user_id`,
       [spaceId],
-    ) as Promise<SpaceShareDto[]>;
-    const groupsQuery = this.dataSource.query(
+    );
+    const groupsQuery = this.sql.rows<SpaceGroupAccessDto>(
+      'space-groups',
       `SELECT g.group_uuid AS "groupUuid", g.name AS "groupName", a.role AS "spaceRole"
        FROM space_group_access a JOIN groups g ON g.group_id = a.group_id WHERE a.space_id = $1 ORDER BY lower(g.name), g.group_id`,
       [spaceId],
-    ) as Promise<SpaceGroupAccessDto[]>;
+    );
 
     const chain = await chainQuery;
     const space = chain.at(-1);
@@ -410,7 +416,7 @@ export class SpacesService {
     }
     const path = chain.map((level) => level.slug).join('.');
     const children: Omit<SpaceSummaryBaseDto, 'projectUuid' | 'organizationUuid' | 'parentSpaceUuid' | 'path' | 'pinnedListUuid' | 'pinnedListOrder'>[] =
-      await this.dataSource.query(CHILDREN_SQL, [spaceId, principal.userId, projectRole, space.userEntry, space.groupEntry, space.everyLevelInherits]);
+      await this.sql.rows('space-children', CHILDREN_SQL, [spaceId, principal.userId, projectRole, space.userEntry, space.groupEntry, space.everyLevelInherits]);
     const [queries, dashboards, access, groupsAccess] = await Promise.all([chartsQuery, dashboardsQuery, sharesQuery, groupsQuery]);
     const breadcrumbs: BreadcrumbDto[] = chain.map((level) => ({ uuid: level.uuid, name: level.name, hasAccess: level.spaceRole !== null }));
     return {

@@ -521,6 +521,7 @@ describe('spaces', () => {
     };
 
     await createSpace(t, p.admin, projectUuid, { name: 'Alone' });
+    await listSpaces(p.member, projectUuid); // both counts then see the member's principal cached
     const small = await countStatements(() => listSpaces(p.member, projectUuid));
     const smallTotal = statements.length;
 
