@@ -1,11 +1,15 @@
 import fastifyCookie from '@fastify/cookie';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
+import { CredentialAuthenticator } from './auth/credential-authenticator.js';
 import { PUBLIC_OPENAPI_EXTENSION } from './auth/public.decorator.js';
 import { SESSION_COOKIE } from './auth/tokens.js';
+import { toErrorEnvelope } from './common/error-envelope.filter.js';
+import { AppError, AuthorizationError } from './common/errors.js';
 import type { ResolvedConfig } from './config/config.js';
 import { SERVER_VERSION } from './version.js';
 
@@ -36,6 +40,33 @@ export function createAdapter(config: Pick<ResolvedConfig, 'trustProxy'>): Fasti
       (raw as IncomingMessage & { id: string }).id = id;
       return id;
     },
+  });
+}
+
+const EXPLORES_UPLOAD_ROUTE = /\/projects\/:projectUuid\/explores$/;
+
+/**
+ * Compiled explores of a large dbt project run to tens of MB, so their upload route takes up to
+ * `limitBytes` instead of BODY_LIMIT_BYTES. Only from a caller with a live session or token: that is
+ * checked before the body is read (the guards, which decide whether they may upload, run after it).
+ */
+function allowLargeExploresUploads(app: NestFastifyApplication, limitBytes: number): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRoute', (route) => {
+    const methods = [route.method].flat();
+    if (!methods.includes('PUT') || !EXPLORES_UPLOAD_ROUTE.test(route.url)) return;
+    route.bodyLimit = limitBytes;
+    const requireCredential = async (request: FastifyRequest, reply: FastifyReply) => {
+      const authenticator = app.get(CredentialAuthenticator);
+      try {
+        const principal = (await authenticator.session(request)) ?? (await authenticator.personalAccessToken(request));
+        if (!principal) throw new AuthorizationError('Failed to authorize user');
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        await reply.code(error.statusCode).send(toErrorEnvelope(error).envelope);
+      }
+    };
+    route.onRequest = [...[route.onRequest ?? []].flat(), requireCredential];
   });
 }
 
@@ -76,6 +107,7 @@ export async function configureApp(app: NestFastifyApplication, config: Resolved
   const fastify = app.getHttpAdapter().getInstance();
 
   await app.register(fastifyCookie, { secret: config.secret });
+  allowLargeExploresUploads(app, config.exploresUploadLimitBytes);
 
   // An empty body with Content-Type: application/json is "no body", not a parse error: many clients
   // send that header on every DELETE.

@@ -22,6 +22,8 @@ export interface AppConfig {
   cookieSecure: boolean;
   disablePasswordAuthentication: boolean;
   patMaxExpirationDays: number | undefined;
+  /** the largest compiled-explores upload accepted, in bytes (every other request: 5 MiB) */
+  exploresUploadLimitBytes: number;
   smtpUrl: string | undefined;
   emailFrom: string;
   shutdownTimeoutMs: number;
@@ -138,6 +140,7 @@ export function parseConfig(env: Env): AppConfig {
     cookieSecure: boolean(env, 'COOKIE_SECURE', siteUrl.startsWith('https://')),
     disablePasswordAuthentication: boolean(env, 'AUTH_DISABLE_PASSWORD_AUTHENTICATION', false),
     patMaxExpirationDays: integer(env, 'PAT_MAX_EXPIRATION_DAYS', undefined, 1, 36500),
+    exploresUploadLimitBytes: integer(env, 'EXPLORES_UPLOAD_LIMIT_MB', 64, 1, 1024)! * 1024 * 1024,
     smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
     emailFrom: read(env, 'EMAIL_FROM') ?? 'Lightdash <no-reply@localhost>',
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000)!,
