@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PreparedSql } from '../database/sql.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectRole, SpaceRole } from './roles.js';
+import type { RowLoader } from './route-access.decorator.js';
 import { parentSpaceStep, projectRoleSql } from './access.sql.js';
 
 /** The caller's standing on a project: which organization it belongs to, and their effective role. */
@@ -10,6 +11,8 @@ export interface ProjectAccess {
   projectUuid: string;
   organizationId: string;
   projectRole: ProjectRole | null;
+  /** the route's RowLoader row, read in the same statement as this access (only on routes that declare one) */
+  loaded?: Record<string, unknown>;
 }
 
 /** The caller's standing on a space (reached directly, or through a chart or dashboard in it). */
@@ -101,7 +104,11 @@ export interface CheckedAccess {
   /** false when a cached principal turned out stale: the caller must be authenticated again */
   credentialLive: boolean;
   access: ProjectAccess | SpaceAccess | undefined;
+  /** the loader's row, when a loader was given and found one */
+  loaded?: Record<string, unknown>;
 }
+
+const LOADED_MARKER = '__loaded__';
 
 /**
  * Access questions answered in SQL, one round trip each (prepared statements on the hot path),
@@ -116,14 +123,31 @@ export class AccessService {
    * The authorization guard's check: the principal's access to the target and, when the principal
    * came from the cache (`cachedDigest` of its credential), whether it is still current: one round trip.
    */
-  async checked(target: AccessTarget, id: string, principal: Principal, cachedDigest?: Buffer): Promise<CheckedAccess> {
-    const [row] = await this.sql.rows<{ credentialLive: boolean } & ProjectAccess & Partial<SpaceAccess>>(
-      `checked-${target}-access`,
-      CHECKED_ACCESS_SQL[target],
-      [id, principal.userId, principal.via, cachedDigest ?? null, principal.organizationId, principal.role],
+  async checked(target: AccessTarget, id: string, principal: Principal, cachedDigest?: Buffer, loader?: RowLoader): Promise<CheckedAccess> {
+    const values = [id, principal.userId, principal.via, cachedDigest ?? null, principal.organizationId, principal.role];
+    if (!loader) {
+      const [row] = await this.sql.rows<{ credentialLive: boolean } & ProjectAccess & Partial<SpaceAccess>>(
+        `checked-${target}-access`,
+        CHECKED_ACCESS_SQL[target],
+        values,
+      );
+      const { credentialLive, ...access } = row;
+      return { credentialLive, access: access.projectId === null ? undefined : access };
+    }
+    const { columns, rows } = await this.sql.arrays(
+      `checked-${target}-access+${loader.name}`,
+      `SELECT access.*, NULL AS "${LOADED_MARKER}", loaded.* FROM (${CHECKED_ACCESS_SQL[target]}) access LEFT JOIN LATERAL (${loader.sql}) loaded ON true`,
+      values,
     );
-    const { credentialLive, ...access } = row;
-    return { credentialLive, access: access.projectId === null ? undefined : access };
+    const marker = columns.indexOf(LOADED_MARKER);
+    const [row] = rows;
+    const pick = (from: number, to: number) => Object.fromEntries(columns.slice(from, to).map((name, i) => [name, row[from + i]]));
+    const { credentialLive, ...access } = pick(0, marker) as unknown as { credentialLive: boolean } & ProjectAccess & Partial<SpaceAccess>;
+    const loaded = pick(marker + 1, columns.length);
+    const found = access.projectId !== null;
+    // a loader row of nothing but nulls is the LEFT JOIN's "no row"
+    const hasLoaded = found && Object.values(loaded).some((value) => value !== null);
+    return { credentialLive, access: found ? access : undefined, ...(hasLoaded ? { loaded } : {}) };
   }
 
   /** The organization id of a group, or undefined when there is no such group. */

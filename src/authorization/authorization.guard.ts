@@ -74,18 +74,20 @@ export class AuthorizationGuard implements CanActivate {
     }
 
     if (!resource) throw new ForbiddenError(`Permission ${routeAccess.permission} needs the object it applies to`);
-    const access = await this.resolve(request, resource);
+    const { loaded, ...access } = await this.resolve(request, resource);
     request.access = access;
     if (rule.scope === 'project') {
       if (!atLeast(PROJECT_ROLES, access.projectRole, rule.minimum)) throw new ForbiddenError();
-      return;
+    } else {
+      const space = access as SpaceAccess;
+      const allowed =
+        atLeast(SPACE_ROLES, space.spaceRole, rule.minimum) &&
+        (!rule.projectMinimum || atLeast(PROJECT_ROLES, space.projectRole, rule.projectMinimum)) &&
+        (!rule.publicSpaceProjectMinimum || !space.inheritsFromProject || atLeast(PROJECT_ROLES, space.projectRole, rule.publicSpaceProjectMinimum));
+      if (!allowed) throw new ForbiddenError();
     }
-    const space = access as SpaceAccess;
-    const allowed =
-      atLeast(SPACE_ROLES, space.spaceRole, rule.minimum) &&
-      (!rule.projectMinimum || atLeast(PROJECT_ROLES, space.projectRole, rule.projectMinimum)) &&
-      (!rule.publicSpaceProjectMinimum || !space.inheritsFromProject || atLeast(PROJECT_ROLES, space.projectRole, rule.publicSpaceProjectMinimum));
-    if (!allowed) throw new ForbiddenError();
+    // the route's read, done by the same statement, reaches the service only once the request is allowed
+    if (loaded) request.access = { ...access, loaded };
   }
 
   /**
@@ -100,19 +102,19 @@ export class AuthorizationGuard implements CanActivate {
     }
     const target: AccessTarget = resource.type;
     const cached = cachedCredentialOf(request);
-    let { credentialLive, access } = await this.access.checked(target, id, request.user, cached?.digest);
+    let { credentialLive, access, loaded } = await this.access.checked(target, id, request.user, cached?.digest, resource.load);
     if (!credentialLive) {
       const fresh = await this.authenticator.reauthenticate(request);
       if (!fresh) throw new AuthorizationError('Failed to authorize user');
       request.user = fresh;
-      ({ access } = await this.access.checked(target, id, fresh));
+      ({ access, loaded } = await this.access.checked(target, id, fresh, undefined, resource.load));
     }
     const inOtherProject =
       resource.projectParam !== undefined && access?.projectUuid !== (request.params as Record<string, string>)[resource.projectParam];
     if (!access || access.organizationId !== request.user.organizationId || inOtherProject) {
       throw new NotFoundError(NOT_FOUND_MESSAGES[resource.type]);
     }
-    return access;
+    return loaded ? { ...access, loaded } : access;
   }
 
   private resourceId(request: FastifyRequest, resource: ResourceRef): string {

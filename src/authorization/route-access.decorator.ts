@@ -16,6 +16,20 @@ export interface ResourceRef {
   in?: 'params' | 'body';
   /** a path parameter naming the project the object must belong to (else 404) */
   projectParam?: string;
+  /** the read the route serves, run in the access check's statement (see RowLoader) */
+  load?: RowLoader;
+}
+
+/**
+ * A read that rides along with a route's access check, so a guarded GET costs one round trip: a
+ * SELECT of at most one row, where `$1` is the object's id from the route and `access` the checked
+ * access (its columns: "projectId", "spaceId", "projectRole", …) — the row is read whatever the
+ * permission says, and handed to the service (`access.loaded`) only when the guard allowed the request.
+ */
+export interface RowLoader {
+  /** names the prepared statement: unique among loaders */
+  name: string;
+  sql: string;
 }
 
 export type RouteAccess = { kind: 'permission'; permission: Permission; resource?: ResourceRef } | { kind: 'self' };

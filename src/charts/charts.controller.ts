@@ -4,7 +4,7 @@ import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import type { ProjectAccess, SpaceAccess } from '../authorization/access.service.js';
 import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
 import { ProjectParamsDto } from '../projects/dto/project.dto.js';
-import { ChartsService } from './charts.service.js';
+import { CHART_DETAILS, ChartsService } from './charts.service.js';
 import {
   ChartParamsDto,
   ChartSummariesQueryDto,
@@ -39,11 +39,11 @@ export class ChartsController {
   }
 
   @Get('saved/:chartUuid')
-  @RequirePermission('space:view', CHART)
+  @RequirePermission('space:view', { ...CHART, load: CHART_DETAILS })
   @ApiOperation({ operationId: 'GetSavedChart', summary: 'A saved chart' })
   @ApiOkResponse({ type: SavedChartDto })
-  get(@Param() params: ChartParamsDto): Promise<SavedChartDto> {
-    return this.charts.get(params.chartUuid);
+  get(@Param() params: ChartParamsDto, @ResolvedAccess() space: SpaceAccess): Promise<SavedChartDto> {
+    return this.charts.get(params.chartUuid, space);
   }
 
   @Patch('saved/:chartUuid')

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { AccessService, type ProjectAccess, type SpaceAccess } from '../authorization/access.service.js';
 import { visibleSpacesCte } from '../authorization/access.sql.js';
+import type { RowLoader } from '../authorization/route-access.decorator.js';
 import { NotFoundError, ParameterError } from '../common/errors.js';
 import { PreparedSql } from '../database/sql.js';
 import { chartKindOf } from './chart-kind.js';
@@ -27,6 +28,12 @@ const SAVED_CHART_COLUMNS = `
   c.metric_query AS "metricQuery", c.chart_config AS "chartConfig", c.table_config AS "tableConfig", c.pivot_config AS "pivotConfig",
   c.updated_at AS "updatedAt", ${UPDATED_BY_USER} AS "updatedByUser", c.views,
   NULL AS "dashboardUuid", NULL AS "dashboardName", NULL AS "pinnedListUuid"`;
+
+/** A chart's details by its uuid ($1): the read of GET /saved/{chartUuid}, also run with its access check. */
+export const CHART_DETAILS: RowLoader = {
+  name: 'chart-details',
+  sql: `SELECT ${SAVED_CHART_COLUMNS} ${CHART_FROM} WHERE c.saved_chart_uuid = $1`,
+};
 
 const SUMMARY_COLUMNS = `
   c.saved_chart_uuid AS uuid, c.name, c.description, s.space_uuid AS "spaceUuid", s.name AS "spaceName",
@@ -74,9 +81,13 @@ export class ChartsService {
     return this.get(chartUuid);
   }
 
-  /** Reading does not count a view: GET stays a cheap read (views are only ever 0 here). */
-  async get(chartUuid: string): Promise<SavedChartDto> {
-    const [row] = await this.sql.rows<SavedChartDto>('chart-by-uuid', `SELECT ${SAVED_CHART_COLUMNS} ${CHART_FROM} WHERE c.saved_chart_uuid = $1`, [chartUuid]);
+  /**
+   * The chart as GET /saved/{chartUuid} serves it: usually read by the guard's access statement
+   * (`access.loaded`, see CHART_DETAILS). Reading does not count a view: GET stays a cheap read.
+   */
+  async get(chartUuid: string, access?: SpaceAccess): Promise<SavedChartDto> {
+    if (access?.loaded) return access.loaded as unknown as SavedChartDto;
+    const [row] = await this.sql.rows<SavedChartDto>(CHART_DETAILS.name, CHART_DETAILS.sql, [chartUuid]);
     if (!row) throw new NotFoundError('Chart not found');
     return row;
   }

@@ -19,4 +19,10 @@ export class PreparedSql {
   async rows<T extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<T[]> {
     return (await this.pool.query<T>({ name, text, values })).rows;
   }
+
+  /** The rows as arrays, with the column names: for results whose columns come from two sources and may share names. */
+  async arrays(name: string, text: string, values: unknown[]): Promise<{ columns: string[]; rows: unknown[][] }> {
+    const result = await this.pool.query<unknown[]>({ name, text, values, rowMode: 'array' });
+    return { columns: result.fields.map((field) => field.name), rows: result.rows };
+  }
 }
