@@ -49,11 +49,16 @@ const LIST_SQL = `
   LEFT JOIN spaces parent ON parent.space_id = s.parent_space_id
   ORDER BY v.path`;
 
+/** A timestamp as JSON.stringify writes a Date (ISO 8601, UTC, milliseconds), for values built in json. */
+const isoTimestamp = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 /**
- * The chain of space $1 from the root down, each level with the caller's ($2) role resolved with
- * the entries of that level and its ancestors (project role $3 already known from the guard).
+ * Everything GET /spaces/{s} shows about space $1 besides what the guard resolved, in one statement:
+ * the chain from the root down (each level with the caller's ($2) role from the entries of that level
+ * and its ancestors, project role $3), the charts and dashboards ($4 project uuid, $5 organization
+ * uuid), the user and group shares, and the children the caller may see.
  */
-const CHAIN_SQL = `
+const SPACE_CONTENT_SQL = `
   WITH RECURSIVE chain AS (
     SELECT s.space_id, s.parent_space_id, 0 AS depth FROM spaces s WHERE s.space_id = $1
     UNION ALL
@@ -64,26 +69,48 @@ const CHAIN_SQL = `
            ${USER_ENTRY_ON('s.space_id')} AS user_entry, ${GROUP_ENTRY_ON('s.space_id')} AS group_entry
     FROM chain c JOIN spaces s ON s.space_id = c.space_id
   ),
-  cumulative AS (
+  cumulative AS MATERIALIZED (
     SELECT l.*, max(user_entry) OVER down AS user_max, max(group_entry) OVER down AS group_max,
            bool_and(inherit_parent_permissions) OVER down AS every_level_inherits
     FROM levels l
     WINDOW down AS (ORDER BY depth DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
   )
-  SELECT space_uuid AS uuid, name, slug, inherit_parent_permissions AS "inheritParentPermissions",
-         user_max AS "userEntry", group_max AS "groupEntry", every_level_inherits AS "everyLevelInherits",
-         effective_space_role($3::project_role, user_max, group_max, every_level_inherits) AS "spaceRole"
-  FROM cumulative ORDER BY depth DESC`;
-
-/** Children of space $1 the caller ($2) may see, given the entries already accumulated down to $1 ($4, $5, $6). */
-const CHILDREN_SQL = `
-  SELECT s.space_uuid AS uuid, s.name, s.slug, NOT s.inherit_parent_permissions AS "isPrivate",
-         s.inherit_parent_permissions AS "inheritParentPermissions", ${COUNTS}
-  FROM spaces s
-  WHERE s.parent_space_id = $1
-    AND effective_space_role($3::project_role, GREATEST($4::space_role, ${USER_ENTRY_ON('s.space_id')}),
-          GREATEST($5::space_role, ${GROUP_ENTRY_ON('s.space_id')}), $6::boolean AND s.inherit_parent_permissions) IS NOT NULL
-  ORDER BY lower(s.name), s.space_id`;
+  SELECT
+    (SELECT json_agg(json_build_object(
+              'uuid', space_uuid, 'name', name, 'slug', slug, 'inheritParentPermissions', inherit_parent_permissions,
+              'userEntry', user_max, 'groupEntry', group_max, 'everyLevelInherits', every_level_inherits,
+              'spaceRole', effective_space_role($3::project_role, user_max, group_max, every_level_inherits)) ORDER BY depth DESC)
+     FROM cumulative) AS chain,
+    (SELECT coalesce(json_agg(json_build_object(
+              'uuid', c.saved_chart_uuid, 'name', c.name, 'description', c.description, 'spaceUuid', s.space_uuid, 'spaceName', s.name,
+              'projectUuid', $4::uuid, 'organizationUuid', $5::uuid, 'slug', c.slug, 'updatedAt', ${isoTimestamp('c.updated_at')},
+              'chartKind', c.chart_kind, 'dashboardUuid', NULL, 'dashboardName', NULL, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL,
+              'views', c.views, 'firstViewedAt', ${isoTimestamp('c.first_viewed_at')}) ORDER BY lower(c.name), c.saved_chart_id), '[]')
+     FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id WHERE c.space_id = $1) AS queries,
+    (SELECT coalesce(json_agg(json_build_object(
+              'uuid', d.dashboard_uuid, 'name', d.name, 'description', d.description, 'updatedAt', ${isoTimestamp('d.updated_at')},
+              'projectUuid', $4::uuid, 'organizationUuid', $5::uuid, 'spaceUuid', s.space_uuid, 'views', d.views,
+              'firstViewedAt', ${isoTimestamp('d.first_viewed_at')}, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL)
+              ORDER BY lower(d.name), d.dashboard_id), '[]')
+     FROM dashboards d JOIN spaces s ON s.space_id = d.space_id WHERE d.space_id = $1) AS dashboards,
+    (SELECT coalesce(json_agg(json_build_object(
+              'userUuid', u.user_uuid, 'role', a.role, 'hasDirectAccess', true, 'firstName', u.first_name, 'lastName', u.last_name, 'email', u.email)
+              ORDER BY lower(u.first_name), lower(u.last_name), u.user_id), '[]')
+     FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = $1) AS access,
+    (SELECT coalesce(json_agg(json_build_object('groupUuid', g.group_uuid, 'groupName', g.name, 'spaceRole', a.role)
+              ORDER BY lower(g.name), g.group_id), '[]')
+     FROM space_group_access a JOIN groups g ON g.group_id = a.group_id WHERE a.space_id = $1) AS "groupsAccess",
+    (SELECT coalesce(json_agg(json_build_object(
+              'uuid', s.space_uuid, 'name', s.name, 'slug', s.slug, 'isPrivate', NOT s.inherit_parent_permissions,
+              'inheritParentPermissions', s.inherit_parent_permissions,
+              'chartCount', (SELECT count(*) FROM saved_charts c WHERE c.space_id = s.space_id),
+              'dashboardCount', (SELECT count(*) FROM dashboards d WHERE d.space_id = s.space_id),
+              'childSpaceCount', (SELECT count(*) FROM spaces child WHERE child.parent_space_id = s.space_id))
+              ORDER BY lower(s.name), s.space_id), '[]')
+     FROM spaces s, cumulative t
+     WHERE t.depth = 0 AND s.parent_space_id = $1
+       AND effective_space_role($3::project_role, GREATEST(t.user_max, ${USER_ENTRY_ON('s.space_id')}),
+             GREATEST(t.group_max, ${GROUP_ENTRY_ON('s.space_id')}), t.every_level_inherits AND s.inherit_parent_permissions) IS NOT NULL) AS children`;
 
 interface ChainLevel {
   uuid: string;
@@ -94,6 +121,15 @@ interface ChainLevel {
   groupEntry: SpaceRole | null;
   everyLevelInherits: boolean;
   spaceRole: SpaceRole | null;
+}
+
+interface SpaceContentRow {
+  chain: ChainLevel[] | null;
+  queries: SpaceChartDto[];
+  dashboards: SpaceDashboardDto[];
+  access: SpaceShareDto[];
+  groupsAccess: SpaceGroupAccessDto[];
+  children: Omit<SpaceSummaryBaseDto, 'projectUuid' | 'organizationUuid' | 'parentSpaceUuid' | 'path' | 'pinnedListUuid' | 'pinnedListOrder'>[];
 }
 
 interface ListRow extends Omit<SpaceSummaryDto, 'userAccess' | 'pinnedListUuid' | 'pinnedListOrder'> {
@@ -373,51 +409,21 @@ export class SpacesService {
     }
   }
 
-  /** A space with its content, shares, visible children and breadcrumbs: a fixed number of queries. */
+  /** A space with its content, shares, visible children and breadcrumbs: one statement. */
   private async read(principal: Principal, target: SpaceTarget): Promise<SpaceDto> {
     const { spaceId, projectUuid, organizationUuid, projectRole } = target;
-    const chainQuery = this.sql.rows<ChainLevel>('space-chain', CHAIN_SQL, [spaceId, principal.userId, projectRole]);
-    const chartsQuery = this.sql.rows<SpaceChartDto>(
-      'space-charts',
-      `SELECT c.saved_chart_uuid AS uuid, c.name, c.description, s.space_uuid AS "spaceUuid", s.name AS "spaceName",
-              $2::uuid AS "projectUuid", $3::uuid AS "organizationUuid", c.slug, c.updated_at AS "updatedAt", c.chart_kind AS "chartKind",
-              NULL AS "dashboardUuid", NULL AS "dashboardName", NULL AS "pinnedListUuid", NULL::int AS "pinnedListOrder",
-              c.views, c.first_viewed_at AS "firstViewedAt"
-       FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id WHERE c.space_id = $1 ORDER BY lower(c.name), c.saved_chart_id`,
-      [spaceId, projectUuid, organizationUuid],
-    );
-    const dashboardsQuery = this.sql.rows<SpaceDashboardDto>(
-      'space-dashboards',
-      `SELECT d.dashboard_uuid AS uuid, d.name, d.description, d.updated_at AS "updatedAt", $2::uuid AS "projectUuid",
-              $3::uuid AS "organizationUuid", s.space_uuid AS "spaceUuid", d.views, d.first_viewed_at AS "firstViewedAt",
-              NULL AS "pinnedListUuid", NULL::int AS "pinnedListOrder"
-       FROM dashboards d JOIN spaces s ON s.space_id = d.space_id WHERE d.space_id = $1 ORDER BY lower(d.name), d.dashboard_id`,
-      [spaceId, projectUuid, organizationUuid],
-    );
-    const sharesQuery = this.sql.rows<SpaceShareDto>(
-      'space-shares',
-      `SELECT u.user_uuid AS "userUuid", a.role, true AS "hasDirectAccess", u.first_name AS "firstName", u.last_name AS "lastName", u.email
-       FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = $1
-       ORDER BY lower(u.first_name), lower(u.last_name), u.user_id`,
-      [spaceId],
-    );
-    const groupsQuery = this.sql.rows<SpaceGroupAccessDto>(
-      'space-groups',
-      `SELECT g.group_uuid AS "groupUuid", g.name AS "groupName", a.role AS "spaceRole"
-       FROM space_group_access a JOIN groups g ON g.group_id = a.group_id WHERE a.space_id = $1 ORDER BY lower(g.name), g.group_id`,
-      [spaceId],
-    );
-
-    const chain = await chainQuery;
+    const [row] = await this.sql.rows<SpaceContentRow>('space-content', SPACE_CONTENT_SQL, [
+      spaceId,
+      principal.userId,
+      projectRole,
+      projectUuid,
+      organizationUuid,
+    ]);
+    const chain = row?.chain ?? [];
     const space = chain.at(-1);
-    if (!space) {
-      await Promise.allSettled([chartsQuery, dashboardsQuery, sharesQuery, groupsQuery]);
-      throw new NotFoundError('Space not found');
-    }
+    if (!space) throw new NotFoundError('Space not found');
     const path = chain.map((level) => level.slug).join('.');
-    const children: Omit<SpaceSummaryBaseDto, 'projectUuid' | 'organizationUuid' | 'parentSpaceUuid' | 'path' | 'pinnedListUuid' | 'pinnedListOrder'>[] =
-      await this.sql.rows('space-children', CHILDREN_SQL, [spaceId, principal.userId, projectRole, space.userEntry, space.groupEntry, space.everyLevelInherits]);
-    const [queries, dashboards, access, groupsAccess] = await Promise.all([chartsQuery, dashboardsQuery, sharesQuery, groupsQuery]);
+    const { queries, dashboards, access, groupsAccess, children } = row;
     const breadcrumbs: BreadcrumbDto[] = chain.map((level) => ({ uuid: level.uuid, name: level.name, hasAccess: level.spaceRole !== null }));
     return {
       organizationUuid,

@@ -8,6 +8,9 @@ import { createProject, grantProjectRole } from '../support/projects.js';
 import { createSpace, shareSpace, shareSpaceWithGroup } from '../support/spaces.js';
 import type { TestUser } from '../support/users.js';
 
+/** as JSON.stringify writes a Date: the content of a space is built in SQL and must match */
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 type Method = 'get' | 'post' | 'patch' | 'delete';
 
 describe('spaces', () => {
@@ -103,7 +106,7 @@ describe('spaces', () => {
         projectUuid,
         organizationUuid: p.organizationUuid,
         slug: expect.stringMatching(/^Revenue-/),
-        updatedAt: expect.any(String),
+        updatedAt: expect.stringMatching(ISO_TIMESTAMP),
         chartKind: null,
         dashboardUuid: null,
         dashboardName: null,
@@ -118,7 +121,7 @@ describe('spaces', () => {
         uuid: dashboardUuid,
         name: 'Overview',
         description: null,
-        updatedAt: expect.any(String),
+        updatedAt: expect.stringMatching(ISO_TIMESTAMP),
         projectUuid,
         organizationUuid: p.organizationUuid,
         spaceUuid: sales.uuid,
