@@ -16,7 +16,7 @@ import {
   SpaceUserParamsDto,
   UpdateSpaceDto,
 } from './dto/space.dto.js';
-import { SpacesService } from './spaces.service.js';
+import { SPACE_CONTENT, SpacesService } from './spaces.service.js';
 
 const PROJECT = { type: 'project', param: 'projectUuid' } as const;
 const SPACE = { type: 'space', param: 'spaceUuid', projectParam: 'projectUuid' } as const;
@@ -56,7 +56,7 @@ export class SpacesController {
   }
 
   @Get(':spaceUuid')
-  @RequirePermission('space:view', SPACE)
+  @RequirePermission('space:view', { ...SPACE, load: SPACE_CONTENT })
   @ApiOperation({ operationId: 'GetSpace', summary: 'A space with its charts, dashboards, shares and the child spaces you may see' })
   @ApiOkResponse({ type: SpaceDto })
   get(@Param() _params: SpaceParamsDto, @CurrentPrincipal() principal: Principal, @ResolvedAccess() access: SpaceAccess): Promise<SpaceDto> {

@@ -24,6 +24,7 @@ import type {
 } from './dto/space.dto.js';
 import { firstFreeSlug, slugify } from './slug.js';
 import { groupEntrySql, parentSpaceStep, userEntrySql, visibleSpacesCte } from '../authorization/access.sql.js';
+import type { RowLoader } from '../authorization/route-access.decorator.js';
 
 const USER_ENTRY_ON = (space: string) => userEntrySql(space, '$2');
 const GROUP_ENTRY_ON = (space: string) => groupEntrySql(space, '$2');
@@ -53,14 +54,16 @@ const LIST_SQL = `
 const isoTimestamp = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * Everything GET /spaces/{s} shows about space $1 besides what the guard resolved, in one statement:
+ * Everything GET /spaces/{s} shows about a space besides what the guard resolved, in one statement:
  * the chain from the root down (each level with the caller's ($2) role from the entries of that level
- * and its ancestors, project role $3), the charts and dashboards ($4 project uuid, $5 organization
- * uuid), the user and group shares, and the children the caller may see.
+ * and its ancestors), the charts and dashboards, the user and group shares, and the children the
+ * caller may see. The arguments are SQL expressions for the space id, the caller's project role and
+ * the uuids of its project and organization.
  */
-const SPACE_CONTENT_SQL = `
+function spaceContentSql({ space, projectRole, projectUuid, organizationUuid }: Record<'space' | 'projectRole' | 'projectUuid' | 'organizationUuid', string>): string {
+  return `
   WITH RECURSIVE chain AS (
-    SELECT s.space_id, s.parent_space_id, 0 AS depth FROM spaces s WHERE s.space_id = $1
+    SELECT s.space_id, s.parent_space_id, 0 AS depth FROM spaces s WHERE s.space_id = ${space}
     UNION ALL
     SELECT s.space_id, s.parent_space_id, c.depth + 1 FROM chain c ${parentSpaceStep('c')}
   ),
@@ -79,27 +82,27 @@ const SPACE_CONTENT_SQL = `
     (SELECT json_agg(json_build_object(
               'uuid', space_uuid, 'name', name, 'slug', slug, 'inheritParentPermissions', inherit_parent_permissions,
               'userEntry', user_max, 'groupEntry', group_max, 'everyLevelInherits', every_level_inherits,
-              'spaceRole', effective_space_role($3::project_role, user_max, group_max, every_level_inherits)) ORDER BY depth DESC)
+              'spaceRole', effective_space_role(${projectRole}, user_max, group_max, every_level_inherits)) ORDER BY depth DESC)
      FROM cumulative) AS chain,
     (SELECT coalesce(json_agg(json_build_object(
               'uuid', c.saved_chart_uuid, 'name', c.name, 'description', c.description, 'spaceUuid', s.space_uuid, 'spaceName', s.name,
-              'projectUuid', $4::uuid, 'organizationUuid', $5::uuid, 'slug', c.slug, 'updatedAt', ${isoTimestamp('c.updated_at')},
+              'projectUuid', ${projectUuid}, 'organizationUuid', ${organizationUuid}, 'slug', c.slug, 'updatedAt', ${isoTimestamp('c.updated_at')},
               'chartKind', c.chart_kind, 'dashboardUuid', NULL, 'dashboardName', NULL, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL,
               'views', c.views, 'firstViewedAt', ${isoTimestamp('c.first_viewed_at')}) ORDER BY lower(c.name), c.saved_chart_id), '[]')
-     FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id WHERE c.space_id = $1) AS queries,
+     FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id WHERE c.space_id = ${space}) AS queries,
     (SELECT coalesce(json_agg(json_build_object(
               'uuid', d.dashboard_uuid, 'name', d.name, 'description', d.description, 'updatedAt', ${isoTimestamp('d.updated_at')},
-              'projectUuid', $4::uuid, 'organizationUuid', $5::uuid, 'spaceUuid', s.space_uuid, 'views', d.views,
+              'projectUuid', ${projectUuid}, 'organizationUuid', ${organizationUuid}, 'spaceUuid', s.space_uuid, 'views', d.views,
               'firstViewedAt', ${isoTimestamp('d.first_viewed_at')}, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL)
               ORDER BY lower(d.name), d.dashboard_id), '[]')
-     FROM dashboards d JOIN spaces s ON s.space_id = d.space_id WHERE d.space_id = $1) AS dashboards,
+     FROM dashboards d JOIN spaces s ON s.space_id = d.space_id WHERE d.space_id = ${space}) AS dashboards,
     (SELECT coalesce(json_agg(json_build_object(
               'userUuid', u.user_uuid, 'role', a.role, 'hasDirectAccess', true, 'firstName', u.first_name, 'lastName', u.last_name, 'email', u.email)
               ORDER BY lower(u.first_name), lower(u.last_name), u.user_id), '[]')
-     FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = $1) AS access,
+     FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = ${space}) AS access,
     (SELECT coalesce(json_agg(json_build_object('groupUuid', g.group_uuid, 'groupName', g.name, 'spaceRole', a.role)
               ORDER BY lower(g.name), g.group_id), '[]')
-     FROM space_group_access a JOIN groups g ON g.group_id = a.group_id WHERE a.space_id = $1) AS "groupsAccess",
+     FROM space_group_access a JOIN groups g ON g.group_id = a.group_id WHERE a.space_id = ${space}) AS "groupsAccess",
     (SELECT coalesce(json_agg(json_build_object(
               'uuid', s.space_uuid, 'name', s.name, 'slug', s.slug, 'isPrivate', NOT s.inherit_parent_permissions,
               'inheritParentPermissions', s.inherit_parent_permissions,
@@ -108,9 +111,23 @@ const SPACE_CONTENT_SQL = `
               'childSpaceCount', (SELECT count(*) FROM spaces child WHERE child.parent_space_id = s.space_id))
               ORDER BY lower(s.name), s.space_id), '[]')
      FROM spaces s, cumulative t
-     WHERE t.depth = 0 AND s.parent_space_id = $1
-       AND effective_space_role($3::project_role, GREATEST(t.user_max, ${USER_ENTRY_ON('s.space_id')}),
+     WHERE t.depth = 0 AND s.parent_space_id = ${space}
+       AND effective_space_role(${projectRole}, GREATEST(t.user_max, ${USER_ENTRY_ON('s.space_id')}),
              GREATEST(t.group_max, ${GROUP_ENTRY_ON('s.space_id')}), t.every_level_inherits AND s.inherit_parent_permissions) IS NOT NULL) AS children`;
+}
+
+const SPACE_CONTENT_SQL = spaceContentSql({ space: '$1', projectRole: '$3::project_role', projectUuid: '$4::uuid', organizationUuid: '$5::uuid' });
+
+/** The same, read by the guard's access check of GET /spaces/{s} ($1 the space uuid, $2 the caller). */
+export const SPACE_CONTENT: RowLoader = {
+  name: 'space-content',
+  sql: spaceContentSql({
+    space: 'access."spaceId"::bigint',
+    projectRole: 'access."projectRole"',
+    projectUuid: 'access."projectUuid"',
+    organizationUuid: '(SELECT o.organization_uuid FROM organizations o WHERE o.organization_id = access."organizationId"::bigint)',
+  }),
+};
 
 interface ChainLevel {
   uuid: string;
@@ -190,8 +207,9 @@ export class SpacesService {
     }));
   }
 
+  /** The space as GET /spaces/{s} serves it; its content usually comes with the access check (SPACE_CONTENT). */
   async get(principal: Principal, access: SpaceAccess): Promise<SpaceDto> {
-    return this.read(principal, this.targetOf(principal, access));
+    return this.read(principal, this.targetOf(principal, access), access.loaded as SpaceContentRow | undefined);
   }
 
   async create(principal: Principal, access: ProjectAccess, body: CreateSpaceDto): Promise<SpaceDto> {
@@ -410,15 +428,11 @@ export class SpacesService {
   }
 
   /** A space with its content, shares, visible children and breadcrumbs: one statement. */
-  private async read(principal: Principal, target: SpaceTarget): Promise<SpaceDto> {
+  private async read(principal: Principal, target: SpaceTarget, loaded?: SpaceContentRow): Promise<SpaceDto> {
     const { spaceId, projectUuid, organizationUuid, projectRole } = target;
-    const [row] = await this.sql.rows<SpaceContentRow>('space-content', SPACE_CONTENT_SQL, [
-      spaceId,
-      principal.userId,
-      projectRole,
-      projectUuid,
-      organizationUuid,
-    ]);
+    const [row] = loaded
+      ? [loaded]
+      : await this.sql.rows<SpaceContentRow>('space-content-by-id', SPACE_CONTENT_SQL, [spaceId, principal.userId, projectRole, projectUuid, organizationUuid]);
     const chain = row?.chain ?? [];
     const space = chain.at(-1);
     if (!space) throw new NotFoundError('Space not found');

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { addMember, createOrganization, createPersonas, type Personas } from '../support/organizations.js';
 import { createProject, grantProjectRole } from '../support/projects.js';
 import { createSpace, shareSpace, shareSpaceWithGroup } from '../support/spaces.js';
+import { statementsDuring } from '../support/statements.js';
 import type { TestUser } from '../support/users.js';
 
 /** as JSON.stringify writes a Date: the content of a space is built in SQL and must match */
@@ -502,24 +502,9 @@ describe('spaces', () => {
   it('lists spaces in one SQL statement whatever the depth and number of groups', async () => {
     const { p, projectUuid } = await setup();
     await grantProjectRole(t, p.admin, projectUuid, p.member, 'viewer');
-    const pool = (t.app.get(DataSource).driver as unknown as { master: Pool }).master;
-    const client: PoolClient = await pool.connect();
-    const clientPrototype = Object.getPrototypeOf(client) as { query: (...args: unknown[]) => unknown };
-    client.release();
-    const statements: string[] = [];
-    const original = clientPrototype.query;
+    let statements: string[] = [];
     const countStatements = async (run: () => Promise<unknown>) => {
-      statements.length = 0;
-      clientPrototype.query = function (this: unknown, ...args: unknown[]) {
-        const config = args[0] as string | { text?: string };
-        statements.push(typeof config === 'string' ? config : (config?.text ?? ''));
-        return original.apply(this, args);
-      };
-      try {
-        await run();
-      } finally {
-        clientPrototype.query = original;
-      }
+      statements = await statementsDuring(t, run);
       return statements.filter((s) => /\bspaces\b/.test(s)).length;
     };
 
