@@ -44,17 +44,31 @@ export function parentSpaceStep(chain: string): string {
  */
 export function visibleSpacesCte(projectId: string, user: string): string {
   return `
+  -- the user's own entries and their groups' best entry per space, gathered once and joined by space
+  visible_space_user_entries AS (
+    SELECT a.space_id, a.role FROM space_user_access a WHERE a.user_id = ${user}
+  ),
+  visible_space_group_entries AS (
+    SELECT a.space_id, max(a.role) AS role
+    FROM group_memberships gm JOIN space_group_access a ON a.group_id = gm.group_id
+    WHERE gm.user_id = ${user} GROUP BY a.space_id
+  ),
   visible_space_tree AS (
-    SELECT s.space_id, s.slug AS path, s.inherit_parent_permissions AS inherits,
-           ${userEntrySql('s.space_id', user)} AS user_entry, ${groupEntrySql('s.space_id', user)} AS group_entry
-    FROM spaces s WHERE s.project_id = ${projectId} AND s.parent_space_id IS NULL
+    SELECT s.space_id, s.slug AS path, s.inherit_parent_permissions AS inherits, ue.role AS user_entry, ge.role AS group_entry
+    FROM spaces s
+    LEFT JOIN visible_space_user_entries ue ON ue.space_id = s.space_id
+    LEFT JOIN visible_space_group_entries ge ON ge.space_id = s.space_id
+    WHERE s.project_id = ${projectId} AND s.parent_space_id IS NULL
     UNION ALL
     -- entries on an ancestor count (the most generous wins); GREATEST ignores NULLs
     SELECT s.space_id, t.path || '.' || s.slug, t.inherits AND s.inherit_parent_permissions,
-           GREATEST(t.user_entry, ${userEntrySql('s.space_id', user)}), GREATEST(t.group_entry, ${groupEntrySql('s.space_id', user)})
-    FROM spaces s JOIN visible_space_tree t ON s.parent_space_id = t.space_id
+           GREATEST(t.user_entry, ue.role), GREATEST(t.group_entry, ge.role)
+    FROM visible_space_tree t
+    JOIN spaces s ON s.parent_space_id = t.space_id
+    LEFT JOIN visible_space_user_entries ue ON ue.space_id = s.space_id
+    LEFT JOIN visible_space_group_entries ge ON ge.space_id = s.space_id
   ),
-  visible_space_project_role AS (
+  visible_space_project_role AS MATERIALIZED (
     SELECT ${projectRoleSql('p', user)} AS role FROM projects p WHERE p.project_id = ${projectId}
   ),
   visible_spaces AS (

@@ -29,25 +29,38 @@ import type { RowLoader } from '../authorization/route-access.decorator.js';
 const USER_ENTRY_ON = (space: string) => userEntrySql(space, '$2');
 const GROUP_ENTRY_ON = (space: string) => groupEntrySql(space, '$2');
 
-const COUNTS = `
-  (SELECT count(*)::int FROM saved_charts c WHERE c.space_id = s.space_id) AS "chartCount",
-  (SELECT count(*)::int FROM dashboards d WHERE d.space_id = s.space_id) AS "dashboardCount",
-  (SELECT count(*)::int FROM spaces child WHERE child.parent_space_id = s.space_id) AS "childSpaceCount"`;
-
-/** The spaces of project $1 that user $2 may see, with their summary, in one statement (see visibleSpacesCte). */
+/**
+ * The spaces of project $1 that user $2 may see, with their summary, in one statement (see
+ * visibleSpacesCte). Counts and share lists are aggregated once per project and joined, not
+ * looked up per space.
+ */
 const LIST_SQL = `
-  WITH RECURSIVE ${visibleSpacesCte('$1', '$2')}
+  WITH RECURSIVE ${visibleSpacesCte('$1', '$2')},
+  chart_counts AS (SELECT space_id, count(*)::int AS n FROM saved_charts WHERE project_id = $1 GROUP BY space_id),
+  dashboard_counts AS (SELECT space_id, count(*)::int AS n FROM dashboards WHERE project_id = $1 GROUP BY space_id),
+  child_counts AS (SELECT parent_space_id AS space_id, count(*)::int AS n FROM spaces WHERE project_id = $1 AND parent_space_id IS NOT NULL GROUP BY 1),
+  shares AS (
+    SELECT a.space_id, array_agg(u.user_uuid::text ORDER BY u.user_uuid) AS users
+    FROM space_user_access a JOIN spaces sp ON sp.space_id = a.space_id AND sp.project_id = $1 JOIN users u ON u.user_id = a.user_id
+    GROUP BY a.space_id
+  )
   SELECT s.space_uuid AS uuid, s.name, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", s.slug,
          NOT s.inherit_parent_permissions AS "isPrivate", s.inherit_parent_permissions AS "inheritParentPermissions",
-         parent.space_uuid AS "parentSpaceUuid", v.path, ${COUNTS},
-         ARRAY(SELECT u.user_uuid::text FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = s.space_id ORDER BY u.user_uuid) AS access,
+         parent.space_uuid AS "parentSpaceUuid", v.path,
+         coalesce(cc.n, 0) AS "chartCount", coalesce(dc.n, 0) AS "dashboardCount", coalesce(kc.n, 0) AS "childSpaceCount",
+         coalesce(sh.users, '{}') AS access,
          v.space_role AS "spaceRole", v.project_role AS "projectRole", v.user_entry AS "userEntry", v.group_entry AS "groupEntry",
-         ${USER_ENTRY_ON('s.space_id')} AS "ownEntry"
+         own.role AS "ownEntry"
   FROM visible_spaces v
   JOIN spaces s ON s.space_id = v.space_id
   JOIN projects p ON p.project_id = s.project_id
   JOIN organizations o ON o.organization_id = p.organization_id
   LEFT JOIN spaces parent ON parent.space_id = s.parent_space_id
+  LEFT JOIN chart_counts cc ON cc.space_id = s.space_id
+  LEFT JOIN dashboard_counts dc ON dc.space_id = s.space_id
+  LEFT JOIN child_counts kc ON kc.space_id = s.space_id
+  LEFT JOIN shares sh ON sh.space_id = s.space_id
+  LEFT JOIN visible_space_user_entries own ON own.space_id = s.space_id
   ORDER BY v.path`;
 
 /** A timestamp as JSON.stringify writes a Date (ISO 8601, UTC, milliseconds), for values built in json. */
