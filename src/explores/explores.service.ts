@@ -33,7 +33,7 @@ export class ExploresService {
         `WITH upserted AS (
            INSERT INTO catalog_items (project_id, item_type, table_name, field_name, field_type, name, label, description, explore_name, definition, search_vector)
            SELECT $1, x.item_type, x.table_name, x.field_name, x.field_type, x.name, x.label, x.description, x.explore_name, x.definition,
-                  to_tsvector('simple', x.name || ' ' || x.label || ' ' || coalesce(x.description, ''))
+                  catalog_search_vector(x.name, x.label, x.description)
            FROM jsonb_to_recordset($2::jsonb) AS x(item_type text, table_name text, field_name text, field_type text, name text,
                                                    label text, description text, explore_name text, definition jsonb)
            ON CONFLICT (project_id, item_type, table_name, (coalesce(field_name, ''))) DO UPDATE SET
