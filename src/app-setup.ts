@@ -33,6 +33,12 @@ export function createAdapter(config: Pick<ResolvedConfig, 'trustProxy'>): Fasti
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy === false ? false : config.trustProxy,
     requestIdHeader: false,
+    // errors fastify raises before routing (an over-long path parameter: 414, a malformed URL: 400)
+    // get the error envelope like everything else
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const { envelope } = toErrorEnvelope(error);
+      void reply.code(envelope.error.statusCode).header('x-request-id', request.id).send(envelope);
+    },
     // one id for fastify, pino and the x-request-id response header; a sane incoming x-request-id is kept
     genReqId: (raw: IncomingMessage) => {
       const incoming = raw.headers['x-request-id'];

@@ -16,6 +16,7 @@ const NAME_BY_STATUS: Record<number, string> = {
   406: 'ExpiredError',
   409: 'AlreadyExistsError',
   413: 'PayloadTooLargeError',
+  414: 'ParameterError',
   415: 'UnsupportedMediaTypeError',
   422: 'ValidateError',
   429: 'TooManyRequestsError',

@@ -151,6 +151,14 @@ describe('API conventions: envelopes, validation and error mapping', () => {
     expect(res.body.error.statusCode).toBe(413);
   });
 
+  it('answers an over-long path parameter (414) and a malformed URL (400) in the envelope, with a request id', async () => {
+    const long = await t.http().get(`/api/v1/saved/${'a'.repeat(150)}`).expect(414);
+    expect(long.body).toMatchObject({ status: 'error', error: { statusCode: 414, name: 'ParameterError', data: {} } });
+    expect(long.headers['x-request-id']).toBeDefined();
+    const malformed = await t.http().get('/api/v1/saved/%E0%A4%A').expect(400);
+    expect(malformed.body).toMatchObject({ status: 'error', error: { statusCode: 400, name: 'ParameterError', data: {} } });
+  });
+
   it('answers unknown routes with a JSON 404 NotFoundError for every method', async () => {
     for (const method of ['get', 'post', 'put', 'patch', 'delete', 'options'] as const) {
       const res = await t.http()[method]('/api/v1/no-such-route').expect(404);
