@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, startEmbeddedPostgres } from '../dist/src/database/embedded-postgres.js';
 import { runMigrations } from '../dist/src/database/migrate.js';
 import { Api, isRouteMissing } from './api.mjs';
+import { CATALOG_ITEMS, CATALOG_SEARCHES, seedCatalog } from './catalog.mjs';
 import { CHAIN_DEPTH, GROUP_COUNT, seedChart, seedOrganization, seedSpaces, VIEWER_GROUP_COUNT } from './seed.mjs';
 import { preloadPgStatStatements, StatementCounter } from './statements.mjs';
 
@@ -201,12 +202,14 @@ function runLoad(url, headers, seconds) {
   });
 }
 
-function routes(ctx) {
+const HEALTH = { key: 'health', label: 'GET /api/v1/health', path: '/api/v1/health', auth: undefined };
+
+function spaceRoutes(ctx) {
   const p = ctx.projectUuid;
   const token = { token: ctx.viewer.token };
   const placeholder = '00000000-0000-4000-8000-000000000000';
   return [
-    { key: 'health', label: 'GET /api/v1/health', path: '/api/v1/health', auth: undefined },
+    HEALTH,
     { key: 'spaces', label: 'GET /api/v1/projects/{p}/spaces', path: `/api/v1/projects/${p}/spaces`, auth: token },
     {
       key: 'space',
@@ -225,10 +228,25 @@ function routes(ctx) {
   ];
 }
 
-async function measure(api, baseUrl, ctx, seconds, title) {
+/** The catalog searches, as the viewer (a project viewer through groups). */
+function catalogRoutes(ctx) {
+  const base = `/api/v1/projects/${ctx.projectUuid}/dataCatalog`;
+  return [
+    HEALTH,
+    ...CATALOG_SEARCHES.map(({ key, label, search }) => ({
+      key,
+      label: `GET …/dataCatalog?search=${encodeURIComponent(search)}`,
+      description: label,
+      path: `${base}?search=${encodeURIComponent(search)}`,
+      auth: { token: ctx.viewer.token },
+    })),
+  ];
+}
+
+async function measure(api, baseUrl, routeList, seconds, title) {
   log(`\n== ${title}: load ${seconds} s per route, ${CONNECTIONS} connections ==`);
   const results = [];
-  for (const route of routes(ctx)) {
+  for (const route of routeList) {
     assertServerAlive();
     const probe = await api.request('GET', route.path, { auth: route.auth });
     const result = { ...route, status: probe.status };
@@ -347,11 +365,17 @@ async function main() {
   await seedSpaces(api, ctx, SMALL_CHAINS, log);
   await seedChart(api, ctx, log);
 
-  const small = await measure(api, baseUrl, ctx, SCALE_DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
+  const small = await measure(api, baseUrl, spaceRoutes(ctx), SCALE_DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
 
   log('\nSeeding up to 1,000 spaces…');
   await seedSpaces(api, ctx, LARGE_CHAINS, log);
-  const large = await measure(api, baseUrl, ctx, DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
+  const large = await measure(api, baseUrl, spaceRoutes(ctx), DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
+
+  log(`\nUploading compiled explores with ${CATALOG_ITEMS.toLocaleString('en')} catalog items…`);
+  const catalog = await seedCatalog(api, ctx, log);
+  const searches = catalog.unavailable
+    ? []
+    : await measure(api, baseUrl, catalogRoutes(ctx), DURATION, `catalog of ${catalog.items} items`);
 
   const setup =
     `${ctx.spaces.length} spaces (${ctx.chains} chains ${CHAIN_DEPTH} deep), ${GROUP_COUNT} groups, viewer in ${VIEWER_GROUP_COUNT}; ` +
@@ -359,6 +383,11 @@ async function main() {
   printTable(`Results — ${setup}; autocannon -c ${CONNECTIONS} -d ${DURATION} (separate process)`, large);
   printTable(`Results — 100-space run, -d ${SCALE_DURATION}`, small);
   const scale = printScale(small, large);
+  if (catalog.unavailable) log(`\nCatalog: not available (${catalog.unavailable})`);
+  else {
+    printTable(`Catalog search — ${catalog.items} items (${(catalog.bytes / 1024 / 1024).toFixed(1)} MB of explores), viewer token; -d ${DURATION}`, searches);
+    log(`Explores upload: first ${Math.round(catalog.firstMs)} ms, full re-upload of the same explores ${Math.round(catalog.reuploadMs)} ms`);
+  }
 
   const serverLog = resources.server?.output ?? [];
   if (serverLog.length) {
@@ -371,6 +400,11 @@ async function main() {
     const detail = r.load ? `${r.ratio.toFixed(2)} of health (${Math.round(r.load.requestsPerSecond)} vs ${Math.round(large[0].load.requestsPerSecond)} req/s)` : r.unavailable;
     log(`  ${pad(`${r.label}: ratio ≥ ${TARGET_RATIO}`, 56)} ${pad(verdict(r), 14)} ${detail}`);
   }
+  for (const r of searches.filter((x) => x.key !== 'health')) {
+    const detail = r.load ? `${r.ratio.toFixed(2)} of health (${Math.round(r.load.requestsPerSecond)} vs ${Math.round(searches[0].load.requestsPerSecond)} req/s), p99 ${r.load.p99} ms` : r.unavailable;
+    log(`  ${pad(`${r.label}: ratio ≥ ${TARGET_RATIO}`, 56)} ${pad(verdict(r), 14)} ${detail}`);
+  }
+  if (!catalog.unavailable) log(`  ${pad('full re-upload of the explores', 56)} ${pad('(report)', 14)} ${Math.round(catalog.reuploadMs)} ms for ${catalog.items} items`);
   for (const row of scale.filter((x) => x.key !== 'health')) {
     const status = row.constant === 'yes' ? 'PASS' : row.constant === 'NO' ? 'FAIL' : 'NOT AVAILABLE';
     log(`  ${pad(`${row.label}: statements constant`, 56)} ${pad(status, 14)} ${fmtStatements(row.small)} at 100 spaces, ${fmtStatements(row.large)} at 1,000`);
