@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import fs from 'node:fs';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { shopExplores } from '../support/fixtures.js';
 import { createPersonas, type Personas } from '../support/organizations.js';
 import { createProject } from '../support/projects.js';
 
@@ -9,7 +9,7 @@ const MiB = 1024 * 1024;
 
 /** The shop fixture with a long description on every dimension, to make the upload `bytes` large. */
 function bulkyUpload(bytes: number): string {
-  const explores: Json[] = JSON.parse(fs.readFileSync(new URL('../fixtures/shop-explores.json', import.meta.url), 'utf8'));
+  const explores = shopExplores();
   const orders = explores.find((e) => e.name === 'orders')!;
   const dimensions = orders.tables.orders.dimensions;
   const template = dimensions.order_id;

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import fs from 'node:fs';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { shopExplores } from '../support/fixtures.js';
 import { createOrganization, createPersonas, type Personas } from '../support/organizations.js';
 import { createProject } from '../support/projects.js';
 import type { TestUser } from '../support/users.js';
 
 type Json = Record<string, any>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const shopExplores = (): Json[] => JSON.parse(fs.readFileSync(new URL('../fixtures/shop-explores.json', import.meta.url), 'utf8'));
 
 /** tables and fields of the fixture's valid explores, each once */
 function expectedCatalogIdentities(upload: Json[]): string[] {

@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { shopExplores } from '../support/fixtures.js';
 import { createOrganization, createPersonas, type Personas } from '../support/organizations.js';
 import { createProject } from '../support/projects.js';
 import type { TestUser } from '../support/users.js';
 
 type Json = Record<string, any>;
 const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
-const shopExplores = (): Json[] => JSON.parse(fs.readFileSync(new URL('../fixtures/shop-explores.json', import.meta.url), 'utf8'));
 
 describe('the metrics tree', () => {
   let t: TestApp;
