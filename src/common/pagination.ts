@@ -5,10 +5,12 @@ import { IsInt, IsOptional } from 'class-validator';
 import { PaginationError } from './errors.js';
 
 export const MAX_PAGE_SIZE = 500;
+/** Far beyond any real list; keeps (page - 1) * pageSize an exact integer that fits PostgreSQL's OFFSET. */
+export const MAX_PAGE = 1_000_000;
 
 /** `page` and `pageSize` as Lightdash takes them: both needed to paginate; 1-based. */
 export class PaginationQueryDto {
-  @ApiPropertyOptional({ example: 1, minimum: 1, description: 'Page number (1-based); used together with pageSize' })
+  @ApiPropertyOptional({ example: 1, minimum: 1, maximum: MAX_PAGE, description: 'Page number (1-based); used together with pageSize' })
   @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
@@ -31,6 +33,7 @@ export interface PageWindow {
 /** The page to read, or undefined for "everything" (Lightdash paginates only when both are given). */
 export function pageWindow(query: PaginationQueryDto): PageWindow | undefined {
   if (query.page !== undefined && query.page < 1) throw new PaginationError('page should be greater than 0');
+  if (query.page !== undefined && query.page > MAX_PAGE) throw new PaginationError(`page should be at most ${MAX_PAGE}`);
   if (query.pageSize !== undefined && query.pageSize < 1) throw new PaginationError('pageSize should be greater than 0');
   if (query.pageSize !== undefined && query.pageSize > MAX_PAGE_SIZE) {
     throw new PaginationError(`pageSize should be at most ${MAX_PAGE_SIZE}`);

@@ -381,7 +381,7 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
     });
 
     it('rejects bad parameters with 422', async () => {
-      for (const query of ['?sort=views', '?order=up', '?categoriesFilterMode=xor', '?categories=not-a-uuid', '?tables=', `?search=${'x'.repeat(201)}`, '?pageSize=501&page=1', '?page=0&pageSize=10', '?page=abc']) {
+      for (const query of ['?sort=views', '?order=up', '?categoriesFilterMode=xor', '?categories=not-a-uuid', '?tables=', `?search=${'x'.repeat(201)}`, '?pageSize=501&page=1', '?page=0&pageSize=10', '?page=abc', '?page=100000000000000000&pageSize=500', '?page=1e300&pageSize=5']) {
         const res = await get(p.viewer, `/metrics${query}`);
         expect({ query, status: res.status, envelope: res.body.status }).toEqual({ query, status: 422, envelope: 'error' });
         expect(['ValidateError', 'PaginationError']).toContain(res.body.error.name);

@@ -63,6 +63,12 @@ describe('organization members', () => {
       const huge = await t.http().get('/api/v1/org/users?page=1&pageSize=100000').set('Cookie', admin.cookie).expect(422);
       expect(huge.body.error.name).toBe('PaginationError');
       await t.http().get('/api/v1/org/users?page=abc&pageSize=10').set('Cookie', admin.cookie).expect(422);
+      // a page whose offset would overflow PostgreSQL's bigint (was a 500)
+      for (const page of ['100000000000000000', '1e300', '1000001']) {
+        const far = await t.http().get(`/api/v1/org/users?page=${page}&pageSize=500`).set('Cookie', admin.cookie).expect(422);
+        expect(far.body.error).toMatchObject({ name: 'PaginationError', message: 'page should be at most 1000000' });
+      }
+      await t.http().get('/api/v1/org/users?page=1000000&pageSize=500').set('Cookie', admin.cookie).expect(200);
     });
 
     it('shows groups only to admins', async () => {
