@@ -125,26 +125,16 @@ export class AccessService {
    */
   async checked(target: AccessTarget, id: string, principal: Principal, cachedDigest?: Buffer, loader?: RowLoader): Promise<CheckedAccess> {
     const values = [id, principal.userId, principal.via, cachedDigest ?? null, principal.organizationId, principal.role];
-    if (!loader) {
-      const [row] = await this.sql.rows<{ credentialLive: boolean } & ProjectAccess & Partial<SpaceAccess>>(
-        `checked-${target}-access`,
-        CHECKED_ACCESS_SQL[target],
-        values,
-      );
-      const { credentialLive, ...access } = row;
-      return { credentialLive, access: access.projectId === null ? undefined : access };
-    }
-    const { columns, rows } = await this.sql.arrays(
-      `checked-${target}-access+${loader.name}`,
-      `SELECT access.*, NULL AS "${LOADED_MARKER}", loaded.* FROM (${CHECKED_ACCESS_SQL[target]}) access LEFT JOIN LATERAL (${loader.sql}) loaded ON true`,
-      values,
-    );
-    const marker = columns.indexOf(LOADED_MARKER);
+    const sql = loader
+      ? `SELECT access.*, NULL AS "${LOADED_MARKER}", loaded.* FROM (${CHECKED_ACCESS_SQL[target]}) access LEFT JOIN LATERAL (${loader.sql}) loaded ON true`
+      : CHECKED_ACCESS_SQL[target];
+    const { columns, rows } = await this.sql.arrays(`checked-${target}-access${loader ? `+${loader.name}` : ''}`, sql, values);
     const [row] = rows;
     const pick = (from: number, to: number) => Object.fromEntries(columns.slice(from, to).map((name, i) => [name, row[from + i]]));
+    const marker = loader ? columns.indexOf(LOADED_MARKER) : columns.length;
     const { credentialLive, ...access } = pick(0, marker) as unknown as { credentialLive: boolean } & ProjectAccess & Partial<SpaceAccess>;
-    const loaded = pick(marker + 1, columns.length);
     const found = access.projectId !== null;
+    const loaded = pick(marker + 1, columns.length);
     // a loader row of nothing but nulls is the LEFT JOIN's "no row"
     const hasLoaded = found && Object.values(loaded).some((value) => value !== null);
     return { credentialLive, access: found ? access : undefined, ...(hasLoaded ? { loaded } : {}) };

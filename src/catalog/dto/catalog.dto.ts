@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
@@ -24,6 +25,9 @@ const NAME_LENGTH = { min: 1, max: 1024 };
 const NO_NUL = /^[^\u0000]*$/;
 const NoNul = (each = false) => Matches(NO_NUL, { message: '$property must not contain the NUL character', each });
 
+/** A table, field or metric name as the upload keys it: 1–1,024 characters, no NUL. */
+const CatalogName = () => applyDecorators(IsString(), Length(NAME_LENGTH.min, NAME_LENGTH.max), NoNul());
+
 /** A repeatable query parameter: `?x=a&x=b` arrives as an array, `?x=a` as a string; both become arrays. */
 const AsArray = () => Transform(({ value }: { value: unknown }) => (value === undefined || Array.isArray(value) ? value : [value]));
 
@@ -35,33 +39,25 @@ const SEARCH_DESCRIPTION =
 
 export class CatalogTableParamsDto extends ProjectParamsDto {
   @ApiProperty({ example: 'orders', description: 'a table of the catalog' })
-  @IsString()
-  @Length(NAME_LENGTH.min, NAME_LENGTH.max)
-  @NoNul()
+  @CatalogName()
   table: string;
 }
 
 export class CatalogFieldParamsDto extends CatalogTableParamsDto {
   @ApiProperty({ example: 'status', description: 'a dimension or metric of the table (its chart field id is `<table>_<field>`)' })
-  @IsString()
-  @Length(NAME_LENGTH.min, NAME_LENGTH.max)
-  @NoNul()
+  @CatalogName()
   field: string;
 }
 
 export class CatalogTableNameParamsDto extends ProjectParamsDto {
   @ApiProperty({ example: 'orders', description: 'a table of the catalog' })
-  @IsString()
-  @Length(NAME_LENGTH.min, NAME_LENGTH.max)
-  @NoNul()
+  @CatalogName()
   tableName: string;
 }
 
 export class CatalogMetricParamsDto extends CatalogTableNameParamsDto {
   @ApiProperty({ example: 'total_revenue', description: 'a metric of the table' })
-  @IsString()
-  @Length(NAME_LENGTH.min, NAME_LENGTH.max)
-  @NoNul()
+  @CatalogName()
   metricName: string;
 }
 
@@ -134,9 +130,7 @@ export class MetricsCatalogQueryDto extends PaginationQueryDto {
 export class MetricsWithTimeDimensionsQueryDto {
   @ApiPropertyOptional({ example: 'orders', description: 'only the metrics of this table' })
   @IsOptionalNotNull()
-  @IsString()
-  @Length(NAME_LENGTH.min, NAME_LENGTH.max)
-  @NoNul()
+  @CatalogName()
   tableName?: string;
 }
 
