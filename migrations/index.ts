@@ -6,5 +6,6 @@ import { Organizations1763800200000 } from './1763800200000-Organizations.js';
 import { ProjectsAndSpaces1763800300000 } from './1763800300000-ProjectsAndSpaces.js';
 import { Catalog1763800400000 } from './1763800400000-Catalog.js';
 import { CatalogSearch1763800500000 } from './1763800500000-CatalogSearch.js';
+import { SpaceAncestry1763800600000 } from './1763800600000-SpaceAncestry.js';
 
-export const migrations = [RoleEnums1763800000000, Identity1763800100000, Organizations1763800200000, ProjectsAndSpaces1763800300000, Catalog1763800400000, CatalogSearch1763800500000];
+export const migrations = [RoleEnums1763800000000, Identity1763800100000, Organizations1763800200000, ProjectsAndSpaces1763800300000, Catalog1763800400000, CatalogSearch1763800500000, SpaceAncestry1763800600000];

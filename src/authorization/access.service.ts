@@ -3,7 +3,7 @@ import { PreparedSql } from '../database/sql.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectRole, SpaceRole } from './roles.js';
 import type { RowLoader } from './route-access.decorator.js';
-import { parentSpaceStep, projectRoleSql } from './access.sql.js';
+import { groupEntrySql, projectRoleSql, userEntrySql } from './access.sql.js';
 
 /** The caller's standing on a project: which organization it belongs to, and their effective role. */
 export interface ProjectAccess {
@@ -31,39 +31,30 @@ const PROJECT_SQL = `
          ${PROJECT_ROLE} AS "projectRole"
   FROM projects p WHERE p.project_uuid = $1`;
 
-/** `target` selects one space; the rest walks its ancestors and resolves the role in the same statement. */
+/**
+ * `target` selects one space (its id, uuid, project, ancestor ids and inheritance); the rest resolves
+ * the caller's role on it from the space's own row: no walk up the tree. The roles are computed in
+ * LATERAL subqueries (OFFSET 0 keeps them apart) so that the role functions receive plain values and
+ * PostgreSQL inlines them.
+ */
 function spaceSql(target: string): string {
   return `
-  WITH RECURSIVE target AS (${target}),
-  chain AS (
-    SELECT s.space_id, s.parent_space_id, s.inherit_parent_permissions FROM spaces s JOIN target t ON s.space_id = t.space_id
-    UNION ALL
-    SELECT s.space_id, s.parent_space_id, s.inherit_parent_permissions FROM chain c ${parentSpaceStep('c')}
-  ),
-  project AS MATERIALIZED (
-    -- materialized: the role is used twice below and would otherwise be computed twice
-    SELECT p.project_id, p.project_uuid, p.organization_id, ${PROJECT_ROLE} AS role
-    FROM projects p JOIN target t ON t.project_id = p.project_id
-  ),
-  entries AS (
-    SELECT
-      (SELECT max(a.role) FROM space_user_access a WHERE a.user_id = $2 AND a.space_id IN (SELECT space_id FROM chain)) AS user_entry,
-      (SELECT max(a.role) FROM space_group_access a JOIN group_memberships gm ON gm.group_id = a.group_id AND gm.user_id = $2
-        WHERE a.space_id IN (SELECT space_id FROM chain)) AS group_entry,
-      (SELECT bool_and(inherit_parent_permissions) FROM chain) AS inherits
-  )
   SELECT t.space_id::text AS "spaceId", t.space_uuid AS "spaceUuid", p.project_id::text AS "projectId", p.project_uuid AS "projectUuid",
-         p.organization_id::text AS "organizationId", p.role AS "projectRole", e.inherits AS "inheritsFromProject",
-         effective_space_role(p.role, e.user_entry, e.group_entry, e.inherits) AS "spaceRole"
-  FROM target t, project p, entries e`;
+         p.organization_id::text AS "organizationId", r.role AS "projectRole", t.every_level_inherits AS "inheritsFromProject",
+         effective_space_role(r.role, e.user_entry, e.group_entry, t.every_level_inherits) AS "spaceRole"
+  FROM (${target}) t
+  JOIN projects p ON p.project_id = t.project_id
+  CROSS JOIN LATERAL (SELECT ${PROJECT_ROLE} AS role OFFSET 0) r
+  CROSS JOIN LATERAL (SELECT ${userEntrySql('t.ancestor_ids', '$2')} AS user_entry, ${groupEntrySql('t.ancestor_ids', '$2')} AS group_entry OFFSET 0) e`;
 }
 
-const SPACE_BY_UUID = spaceSql('SELECT space_id, space_uuid, project_id FROM spaces WHERE space_uuid = $1');
+const SPACE_COLUMNS = 's.space_id, s.space_uuid, s.project_id, s.ancestor_ids, s.every_level_inherits';
+const SPACE_BY_UUID = spaceSql(`SELECT ${SPACE_COLUMNS} FROM spaces s WHERE s.space_uuid = $1`);
 const SPACE_BY_CHART = spaceSql(
-  'SELECT s.space_id, s.space_uuid, s.project_id FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id WHERE c.saved_chart_uuid = $1',
+  `SELECT ${SPACE_COLUMNS} FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id WHERE c.saved_chart_uuid = $1`,
 );
 const SPACE_BY_DASHBOARD = spaceSql(
-  'SELECT s.space_id, s.space_uuid, s.project_id FROM dashboards d JOIN spaces s ON s.space_id = d.space_id WHERE d.dashboard_uuid = $1',
+  `SELECT ${SPACE_COLUMNS} FROM dashboards d JOIN spaces s ON s.space_id = d.space_id WHERE d.dashboard_uuid = $1`,
 );
 
 export type AccessTarget = 'project' | 'space' | 'chart' | 'dashboard';

@@ -12,39 +12,29 @@ export function projectRoleSql(project: string, user: string): string {
      WHERE pga.project_id = ${project}.project_id))`;
 }
 
-/** The user's direct entry on space `space` (at most one: the primary key is (space, user)). */
-export function userEntrySql(space: string, user: string): string {
-  return `(SELECT a.role FROM space_user_access a WHERE a.space_id = ${space} AND a.user_id = ${user})`;
+/** The user's most generous direct entry on any of the spaces `spaceIds` (an array: a space and its ancestors). */
+export function userEntrySql(spaceIds: string, user: string): string {
+  return `(SELECT max(a.role) FROM space_user_access a WHERE a.user_id = ${user} AND a.space_id = ANY (${spaceIds}))`;
 }
 
-/** The highest entry on space `space` of the groups the user is in. */
-export function groupEntrySql(space: string, user: string): string {
+/** The most generous entry, on any of the spaces `spaceIds`, of the groups the user is in. */
+export function groupEntrySql(spaceIds: string, user: string): string {
   return `(SELECT max(a.role) FROM space_group_access a
-      JOIN group_memberships gm ON gm.group_id = a.group_id AND gm.user_id = ${user} WHERE a.space_id = ${space})`;
+      JOIN group_memberships gm ON gm.group_id = a.group_id AND gm.user_id = ${user} WHERE a.space_id = ANY (${spaceIds}))`;
 }
 
 /**
- * The recursive step of a walk UP the space tree, from the rows of `chain` to their parents, as the
- * space `s`: one primary-key lookup per level. As a plain join the planner cannot size the work
- * table and hashes a scan of every space of every project at each level (1 ms at 1,000 spaces);
- * the LIMIT keeps it from flattening the lookup back into that join.
- */
-export function parentSpaceStep(chain: string): string {
-  return `CROSS JOIN LATERAL (SELECT * FROM spaces WHERE space_id = ${chain}.parent_space_id LIMIT 1) s`;
-}
-
-/**
- * A recursive CTE `visible_spaces(space_id, space_role, inherits_from_project, path, user_entry,
- * group_entry, project_role)`: every space of one project that a user may see, walked once from the
- * roots carrying the most generous user and group entries down each branch. Lists join it so they
- * filter in the database in one statement, whatever the depth or the number of groups.
+ * A CTE `visible_spaces(space_id, space_role, inherits_from_project, path, user_entry, group_entry,
+ * project_role)`: every space of one project that a user may see. The caller's few entries are
+ * spread to the spaces below them through `ancestor_ids` (GIN-indexed), so the statement's work grows
+ * with the project's spaces and the caller's entries, never with depth; lists join it to filter in the
+ * database in one statement, whatever the number of groups.
  *
- * Use it after `WITH RECURSIVE`: `WITH RECURSIVE ${visibleSpacesCte('$1', '$2')} SELECT ...`, where
- * the arguments give the project id and the user id.
+ * Use it after `WITH`: `WITH ${visibleSpacesCte('$1', '$2')} SELECT ...`, where the arguments give the
+ * project id and the user id.
  */
 export function visibleSpacesCte(projectId: string, user: string): string {
   return `
-  -- the user's own entries and their groups' best entry per space, gathered once and joined by space
   visible_space_user_entries AS (
     SELECT a.space_id, a.role FROM space_user_access a WHERE a.user_id = ${user}
   ),
@@ -53,29 +43,24 @@ export function visibleSpacesCte(projectId: string, user: string): string {
     FROM group_memberships gm JOIN space_group_access a ON a.group_id = gm.group_id
     WHERE gm.user_id = ${user} GROUP BY a.space_id
   ),
-  visible_space_tree AS (
-    SELECT s.space_id, s.slug AS path, s.inherit_parent_permissions AS inherits, ue.role AS user_entry, ge.role AS group_entry
-    FROM spaces s
-    LEFT JOIN visible_space_user_entries ue ON ue.space_id = s.space_id
-    LEFT JOIN visible_space_group_entries ge ON ge.space_id = s.space_id
-    WHERE s.project_id = ${projectId} AND s.parent_space_id IS NULL
-    UNION ALL
-    -- entries on an ancestor count (the most generous wins); GREATEST ignores NULLs
-    SELECT s.space_id, t.path || '.' || s.slug, t.inherits AND s.inherit_parent_permissions,
-           GREATEST(t.user_entry, ue.role), GREATEST(t.group_entry, ge.role)
-    FROM visible_space_tree t
-    JOIN spaces s ON s.parent_space_id = t.space_id
-    LEFT JOIN visible_space_user_entries ue ON ue.space_id = s.space_id
-    LEFT JOIN visible_space_group_entries ge ON ge.space_id = s.space_id
+  -- entries on a space count on every space below it (the most generous wins)
+  visible_space_reach AS (
+    SELECT d.space_id, max(e.user_entry) AS user_entry, max(e.group_entry) AS group_entry
+    FROM (SELECT space_id, role AS user_entry, NULL::space_role AS group_entry FROM visible_space_user_entries
+          UNION ALL
+          SELECT space_id, NULL, role FROM visible_space_group_entries) e
+    JOIN spaces d ON d.ancestor_ids @> ARRAY[e.space_id] AND d.project_id = ${projectId}
+    GROUP BY d.space_id
   ),
   visible_space_project_role AS MATERIALIZED (
     SELECT ${projectRoleSql('p', user)} AS role FROM projects p WHERE p.project_id = ${projectId}
   ),
   visible_spaces AS (
     SELECT * FROM (
-      SELECT t.space_id, effective_space_role(r.role, t.user_entry, t.group_entry, t.inherits) AS space_role,
-             t.inherits AS inherits_from_project, t.path, t.user_entry, t.group_entry, r.role AS project_role
-      FROM visible_space_tree t CROSS JOIN visible_space_project_role r
+      SELECT s.space_id, effective_space_role(r.role, x.user_entry, x.group_entry, s.every_level_inherits) AS space_role,
+             s.every_level_inherits AS inherits_from_project, s.path, x.user_entry, x.group_entry, r.role AS project_role
+      FROM spaces s CROSS JOIN visible_space_project_role r LEFT JOIN visible_space_reach x ON x.space_id = s.space_id
+      WHERE s.project_id = ${projectId}
     ) resolved
     WHERE space_role IS NOT NULL
   )`;

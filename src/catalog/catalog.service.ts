@@ -362,7 +362,7 @@ export class CatalogService {
         : `${chartFieldIdsSql('ch')} @> jsonb_build_array($3::text || '_' || replace($4::text, '.', '__'))`;
     const [row]: { found: boolean; charts: (CatalogChartDto & { description: string | null; chartKind: string | null })[] }[] =
       await this.dataSource.query(
-        `WITH RECURSIVE ${visibleSpacesCte('$1', '$2')}
+        `WITH ${visibleSpacesCte('$1', '$2')}
          SELECT EXISTS (
                   SELECT 1 FROM catalog_items c
                   WHERE c.project_id = $1 AND c.table_name = $3

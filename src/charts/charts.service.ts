@@ -115,7 +115,7 @@ export class ChartsService {
   /** Charts in the spaces the caller may see, filtered in SQL. */
   async list(principal: Principal, project: ProjectAccess): Promise<SpaceQueryDto[]> {
     return this.dataSource.query(
-      `WITH RECURSIVE ${visibleSpacesCte('$1', '$2')}
+      `WITH ${visibleSpacesCte('$1', '$2')}
        SELECT ${SPACE_QUERY_COLUMNS} ${CHART_FROM} JOIN visible_spaces v ON v.space_id = c.space_id
        WHERE c.project_id = $1 ORDER BY lower(c.name), c.saved_chart_id`,
       [project.projectId, principal.userId],
@@ -124,7 +124,7 @@ export class ChartsService {
 
   async listSummaries(principal: Principal, project: ProjectAccess): Promise<ChartSummaryDto[]> {
     return this.dataSource.query(
-      `WITH RECURSIVE ${visibleSpacesCte('$1', '$2')}
+      `WITH ${visibleSpacesCte('$1', '$2')}
        SELECT ${SUMMARY_COLUMNS} ${CHART_FROM} JOIN visible_spaces v ON v.space_id = c.space_id
        WHERE c.project_id = $1 ORDER BY lower(c.name), c.saved_chart_id`,
       [project.projectId, principal.userId],

@@ -8,7 +8,7 @@ import { atLeast, SPACE_ROLES, type SpaceRole } from '../authorization/roles.js'
 import { insertWithUniqueSlug, slugify } from '../charts/content-slug.js';
 import { canEditContent, spaceToWriteInto } from '../charts/content-space-access.js';
 import { ForbiddenError, NotFoundError, ParameterError, ValidateError } from '../common/errors.js';
-import { parentSpaceStep, visibleSpacesCte } from '../authorization/access.sql.js';
+import { visibleSpacesCte } from '../authorization/access.sql.js';
 import type {
   CreateDashboardDto,
   DashboardDto,
@@ -21,14 +21,6 @@ import type {
 
 const EMPTY_FILTERS = { dimensions: [], metrics: [], tableCalculations: [] };
 const DUPLICATE_MISMATCH = 'Invalid parameters to duplicate dashbaord'; // sic: the peer's message
-
-// Whether the dashboard's space and every ancestor inherit project access (the space is public).
-const SPACE_INHERITS = `(
-  WITH RECURSIVE chain AS (
-    SELECT space_id, parent_space_id, inherit_parent_permissions FROM spaces WHERE space_id = d.space_id
-    UNION ALL
-    SELECT s.space_id, s.parent_space_id, s.inherit_parent_permissions FROM chain ${parentSpaceStep('chain')}
-  ) SELECT bool_and(inherit_parent_permissions) FROM chain)`;
 
 const DASHBOARD_FROM = `
   FROM dashboards d
@@ -44,7 +36,7 @@ const BASIC_COLUMNS = `
   d.views, d.first_viewed_at AS "firstViewedAt", NULL AS "pinnedListUuid", NULL::integer AS "pinnedListOrder"`;
 
 const DASHBOARD_COLUMNS = `${BASIC_COLUMNS}, d.version AS "dashboardVersionId", d.tiles, d.filters, d.parameters, s.name AS "spaceName",
-  d.tabs, NOT ${SPACE_INHERITS} AS "isPrivate", ${SPACE_INHERITS} AS "inheritsFromOrgOrProject", NULL AS access, d.slug, d.config`;
+  d.tabs, NOT s.every_level_inherits AS "isPrivate", s.every_level_inherits AS "inheritsFromOrgOrProject", NULL AS access, d.slug, d.config`;
 
 const jsonOrNull = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
 
@@ -65,7 +57,7 @@ export class DashboardsService {
   /** Dashboards in the spaces the caller may see, filtered in SQL. */
   async list(principal: Principal, project: ProjectAccess, query: ListDashboardsQueryDto): Promise<DashboardListItemDto[]> {
     return this.dataSource.query(
-      `WITH RECURSIVE ${visibleSpacesCte('$1', '$2')}
+      `WITH ${visibleSpacesCte('$1', '$2')}
        SELECT ${BASIC_COLUMNS},
               (SELECT COALESCE(jsonb_agg(DISTINCT tile->>'type'), '[]'::jsonb) FROM jsonb_array_elements(d.tiles) tile) AS "tileTypes"
        ${DASHBOARD_FROM} JOIN visible_spaces v ON v.space_id = d.space_id
@@ -185,7 +177,7 @@ export class DashboardsService {
     const spaceUuids = [...new Set(items.map((item) => item.spaceUuid.toLowerCase()))];
     await this.dataSource.transaction(async (manager) => {
       const found: { kind: 'dashboard' | 'space'; uuid: string; role: SpaceRole | null }[] = await manager.query(
-        `WITH RECURSIVE ${visibleSpacesCte('$1', '$2')}
+        `WITH ${visibleSpacesCte('$1', '$2')}
          SELECT 'dashboard' AS kind, d.dashboard_uuid::text AS uuid, v.space_role AS role
          FROM dashboards d LEFT JOIN visible_spaces v ON v.space_id = d.space_id
          WHERE d.project_id = $1 AND d.dashboard_uuid = ANY($3::uuid[])
@@ -235,7 +227,7 @@ export class DashboardsService {
     ];
     if (chartUuids.length === 0) return;
     const [{ visible }] = await this.dataSource.query(
-      `WITH RECURSIVE ${visibleSpacesCte('$1', '$2')}
+      `WITH ${visibleSpacesCte('$1', '$2')}
        SELECT count(*)::int AS visible FROM saved_charts c JOIN visible_spaces v ON v.space_id = c.space_id
        WHERE c.project_id = $1 AND c.saved_chart_uuid = ANY($3::uuid[])`,
       [projectId, principal.userId, chartUuids],

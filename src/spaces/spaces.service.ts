@@ -23,11 +23,8 @@ import type {
   UpdateSpaceDto,
 } from './dto/space.dto.js';
 import { firstFreeSlug, slugify } from './slug.js';
-import { groupEntrySql, parentSpaceStep, userEntrySql, visibleSpacesCte } from '../authorization/access.sql.js';
+import { visibleSpacesCte } from '../authorization/access.sql.js';
 import type { RowLoader } from '../authorization/route-access.decorator.js';
-
-const USER_ENTRY_ON = (space: string) => userEntrySql(space, '$2');
-const GROUP_ENTRY_ON = (space: string) => groupEntrySql(space, '$2');
 
 /**
  * The spaces of project $1 that user $2 may see, with their summary, in one statement (see
@@ -35,7 +32,7 @@ const GROUP_ENTRY_ON = (space: string) => groupEntrySql(space, '$2');
  * looked up per space.
  */
 const LIST_SQL = `
-  WITH RECURSIVE ${visibleSpacesCte('$1', '$2')},
+  WITH ${visibleSpacesCte('$1', '$2')},
   chart_counts AS (SELECT space_id, count(*)::int AS n FROM saved_charts WHERE project_id = $1 GROUP BY space_id),
   dashboard_counts AS (SELECT space_id, count(*)::int AS n FROM dashboards WHERE project_id = $1 GROUP BY space_id),
   child_counts AS (SELECT parent_space_id AS space_id, count(*)::int AS n FROM spaces WHERE project_id = $1 AND parent_space_id IS NOT NULL GROUP BY 1),
@@ -75,28 +72,25 @@ const isoTimestamp = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 
  */
 function spaceContentSql({ space, projectRole, projectUuid, organizationUuid }: Record<'space' | 'projectRole' | 'projectUuid' | 'organizationUuid', string>): string {
   return `
-  WITH RECURSIVE chain AS (
-    SELECT s.space_id, s.parent_space_id, 0 AS depth FROM spaces s WHERE s.space_id = ${space}
-    UNION ALL
-    SELECT s.space_id, s.parent_space_id, c.depth + 1 FROM chain c ${parentSpaceStep('c')}
-  ),
-  levels AS (
-    SELECT c.depth, s.space_uuid, s.name, s.slug, s.inherit_parent_permissions,
-           ${USER_ENTRY_ON('s.space_id')} AS user_entry, ${GROUP_ENTRY_ON('s.space_id')} AS group_entry
-    FROM chain c JOIN spaces s ON s.space_id = c.space_id
-  ),
-  cumulative AS MATERIALIZED (
-    SELECT l.*, max(user_entry) OVER down AS user_max, max(group_entry) OVER down AS group_max,
-           bool_and(inherit_parent_permissions) OVER down AS every_level_inherits
-    FROM levels l
-    WINDOW down AS (ORDER BY depth DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+  WITH chain AS MATERIALIZED (
+    -- from the root down to the space; each level with the most generous of the caller's entries on it or above it
+    SELECT l.depth, s.space_id, s.space_uuid, s.name, s.slug, s.inherit_parent_permissions, s.every_level_inherits,
+           max(ue.role) OVER down AS user_max, max(ge.role) OVER down AS group_max
+    FROM spaces target
+    CROSS JOIN LATERAL unnest(target.ancestor_ids) WITH ORDINALITY l(space_id, depth)
+    JOIN spaces s ON s.space_id = l.space_id
+    LEFT JOIN space_user_access ue ON ue.space_id = s.space_id AND ue.user_id = $2
+    LEFT JOIN LATERAL (SELECT max(a.role) AS role FROM space_group_access a
+                       JOIN group_memberships gm ON gm.group_id = a.group_id AND gm.user_id = $2 WHERE a.space_id = s.space_id) ge ON true
+    WHERE target.space_id = ${space}
+    WINDOW down AS (ORDER BY l.depth ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
   )
   SELECT
     (SELECT json_agg(json_build_object(
               'uuid', space_uuid, 'name', name, 'slug', slug, 'inheritParentPermissions', inherit_parent_permissions,
               'userEntry', user_max, 'groupEntry', group_max, 'everyLevelInherits', every_level_inherits,
-              'spaceRole', effective_space_role(${projectRole}, user_max, group_max, every_level_inherits)) ORDER BY depth DESC)
-     FROM cumulative) AS chain,
+              'spaceRole', effective_space_role(${projectRole}, user_max, group_max, every_level_inherits)) ORDER BY depth)
+     FROM chain) AS chain,
     (SELECT coalesce(json_agg(json_build_object(
               'uuid', c.saved_chart_uuid, 'name', c.name, 'description', c.description, 'spaceUuid', s.space_uuid, 'spaceName', s.name,
               'projectUuid', ${projectUuid}, 'organizationUuid', ${organizationUuid}, 'slug', c.slug, 'updatedAt', ${isoTimestamp('c.updated_at')},
@@ -123,10 +117,13 @@ function spaceContentSql({ space, projectRole, projectUuid, organizationUuid }: 
               'dashboardCount', (SELECT count(*) FROM dashboards d WHERE d.space_id = s.space_id),
               'childSpaceCount', (SELECT count(*) FROM spaces child WHERE child.parent_space_id = s.space_id))
               ORDER BY lower(s.name), s.space_id), '[]')
-     FROM spaces s, cumulative t
-     WHERE t.depth = 0 AND s.parent_space_id = ${space}
-       AND effective_space_role(${projectRole}, GREATEST(t.user_max, ${USER_ENTRY_ON('s.space_id')}),
-             GREATEST(t.group_max, ${GROUP_ENTRY_ON('s.space_id')}), t.every_level_inherits AND s.inherit_parent_permissions) IS NOT NULL) AS children`;
+     FROM spaces s
+     CROSS JOIN (SELECT user_max, group_max FROM chain WHERE space_id = ${space}) t
+     LEFT JOIN space_user_access ue ON ue.space_id = s.space_id AND ue.user_id = $2
+     LEFT JOIN LATERAL (SELECT max(a.role) AS role FROM space_group_access a
+                        JOIN group_memberships gm ON gm.group_id = a.group_id AND gm.user_id = $2 WHERE a.space_id = s.space_id) ge ON true
+     WHERE s.parent_space_id = ${space}
+       AND effective_space_role(${projectRole}, GREATEST(t.user_max, ue.role), GREATEST(t.group_max, ge.role), s.every_level_inherits) IS NOT NULL) AS children`;
 }
 
 const SPACE_CONTENT_SQL = spaceContentSql({ space: '$1', projectRole: '$3::project_role', projectUuid: '$4::uuid', organizationUuid: '$5::uuid' });
