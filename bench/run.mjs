@@ -31,6 +31,7 @@ const TARGET_RATIO = 0.5;
 const DATABASE = 'lightdash_bench';
 const SMALL_CHAINS = 20; // 100 spaces
 const LARGE_CHAINS = 200; // 1,000 spaces
+const LIST_PAGE_SIZE = 25; // the paginated space list: first page
 
 function positive(name, fallback) {
   const raw = process.env[name];
@@ -212,6 +213,12 @@ function spaceRoutes(ctx) {
     HEALTH,
     { key: 'spaces', label: 'GET /api/v1/projects/{p}/spaces', path: `/api/v1/projects/${p}/spaces`, auth: token },
     {
+      key: 'spaces-page',
+      label: `GET …/spaces?page=1&pageSize=${LIST_PAGE_SIZE}`,
+      path: `/api/v1/projects/${p}/spaces?page=1&pageSize=${LIST_PAGE_SIZE}`,
+      auth: token,
+    },
+    {
       key: 'space',
       label: 'GET /api/v1/projects/{p}/spaces/{s}',
       path: `/api/v1/projects/${p}/spaces/${ctx.targetSpaceUuid ?? placeholder}`,
@@ -263,7 +270,8 @@ async function measure(api, baseUrl, routeList, seconds, title) {
       continue;
     }
     const size = JSON.stringify(probe.body).length;
-    const items = Array.isArray(probe.body?.results) ? `, ${probe.body.results.length} items` : '';
+    const listed = Array.isArray(probe.body?.results) ? probe.body.results : probe.body?.results?.data;
+    const items = Array.isArray(listed) ? `, ${listed.length} items${probe.body.results.pagination ? ` of ${probe.body.results.pagination.totalResults}` : ''}` : '';
     if (resources.counter.available) {
       const counted = await resources.counter.perRequest(async () => {
         const res = await api.request('GET', route.path, { auth: route.auth });

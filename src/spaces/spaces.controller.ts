@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { type Paginated, PaginationQueryDto } from '../common/pagination.js';
 import { AuditAction } from '../audit/audit-action.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import type { ProjectAccess, SpaceAccess } from '../authorization/access.service.js';
@@ -13,6 +14,7 @@ import {
   SpaceGroupParamsDto,
   SpaceParamsDto,
   SpaceSummaryDto,
+  SpaceSummaryPageDto,
   SpaceUserParamsDto,
   UpdateSpaceDto,
 } from './dto/space.dto.js';
@@ -29,9 +31,19 @@ export class ProjectSpacesController {
   @Get('spaces')
   @RequirePermission('project:view', PROJECT)
   @ApiOperation({ operationId: 'ListSpacesInProject', summary: 'The spaces of the project you may see' })
-  @ApiOkResponse({ type: [SpaceSummaryDto] })
-  list(@Param() _params: ProjectParamsDto, @CurrentPrincipal() principal: Principal, @ResolvedAccess() access: ProjectAccess): Promise<SpaceSummaryDto[]> {
-    return this.spaces.list(principal, access);
+  @ApiExtraModels(SpaceSummaryDto, SpaceSummaryPageDto)
+  @ApiOkResponse({
+    description:
+      'Every space you may see, in path order (an array, as Lightdash answers). With both `page` and `pageSize`, one page of them: `{data, pagination}`.',
+    schema: { oneOf: [{ type: 'array', items: { $ref: getSchemaPath(SpaceSummaryDto) } }, { $ref: getSchemaPath(SpaceSummaryPageDto) }] },
+  })
+  list(
+    @Param() _params: ProjectParamsDto,
+    @Query() query: PaginationQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() access: ProjectAccess,
+  ): Promise<SpaceSummaryDto[] | Paginated<SpaceSummaryDto>> {
+    return this.spaces.list(principal, access, query);
   }
 }
 

@@ -8,6 +8,7 @@ import { atLeast, PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole }
 import { ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
 import { isForeignKeyViolation } from '../database/postgres-errors.js';
 import { PreparedSql } from '../database/sql.js';
+import { paginated, pageWindow, type Paginated, type PaginationQueryDto } from '../common/pagination.js';
 import type {
   BreadcrumbDto,
   CreateSpaceDto,
@@ -27,12 +28,20 @@ import { visibleSpacesCte } from '../authorization/access.sql.js';
 import type { RowLoader } from '../authorization/route-access.decorator.js';
 
 /**
- * The spaces of project $1 that user $2 may see, with their summary, in one statement (see
- * visibleSpacesCte). Counts and share lists are aggregated once per project and joined, not
- * looked up per space.
+ * Per-space counts and shares for the list. A page reads them for its own spaces (a few index
+ * lookups each); the whole list aggregates each table once for the project and joins the result.
  */
-const LIST_SQL = `
-  WITH ${visibleSpacesCte('$1', '$2')},
+const PAGE_DETAILS = {
+  ctes: '',
+  joins: '',
+  chartCount: '(SELECT count(*)::int FROM saved_charts c WHERE c.space_id = s.space_id)',
+  dashboardCount: '(SELECT count(*)::int FROM dashboards d WHERE d.space_id = s.space_id)',
+  childSpaceCount: '(SELECT count(*)::int FROM spaces child WHERE child.parent_space_id = s.space_id)',
+  access: `coalesce((SELECT array_agg(u.user_uuid::text ORDER BY u.user_uuid) FROM space_user_access a JOIN users u ON u.user_id = a.user_id
+                     WHERE a.space_id = s.space_id), '{}')`,
+};
+const PROJECT_DETAILS = {
+  ctes: `,
   chart_counts AS (SELECT space_id, count(*)::int AS n FROM saved_charts WHERE project_id = $1 GROUP BY space_id),
   dashboard_counts AS (SELECT space_id, count(*)::int AS n FROM dashboards WHERE project_id = $1 GROUP BY space_id),
   child_counts AS (SELECT parent_space_id AS space_id, count(*)::int AS n FROM spaces WHERE project_id = $1 AND parent_space_id IS NOT NULL GROUP BY 1),
@@ -40,25 +49,48 @@ const LIST_SQL = `
     SELECT a.space_id, array_agg(u.user_uuid::text ORDER BY u.user_uuid) AS users
     FROM space_user_access a JOIN spaces sp ON sp.space_id = a.space_id AND sp.project_id = $1 JOIN users u ON u.user_id = a.user_id
     GROUP BY a.space_id
-  )
-  SELECT s.space_uuid AS uuid, s.name, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", s.slug,
-         NOT s.inherit_parent_permissions AS "isPrivate", s.inherit_parent_permissions AS "inheritParentPermissions",
-         parent.space_uuid AS "parentSpaceUuid", v.path,
-         coalesce(cc.n, 0) AS "chartCount", coalesce(dc.n, 0) AS "dashboardCount", coalesce(kc.n, 0) AS "childSpaceCount",
-         coalesce(sh.users, '{}') AS access,
-         v.space_role AS "spaceRole", v.project_role AS "projectRole", v.user_entry AS "userEntry", v.group_entry AS "groupEntry",
-         own.role AS "ownEntry"
-  FROM visible_spaces v
-  JOIN spaces s ON s.space_id = v.space_id
-  JOIN projects p ON p.project_id = s.project_id
-  JOIN organizations o ON o.organization_id = p.organization_id
-  LEFT JOIN spaces parent ON parent.space_id = s.parent_space_id
-  LEFT JOIN chart_counts cc ON cc.space_id = s.space_id
-  LEFT JOIN dashboard_counts dc ON dc.space_id = s.space_id
-  LEFT JOIN child_counts kc ON kc.space_id = s.space_id
-  LEFT JOIN shares sh ON sh.space_id = s.space_id
-  LEFT JOIN visible_space_user_entries own ON own.space_id = s.space_id
-  ORDER BY v.path`;
+  )`,
+  joins: `
+    LEFT JOIN chart_counts cc ON cc.space_id = s.space_id
+    LEFT JOIN dashboard_counts dc ON dc.space_id = s.space_id
+    LEFT JOIN child_counts kc ON kc.space_id = s.space_id
+    LEFT JOIN shares sh ON sh.space_id = s.space_id`,
+  chartCount: 'coalesce(cc.n, 0)',
+  dashboardCount: 'coalesce(dc.n, 0)',
+  childSpaceCount: 'coalesce(kc.n, 0)',
+  access: "coalesce(sh.users, '{}')",
+};
+
+/**
+ * The spaces of project $1 that user $2 may see, in path order, with their summary: one statement
+ * (see visibleSpacesCte); a page is LIMIT $3 OFFSET $4. The first row always carries the number of
+ * visible spaces, with no space on it when the page is past the end.
+ */
+function listSql(details: typeof PAGE_DETAILS, paged: boolean): string {
+  return `
+  WITH ${visibleSpacesCte('$1', '$2')}${details.ctes},
+  total AS (SELECT count(*)::int AS n FROM visible_spaces),
+  listed_spaces AS (SELECT * FROM visible_spaces ${paged ? 'ORDER BY path LIMIT $3 OFFSET $4' : ''})
+  SELECT total.n AS "totalResults", listed.*
+  FROM total LEFT JOIN LATERAL (
+    SELECT s.space_uuid AS uuid, s.name, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", s.slug,
+           NOT s.inherit_parent_permissions AS "isPrivate", s.inherit_parent_permissions AS "inheritParentPermissions",
+           parent.space_uuid AS "parentSpaceUuid", v.path,
+           ${details.chartCount} AS "chartCount", ${details.dashboardCount} AS "dashboardCount",
+           ${details.childSpaceCount} AS "childSpaceCount", ${details.access} AS access,
+           v.space_role AS "spaceRole", v.project_role AS "projectRole", v.user_entry AS "userEntry", v.group_entry AS "groupEntry",
+           (SELECT own.role FROM space_user_access own WHERE own.space_id = s.space_id AND own.user_id = $2) AS "ownEntry"
+    FROM listed_spaces v
+    JOIN spaces s ON s.space_id = v.space_id
+    JOIN projects p ON p.project_id = s.project_id
+    JOIN organizations o ON o.organization_id = p.organization_id
+    LEFT JOIN spaces parent ON parent.space_id = s.parent_space_id${details.joins}
+  ) listed ON true
+  ORDER BY listed.path`;
+}
+
+const LIST_SQL = listSql(PROJECT_DETAILS, false);
+const PAGE_SQL = listSql(PAGE_DETAILS, true);
 
 /** A timestamp as JSON.stringify writes a Date (ISO 8601, UTC, milliseconds), for values built in json. */
 const isoTimestamp = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -160,6 +192,7 @@ interface SpaceContentRow {
 }
 
 interface ListRow extends Omit<SpaceSummaryDto, 'userAccess' | 'pinnedListUuid' | 'pinnedListOrder'> {
+  totalResults: number;
   spaceRole: SpaceRole;
   projectRole: ProjectRole | null;
   userEntry: SpaceRole | null;
@@ -207,14 +240,22 @@ export class SpacesService {
     private readonly sql: PreparedSql,
   ) {}
 
-  async list(principal: Principal, access: ProjectAccess): Promise<SpaceSummaryDto[]> {
-    const rows = await this.sql.rows<ListRow>('space-list', LIST_SQL, [access.projectId, principal.userId]);
-    return rows.map(({ spaceRole, projectRole, userEntry, groupEntry, ownEntry, ...space }) => ({
-      ...space,
-      pinnedListUuid: null,
-      pinnedListOrder: null,
-      userAccess: describeAccess(principal.userUuid, spaceRole, projectRole, { userEntry, groupEntry, ownEntry }),
-    }));
+  /** Every visible space (Lightdash's plain array), or one page of them when `page` and `pageSize` are both given. */
+  async list(principal: Principal, access: ProjectAccess, query: PaginationQueryDto): Promise<SpaceSummaryDto[] | Paginated<SpaceSummaryDto>> {
+    const window = pageWindow(query);
+    const rows = window
+      ? await this.sql.rows<ListRow>('space-list-page', PAGE_SQL, [access.projectId, principal.userId, window.limit, window.offset])
+      : await this.sql.rows<ListRow>('space-list', LIST_SQL, [access.projectId, principal.userId]);
+    const totalResults = rows[0]?.totalResults ?? 0;
+    const spaces = rows
+      .filter((row) => row.uuid !== null)
+      .map(({ totalResults: _total, spaceRole, projectRole, userEntry, groupEntry, ownEntry, ...space }) => ({
+        ...space,
+        pinnedListUuid: null,
+        pinnedListOrder: null,
+        userAccess: describeAccess(principal.userUuid, spaceRole, projectRole, { userEntry, groupEntry, ownEntry }),
+      }));
+    return window ? paginated(spaces, totalResults, window) : spaces;
   }
 
   /** The space as GET /spaces/{s} serves it; its content usually comes with the access check (SPACE_CONTENT). */

@@ -387,6 +387,38 @@ describe('spaces', () => {
     }
   });
 
+  it('pages the list on request: the same spaces in the same order, counted only where the caller may see them', async () => {
+    const { p, projectUuid } = await setup();
+    await grantProjectRole(t, p.admin, projectUuid, p.member, 'viewer');
+    const root = await createSpace(t, p.admin, projectUuid, { name: 'Alpha' });
+    for (const name of ['Beta', 'Gamma', 'Delta']) await createSpace(t, p.admin, projectUuid, { name, parentSpaceUuid: root });
+    await createSpace(t, p.admin, projectUuid, { name: 'Epsilon' });
+    const hidden = await createSpace(t, p.admin, projectUuid, { name: 'Hidden', isPrivate: true });
+    await createSpace(t, p.admin, projectUuid, { name: 'Hidden child', parentSpaceUuid: hidden });
+
+    const all = await listSpaces(p.member, projectUuid);
+    expect(all.map((s: { path: string }) => s.path)).toEqual(['alpha', 'alpha.beta', 'alpha.delta', 'alpha.gamma', 'epsilon']);
+    const page = (n: number, size: number) => call(p.member, 'get', `/projects/${projectUuid}/spaces?page=${n}&pageSize=${size}`).expect(200);
+
+    const first = (await page(1, 2)).body.results;
+    expect(first.pagination).toEqual({ page: 1, pageSize: 2, totalPageCount: 3, totalResults: 5 });
+    expect(first.data).toEqual(all.slice(0, 2));
+    const last = (await page(3, 2)).body.results;
+    expect(last).toEqual({ data: all.slice(4), pagination: { page: 3, pageSize: 2, totalPageCount: 3, totalResults: 5 } });
+    expect((await page(9, 2)).body.results).toEqual({ data: [], pagination: { page: 9, pageSize: 2, totalPageCount: 3, totalResults: 5 } });
+    // the admin sees the private spaces too, and they are counted
+    const adminPage = (await call(p.admin, 'get', `/projects/${projectUuid}/spaces?page=1&pageSize=500`).expect(200)).body.results;
+    expect(adminPage.pagination.totalResults).toBe(7);
+    // one of the two alone answers the whole array, as Lightdash does
+    expect((await call(p.member, 'get', `/projects/${projectUuid}/spaces?pageSize=2`).expect(200)).body.results).toEqual(all);
+
+    for (const query of ['page=0&pageSize=2', 'page=1&pageSize=0', 'page=1&pageSize=501', 'page=1000001&pageSize=2']) {
+      const refused = await call(p.member, 'get', `/projects/${projectUuid}/spaces?${query}`).expect(422);
+      expect([query, refused.body.error.name]).toEqual([query, 'PaginationError']);
+    }
+    expect((await call(p.member, 'get', `/projects/${projectUuid}/spaces?page=one&pageSize=2`).expect(422)).body.error.name).toBe('ValidateError');
+  });
+
   it('gives a group with a project role the public spaces (via POST /groups/{g}/projects/{p})', async () => {
     const { p, projectUuid } = await setup();
     const publicSpace = await createSpace(t, p.admin, projectUuid, { name: 'Public' });
