@@ -10,6 +10,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Triggers keep them right on every insert and on any change of parent, slug or privacy: a row takes
  * them from its parent, then its children are recomputed, level by level, in the same statement.
  *
+ * The GIN index on `ancestor_ids` finds the spaces below a space (lists spread each of the caller's
+ * entries down that way). It is built without GIN's pending list: spaces are written rarely, and
+ * entries waiting in a pending list are scanned by every lookup until a vacuum merges them.
+ *
  * `effective_project_role` is rewritten without the text cast of the organization role (enum input
  * is only STABLE, which kept PostgreSQL from inlining an IMMUTABLE function): same results.
  */
@@ -60,7 +64,7 @@ export class SpaceAncestry1763800600000 implements MigrationInterface {
       WHEN (OLD.ancestor_ids IS DISTINCT FROM NEW.ancestor_ids OR OLD.path IS DISTINCT FROM NEW.path
             OR OLD.every_level_inherits IS DISTINCT FROM NEW.every_level_inherits)
       EXECUTE FUNCTION spaces_pass_ancestry_down()`);
-    await queryRunner.query(`CREATE INDEX spaces_ancestor_ids_idx ON spaces USING gin (ancestor_ids)`);
+    await queryRunner.query(`CREATE INDEX spaces_ancestor_ids_idx ON spaces USING gin (ancestor_ids) WITH (fastupdate = off)`);
     await queryRunner.query(`CREATE INDEX spaces_project_id_path_idx ON spaces (project_id, path)`);
     await queryRunner.query(`CREATE INDEX group_memberships_user_id_group_id_idx ON group_memberships (user_id, group_id)`);
     await queryRunner.query(`DROP INDEX group_memberships_user_id_idx`);

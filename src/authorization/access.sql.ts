@@ -49,7 +49,9 @@ export function visibleSpacesCte(projectId: string, user: string): string {
     FROM (SELECT space_id, role AS user_entry, NULL::space_role AS group_entry FROM visible_space_user_entries
           UNION ALL
           SELECT space_id, NULL, role FROM visible_space_group_entries) e
-    JOIN spaces d ON d.ancestor_ids @> ARRAY[e.space_id] AND d.project_id = ${projectId}
+    -- each entry looks up the spaces below it in the GIN index (OFFSET 0 keeps it a lookup per entry, even
+    -- before the planner has statistics); spaces of other projects drop out in the join of visible_spaces
+    CROSS JOIN LATERAL (SELECT space_id FROM spaces WHERE ancestor_ids @> ARRAY[e.space_id] OFFSET 0) d
     GROUP BY d.space_id
   ),
   visible_space_project_role AS MATERIALIZED (
@@ -64,4 +66,13 @@ export function visibleSpacesCte(projectId: string, user: string): string {
     ) resolved
     WHERE space_role IS NOT NULL
   )`;
+}
+
+/**
+ * `CROSS JOIN LATERAL` the space with id `id`, as `alias`: one primary-key lookup. As a plain join,
+ * a planner without statistics on spaces (a project just filled) scans every space for each row;
+ * the LIMIT keeps it a lookup.
+ */
+export function spaceById(alias: string, id: string): string {
+  return `CROSS JOIN LATERAL (SELECT * FROM spaces WHERE space_id = ${id} LIMIT 1) ${alias}`;
 }

@@ -24,7 +24,7 @@ import type {
   UpdateSpaceDto,
 } from './dto/space.dto.js';
 import { firstFreeSlug, slugify } from './slug.js';
-import { visibleSpacesCte } from '../authorization/access.sql.js';
+import { spaceById, visibleSpacesCte } from '../authorization/access.sql.js';
 import type { RowLoader } from '../authorization/route-access.decorator.js';
 
 /**
@@ -81,7 +81,7 @@ function listSql(details: typeof PAGE_DETAILS, paged: boolean): string {
            v.space_role AS "spaceRole", v.project_role AS "projectRole", v.user_entry AS "userEntry", v.group_entry AS "groupEntry",
            (SELECT own.role FROM space_user_access own WHERE own.space_id = s.space_id AND own.user_id = $2) AS "ownEntry"
     FROM listed_spaces v
-    JOIN spaces s ON s.space_id = v.space_id
+    ${spaceById('s', 'v.space_id')}
     JOIN projects p ON p.project_id = s.project_id
     JOIN organizations o ON o.organization_id = p.organization_id
     LEFT JOIN spaces parent ON parent.space_id = s.parent_space_id${details.joins}
