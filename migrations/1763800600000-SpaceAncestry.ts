@@ -8,7 +8,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `every_level_inherits`: the space and every ancestor inherit their parent's permissions (the
  *   space is open to the project).
  * Triggers keep them right on every insert and on any change of parent, slug or privacy: a row takes
- * them from its parent, then its children are recomputed, level by level, in the same statement.
+ * them from its parent (locked, so a concurrent privacy change cannot be missed), then its children
+ * are recomputed, level by level, in the same statement.
  *
  * The GIN index on `ancestor_ids` finds the spaces below a space (lists spread each of the caller's
  * entries down that way). It is built without GIN's pending list: spaces are written rarely, and
@@ -40,7 +41,10 @@ export class SpaceAncestry1763800600000 implements MigrationInterface {
         IF NEW.parent_space_id IS NOT NULL THEN
           SELECT p.ancestor_ids || NEW.space_id, p.path || '.' || NEW.slug, p.every_level_inherits AND NEW.inherit_parent_permissions
             INTO NEW.ancestor_ids, NEW.path, NEW.every_level_inherits
-            FROM spaces p WHERE p.space_id = NEW.parent_space_id;
+            FROM spaces p WHERE p.space_id = NEW.parent_space_id
+            -- waits for a change of the parent in progress and reads its outcome; a change that starts
+            -- later waits for this row's transaction, and its pass down then sees this row
+            FOR SHARE;
           IF FOUND THEN RETURN NEW; END IF;
           -- no such parent: the foreign key refuses the row right after this trigger
         END IF;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createOrganization } from '../support/organizations.js';
@@ -91,5 +92,44 @@ describe('space ancestry columns', () => {
     for (const row of rows) expect(row.stored).toEqual(row.walked);
     const stored = rows.find((row) => row.uuid === leaf)!.stored;
     expect(stored).toMatchObject({ path: 'other-root.middle.leaf', everyLevelInherits: false });
+  });
+  /**
+   * Runs `first` in an open transaction, then `second` on another connection; commits the first once
+   * the second waits for its lock (or has finished without waiting), then lets the second finish.
+   */
+  async function overlapping(first: string, second: string, values: unknown[]): Promise<void> {
+    const one = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const two = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await Promise.all([one.connect(), two.connect()]);
+    try {
+      await one.query('BEGIN');
+      await one.query(first, values);
+      const [{ pid }] = (await two.query('SELECT pg_backend_pid() AS pid')).rows;
+      let done = false;
+      const running = two.query(second, values).finally(() => (done = true));
+      for (;;) {
+        const { rows } = await one.query('SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1', [pid]);
+        if (done || rows[0]?.wait_event_type === 'Lock') break;
+      }
+      await one.query('COMMIT');
+      await running;
+    } finally {
+      await Promise.all([one.end(), two.end()]);
+    }
+  }
+
+  const TURN_PRIVATE = 'UPDATE spaces SET inherit_parent_permissions = false WHERE space_uuid = $1';
+  const CREATE_CHILD = `INSERT INTO spaces (project_id, organization_id, parent_space_id, name, slug)
+    SELECT project_id, organization_id, space_id, 'Late child', 'late-child' FROM spaces WHERE space_uuid = $1`;
+
+  it.each([
+    ['the privacy change commits first', TURN_PRIVATE, CREATE_CHILD],
+    ['the child is created first', CREATE_CHILD, TURN_PRIVATE],
+  ])('a child and its parent turning private at the same time agree (the parent row is locked): %s', async (_order, first, second) => {
+    const { projectUuid, middle } = await tree();
+    await overlapping(first, second, [middle]);
+    const rows = await ancestry(projectUuid);
+    for (const row of rows) expect(row.stored).toEqual(row.walked);
+    expect(rows.find((row) => row.stored.path.endsWith('late-child'))!.stored.everyLevelInherits).toBe(false);
   });
 });
