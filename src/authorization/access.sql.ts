@@ -76,3 +76,49 @@ export function visibleSpacesCte(projectId: string, user: string): string {
 export function spaceById(alias: string, id: string): string {
   return `CROSS JOIN LATERAL (SELECT * FROM spaces WHERE space_id = ${id} LIMIT 1) ${alias}`;
 }
+
+/**
+ * For reads that must not resolve every space of a project (a page of the space list): CTEs
+ * `caller_role(role)`, the user's effective role on project `projectId`; `caller_entries(space_id,
+ * user_role, group_role)`, the user's direct entries and their groups' entries, on any space; and
+ * `caller_reach(ids)`, the spaces carrying them, as one array. A space is visible when
+ * `spaceVisibleToCaller` holds; `callerRoleOn` gives the role there. Work grows with the caller's
+ * entries, not with the project's spaces.
+ *
+ * Use it after `WITH`: `WITH ${callerEntriesCtes('$1', '$2')} SELECT ...`.
+ */
+export function callerEntriesCtes(projectId: string, user: string): string {
+  return `
+  caller_role AS MATERIALIZED (
+    SELECT ${projectRoleSql('p', user)} AS role FROM projects p WHERE p.project_id = ${projectId}
+  ),
+  caller_entries AS MATERIALIZED (
+    SELECT a.space_id, a.role AS user_role, NULL::space_role AS group_role FROM space_user_access a WHERE a.user_id = ${user}
+    UNION ALL
+    SELECT a.space_id, NULL, a.role FROM group_memberships gm JOIN space_group_access a ON a.group_id = gm.group_id WHERE gm.user_id = ${user}
+  ),
+  caller_reach AS MATERIALIZED (
+    SELECT coalesce(array_agg(DISTINCT space_id), '{}') AS ids FROM caller_entries
+  )`;
+}
+
+/**
+ * DESIGN §3 as a filter on space row `s`, with `caller_role` and `caller_reach` in scope: project
+ * admins see every space, anyone with a project role the spaces where every level inherits, and
+ * everyone the spaces at or below one of their entries (`&&` is answered by the GIN index on ancestor_ids).
+ */
+export function spaceVisibleToCaller(s: string): string {
+  return `(caller_role.role = 'admin' OR (${s}.every_level_inherits AND caller_role.role IS NOT NULL) OR ${s}.ancestor_ids && caller_reach.ids)`;
+}
+
+/**
+ * `CROSS JOIN LATERAL` the caller's most generous entries on space row `s` and its ancestors, as
+ * `alias(user_entry, group_entry, own_entry)`, read from `caller_entries`; own_entry is the direct
+ * entry on `s` itself. With `caller_role` in scope the role is
+ * `effective_space_role(caller_role.role, alias.user_entry, alias.group_entry, s.every_level_inherits)`.
+ */
+export function callerEntriesOn(s: string, alias: string): string {
+  return `CROSS JOIN LATERAL (
+    SELECT max(x.user_role) AS user_entry, max(x.group_role) AS group_entry, max(x.user_role) FILTER (WHERE x.space_id = ${s}.space_id) AS own_entry
+    FROM caller_entries x WHERE x.space_id = ANY (${s}.ancestor_ids)) ${alias}`;
+}

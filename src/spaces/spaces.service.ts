@@ -24,24 +24,16 @@ import type {
   UpdateSpaceDto,
 } from './dto/space.dto.js';
 import { firstFreeSlug, slugify } from './slug.js';
-import { spaceById, visibleSpacesCte } from '../authorization/access.sql.js';
+import { callerEntriesCtes, callerEntriesOn, spaceById, spaceVisibleToCaller, visibleSpacesCte } from '../authorization/access.sql.js';
 import type { RowLoader } from '../authorization/route-access.decorator.js';
 
 /**
- * Per-space counts and shares for the list. A page reads them for its own spaces (a few index
- * lookups each); the whole list aggregates each table once for the project and joins the result.
+ * Every space of project $1 that user $2 may see, in path order, with its summary, in one statement
+ * (see visibleSpacesCte). Counts and shares are aggregated once for the project and joined. The
+ * first row carries the number of spaces, as the page does.
  */
-const PAGE_DETAILS = {
-  ctes: '',
-  joins: '',
-  chartCount: '(SELECT count(*)::int FROM saved_charts c WHERE c.space_id = s.space_id)',
-  dashboardCount: '(SELECT count(*)::int FROM dashboards d WHERE d.space_id = s.space_id)',
-  childSpaceCount: '(SELECT count(*)::int FROM spaces child WHERE child.parent_space_id = s.space_id)',
-  access: `coalesce((SELECT array_agg(u.user_uuid::text ORDER BY u.user_uuid) FROM space_user_access a JOIN users u ON u.user_id = a.user_id
-                     WHERE a.space_id = s.space_id), '{}')`,
-};
-const PROJECT_DETAILS = {
-  ctes: `,
+const LIST_SQL = `
+  WITH ${visibleSpacesCte('$1', '$2')},
   chart_counts AS (SELECT space_id, count(*)::int AS n FROM saved_charts WHERE project_id = $1 GROUP BY space_id),
   dashboard_counts AS (SELECT space_id, count(*)::int AS n FROM dashboards WHERE project_id = $1 GROUP BY space_id),
   child_counts AS (SELECT parent_space_id AS space_id, count(*)::int AS n FROM spaces WHERE project_id = $1 AND parent_space_id IS NOT NULL GROUP BY 1),
@@ -49,48 +41,82 @@ const PROJECT_DETAILS = {
     SELECT a.space_id, array_agg(u.user_uuid::text ORDER BY u.user_uuid) AS users
     FROM space_user_access a JOIN spaces sp ON sp.space_id = a.space_id AND sp.project_id = $1 JOIN users u ON u.user_id = a.user_id
     GROUP BY a.space_id
-  )`,
-  joins: `
-    LEFT JOIN chart_counts cc ON cc.space_id = s.space_id
-    LEFT JOIN dashboard_counts dc ON dc.space_id = s.space_id
-    LEFT JOIN child_counts kc ON kc.space_id = s.space_id
-    LEFT JOIN shares sh ON sh.space_id = s.space_id`,
-  chartCount: 'coalesce(cc.n, 0)',
-  dashboardCount: 'coalesce(dc.n, 0)',
-  childSpaceCount: 'coalesce(kc.n, 0)',
-  access: "coalesce(sh.users, '{}')",
-};
-
-/**
- * The spaces of project $1 that user $2 may see, in path order, with their summary: one statement
- * (see visibleSpacesCte); a page is LIMIT $3 OFFSET $4. The first row always carries the number of
- * visible spaces, with no space on it when the page is past the end.
- */
-function listSql(details: typeof PAGE_DETAILS, paged: boolean): string {
-  return `
-  WITH ${visibleSpacesCte('$1', '$2')}${details.ctes},
-  total AS (SELECT count(*)::int AS n FROM visible_spaces),
-  listed_spaces AS (SELECT * FROM visible_spaces ${paged ? 'ORDER BY path LIMIT $3 OFFSET $4' : ''})
+  ),
+  total AS (SELECT count(*)::int AS n FROM visible_spaces)
   SELECT total.n AS "totalResults", listed.*
   FROM total LEFT JOIN LATERAL (
     SELECT s.space_uuid AS uuid, s.name, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", s.slug,
            NOT s.inherit_parent_permissions AS "isPrivate", s.inherit_parent_permissions AS "inheritParentPermissions",
            parent.space_uuid AS "parentSpaceUuid", v.path,
-           ${details.chartCount} AS "chartCount", ${details.dashboardCount} AS "dashboardCount",
-           ${details.childSpaceCount} AS "childSpaceCount", ${details.access} AS access,
+           coalesce(cc.n, 0) AS "chartCount", coalesce(dc.n, 0) AS "dashboardCount", coalesce(kc.n, 0) AS "childSpaceCount",
+           coalesce(sh.users, '{}') AS access,
            v.space_role AS "spaceRole", v.project_role AS "projectRole", v.user_entry AS "userEntry", v.group_entry AS "groupEntry",
            (SELECT own.role FROM space_user_access own WHERE own.space_id = s.space_id AND own.user_id = $2) AS "ownEntry"
-    FROM listed_spaces v
+    FROM visible_spaces v
     ${spaceById('s', 'v.space_id')}
     JOIN projects p ON p.project_id = s.project_id
     JOIN organizations o ON o.organization_id = p.organization_id
-    LEFT JOIN spaces parent ON parent.space_id = s.parent_space_id${details.joins}
+    LEFT JOIN spaces parent ON parent.space_id = s.parent_space_id
+    LEFT JOIN chart_counts cc ON cc.space_id = s.space_id
+    LEFT JOIN dashboard_counts dc ON dc.space_id = s.space_id
+    LEFT JOIN child_counts kc ON kc.space_id = s.space_id
+    LEFT JOIN shares sh ON sh.space_id = s.space_id
   ) listed ON true
   ORDER BY listed.path`;
-}
 
-const LIST_SQL = listSql(PROJECT_DETAILS, false);
-const PAGE_SQL = listSql(PAGE_DETAILS, true);
+/**
+ * One page of the same list: LIMIT $3 OFFSET $4, with the same columns. Visibility is decided on the
+ * spaces the path-ordered scan of the project passes (spaceVisibleToCaller), not on every space of
+ * the project; roles, counts and shares are read for the page's spaces only. The number of visible
+ * spaces is two counts: the spaces every project member sees (a partial index) and, through the
+ * GIN index on ancestor_ids, the other spaces below the caller's entries.
+ */
+const PAGE_SQL = `
+  WITH ${callerEntriesCtes('$1', '$2')},
+  total AS MATERIALIZED (
+    SELECT (CASE WHEN caller_role.role = 'admin' THEN (SELECT count(*) FROM spaces WHERE project_id = $1)
+      ELSE (SELECT count(*) FROM spaces WHERE project_id = $1 AND every_level_inherits AND caller_role.role IS NOT NULL)
+         + (SELECT count(*) FROM spaces s WHERE s.ancestor_ids && caller_reach.ids AND s.project_id = $1
+              AND NOT (s.every_level_inherits AND caller_role.role IS NOT NULL))
+    END)::int AS n
+    FROM caller_role, caller_reach
+  ),
+  page AS MATERIALIZED (
+    SELECT s.space_id, s.space_uuid, s.name, s.slug, s.inherit_parent_permissions, s.parent_space_id, s.path, s.ancestor_ids, s.every_level_inherits
+    FROM spaces s, caller_role, caller_reach
+    WHERE s.project_id = $1 AND ${spaceVisibleToCaller('s')}
+    ORDER BY s.path LIMIT $3 OFFSET $4
+  ),
+  page_ids AS MATERIALIZED (SELECT array_agg(space_id) AS ids, array_agg(parent_space_id) AS parent_ids FROM page),
+  parents AS (SELECT ps.space_id, ps.space_uuid FROM spaces ps, page_ids WHERE ps.space_id = ANY (page_ids.parent_ids)),
+  chart_counts AS (SELECT c.space_id, count(*)::int AS n FROM saved_charts c, page_ids WHERE c.space_id = ANY (page_ids.ids) GROUP BY 1),
+  dashboard_counts AS (SELECT d.space_id, count(*)::int AS n FROM dashboards d, page_ids WHERE d.space_id = ANY (page_ids.ids) GROUP BY 1),
+  child_counts AS (SELECT k.parent_space_id AS space_id, count(*)::int AS n FROM spaces k, page_ids WHERE k.parent_space_id = ANY (page_ids.ids) GROUP BY 1),
+  shares AS (
+    SELECT a.space_id, array_agg(u.user_uuid::text ORDER BY u.user_uuid) AS users
+    FROM page_ids, space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = ANY (page_ids.ids) GROUP BY 1
+  )
+  SELECT total.n AS "totalResults", listed.*
+  FROM total LEFT JOIN LATERAL (
+    SELECT s.space_uuid AS uuid, s.name, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", s.slug,
+           NOT s.inherit_parent_permissions AS "isPrivate", s.inherit_parent_permissions AS "inheritParentPermissions",
+           parent.space_uuid AS "parentSpaceUuid", s.path,
+           coalesce(cc.n, 0) AS "chartCount", coalesce(dc.n, 0) AS "dashboardCount", coalesce(kc.n, 0) AS "childSpaceCount",
+           coalesce(sh.users, '{}') AS access,
+           effective_space_role(caller_role.role, e.user_entry, e.group_entry, s.every_level_inherits) AS "spaceRole",
+           caller_role.role AS "projectRole", e.user_entry AS "userEntry", e.group_entry AS "groupEntry", e.own_entry AS "ownEntry"
+    FROM page s
+    CROSS JOIN caller_role
+    ${callerEntriesOn('s', 'e')}
+    JOIN projects p ON p.project_id = $1
+    JOIN organizations o ON o.organization_id = p.organization_id
+    LEFT JOIN parents parent ON parent.space_id = s.parent_space_id
+    LEFT JOIN chart_counts cc ON cc.space_id = s.space_id
+    LEFT JOIN dashboard_counts dc ON dc.space_id = s.space_id
+    LEFT JOIN child_counts kc ON kc.space_id = s.space_id
+    LEFT JOIN shares sh ON sh.space_id = s.space_id
+  ) listed ON true
+  ORDER BY listed.path`;
 
 /** A timestamp as JSON.stringify writes a Date (ISO 8601, UTC, milliseconds), for values built in json. */
 const isoTimestamp = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

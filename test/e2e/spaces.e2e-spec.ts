@@ -419,6 +419,49 @@ describe('spaces', () => {
     expect((await call(p.member, 'get', `/projects/${projectUuid}/spaces?page=one&pageSize=2`).expect(422)).body.error.name).toBe('ValidateError');
   });
 
+  it('decides a page with the same rules as the whole list: entries on any level, groups, private spaces below public ones', async () => {
+    const { p, projectUuid } = await setup();
+    await grantProjectRole(t, p.admin, projectUuid, p.member, 'viewer');
+    const group = await createGroup(p.admin, [p.member]);
+    const otherGroup = await createGroup(p.admin, [p.viewer]);
+    // a private root shared with the member's group, with a public child and a private grandchild
+    const groupRoot = await createSpace(t, p.admin, projectUuid, { name: 'Group root', isPrivate: true });
+    await shareSpaceWithGroup(t, p.admin, projectUuid, groupRoot, group, 'viewer');
+    const groupChild = await createSpace(t, p.admin, projectUuid, { name: 'Group child', parentSpaceUuid: groupRoot });
+    await createSpace(t, p.admin, projectUuid, { name: 'Group grandchild', parentSpaceUuid: groupChild, isPrivate: true });
+    // a public root whose private third level is shared with the member directly, and a private sibling that is not
+    const openRoot = await createSpace(t, p.admin, projectUuid, { name: 'Open root' });
+    const openChild = await createSpace(t, p.admin, projectUuid, { name: 'Open child', parentSpaceUuid: openRoot });
+    const sharedDeep = await createSpace(t, p.admin, projectUuid, { name: 'Shared deep', parentSpaceUuid: openChild, isPrivate: true });
+    await shareSpace(t, p.admin, projectUuid, sharedDeep, p.member.userUuid, 'editor');
+    await createSpace(t, p.admin, projectUuid, { name: 'Below shared deep', parentSpaceUuid: sharedDeep });
+    await createSpace(t, p.admin, projectUuid, { name: 'Closed deep', parentSpaceUuid: openChild, isPrivate: true });
+    // an entry on a public space reaches a private space below it
+    const entryOnOpen = await createSpace(t, p.admin, projectUuid, { name: 'Entry on open' });
+    await shareSpace(t, p.admin, projectUuid, entryOnOpen, p.member.userUuid, 'admin');
+    await createSpace(t, p.admin, projectUuid, { name: 'Private under entry', parentSpaceUuid: entryOnOpen, isPrivate: true });
+    // private spaces of other people's entries
+    const foreign = await createSpace(t, p.admin, projectUuid, { name: 'Other group', isPrivate: true });
+    await shareSpaceWithGroup(t, p.admin, projectUuid, foreign, otherGroup, 'editor');
+    await shareSpace(t, p.admin, projectUuid, await createSpace(t, p.admin, projectUuid, { name: 'Other user', isPrivate: true }), p.viewer.userUuid, 'admin');
+
+    for (const [user, visible] of [
+      [p.member, 9],
+      [p.viewer, 5],
+      [p.admin, 12],
+    ] as const) {
+      const all = await listSpaces(user, projectUuid);
+      expect(all).toHaveLength(visible);
+      const pages = [];
+      for (let n = 1; n <= 4; n += 1) {
+        const { data, pagination } = (await call(user, 'get', `/projects/${projectUuid}/spaces?page=${n}&pageSize=4`).expect(200)).body.results;
+        expect(pagination).toEqual({ page: n, pageSize: 4, totalPageCount: Math.ceil(visible / 4), totalResults: visible });
+        pages.push(...data);
+      }
+      expect(pages).toEqual(all);
+    }
+  });
+
   it('gives a group with a project role the public spaces (via POST /groups/{g}/projects/{p})', async () => {
     const { p, projectUuid } = await setup();
     const publicSpace = await createSpace(t, p.admin, projectUuid, { name: 'Public' });
