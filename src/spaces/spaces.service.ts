@@ -28,6 +28,21 @@ import { callerEntriesCtes, callerEntriesOn, spaceById, spaceVisibleToCaller, vi
 import type { RowLoader } from '../authorization/route-access.decorator.js';
 
 /**
+ * A space summary's columns, for space row `s` joined to its project `p`, organization `o`, `parent`,
+ * and the per-space CTEs chart_counts, dashboard_counts, child_counts (space_id, n) and shares
+ * (space_id, users), joined by SUMMARY_JOINS.
+ */
+const SUMMARY_COLUMNS = `s.space_uuid AS uuid, s.name, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", s.slug,
+           NOT s.inherit_parent_permissions AS "isPrivate", s.inherit_parent_permissions AS "inheritParentPermissions",
+           parent.space_uuid AS "parentSpaceUuid", s.path,
+           coalesce(cc.n, 0) AS "chartCount", coalesce(dc.n, 0) AS "dashboardCount", coalesce(kc.n, 0) AS "childSpaceCount",
+           coalesce(sh.users, '{}') AS access`;
+const SUMMARY_JOINS = `LEFT JOIN chart_counts cc ON cc.space_id = s.space_id
+    LEFT JOIN dashboard_counts dc ON dc.space_id = s.space_id
+    LEFT JOIN child_counts kc ON kc.space_id = s.space_id
+    LEFT JOIN shares sh ON sh.space_id = s.space_id`;
+
+/**
  * Every space of project $1 that user $2 may see, in path order, with its summary, in one statement
  * (see visibleSpacesCte). Counts and shares are aggregated once for the project and joined. The
  * first row carries the number of spaces, as the page does.
@@ -45,11 +60,7 @@ const LIST_SQL = `
   total AS (SELECT count(*)::int AS n FROM visible_spaces)
   SELECT total.n AS "totalResults", listed.*
   FROM total LEFT JOIN LATERAL (
-    SELECT s.space_uuid AS uuid, s.name, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", s.slug,
-           NOT s.inherit_parent_permissions AS "isPrivate", s.inherit_parent_permissions AS "inheritParentPermissions",
-           parent.space_uuid AS "parentSpaceUuid", v.path,
-           coalesce(cc.n, 0) AS "chartCount", coalesce(dc.n, 0) AS "dashboardCount", coalesce(kc.n, 0) AS "childSpaceCount",
-           coalesce(sh.users, '{}') AS access,
+    SELECT ${SUMMARY_COLUMNS},
            v.space_role AS "spaceRole", v.project_role AS "projectRole", v.user_entry AS "userEntry", v.group_entry AS "groupEntry",
            (SELECT own.role FROM space_user_access own WHERE own.space_id = s.space_id AND own.user_id = $2) AS "ownEntry"
     FROM visible_spaces v
@@ -57,10 +68,7 @@ const LIST_SQL = `
     JOIN projects p ON p.project_id = s.project_id
     JOIN organizations o ON o.organization_id = p.organization_id
     LEFT JOIN spaces parent ON parent.space_id = s.parent_space_id
-    LEFT JOIN chart_counts cc ON cc.space_id = s.space_id
-    LEFT JOIN dashboard_counts dc ON dc.space_id = s.space_id
-    LEFT JOIN child_counts kc ON kc.space_id = s.space_id
-    LEFT JOIN shares sh ON sh.space_id = s.space_id
+    ${SUMMARY_JOINS}
   ) listed ON true
   ORDER BY listed.path`;
 
@@ -98,11 +106,7 @@ const PAGE_SQL = `
   )
   SELECT total.n AS "totalResults", listed.*
   FROM total LEFT JOIN LATERAL (
-    SELECT s.space_uuid AS uuid, s.name, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", s.slug,
-           NOT s.inherit_parent_permissions AS "isPrivate", s.inherit_parent_permissions AS "inheritParentPermissions",
-           parent.space_uuid AS "parentSpaceUuid", s.path,
-           coalesce(cc.n, 0) AS "chartCount", coalesce(dc.n, 0) AS "dashboardCount", coalesce(kc.n, 0) AS "childSpaceCount",
-           coalesce(sh.users, '{}') AS access,
+    SELECT ${SUMMARY_COLUMNS},
            effective_space_role(caller_role.role, e.user_entry, e.group_entry, s.every_level_inherits) AS "spaceRole",
            caller_role.role AS "projectRole", e.user_entry AS "userEntry", e.group_entry AS "groupEntry", e.own_entry AS "ownEntry"
     FROM page s
@@ -111,10 +115,7 @@ const PAGE_SQL = `
     JOIN projects p ON p.project_id = $1
     JOIN organizations o ON o.organization_id = p.organization_id
     LEFT JOIN parents parent ON parent.space_id = s.parent_space_id
-    LEFT JOIN chart_counts cc ON cc.space_id = s.space_id
-    LEFT JOIN dashboard_counts dc ON dc.space_id = s.space_id
-    LEFT JOIN child_counts kc ON kc.space_id = s.space_id
-    LEFT JOIN shares sh ON sh.space_id = s.space_id
+    ${SUMMARY_JOINS}
   ) listed ON true
   ORDER BY listed.path`;
 
