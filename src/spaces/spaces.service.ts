@@ -28,27 +28,47 @@ import { callerEntriesCtes, callerEntriesOn, spaceById, spaceVisibleToCaller, vi
 import type { RowLoader } from '../authorization/route-access.decorator.js';
 
 /**
- * A space summary's columns, for space row `s` joined to its project `p`, organization `o`, `parent`,
- * and the per-space CTEs chart_counts, dashboard_counts, child_counts (space_id, n) and shares
- * (space_id, users), joined by SUMMARY_JOINS.
+ * The columns of space row `s` that a summary shows, with its parent's uuid: selected into the
+ * materialized rows (`listed_spaces`, `page`) that SUMMARY_COLUMNS then reads.
+ */
+const SPACE_ROW_COLUMNS = `s.space_id, s.space_uuid, s.name, s.slug, s.inherit_parent_permissions, s.path, s.ancestor_ids, s.every_level_inherits,
+           (SELECT parent.space_uuid FROM spaces parent WHERE parent.space_id = s.parent_space_id) AS parent_space_uuid`;
+
+/**
+ * A space summary's columns, for a row `s` of SPACE_ROW_COLUMNS joined to its project `p`,
+ * organization `o`, and the per-space CTEs chart_counts, dashboard_counts, child_counts
+ * (space_id, n) and shares (space_id, users), joined by SUMMARY_JOINS.
  */
 const SUMMARY_COLUMNS = `s.space_uuid AS uuid, s.name, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", s.slug,
            NOT s.inherit_parent_permissions AS "isPrivate", s.inherit_parent_permissions AS "inheritParentPermissions",
-           parent.space_uuid AS "parentSpaceUuid", s.path,
+           s.parent_space_uuid AS "parentSpaceUuid", s.path,
            coalesce(cc.n, 0) AS "chartCount", coalesce(dc.n, 0) AS "dashboardCount", coalesce(kc.n, 0) AS "childSpaceCount",
-           coalesce(sh.users, '{}') AS access`;
-const SUMMARY_JOINS = `LEFT JOIN chart_counts cc ON cc.space_id = s.space_id
+           coalesce(sh.users, '{}') AS access,
+           s.space_role AS "spaceRole", s.project_role AS "projectRole", s.user_entry AS "userEntry", s.group_entry AS "groupEntry",
+           s.own_entry AS "ownEntry"`;
+const SUMMARY_JOINS = `JOIN projects p ON p.project_id = $1
+    JOIN organizations o ON o.organization_id = p.organization_id
+    LEFT JOIN chart_counts cc ON cc.space_id = s.space_id
     LEFT JOIN dashboard_counts dc ON dc.space_id = s.space_id
     LEFT JOIN child_counts kc ON kc.space_id = s.space_id
     LEFT JOIN shares sh ON sh.space_id = s.space_id`;
 
 /**
  * Every space of project $1 that user $2 may see, in path order, with its summary, in one statement
- * (see visibleSpacesCte). Counts and shares are aggregated once for the project and joined. The
+ * (see visibleSpacesCte). The listed rows are materialized first and the counts and shares, each
+ * aggregated once for the project, joined to them afterwards: joined inside the per-row lookup of the
+ * space, PostgreSQL re-read each aggregate for every row (90 ms instead of 8 at 1,000 spaces). The
  * first row carries the number of spaces, as the page does.
  */
 const LIST_SQL = `
   WITH ${visibleSpacesCte('$1', '$2')},
+  listed_spaces AS MATERIALIZED (
+    SELECT ${SPACE_ROW_COLUMNS},
+           v.space_role, v.project_role, v.user_entry, v.group_entry,
+           (SELECT own.role FROM space_user_access own WHERE own.space_id = s.space_id AND own.user_id = $2) AS own_entry
+    FROM visible_spaces v
+    ${spaceById('s', 'v.space_id')}
+  ),
   chart_counts AS (SELECT space_id, count(*)::int AS n FROM saved_charts WHERE project_id = $1 GROUP BY space_id),
   dashboard_counts AS (SELECT space_id, count(*)::int AS n FROM dashboards WHERE project_id = $1 GROUP BY space_id),
   child_counts AS (SELECT parent_space_id AS space_id, count(*)::int AS n FROM spaces WHERE project_id = $1 AND parent_space_id IS NOT NULL GROUP BY 1),
@@ -59,15 +79,9 @@ const LIST_SQL = `
   ),
   total AS (SELECT count(*)::int AS n FROM visible_spaces)
   SELECT total.n AS "totalResults", listed.*
-  FROM total LEFT JOIN LATERAL (
-    SELECT ${SUMMARY_COLUMNS},
-           v.space_role AS "spaceRole", v.project_role AS "projectRole", v.user_entry AS "userEntry", v.group_entry AS "groupEntry",
-           (SELECT own.role FROM space_user_access own WHERE own.space_id = s.space_id AND own.user_id = $2) AS "ownEntry"
-    FROM visible_spaces v
-    ${spaceById('s', 'v.space_id')}
-    JOIN projects p ON p.project_id = s.project_id
-    JOIN organizations o ON o.organization_id = p.organization_id
-    LEFT JOIN spaces parent ON parent.space_id = s.parent_space_id
+  FROM total LEFT JOIN (
+    SELECT ${SUMMARY_COLUMNS}
+    FROM listed_spaces s
     ${SUMMARY_JOINS}
   ) listed ON true
   ORDER BY listed.path`;
@@ -89,14 +103,19 @@ const PAGE_SQL = `
     END)::int AS n
     FROM caller_role, caller_reach
   ),
-  page AS MATERIALIZED (
-    SELECT s.space_id, s.space_uuid, s.name, s.slug, s.inherit_parent_permissions, s.parent_space_id, s.path, s.ancestor_ids, s.every_level_inherits
+  page_spaces AS MATERIALIZED (
+    SELECT ${SPACE_ROW_COLUMNS}
     FROM spaces s, caller_role, caller_reach
     WHERE s.project_id = $1 AND ${spaceVisibleToCaller('s')}
     ORDER BY s.path LIMIT $3 OFFSET $4
   ),
-  page_ids AS MATERIALIZED (SELECT array_agg(space_id) AS ids, array_agg(parent_space_id) AS parent_ids FROM page),
-  parents AS (SELECT ps.space_id, ps.space_uuid FROM spaces ps, page_ids WHERE ps.space_id = ANY (page_ids.parent_ids)),
+  page AS MATERIALIZED (
+    SELECT s.*, effective_space_role(caller_role.role, e.user_entry, e.group_entry, s.every_level_inherits) AS space_role,
+           caller_role.role AS project_role, e.user_entry, e.group_entry, e.own_entry
+    FROM page_spaces s CROSS JOIN caller_role
+    ${callerEntriesOn('s', 'e')}
+  ),
+  page_ids AS MATERIALIZED (SELECT array_agg(space_id) AS ids FROM page_spaces),
   chart_counts AS (SELECT c.space_id, count(*)::int AS n FROM saved_charts c, page_ids WHERE c.space_id = ANY (page_ids.ids) GROUP BY 1),
   dashboard_counts AS (SELECT d.space_id, count(*)::int AS n FROM dashboards d, page_ids WHERE d.space_id = ANY (page_ids.ids) GROUP BY 1),
   child_counts AS (SELECT k.parent_space_id AS space_id, count(*)::int AS n FROM spaces k, page_ids WHERE k.parent_space_id = ANY (page_ids.ids) GROUP BY 1),
@@ -105,16 +124,9 @@ const PAGE_SQL = `
     FROM page_ids, space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = ANY (page_ids.ids) GROUP BY 1
   )
   SELECT total.n AS "totalResults", listed.*
-  FROM total LEFT JOIN LATERAL (
-    SELECT ${SUMMARY_COLUMNS},
-           effective_space_role(caller_role.role, e.user_entry, e.group_entry, s.every_level_inherits) AS "spaceRole",
-           caller_role.role AS "projectRole", e.user_entry AS "userEntry", e.group_entry AS "groupEntry", e.own_entry AS "ownEntry"
+  FROM total LEFT JOIN (
+    SELECT ${SUMMARY_COLUMNS}
     FROM page s
-    CROSS JOIN caller_role
-    ${callerEntriesOn('s', 'e')}
-    JOIN projects p ON p.project_id = $1
-    JOIN organizations o ON o.organization_id = p.organization_id
-    LEFT JOIN parents parent ON parent.space_id = s.parent_space_id
     ${SUMMARY_JOINS}
   ) listed ON true
   ORDER BY listed.path`;
