@@ -141,11 +141,6 @@ export class AccessService {
     return row?.organizationId;
   }
 
-  async project(projectUuid: string, userId: string): Promise<ProjectAccess | undefined> {
-    const [row] = await this.sql.rows<ProjectAccess>('project-access', ACCESS_SQL.project, [projectUuid, userId]);
-    return row;
-  }
-
   async space(spaceUuid: string, userId: string): Promise<SpaceAccess | undefined> {
     const [row] = await this.sql.rows<SpaceAccess>('space-access', SPACE_BY_UUID, [spaceUuid, userId]);
     return row;

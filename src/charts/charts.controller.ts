@@ -30,7 +30,7 @@ export class ChartsController {
   @ApiOperation({ operationId: 'CreateSavedChart', summary: 'Save a chart in a space of the project (`spaceUuid` is required)' })
   @ApiOkResponse({ type: SavedChartDto })
   create(
-    @Param() params: ProjectParamsDto,
+    @Param() _params: ProjectParamsDto,
     @CurrentPrincipal() principal: Principal,
     @ResolvedAccess() space: SpaceAccess,
     @Body() body: CreateChartDto,

@@ -1,7 +1,7 @@
 import { IsOptionalNotNull } from './transforms.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional } from 'class-validator';
+import { IsInt } from 'class-validator';
 import { PaginationError } from './errors.js';
 
 export const MAX_PAGE_SIZE = 500;

@@ -4,7 +4,6 @@ import { shopExplores } from '../support/fixtures.js';
 import { createPersonas, type Personas } from '../support/organizations.js';
 import { createProject } from '../support/projects.js';
 
-type Json = Record<string, any>;
 const MiB = 1024 * 1024;
 
 /** The shop fixture with a long description on every dimension, to make the upload `bytes` large. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { addMember, createOrganization, createPersonas, type TestOrganization } from '../support/organizations.js';
+import { addMember, createOrganization, createPersonas } from '../support/organizations.js';
 import { registerUser, uniqueEmail, type TestUser } from '../support/users.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../../src/authorization/access.service.js';
+import type { Principal } from '../../src/auth/principal.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createOrganization, createPersonas } from '../support/organizations.js';
 import { createProject, grantProjectRole } from '../support/projects.js';
@@ -27,7 +28,8 @@ describe('GET /projects/{p}/access/{userUuid}/effective', () => {
   /** The role the authorization guard itself resolves for the user. */
   async function guardRole(projectUuid: string, userUuid: string): Promise<string | null> {
     const [{ userId }] = await t.app.get(DataSource).query('SELECT user_id::text AS "userId" FROM users WHERE user_uuid = $1', [userUuid]);
-    return (await t.app.get(AccessService).project(projectUuid, userId))!.projectRole;
+    const { access } = await t.app.get(AccessService).checked('project', projectUuid, { userId } as Principal);
+    return access!.projectRole;
   }
 
   const effective = (projectUuid: string, userUuid: string) => `/api/v1/projects/${projectUuid}/access/${userUuid}/effective`;

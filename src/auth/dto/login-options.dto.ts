@@ -1,6 +1,6 @@
 import { IsOptionalNotNull } from '../../common/transforms.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
 
 export class LoginOptionsQueryDto {
   @ApiPropertyOptional({ example: 'ada@example.com', description: 'The email about to log in (answers are the same for every email)' })

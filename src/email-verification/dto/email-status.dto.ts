@@ -1,6 +1,6 @@
 import { IsOptionalNotNull } from '../../common/transforms.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
 
 export class EmailStatusQueryDto {
   @ApiPropertyOptional({ example: '042917', pattern: '^\\d{6}$', description: 'The 6-digit passcode from the email; omit it to read the status' })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsISO8601, IsString, MaxLength } from 'class-validator';
 import { ORGANIZATION_ROLES, type OrganizationRole } from '../../authorization/roles.js';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 

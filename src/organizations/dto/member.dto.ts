@@ -1,7 +1,7 @@
 import { IsOptionalNotNull } from '../../common/transforms.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsString, IsUUID, MaxLength, Min } from 'class-validator';
 import { ORGANIZATION_ROLES, type OrganizationRole } from '../../authorization/roles.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 

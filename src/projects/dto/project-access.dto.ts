@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsUUID } from 'class-validator';
 import { PROJECT_ROLES, type ProjectRole } from '../../authorization/roles.js';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 

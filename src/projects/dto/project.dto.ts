@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateBy } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, ValidateBy } from 'class-validator';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 
 export const PROJECT_TYPES = ['DEFAULT', 'PREVIEW'] as const;

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 import { type Connection, DBT_PROJECT_TYPES, DBT_VERSIONS, IsConnectionOfType, WAREHOUSE_TYPES } from './project.dto.js';
 

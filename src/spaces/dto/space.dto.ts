@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole } from '../../authorization/roles.js';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 import { PaginationDto } from '../../common/pagination.js';

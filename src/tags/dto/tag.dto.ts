@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;

@@ -1,6 +1,6 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateBy, ValidateNested } from 'class-validator';
+import { IsIn, IsNotEmpty, IsObject, IsString, MaxLength, ValidateBy, ValidateNested } from 'class-validator';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 
 export const WAREHOUSE_TYPES = ['postgres', 'redshift', 'trino', 'clickhouse', 'snowflake', 'bigquery', 'databricks', 'athena'] as const;
