@@ -8,5 +8,6 @@ import { Catalog1763800400000 } from './1763800400000-Catalog.js';
 import { CatalogSearch1763800500000 } from './1763800500000-CatalogSearch.js';
 import { SpaceAncestry1763800600000 } from './1763800600000-SpaceAncestry.js';
 import { OpenSpacesIndex1763800700000 } from './1763800700000-OpenSpacesIndex.js';
+import { BoundedSearchVector1763800800000 } from './1763800800000-BoundedSearchVector.js';
 
-export const migrations = [RoleEnums1763800000000, Identity1763800100000, Organizations1763800200000, ProjectsAndSpaces1763800300000, Catalog1763800400000, CatalogSearch1763800500000, SpaceAncestry1763800600000, OpenSpacesIndex1763800700000];
+export const migrations = [RoleEnums1763800000000, Identity1763800100000, Organizations1763800200000, ProjectsAndSpaces1763800300000, Catalog1763800400000, CatalogSearch1763800500000, SpaceAncestry1763800600000, OpenSpacesIndex1763800700000, BoundedSearchVector1763800800000];

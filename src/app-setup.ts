@@ -9,7 +9,8 @@ import { CredentialAuthenticator } from './auth/credential-authenticator.js';
 import { PUBLIC_OPENAPI_EXTENSION } from './auth/public.decorator.js';
 import { SESSION_COOKIE } from './auth/tokens.js';
 import { toErrorEnvelope } from './common/error-envelope.filter.js';
-import { AppError, AuthorizationError } from './common/errors.js';
+import { AppError, AuthorizationError, ValidateError } from './common/errors.js';
+import { unstorableJsonText } from './common/storable-text.js';
 import type { ResolvedConfig } from './config/config.js';
 import { SERVER_VERSION } from './version.js';
 
@@ -116,11 +117,13 @@ export async function configureApp(app: NestFastifyApplication, config: Resolved
   allowLargeExploresUploads(app, config.exploresUploadLimitBytes);
 
   // An empty body with Content-Type: application/json is "no body", not a parse error: many clients
-  // send that header on every DELETE.
+  // send that header on every DELETE. Strings PostgreSQL cannot store are refused here, for every route.
   const jsonParser = fastify.getDefaultJsonParser('error', 'error');
   app.useBodyParser<Server>('application/json', { bodyLimit: BODY_LIMIT_BYTES }, (req, body, done) => {
     const text = body.toString('utf8');
     if (text.trim().length === 0) return done(null, undefined);
+    const unstorable = unstorableJsonText(text);
+    if (unstorable) return done(new ValidateError({ body: { message: unstorable } }), undefined);
     jsonParser(req, text, done);
   });
 

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { catchError, from, type Observable, switchMap, throwError } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { AppError } from '../common/errors.js';
+import { holdsNul } from '../common/storable-text.js';
 import { AuditService } from './audit.service.js';
 
 export const AUDIT_ACTION = 'auditAction';
@@ -31,12 +32,14 @@ export class AuditRefusals {
 
   async record(metadata: AuditActionMetadata, request: FastifyRequest & { user?: Principal }, error: AppError): Promise<void> {
     const params = request.params as Record<string, string> | undefined;
+    const target = metadata.targetParam ? params?.[metadata.targetParam] : undefined;
     await this.audit.record(
       this.dataSource.manager,
       {
         action: metadata.action,
         targetType: metadata.targetType,
-        targetUuid: metadata.targetParam ? (params?.[metadata.targetParam] ?? null) : null,
+        // the refused request's own parameter, as sent: not stored when PostgreSQL's text cannot hold it
+        targetUuid: target === undefined || holdsNul(target) ? null : target,
         details: { reason: error.message },
       },
       error.statusCode === 403 ? 'denied' : 'failed',

@@ -84,12 +84,7 @@ export class CatalogCurationService {
   async updateIcon(access: ProjectAccess, catalogSearchUuid: string, icon: CatalogItemIcon | null): Promise<void> {
     const stored = icon === null ? null : 'unicode' in icon ? { unicode: icon.unicode } : { url: icon.url };
     await this.dataSource.transaction(async (manager) => {
-      const [item] = await manager.query(
-        `SELECT catalog_item_id::text AS "catalogItemId", item_type AS "itemType", table_name AS "tableName", field_name AS "fieldName", icon
-         FROM catalog_items WHERE catalog_search_uuid = $1 AND project_id = $2 FOR NO KEY UPDATE`,
-        [catalogSearchUuid, access.projectId],
-      );
-      if (!item) throw new NotFoundError(ITEM_NOT_FOUND);
+      const item = await this.lockItem(manager, access, catalogSearchUuid, 'FOR NO KEY UPDATE');
       await manager.query('UPDATE catalog_items SET icon = $2::jsonb WHERE catalog_item_id = $1', [
         item.catalogItemId,
         stored === null ? null : JSON.stringify(stored),
@@ -104,17 +99,19 @@ export class CatalogCurationService {
   }
 
   /**
-   * The item of this project, locked against deletion (a concurrent upload removing it waits for us);
-   * an item of another project, or none, is not found.
+   * The item of this project, locked against deletion (a concurrent upload removing it waits for us),
+   * or against other changes too (`FOR NO KEY UPDATE`, to change it); an item of another project, or
+   * none, is not found.
    */
   private async lockItem(
     manager: EntityManager,
     access: ProjectAccess,
     catalogSearchUuid: string,
-  ): Promise<{ catalogItemId: string; itemType: string; tableName: string; fieldName: string | null }> {
+    lock: 'FOR KEY SHARE' | 'FOR NO KEY UPDATE' = 'FOR KEY SHARE',
+  ): Promise<{ catalogItemId: string; itemType: string; tableName: string; fieldName: string | null; icon: unknown }> {
     const [item] = await manager.query(
-      `SELECT catalog_item_id::text AS "catalogItemId", item_type AS "itemType", table_name AS "tableName", field_name AS "fieldName"
-       FROM catalog_items WHERE catalog_search_uuid = $1 AND project_id = $2 FOR KEY SHARE`,
+      `SELECT catalog_item_id::text AS "catalogItemId", item_type AS "itemType", table_name AS "tableName", field_name AS "fieldName", icon
+       FROM catalog_items WHERE catalog_search_uuid = $1 AND project_id = $2 ${lock}`,
       [catalogSearchUuid, access.projectId],
     );
     if (!item) throw new NotFoundError(ITEM_NOT_FOUND);

@@ -35,7 +35,10 @@ export function parseCatalogSearch(text: string): CatalogSearch | null {
   };
 }
 
-/** A search given with only blanks counts as no search. */
-export function normalizeSearch(text: string | undefined): string | undefined {
-  return text === undefined || text.trim() === '' ? undefined : text;
+/**
+ * The search a `search` parameter asks for: undefined when there is none (absent, or only blanks),
+ * null when it cannot match anything (no letters or digits), else as parseCatalogSearch makes it.
+ */
+export function catalogSearchOf(text: string | undefined): CatalogSearch | null | undefined {
+  return text === undefined || text.trim() === '' ? undefined : parseCatalogSearch(text);
 }

@@ -6,7 +6,7 @@ import type { ProjectAccess } from '../authorization/access.service.js';
 import { visibleSpacesCte } from '../authorization/access.sql.js';
 import { NotFoundError } from '../common/errors.js';
 import { paginated, pageWindow, type Paginated } from '../common/pagination.js';
-import { normalizeSearch, parseCatalogSearch, type CatalogSearch } from './catalog-search.js';
+import { catalogSearchOf, type CatalogSearch } from './catalog-search.js';
 import {
   CATALOG_MAX_RESULTS,
   type CatalogAnalyticsDto,
@@ -19,6 +19,7 @@ import {
   type CatalogTableDto,
   type MetricsCatalogQueryDto,
 } from './dto/catalog.dto.js';
+import { isPlainObject } from '../common/plain-object.js';
 
 type Json = Record<string, unknown>;
 
@@ -175,7 +176,6 @@ interface ItemRow {
 }
 
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The basic type of a field for clients: a dimension's own type; metrics are numbers unless typed string/date/timestamp/boolean. */
 export function basicTypeOf(fieldValueType: string | null): CatalogFieldDto['basicType'] {
@@ -210,8 +210,8 @@ function toCatalogItem(row: ItemRow): CatalogItem {
     aiHints: aiHintsOf(row.aiHint),
     chartUsage: row.chartUsage,
     ...(row.searchRank !== null ? { searchRank: row.searchRank } : {}),
-    ...(isObject(row.requiredAttributes) ? { requiredAttributes: row.requiredAttributes } : {}),
-    ...(isObject(row.anyAttributes) ? { anyAttributes: row.anyAttributes } : {}),
+    ...(isPlainObject(row.requiredAttributes) ? { requiredAttributes: row.requiredAttributes } : {}),
+    ...(isPlainObject(row.anyAttributes) ? { anyAttributes: row.anyAttributes } : {}),
   };
   if (row.type === 'table') {
     return {
@@ -285,8 +285,7 @@ export class CatalogService {
 
   /** GET /dataCatalog: search, or list (tables first, then fields, by name). Errored explores are tables with `errors`. */
   async search(access: ProjectAccess, query: CatalogQueryDto): Promise<CatalogItem[]> {
-    const text = normalizeSearch(query.search);
-    const search = text === undefined ? undefined : parseCatalogSearch(text);
+    const search = catalogSearchOf(query.search);
     if (search === null) return []; // only punctuation: nothing can match
     const params = new Params(access.projectId);
     const conditions: string[] = [];
@@ -396,8 +395,7 @@ export class CatalogService {
   /** GET /dataCatalog/metrics: metrics, filtered, sorted, paginated (unpaginated answers hold the first CATALOG_MAX_RESULTS). */
   async metrics(access: ProjectAccess, query: MetricsCatalogQueryDto): Promise<Paginated<CatalogFieldDto>> {
     const window = pageWindow(query);
-    const text = normalizeSearch(query.search);
-    const search = text === undefined ? undefined : parseCatalogSearch(text);
+    const search = catalogSearchOf(query.search);
     if (search === null) return paginated([], 0, window);
     const params = new Params(access.projectId);
     const conditions: string[] = [];
@@ -513,6 +511,6 @@ export class CatalogService {
 
 /** `defaultTimeDimension: {field, interval}` as declared on a metric or its table, when well formed. */
 function timeDimensionOf(value: unknown): { field: string; interval: string } | undefined {
-  if (!isObject(value) || typeof value.field !== 'string' || typeof value.interval !== 'string') return undefined;
+  if (!isPlainObject(value) || typeof value.field !== 'string' || typeof value.interval !== 'string') return undefined;
   return { field: value.field, interval: value.interval };
 }

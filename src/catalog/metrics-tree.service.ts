@@ -18,11 +18,14 @@ interface Metric {
   tableName: string;
 }
 
+/** A metric of an edge (catalog_items row `item`) as the answers show it. */
+const metricJson = (item: string) => `json_build_object('catalogSearchUuid', ${item}.catalog_search_uuid, 'name', ${item}.name, 'tableName', ${item}.table_name)`;
+
 /** Edges of the project; `filter` is SQL over `s`/`t` (the source and target items), with parameters from $3. */
 function edgesSql(filter = ''): string {
   return `
-    SELECT json_build_object('catalogSearchUuid', s.catalog_search_uuid, 'name', s.name, 'tableName', s.table_name) AS source,
-           json_build_object('catalogSearchUuid', t.catalog_search_uuid, 'name', t.name, 'tableName', t.table_name) AS target,
+    SELECT ${metricJson('s')} AS source,
+           ${metricJson('t')} AS target,
            e.created_at AS "createdAt", u.user_uuid AS "createdByUserUuid", $2::uuid AS "projectUuid", e.created_from AS "createdFrom"
     FROM catalog_metrics_tree_edges e
     JOIN catalog_items s ON s.catalog_item_id = e.source_catalog_item_id
@@ -95,8 +98,8 @@ export class MetricsTreeService {
         `DELETE FROM catalog_metrics_tree_edges e USING catalog_items s, catalog_items t
          WHERE s.catalog_item_id = e.source_catalog_item_id AND t.catalog_item_id = e.target_catalog_item_id
            AND s.catalog_search_uuid = $1 AND t.catalog_search_uuid = $2 AND s.project_id = $3 AND t.project_id = $3
-         RETURNING json_build_object('catalogSearchUuid', s.catalog_search_uuid, 'name', s.name, 'tableName', s.table_name) AS source,
-                   json_build_object('catalogSearchUuid', t.catalog_search_uuid, 'name', t.name, 'tableName', t.table_name) AS target,
+         RETURNING ${metricJson('s')} AS source,
+                   ${metricJson('t')} AS target,
                    e.created_from AS "createdFrom"`,
         [sourceUuid, targetUuid, access.projectId],
       );

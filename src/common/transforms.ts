@@ -9,3 +9,6 @@ export const Trim = () => Transform(({ value }: { value: unknown }) => (typeof v
  * validators. (@IsOptional() also lets `null` through, which then reaches NOT NULL columns.)
  */
 export const IsOptionalNotNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/** A repeatable query parameter: `?x=a&x=b` arrives as an array, `?x=a` as a string; both become arrays. */
+export const AsArray = () => Transform(({ value }: { value: unknown }) => (value === undefined || Array.isArray(value) ? value : [value]));

@@ -1,5 +1,7 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidateError } from './errors.js';
+import { holdsNul } from './storable-text.js';
+import { isPlainObject } from './plain-object.js';
 
 class RawValidationErrors extends Error {
   constructor(readonly errors: ValidationError[]) {
@@ -76,11 +78,12 @@ export class AppValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     try {
-      if (metadata.type === 'query') return await this.lenientQuery.transform(value, metadata);
+      if (metadata.type === 'query') return refuseNul(await this.lenientQuery.transform(value, metadata), metadata);
       if (metadata.type === 'body' && this.expectsObject(metadata) && !isPlainObject(value)) {
         throw new ValidateError({ body: { message: 'the request body must be a JSON object', value: value ?? null } });
       }
-      return await super.transform(value, metadata);
+      const transformed = await super.transform(value, metadata);
+      return metadata.type === 'param' ? refuseNul(transformed, metadata) : transformed;
     } catch (e) {
       if (e instanceof RawValidationErrors) {
         throw new ValidateError(flattenValidationErrors(e.errors, metadata.type === 'body' ? 'body' : ''));
@@ -94,6 +97,17 @@ export class AppValidationPipe extends ValidationPipe {
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * Query and path parameters holding the NUL character, which PostgreSQL's text cannot store, are
+ * refused (bodies are checked by the JSON parser). Checked after the DTO's own transforms, so a field
+ * may first turn NUL into something else (a search treats it as a separator).
+ */
+function refuseNul(value: unknown, metadata: ArgumentMetadata): unknown {
+  const fields: [string, unknown][] = isPlainObject(value) ? Object.entries(value) : [[metadata.data ?? metadata.type, value]];
+  const refused: FieldErrors = {};
+  for (const [name, field] of fields) {
+    if (holdsNul(field)) refused[name] = { message: `${name} must not contain the NUL character`, value: field };
+  }
+  if (Object.keys(refused).length > 0) throw new ValidateError(refused);
+  return value;
 }

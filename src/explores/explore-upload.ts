@@ -1,7 +1,14 @@
 import { ValidateError } from '../common/errors.js';
+import { isPlainObject } from '../common/plain-object.js';
 
 export const MAX_EXPLORES = 1_000;
 export const MAX_CATALOG_ITEMS = 50_000;
+/**
+ * Longest explore, table and field name, in UTF-8 bytes: they are keys of unique indexes, whose
+ * entries PostgreSQL limits to about 2.7 kB (a field's id index holds its table and field names
+ * twice). Database identifiers are far shorter.
+ */
+export const MAX_NAME_BYTES = 255;
 /** a malformed upload can have an error per field: the answer lists the first ones only */
 const MAX_REPORTED_ERRORS = 50;
 
@@ -37,7 +44,6 @@ export interface ExploresUpload {
   catalogItems: CatalogItemRow[];
 }
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
 class FieldErrors {
@@ -48,6 +54,10 @@ class FieldErrors {
     this.count++;
     if (this.count > MAX_REPORTED_ERRORS) return;
     this.map[path] = value === undefined ? { message } : { message, value };
+  }
+  /** An explore, table or field name that can be a key of the catalog's indexes. */
+  nameFits(name: string, path: string): void {
+    if (Buffer.byteLength(name) > MAX_NAME_BYTES) this.add(path, `names must be at most ${MAX_NAME_BYTES} bytes (UTF-8)`, name);
   }
   requireString(object: Json, key: string, path: string): void {
     if (object[key] === undefined) this.add(`${path}.${key}`, `'${key}' is required`);
@@ -66,16 +76,14 @@ class FieldErrors {
 export function parseExploresUpload(body: unknown): ExploresUpload {
   if (!Array.isArray(body)) throw new ValidateError({ body: { message: 'the request body must be an array of explores', value: body ?? null } });
   if (body.length > MAX_EXPLORES) throw new ValidateError({ body: { message: `at most ${MAX_EXPLORES} explores per upload`, value: body.length } });
-  // PostgreSQL's jsonb cannot hold the NUL character, which JSON allows
-  if (JSON.stringify(body).includes('\\u0000')) throw new ValidateError({ body: { message: 'strings must not contain the NUL character' } });
-
   const errors = new FieldErrors();
   const seenNames = new Set<string>();
   body.forEach((explore, index) => {
     const path = `body.${index}`;
-    if (!isObject(explore)) return errors.add(path, 'each explore must be an object', explore);
+    if (!isPlainObject(explore)) return errors.add(path, 'each explore must be an object', explore);
     errors.requireString(explore, 'name', path);
     if (isNonEmptyString(explore.name)) {
+      errors.nameFits(explore.name, `${path}.name`);
       if (seenNames.has(explore.name)) errors.add(`${path}.name`, `explore "${explore.name}" appears more than once`, explore.name);
       seenNames.add(explore.name);
     }
@@ -100,7 +108,7 @@ function checkErroredExplore(explore: Json, path: string, errors: FieldErrors): 
   if (!Array.isArray(explore.errors)) return errors.add(`${path}.errors`, 'errors must be an array', explore.errors);
   explore.errors.forEach((error, index) => {
     const errorPath = `${path}.errors.${index}`;
-    if (!isObject(error)) return errors.add(errorPath, 'each error must be an object', error);
+    if (!isPlainObject(error)) return errors.add(errorPath, 'each error must be an object', error);
     errors.requireString(error, 'type', errorPath);
     if (typeof error.message !== 'string') errors.add(`${errorPath}.message`, 'message must be a string', error.message);
   });
@@ -113,20 +121,14 @@ function checkValidExplore(explore: Json, path: string, errors: FieldErrors): vo
   errors.optionalString(explore, 'type', path);
   if (!Array.isArray(explore.tags) || !explore.tags.every((tag) => typeof tag === 'string')) errors.add(`${path}.tags`, 'tags must be an array of strings', explore.tags);
   if (!Array.isArray(explore.joinedTables)) errors.add(`${path}.joinedTables`, 'joinedTables must be an array', explore.joinedTables);
-  if (!isObject(explore.tables)) return errors.add(`${path}.tables`, 'tables must be an object keyed by table name', explore.tables);
+  if (!isPlainObject(explore.tables)) return errors.add(`${path}.tables`, 'tables must be an object keyed by table name', explore.tables);
   errors.requireString(explore, 'baseTable', path);
   if (isNonEmptyString(explore.baseTable) && !Object.hasOwn(explore.tables, explore.baseTable)) {
     errors.add(`${path}.baseTable`, 'baseTable must be one of the tables', explore.baseTable);
   }
   for (const [tableName, table] of Object.entries(explore.tables)) {
     const tablePath = `${path}.tables.${tableName}`;
-    if (!isObject(table)) {
-      errors.add(tablePath, 'each table must be an object', table);
-      continue;
-    }
-    errors.requireString(table, 'name', tablePath);
-    errors.requireString(table, 'label', tablePath);
-    errors.optionalString(table, 'description', tablePath);
+    if (!checkNamed(table, tableName, tablePath, 'table', errors)) continue;
     checkFields(table, 'dimensions', DIMENSION_TYPES, tablePath, errors);
     checkFields(table, 'metrics', METRIC_TYPES, tablePath, errors);
   }
@@ -134,18 +136,29 @@ function checkValidExplore(explore: Json, path: string, errors: FieldErrors): vo
 
 function checkFields(table: Json, key: 'dimensions' | 'metrics', types: readonly string[], tablePath: string, errors: FieldErrors): void {
   const fields = table[key];
-  if (!isObject(fields)) return errors.add(`${tablePath}.${key}`, `${key} must be an object keyed by field name`, fields);
+  if (!isPlainObject(fields)) return errors.add(`${tablePath}.${key}`, `${key} must be an object keyed by field name`, fields);
   for (const [fieldName, field] of Object.entries(fields)) {
     const fieldPath = `${tablePath}.${key}.${fieldName}`;
-    if (!isObject(field)) {
-      errors.add(fieldPath, 'each field must be an object', field);
-      continue;
-    }
-    errors.requireString(field, 'name', fieldPath);
-    errors.optionalString(field, 'label', fieldPath);
-    errors.optionalString(field, 'description', fieldPath);
+    if (!checkNamed(field, fieldName, fieldPath, 'field', errors)) continue;
     if (!types.includes(field.type as string)) errors.add(`${fieldPath}.type`, `type must be one of: ${types.join(', ')}`, field.type ?? null);
   }
+}
+
+/**
+ * A table or field, keyed by `key`: an object with a name and a description if any, and a label
+ * (required on tables). False when it is not an object, so its contents are not checked.
+ */
+function checkNamed(value: unknown, key: string, path: string, kind: 'table' | 'field', errors: FieldErrors): value is Json {
+  errors.nameFits(key, path);
+  if (!isPlainObject(value)) {
+    errors.add(path, `each ${kind} must be an object`, value);
+    return false;
+  }
+  errors.requireString(value, 'name', path);
+  if (kind === 'table') errors.requireString(value, 'label', path);
+  else errors.optionalString(value, 'label', path);
+  errors.optionalString(value, 'description', path);
+  return true;
 }
 
 /** Copies the keys that are present, so optional keys stay absent rather than null. */

@@ -6,6 +6,7 @@ import { shopExplores } from '../support/fixtures.js';
 import { createOrganization, createPersonas, type Personas } from '../support/organizations.js';
 import { createProject } from '../support/projects.js';
 import type { TestUser } from '../support/users.js';
+import { catalogSearchUuids, uploadExplores } from '../support/catalog.js';
 
 type Json = Record<string, any>;
 
@@ -22,23 +23,12 @@ describe('catalog curation: categories and icons', () => {
   const categories = (projectUuid: string, item: string) => `${catalog(projectUuid)}/${item}/categories`;
   const icon = (projectUuid: string, item: string) => `${catalog(projectUuid)}/${item}/icon`;
 
-  const upload = (user: TestUser, projectUuid: string, body: unknown) =>
-    t.http().put(`/api/v1/projects/${projectUuid}/explores`).set('Cookie', user.cookie).set('content-type', 'application/json').send(JSON.stringify(body)).expect(200);
+  const upload = (user: TestUser, projectUuid: string, body: unknown) => uploadExplores(t, user, projectUuid, body).expect(200);
+  const catalogUuids = (projectUuid: string) => catalogSearchUuids(t, projectUuid);
 
   async function createTag(user: TestUser, projectUuid: string, name: string): Promise<string> {
     const res = await t.http().post(`/api/v1/projects/${projectUuid}/tags`).set('Cookie', user.cookie).send({ name, color: '#1f77b4' }).expect(201);
     return res.body.results.tagUuid;
-  }
-
-  /** catalogSearchUuid by `table:<table>` / `field:<table>.<field>` */
-  async function catalogUuids(projectUuid: string): Promise<Map<string, string>> {
-    const rows: { identity: string; uuid: string }[] = await db.query(
-      `SELECT CASE WHEN c.item_type = 'table' THEN 'table:' || c.table_name ELSE 'field:' || c.table_name || '.' || c.field_name END AS identity,
-              c.catalog_search_uuid AS uuid
-       FROM catalog_items c JOIN projects p USING (project_id) WHERE p.project_uuid = $1`,
-      [projectUuid],
-    );
-    return new Map(rows.map((row) => [row.identity, row.uuid]));
   }
 
   /** tag uuids attached to an item, by tag name */
@@ -67,7 +57,7 @@ describe('catalog curation: categories and icons', () => {
     const { p, projectUuid, items } = await setUp();
     const finance = await createTag(p.editor, projectUuid, 'Finance');
     const core = await createTag(p.editor, projectUuid, 'Core');
-    const revenue = items.get('field:orders.total_revenue')!;
+    const revenue = items.get('orders.total_revenue')!;
     const ordersTable = items.get('table:orders')!;
 
     const added = await t.http().post(categories(projectUuid, revenue)).set('Cookie', p.editor.cookie).send({ tagUuid: finance }).expect(200);
@@ -114,8 +104,8 @@ describe('catalog curation: categories and icons', () => {
     const otherItems = await catalogUuids(otherProjectUuid);
     const tagUuid = await createTag(p.admin, projectUuid, 'Finance');
     const foreignTag = await createTag(p.admin, otherProjectUuid, 'Elsewhere');
-    const revenue = items.get('field:orders.total_revenue')!;
-    const foreignRevenue = otherItems.get('field:orders.total_revenue')!;
+    const revenue = items.get('orders.total_revenue')!;
+    const foreignRevenue = otherItems.get('orders.total_revenue')!;
 
     for (const tag of [foreignTag, randomUUID()]) {
       const res = await t.http().post(categories(projectUuid, revenue)).set('Cookie', p.admin.cookie).send({ tagUuid: tag }).expect(400);
@@ -146,7 +136,7 @@ describe('catalog curation: categories and icons', () => {
     const { p, projectUuid, items } = await setUp();
     const other = await createOrganization(t, 'Outsiders');
     const tagUuid = await createTag(p.admin, projectUuid, 'Finance');
-    const item = items.get('field:orders.order_count')!;
+    const item = items.get('orders.order_count')!;
 
     const attempts = (user?: TestUser) =>
       [
@@ -195,7 +185,7 @@ describe('catalog curation: categories and icons', () => {
 
   it('sets, replaces and clears icons, storing exactly {unicode} or {url}', async () => {
     const { p, projectUuid, items } = await setUp();
-    const field = items.get('field:payments.total_paid')!;
+    const field = items.get('payments.total_paid')!;
     const table = items.get('table:payments')!;
 
     expect((await t.http().patch(icon(projectUuid, field)).set('Cookie', p.editor.cookie).send({ icon: { unicode: '💰' } }).expect(200)).body).toEqual({ status: 'ok' });
@@ -218,7 +208,7 @@ describe('catalog curation: categories and icons', () => {
   it('rejects malformed icons, bodies and uuids with 422, changing nothing', async () => {
     const { p, projectUuid, items } = await setUp();
     const tagUuid = await createTag(p.admin, projectUuid, 'Finance');
-    const item = items.get('field:orders.total_revenue')!;
+    const item = items.get('orders.total_revenue')!;
     await t.http().patch(icon(projectUuid, item)).set('Cookie', p.admin.cookie).send({ icon: { unicode: '📈' } }).expect(200);
 
     const badIcons: [string, unknown][] = [
@@ -296,8 +286,8 @@ describe('catalog curation: categories and icons', () => {
   it('keeps categories and icons across re-uploads, and drops them with their item', async () => {
     const { p, projectUuid, items } = await setUp();
     const finance = await createTag(p.admin, projectUuid, 'Finance');
-    const status = items.get('field:orders.status')!;
-    const revenue = items.get('field:orders.total_revenue')!;
+    const status = items.get('orders.status')!;
+    const revenue = items.get('orders.total_revenue')!;
     for (const item of [status, revenue]) {
       await t.http().post(categories(projectUuid, item)).set('Cookie', p.editor.cookie).send({ tagUuid: finance }).expect(200);
       await t.http().patch(icon(projectUuid, item)).set('Cookie', p.editor.cookie).send({ icon: { unicode: '🧾' } }).expect(200);
@@ -316,14 +306,14 @@ describe('catalog curation: categories and icons', () => {
       [finance],
     );
     expect(count).toBe(1); // revenue's only
-    expect((await catalogUuids(projectUuid)).has('field:orders.status')).toBe(false);
+    expect((await catalogUuids(projectUuid)).has('orders.status')).toBe(false);
     expect(await categoriesOf(revenue)).toEqual([finance]);
     expect(await iconOf(revenue)).toEqual({ unicode: '🧾' });
     await t.http().post(categories(projectUuid, status)).set('Cookie', p.editor.cookie).send({ tagUuid: finance }).expect(404);
 
     // brought back by a later upload, the field is a new item, without the old curation
     await upload(p.developer, projectUuid, shopExplores());
-    const statusAgain = (await catalogUuids(projectUuid)).get('field:orders.status')!;
+    const statusAgain = (await catalogUuids(projectUuid)).get('orders.status')!;
     expect(statusAgain).not.toBe(status);
     expect(await categoriesOf(statusAgain)).toEqual([]);
     expect(await iconOf(statusAgain)).toBeNull();
@@ -331,7 +321,7 @@ describe('catalog curation: categories and icons', () => {
 
   it('stays consistent under concurrent requests: no 500, no duplicate, no category of a deleted tag', async () => {
     const { p, projectUuid, items } = await setUp();
-    const item = items.get('field:customers.customer_count')!;
+    const item = items.get('customers.customer_count')!;
 
     // the same category added many times at once
     const tagUuid = await createTag(p.admin, projectUuid, 'Finance');
@@ -359,6 +349,6 @@ describe('catalog curation: categories and icons', () => {
       upload(p.developer, projectUuid, withoutCustomerCount),
     ]);
     expect([200, 404]).toContain(patched.status);
-    expect((await catalogUuids(projectUuid)).has('field:customers.customer_count')).toBe(false);
+    expect((await catalogUuids(projectUuid)).has('customers.customer_count')).toBe(false);
   });
 });

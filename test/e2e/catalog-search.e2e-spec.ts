@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -509,6 +510,22 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
         expect({ path, status: member.status, name: member.body.error?.name }).toEqual({ path, status: 403, name: 'ForbiddenError' });
         await t.http().get(url(path)).expect(401);
         await get(p.interactive_viewer, path).expect(200);
+      }
+    });
+
+    it('refuses over-long filters with 422 and the parameter as key', async () => {
+      const uuids = Array.from({ length: 101 }, () => randomUUID());
+      const refusals: [string, string][] = [
+        [`/metrics?${uuids.map((uuid) => `categories=${uuid}`).join('&')}`, 'categories'],
+        [`/metrics?${uuids.map((_, i) => `tables=t${i}`).join('&')}`, 'tables'],
+        [`/metrics?tables=${'t'.repeat(1025)}`, 'tables'],
+        [`/metrics-with-time-dimensions?tableName=${'t'.repeat(1025)}`, 'tableName'],
+        ['/metrics-with-time-dimensions?tableName=', 'tableName'],
+        ['/metrics-with-time-dimensions?tableName=a%00b', 'tableName'],
+      ];
+      for (const [path, key] of refusals) {
+        const res = await get(p.viewer, path);
+        expect({ path: path.slice(0, 60), status: res.status, keys: Object.keys(res.body.error?.data ?? {}) }).toEqual({ path: path.slice(0, 60), status: 422, keys: [key] });
       }
     });
 

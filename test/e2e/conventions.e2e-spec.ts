@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { Public } from '../../src/auth/public.decorator.js';
@@ -24,6 +24,10 @@ class ProbeBodyDto {
 
 class ProbeQueryDto {
   @IsOptional()
+  @IsString()
+  name?: string;
+
+  @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -44,6 +48,11 @@ class ProbeController {
   @Get('query')
   query(@Query() query: ProbeQueryDto) {
     return { page: query.page ?? null, type: typeof query.page };
+  }
+
+  @Get('named/:name')
+  named(@Param('name') name: string) {
+    return { name };
   }
 
   @Get('empty')
@@ -132,6 +141,29 @@ describe('API conventions: envelopes, validation and error mapping', () => {
     expect(Object.keys(bad.body.error.data)).toEqual(['page']);
     const notNumber = await t.http().get('/api/v1/probe/query?page=abc').expect(422);
     expect(notNumber.body.error.data.page.message).toMatch(/integer/);
+  });
+
+  it('refuses with 422 the strings PostgreSQL cannot store: NUL anywhere, half a surrogate pair in a body', async () => {
+    const body = (raw: string) => t.http().post('/api/v1/probe').set('content-type', 'application/json').send(raw);
+    for (const [raw, message] of [
+      ['{"name":"a\\u0000b"}', 'strings must not contain the NUL character'],
+      ['{"name":"ok","meta":{"color":"\\\\\\u0000"}}', 'strings must not contain the NUL character'],
+      ['{"name":"a\\ud83d"}', 'strings must not contain half a UTF-16 surrogate pair'],
+      ['{"name":"a\\ud83dx"}', 'strings must not contain half a UTF-16 surrogate pair'],
+      ['{"name":"\\ude00a"}', 'strings must not contain half a UTF-16 surrogate pair'],
+    ]) {
+      const res = await body(raw);
+      expect({ raw, status: res.status, data: res.body.error?.data }).toEqual({ raw, status: 422, data: { body: { message } } });
+    }
+    // an escaped backslash followed by "u0000" is text, and a whole surrogate pair is one character
+    expect((await body('{"name":"a\\\\u0000"}').expect(201)).body.results.name).toBe('a\\u0000');
+    expect((await body('{"name":"\\ud83d\\ude00"}').expect(201)).body.results.name).toBe('😀');
+
+    const query = await t.http().get('/api/v1/probe/query?name=a%00b').expect(422);
+    expect(query.body.error.data).toEqual({ name: { message: 'name must not contain the NUL character', value: 'a\u0000b' } });
+    const param = await t.http().get('/api/v1/probe/named/a%00b').expect(422);
+    expect(param.body.error.data).toEqual({ name: { message: 'name must not contain the NUL character', value: 'a\u0000b' } });
+    expect((await t.http().get('/api/v1/probe/named/ab').expect(200)).body.results).toEqual({ name: 'ab' });
   });
 
   it('answers malformed JSON with 400 ParameterError', async () => {

@@ -5,6 +5,7 @@ import { shopExplores } from '../support/fixtures.js';
 import { createOrganization, createPersonas, type Personas } from '../support/organizations.js';
 import { createProject } from '../support/projects.js';
 import type { TestUser } from '../support/users.js';
+import { uploadExplores } from '../support/catalog.js';
 
 type Json = Record<string, any>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -29,8 +30,7 @@ describe('project explores and the catalog built from them', () => {
   afterAll(async () => t.close());
 
   const explores = (projectUuid: string) => `/api/v1/projects/${projectUuid}/explores`;
-  const upload = (user: TestUser, projectUuid: string, body: unknown) =>
-    t.http().put(explores(projectUuid)).set('Cookie', user.cookie).set('content-type', 'application/json').send(JSON.stringify(body));
+  const upload = (user: TestUser, projectUuid: string, body: unknown) => uploadExplores(t, user, projectUuid, body);
 
   async function setUp(): Promise<{ p: Personas; projectUuid: string }> {
     const p = await createPersonas(t);
@@ -115,6 +115,21 @@ describe('project explores and the catalog built from them', () => {
       [[...shopExplores(), shopExplores()[1]], 'body.4.name'],
       [Array.from({ length: 1_001 }, (_, i) => ({ name: `e${i}`, errors: [] })), 'body'],
       [tooManyFields, 'body'],
+      [[...shopExplores(), { name: 'broken', errors: 'failed' }], 'body.4.errors'],
+      [[...shopExplores(), { name: 'broken', errors: ['failed'] }], 'body.4.errors.0'],
+      [withOrders((orders) => (orders.tags = [1])), 'body.0.tags'],
+      [withOrders((orders) => (orders.joinedTables = {})), 'body.0.joinedTables'],
+      [withOrders((orders) => delete orders.targetDatabase), 'body.0.targetDatabase'],
+      [withOrders((orders) => (orders.tables.payments = 'payments')), 'body.0.tables.payments'],
+      [withOrders((orders) => delete orders.tables.payments.label), 'body.0.tables.payments.label'],
+      [withOrders((orders) => (orders.tables.orders.dimensions.status = ['status'])), 'body.0.tables.orders.dimensions.status'],
+      [withOrders((orders) => (orders.tables.orders.dimensions.status.label = 7)), 'body.0.tables.orders.dimensions.status.label'],
+      // names are keys of the catalog's unique indexes: at most 255 bytes of UTF-8
+      [[...shopExplores(), { name: 'é'.repeat(128), errors: [] }], 'body.4.name'],
+      [withOrders((orders) => (orders.tables['t'.repeat(256)] = orders.tables.orders)), `body.0.tables.${'t'.repeat(256)}`],
+      [withOrders((orders) => (orders.tables.orders.dimensions['d'.repeat(256)] = orders.tables.orders.dimensions.status)), `body.0.tables.orders.dimensions.${'d'.repeat(256)}`],
+      // PostgreSQL's json and text cannot hold a NUL
+      [withOrders((orders) => (orders.label = 'Orders\u0000')), 'body'],
     ];
     for (const [body, key] of cases) {
       const res = await upload(p.developer, projectUuid, body);
@@ -124,6 +139,24 @@ describe('project explores and the catalog built from them', () => {
 
     expect((await t.http().get(explores(projectUuid)).set('Cookie', p.viewer.cookie)).body.results.map((e: Json) => e.name)).toEqual(['customers', 'orders', 'payments', 'refunds']);
     expect(await catalogUuids(projectUuid)).toEqual(before);
+  });
+
+  it('takes names of 255 bytes and descriptions too long for a search index, which indexes their beginning', async () => {
+    const { p, projectUuid } = await setUp();
+    const fixture = shopExplores();
+    const longName = 'é'.repeat(127); // 254 bytes
+    fixture[0].tables.orders.dimensions[longName] = { ...fixture[0].tables.orders.dimensions.status, name: longName };
+    // about 1.4 MB of distinct words: more than a tsvector holds
+    const words = Array.from({ length: 200_000 }, (_, i) => `w${i.toString(36)}`).join(' ');
+    fixture[0].tables.orders.description = `zyzzyva ${words}`;
+    await upload(p.developer, projectUuid, fixture).expect(200);
+    const found = await t.http().get(`/api/v1/projects/${projectUuid}/dataCatalog?search=zyzzyva`).set('Cookie', p.viewer.cookie).expect(200);
+    expect(found.body.results.map((item: Json) => item.name)).toEqual(['orders']);
+    const [{ stored }] = await t.app.get(DataSource).query(
+      `SELECT count(*)::int AS stored FROM catalog_items c JOIN projects p USING (project_id) WHERE p.project_uuid = $1 AND c.field_name = $2`,
+      [projectUuid, longName],
+    );
+    expect(stored).toBe(1);
   });
 
   it('makes one catalog item per table and field, keeping their catalogSearchUuid across re-uploads', async () => {

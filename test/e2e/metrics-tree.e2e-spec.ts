@@ -6,6 +6,7 @@ import { shopExplores } from '../support/fixtures.js';
 import { createOrganization, createPersonas, type Personas } from '../support/organizations.js';
 import { createProject } from '../support/projects.js';
 import type { TestUser } from '../support/users.js';
+import { catalogSearchUuids, uploadExplores } from '../support/catalog.js';
 
 type Json = Record<string, any>;
 const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
@@ -22,19 +23,8 @@ describe('the metrics tree', () => {
   const tree = (projectUuid: string) => `/api/v1/projects/${projectUuid}/dataCatalog/metrics/tree`;
   const edges = (projectUuid: string) => `${tree(projectUuid)}/edges`;
 
-  const upload = (user: TestUser, projectUuid: string, body: unknown) =>
-    t.http().put(`/api/v1/projects/${projectUuid}/explores`).set('Cookie', user.cookie).set('content-type', 'application/json').send(JSON.stringify(body)).expect(200);
-
-  /** catalogSearchUuid by `table:<table>` / `<table>.<field>` */
-  async function catalogUuids(projectUuid: string): Promise<Map<string, string>> {
-    const rows: { identity: string; uuid: string }[] = await db.query(
-      `SELECT CASE WHEN c.item_type = 'table' THEN 'table:' || c.table_name ELSE c.table_name || '.' || c.field_name END AS identity,
-              c.catalog_search_uuid AS uuid
-       FROM catalog_items c JOIN projects p USING (project_id) WHERE p.project_uuid = $1`,
-      [projectUuid],
-    );
-    return new Map(rows.map((row) => [row.identity, row.uuid]));
-  }
+  const upload = (user: TestUser, projectUuid: string, body: unknown) => uploadExplores(t, user, projectUuid, body).expect(200);
+  const catalogUuids = (projectUuid: string) => catalogSearchUuids(t, projectUuid);
 
   async function setUp(): Promise<{ p: Personas; projectUuid: string; m: (identity: string) => string }> {
     const p = await createPersonas(t);

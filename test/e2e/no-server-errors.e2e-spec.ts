@@ -8,7 +8,11 @@ import { createSpace } from '../support/spaces.js';
  * Bad input gets a 4xx, never a 500: every operation of the OpenAPI document, called by an
  * organization admin with malformed path parameters, unknown ids and junk bodies and queries.
  */
-const JUNK_BODIES: unknown[] = [{}, { unexpected: true }, [], [1, 2], 'text', 42, null, { name: 123, role: [], email: {}, spaceUuid: 'x', members: 'all' }];
+const JUNK_BODIES: unknown[] = [
+  {}, { unexpected: true }, [], [1, 2], 'text', 42, null, { name: 123, role: [], email: {}, spaceUuid: 'x', members: 'all' },
+  // text PostgreSQL cannot store: a NUL, and half a surrogate pair
+  { name: 'a\u0000b', description: 'x' }, { name: 'a\ud83d', description: 'x' },
+];
 interface OpenApiOperation {
   requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> };
 }
@@ -17,7 +21,12 @@ interface OpenApi {
   components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
 }
 
-const JUNK_QUERIES = ['?page=-1&pageSize=abc', '?includeMembers=x&searchQuery[]=a', '?test=maybe&includePrivate=2&passcode=1'];
+const JUNK_QUERIES = [
+  '?page=-1&pageSize=abc',
+  '?includeMembers=x&searchQuery[]=a',
+  '?test=maybe&includePrivate=2&passcode=1',
+  '?searchQuery=a%00b&action=a%00b&targetUuid=a%00b&email=a%00b&tableName=a%00b&search=a%00b',
+];
 
 describe('no 500 for bad input on any route', () => {
   let t: TestApp;
@@ -57,6 +66,7 @@ describe('no 500 for bad input on any route', () => {
       if (path === '/api/v1/logout') continue;
       const urls = [
         fill(path, () => 'not-a-uuid'),
+        fill(path, (name) => (name in ids ? ids[name] : 'a%00b')),
         fill(path, () => '00000000-0000-4000-8000-000000000000'),
         fill(path, (name) => ids[name] ?? '00000000-0000-4000-8000-000000000000'),
       ];

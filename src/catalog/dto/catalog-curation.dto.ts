@@ -1,27 +1,23 @@
 import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { IsUUID, ValidateBy } from 'class-validator';
+import { isPlainObject } from '../../common/plain-object.js';
+import { ProjectParamsDto } from '../../projects/dto/project.dto.js';
 
 /** Longest `unicode` icon, in UTF-16 code units: room for the longest emoji ZWJ sequences. */
 export const MAX_ICON_UNICODE_LENGTH = 32;
 /** Longest `url` icon. */
 export const MAX_ICON_URL_LENGTH = 2048;
 
-/** Whitespace and control characters; PostgreSQL's jsonb also refuses \u0000. */
+/** Whitespace and control characters (NUL and half surrogate pairs never get past the JSON parser). */
 const WHITESPACE_OR_CONTROL = /[\s\p{Cc}]/u;
-/** A UTF-16 surrogate without its other half: not representable in jsonb. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export type CatalogItemIcon = { unicode: string } | { url: string };
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function unicodeProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'icon.unicode must be a string';
   if (value.length === 0) return 'icon.unicode must not be empty';
   if (value.length > MAX_ICON_UNICODE_LENGTH) return `icon.unicode must be at most ${MAX_ICON_UNICODE_LENGTH} characters`;
-  if (WHITESPACE_OR_CONTROL.test(value) || LONE_SURROGATE.test(value)) return 'icon.unicode must be an emoji, without whitespace or control characters';
+  if (WHITESPACE_OR_CONTROL.test(value)) return 'icon.unicode must be an emoji, without whitespace or control characters';
   return undefined;
 }
 
@@ -29,7 +25,7 @@ function urlProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'icon.url must be a string';
   if (value.length > MAX_ICON_URL_LENGTH) return `icon.url must be at most ${MAX_ICON_URL_LENGTH} characters`;
   const message = 'icon.url must be an http or https URL';
-  if (WHITESPACE_OR_CONTROL.test(value) || LONE_SURROGATE.test(value)) return message;
+  if (WHITESPACE_OR_CONTROL.test(value)) return message;
   try {
     const url = new URL(value);
     if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') return message;
@@ -65,11 +61,7 @@ function IsCatalogItemIcon() {
   });
 }
 
-export class CatalogItemParamsDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  projectUuid: string;
-
+export class CatalogItemParamsDto extends ProjectParamsDto {
   @ApiProperty({ format: 'uuid', description: 'The catalogSearchUuid of a table or field of the catalog' })
   @IsUUID()
   catalogSearchUuid: string;

@@ -1,9 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { PaginationDto, PaginationQueryDto } from '../../common/pagination.js';
-import { IsOptionalNotNull } from '../../common/transforms.js';
+import { AsArray, IsOptionalNotNull } from '../../common/transforms.js';
 import { ProjectParamsDto } from '../../projects/dto/project.dto.js';
 
 /** The most items any catalog answer holds (the best ranked, or the first in order); see docs/catalog.md. */
@@ -21,19 +21,26 @@ export const CATEGORIES_FILTER_MODES = ['and', 'or'] as const;
 export const BASIC_TYPES = ['string', 'number', 'date', 'timestamp', 'boolean'] as const;
 
 const NAME_LENGTH = { min: 1, max: 1024 };
-/** Names never hold NUL (the upload refuses it, PostgreSQL's text cannot store it): refused rather than sent to the database. */
-const NO_NUL = /^[^\u0000]*$/;
-const NoNul = (each = false) => Matches(NO_NUL, { message: '$property must not contain the NUL character', each });
 
-/** A table, field or metric name as the upload keys it: 1–1,024 characters, no NUL. */
-const CatalogName = () => applyDecorators(IsString(), Length(NAME_LENGTH.min, NAME_LENGTH.max), NoNul());
-
-/** A repeatable query parameter: `?x=a&x=b` arrives as an array, `?x=a` as a string; both become arrays. */
-const AsArray = () => Transform(({ value }: { value: unknown }) => (value === undefined || Array.isArray(value) ? value : [value]));
+/** A table, field or metric name as the upload keys it: 1–1,024 characters (NUL is refused for every parameter). */
+const CatalogName = (options: { each?: boolean } = {}) => applyDecorators(IsString(options), Length(NAME_LENGTH.min, NAME_LENGTH.max, options));
 
 const SEARCH_DESCRIPTION =
   `Words matched as prefixes against names, labels and descriptions, ignoring case and punctuation ` +
   `(\`cust\` finds customers, \`order date\` finds order_date). At most ${CATALOG_SEARCH_MAX_LENGTH} characters.`;
+
+/**
+ * The `search` of the catalog routes. Only letters and digits of it are ever searched for, so a NUL
+ * (refused in other parameters) is a separator like any other punctuation.
+ */
+const SearchText = (example: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ example, maxLength: CATALOG_SEARCH_MAX_LENGTH, description: SEARCH_DESCRIPTION }),
+    IsOptionalNotNull(),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.replaceAll('\u0000', ' ') : value)),
+    IsString(),
+    MaxLength(CATALOG_SEARCH_MAX_LENGTH),
+  );
 
 // ---------------------------------------------------------------------------------------------- params
 
@@ -64,10 +71,7 @@ export class CatalogMetricParamsDto extends CatalogTableNameParamsDto {
 // ---------------------------------------------------------------------------------------------- queries
 
 export class CatalogQueryDto {
-  @ApiPropertyOptional({ example: 'order date', maxLength: CATALOG_SEARCH_MAX_LENGTH, description: SEARCH_DESCRIPTION })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(CATALOG_SEARCH_MAX_LENGTH)
+  @SearchText('order date')
   search?: string;
 
   @ApiPropertyOptional({ enum: CATALOG_TYPES, description: 'only tables, or only fields' })
@@ -82,10 +86,7 @@ export class CatalogQueryDto {
 }
 
 export class MetricsCatalogQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ example: 'revenue', maxLength: CATALOG_SEARCH_MAX_LENGTH, description: SEARCH_DESCRIPTION })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(CATALOG_SEARCH_MAX_LENGTH)
+  @SearchText('revenue')
   search?: string;
 
   @ApiPropertyOptional({ enum: METRICS_SORTS, description: 'Without it: by relevance when searching, else by name' })
@@ -121,9 +122,7 @@ export class MetricsCatalogQueryDto extends PaginationQueryDto {
   @AsArray()
   @IsArray()
   @ArrayMaxSize(CATALOG_MAX_FILTER_VALUES)
-  @IsString({ each: true })
-  @Length(NAME_LENGTH.min, NAME_LENGTH.max, { each: true })
-  @NoNul(true)
+  @CatalogName({ each: true })
   tables?: string[];
 }
 

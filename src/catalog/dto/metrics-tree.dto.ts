@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID } from 'class-validator';
+import { AsArray } from '../../common/transforms.js';
+import { ProjectParamsDto } from '../../projects/dto/project.dto.js';
 
 /** Most metrics one metrics-tree read may name. */
 export const MAX_TREE_METRICS = 100;
@@ -12,7 +13,7 @@ const METRIC_UUIDS_DESCRIPTION =
 /** `?metricUuids=a&metricUuids=b`; a single one arrives as a plain string. */
 export class MetricsTreeQueryDto {
   @ApiProperty({ type: [String], format: 'uuid', description: METRIC_UUIDS_DESCRIPTION, minItems: 1, maxItems: MAX_TREE_METRICS })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? [value] : value))
+  @AsArray()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_TREE_METRICS)
@@ -39,11 +40,7 @@ export class CreateMetricsTreeEdgeDto {
   targetCatalogSearchUuid: string;
 }
 
-export class MetricsTreeEdgeParamsDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  projectUuid: string;
-
+export class MetricsTreeEdgeParamsDto extends ProjectParamsDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   sourceCatalogSearchUuid: string;

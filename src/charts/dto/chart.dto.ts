@@ -17,15 +17,12 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
+import { isPlainObject } from '../../common/plain-object.js';
 
 export const CHART_TYPES = ['cartesian', 'table', 'big_number', 'pie', 'funnel', 'treemap', 'gauge', 'custom', 'map'] as const;
 export const CHART_KINDS = ['line', 'horizontal_bar', 'vertical_bar', 'scatter', 'area', 'mixed', 'pie', 'table', 'big_number', 'funnel', 'custom', 'treemap', 'gauge', 'map'] as const;
 export type ChartType = (typeof CHART_TYPES)[number];
 export type ChartKind = (typeof CHART_KINDS)[number];
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A JSON object kept as given: its keys are not whitelisted (they belong to the chart renderer). */
 export function IsOpaqueObject() {
