@@ -18,9 +18,9 @@ export class Api {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
-  /** auth: {cookie} or {token}; returns {status, body, headers} and never throws on a non-2xx. */
-  async request(method, path, { auth, body } = {}) {
-    const headers = { accept: 'application/json' };
+  /** auth: {cookie} or {token}; extra: more request headers; returns {status, body, headers} and never throws on a non-2xx. */
+  async request(method, path, { auth, body, extra } = {}) {
+    const headers = { accept: 'application/json', ...extra };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (auth?.cookie) headers.cookie = auth.cookie;
     if (auth?.token) headers.authorization = `ApiKey ${auth.token}`;

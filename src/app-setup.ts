@@ -12,6 +12,7 @@ import { toErrorEnvelope } from './common/error-envelope.filter.js';
 import { AppError, AuthorizationError, ValidateError } from './common/errors.js';
 import { unstorableJsonText } from './common/storable-text.js';
 import type { ResolvedConfig } from './config/config.js';
+import { installResponseCache } from './response-cache/response-cache.hooks.js';
 import { SERVER_VERSION } from './version.js';
 
 export const API_PREFIX = 'api/v1';
@@ -126,6 +127,8 @@ export async function configureApp(app: NestFastifyApplication, config: Resolved
     if (unstorable) return done(new ValidateError({ body: { message: unstorable } }), undefined);
     jsonParser(req, text, done);
   });
+
+  installResponseCache(app);
 
   let closing = false;
   fastify.addHook('preClose', async () => {

@@ -28,6 +28,7 @@ import { HealthModule } from './health/health.module.js';
 import { PersonalAccessTokensModule } from './personal-access-tokens/personal-access-tokens.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
+import { ResponseCacheModule } from './response-cache/response-cache.module.js';
 import { SpacesModule } from './spaces/spaces.module.js';
 import { TagsModule } from './tags/tags.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -56,6 +57,7 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config.databasePoolSize), logging: false }),
         AuthModule,
         AuthorizationModule,
+        ResponseCacheModule,
         AuditModule,
         HealthModule,
         UsersModule,

@@ -32,6 +32,26 @@ const slots = (request: CredentialRequest) => request as unknown as Record<symbo
 const AUTHORIZATION = /^(ApiKey|Bearer)\s+(\S+)\s*$/i;
 const MAX_CREDENTIAL_LENGTH = 128;
 
+/** A credential as the request presents it: the kind, the secret and its SHA-256 digest. */
+export interface PresentedCredential {
+  via: Principal['via'];
+  token: string;
+  digest: Buffer;
+}
+
+/**
+ * The request's credential when it presents exactly one, well formed: a session cookie or an
+ * `Authorization` token, not both (which of two wins depends on whether the session is live).
+ */
+export function soleCredential(request: FastifyRequest): PresentedCredential | undefined {
+  const cookie = request.cookies?.[SESSION_COOKIE];
+  const header = request.headers.authorization;
+  if ((cookie === undefined) === (header === undefined)) return undefined;
+  const token = cookie ?? AUTHORIZATION.exec(header!)?.[2];
+  if (!token || token.length > MAX_CREDENTIAL_LENGTH) return undefined;
+  return { via: cookie !== undefined ? 'session' : 'personal_access_token', token, digest: sha256(token) };
+}
+
 /**
  * Turns a request's session cookie or personal access token into a principal: one lookup
  * statement, or the principal cache when the route allows it (ALLOW_CACHED_PRINCIPAL).

@@ -87,13 +87,21 @@ const CREDENTIAL_LIVE = `(
 const CHECKED_ACCESS_SQL = Object.fromEntries(
   Object.entries(ACCESS_SQL).map(([target, sql]) => [
     target,
-    `SELECT ${CREDENTIAL_LIVE} AS "credentialLive", access.* FROM (SELECT) one LEFT JOIN (${sql}) access ON true`,
+    `SELECT ${CREDENTIAL_LIVE} AS "credentialLive", pg_current_snapshot()::text AS "snapshot", now()::text AS "checkedAt", access.*
+     FROM (SELECT) one LEFT JOIN (${sql}) access ON true`,
   ]),
 ) as Record<AccessTarget, string>;
+
+/** When and in which database snapshot an access check was answered (what the response cache keys its validity on). */
+export interface ReadAt {
+  snapshot: string;
+  checkedAt: string;
+}
 
 export interface CheckedAccess {
   /** false when a cached principal turned out stale: the caller must be authenticated again */
   credentialLive: boolean;
+  readAt: ReadAt;
   access: ProjectAccess | SpaceAccess | undefined;
   /** the loader's row, when a loader was given and found one */
   loaded?: Record<string, unknown>;
@@ -123,12 +131,13 @@ export class AccessService {
     const [row] = rows;
     const pick = (from: number, to: number) => Object.fromEntries(columns.slice(from, to).map((name, i) => [name, row[from + i]]));
     const marker = loader ? columns.indexOf(LOADED_MARKER) : columns.length;
-    const { credentialLive, ...access } = pick(0, marker) as unknown as { credentialLive: boolean } & ProjectAccess & Partial<SpaceAccess>;
+    const { credentialLive, snapshot, checkedAt, ...access } = pick(0, marker) as unknown as { credentialLive: boolean } & ReadAt &
+      ProjectAccess & Partial<SpaceAccess>;
     const found = access.projectId !== null;
     const loaded = pick(marker + 1, columns.length);
     // a loader row of nothing but nulls is the LEFT JOIN's "no row"
     const hasLoaded = found && Object.values(loaded).some((value) => value !== null);
-    return { credentialLive, access: found ? access : undefined, ...(hasLoaded ? { loaded } : {}) };
+    return { credentialLive, readAt: { snapshot, checkedAt }, access: found ? access : undefined, ...(hasLoaded ? { loaded } : {}) };
   }
 
   /** The organization id of a group, or undefined when there is no such group. */

@@ -6,6 +6,7 @@ import { cachedCredentialOf, CredentialAuthenticator } from '../auth/credential-
 import type { Principal } from '../auth/principal.js';
 import { IS_PUBLIC } from '../auth/public.decorator.js';
 import { AppError, AuthorizationError, ForbiddenError, NotFoundError, ValidateError } from '../common/errors.js';
+import { noteReadAt } from '../response-cache/response-cache.hooks.js';
 import { AccessService, type AccessTarget, type ProjectAccess, type SpaceAccess } from './access.service.js';
 import { PERMISSIONS, type PermissionRule } from './permissions.js';
 import { type ResourceRef, type ResourceType, ROUTE_ACCESS, type RouteAccess } from './route-access.decorator.js';
@@ -102,13 +103,14 @@ export class AuthorizationGuard implements CanActivate {
     }
     const target: AccessTarget = resource.type;
     const cached = cachedCredentialOf(request);
-    let { credentialLive, access, loaded } = await this.access.checked(target, id, request.user, cached?.digest, resource.load);
+    let { credentialLive, readAt, access, loaded } = await this.access.checked(target, id, request.user, cached?.digest, resource.load);
     if (!credentialLive) {
       const fresh = await this.authenticator.reauthenticate(request);
       if (!fresh) throw new AuthorizationError('Failed to authorize user');
       request.user = fresh;
-      ({ access, loaded } = await this.access.checked(target, id, fresh, undefined, resource.load));
+      ({ readAt, access, loaded } = await this.access.checked(target, id, fresh, undefined, resource.load));
     }
+    noteReadAt(request, readAt);
     const inOtherProject =
       resource.projectParam !== undefined && access?.projectUuid !== (request.params as Record<string, string>)[resource.projectParam];
     if (!access || access.organizationId !== request.user.organizationId || inOtherProject) {

@@ -14,6 +14,7 @@ import {
   SpaceQueryDto,
   UpdateChartDto,
 } from './dto/chart.dto.js';
+import { CachedResponse } from '../response-cache/cached-response.decorator.js';
 
 const PROJECT = { type: 'project', param: 'projectUuid' } as const;
 const BODY_SPACE = { type: 'space', param: 'spaceUuid', in: 'body', projectParam: 'projectUuid' } as const;
@@ -40,6 +41,7 @@ export class ChartsController {
 
   @Get('saved/:chartUuid')
   @RequirePermission('space:view', { ...CHART, load: CHART_DETAILS })
+  @CachedResponse()
   @ApiOperation({ operationId: 'GetSavedChart', summary: 'A saved chart' })
   @ApiOkResponse({ type: SavedChartDto })
   get(@Param() params: ChartParamsDto, @ResolvedAccess() space: SpaceAccess): Promise<SavedChartDto> {

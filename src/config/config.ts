@@ -33,6 +33,8 @@ export interface AppConfig {
   /** Requests per minute to login, registration and passcode routes, per client address and per account. */
   authRateLimitPerIp: number;
   authRateLimitPerAccount: number;
+  /** Bytes of responses the response cache may keep (0: no cache). */
+  responseCacheBytes: number;
 }
 
 /** A configuration error: its message is the one line printed before start-up stops. */
@@ -148,6 +150,7 @@ export function parseConfig(env: Env): AppConfig {
     passwordHashCost: powerOfTwo(env, 'PASSWORD_HASH_COST', 2 ** 17, 2 ** 14, 2 ** 20),
     authRateLimitPerIp: integer(env, 'AUTH_RATE_LIMIT_PER_IP', 30, 1, 1_000_000)!,
     authRateLimitPerAccount: integer(env, 'AUTH_RATE_LIMIT_PER_ACCOUNT', 10, 1, 1_000_000)!,
+    responseCacheBytes: integer(env, 'RESPONSE_CACHE_MB', 64, 0, 4096)! * 1024 * 1024,
   };
 }
 

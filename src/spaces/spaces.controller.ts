@@ -19,6 +19,7 @@ import {
   UpdateSpaceDto,
 } from './dto/space.dto.js';
 import { SPACE_CONTENT, SpacesService } from './spaces.service.js';
+import { CachedResponse } from '../response-cache/cached-response.decorator.js';
 
 const PROJECT = { type: 'project', param: 'projectUuid' } as const;
 const SPACE = { type: 'space', param: 'spaceUuid', projectParam: 'projectUuid' } as const;
@@ -30,6 +31,7 @@ export class ProjectSpacesController {
 
   @Get('spaces')
   @RequirePermission('project:view', PROJECT)
+  @CachedResponse()
   @ApiOperation({ operationId: 'ListSpacesInProject', summary: 'The spaces of the project you may see' })
   @ApiExtraModels(SpaceSummaryDto, SpaceSummaryPageDto)
   @ApiOkResponse({
@@ -69,6 +71,7 @@ export class SpacesController {
 
   @Get(':spaceUuid')
   @RequirePermission('space:view', { ...SPACE, load: SPACE_CONTENT })
+  @CachedResponse()
   @ApiOperation({ operationId: 'GetSpace', summary: 'A space with its charts, dashboards, shares and the child spaces you may see' })
   @ApiOkResponse({ type: SpaceDto })
   get(@Param() _params: SpaceParamsDto, @CurrentPrincipal() principal: Principal, @ResolvedAccess() access: SpaceAccess): Promise<SpaceDto> {

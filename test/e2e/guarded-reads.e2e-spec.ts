@@ -38,17 +38,23 @@ describe('guarded reads in one statement', () => {
     return { p, projectUuid, root, child, chartUuid: chart.body.results.uuid as string };
   }
 
-  it('GET /saved/{c}, GET /projects/{p}/spaces/{s}: one statement, the same answer as without the cache', async () => {
+  it.each([
+    ['from the database (Cache-Control: no-cache)', 'no-cache', undefined],
+    ['from the response cache', undefined, 'hit'],
+  ])('GET /saved/{c}, GET /projects/{p}/spaces/{s}: one statement %s, the same answer', async (_how, cacheControl, served) => {
     const { p, projectUuid, child, chartUuid } = await setUp();
-    const get = (path: string) => t.http().get(path).set('Cookie', p.member.cookie).expect(200);
+    const get = (path: string) => {
+      const request = t.http().get(path).set('Cookie', p.member.cookie);
+      return (cacheControl ? request.set('Cache-Control', cacheControl) : request).expect(200);
+    };
     for (const path of [`/api/v1/saved/${chartUuid}`, `/api/v1/projects/${projectUuid}/spaces/${child}`]) {
-      const first = await get(path); // looks the session up, caches it
+      const first = await get(path); // looks the session up, caches it (and the answer)
       let second: Awaited<ReturnType<typeof get>> | undefined;
       const statements = await statementsDuring(t, async () => {
         second = await get(path);
       });
-      expect({ path, statements: statements.length }).toEqual({ path, statements: 1 });
-      expect(second!.body).toEqual(first.body);
+      expect({ path, statements: statements.length, served: second!.headers['x-response-cache'] }).toEqual({ path, statements: 1, served });
+      expect(second!.text).toBe(first.text);
     }
   });
 

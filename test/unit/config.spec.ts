@@ -19,6 +19,7 @@ describe('parseConfig', () => {
       trustProxy: false,
       cookieSecure: false,
       patMaxExpirationDays: undefined,
+      responseCacheBytes: 64 * 1024 * 1024,
     });
   });
 
@@ -37,6 +38,7 @@ describe('parseConfig', () => {
       PAT_MAX_EXPIRATION_DAYS: '30',
       SMTP_URL: 'smtp://mail:25',
       AUTH_DISABLE_PASSWORD_AUTHENTICATION: 'true',
+      RESPONSE_CACHE_MB: '0',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -52,6 +54,7 @@ describe('parseConfig', () => {
       patMaxExpirationDays: 30,
       smtpUrl: 'smtp://mail:25',
       disablePasswordAuthentication: true,
+      responseCacheBytes: 0,
     });
   });
 
@@ -73,6 +76,7 @@ describe('parseConfig', () => {
     [{ PAT_MAX_EXPIRATION_DAYS: '1.5' }, 'PAT_MAX_EXPIRATION_DAYS'],
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
     [{ COOKIE_SECURE: 'maybe' }, 'COOKIE_SECURE'],
+    [{ RESPONSE_CACHE_MB: '5000' }, 'RESPONSE_CACHE_MB'],
   ])('rejects %j with one line naming %s', (env, variable) => {
     let error: unknown;
     try {
