@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import type { ReadAt } from '../authorization/access.service.js';
 import { CACHED_RESPONSE } from './cached-response.decorator.js';
-import { ResponseCache } from './response-cache.service.js';
+import { ResponseCache, type Revalidation } from './response-cache.service.js';
 
 const PENDING = Symbol('responseCachePending');
 const READ_AT = Symbol('responseCacheReadAt');
@@ -52,9 +52,16 @@ export function installResponseCache(app: NestFastifyApplication): void {
     slots(request)[PENDING] = { key, credential } satisfies Pending;
     const entry = cache.get(key);
     if (!entry) return;
-    const { live, fresh, refreshed } = await cache.revalidate(entry, credential);
-    if (refreshed) sessions.setCookie(reply, credential.token);
-    if (!live || !fresh) {
+    let verdict: Revalidation;
+    try {
+      verdict = await cache.revalidate(entry, credential);
+    } catch {
+      // the database could not say: drop the entry and let the request be answered (or refused) as usual
+      cache.delete(key);
+      return;
+    }
+    if (verdict.refreshed) sessions.setCookie(reply, credential.token);
+    if (!verdict.live || !verdict.fresh) {
       cache.delete(key);
       return;
     }
@@ -67,7 +74,7 @@ export function installResponseCache(app: NestFastifyApplication): void {
     const readAt = slots(request)[READ_AT] as ReadAt | undefined;
     const user = (request as FastifyRequest & { user?: Principal }).user;
     if (pending && readAt && user?.via === pending.credential.via && reply.statusCode === 200 && typeof payload === 'string') {
-      cache.set(pending.key, { payload, contentType: String(reply.getHeader('content-type')), userId: user.userId, ...readAt });
+      cache.set(pending.key, { payload: Buffer.from(payload), contentType: String(reply.getHeader('content-type')), userId: user.userId, ...readAt });
     }
     return payload;
   });

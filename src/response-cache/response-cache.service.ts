@@ -11,7 +11,8 @@ export const RESPONSE_CACHE_MAX_AGE_SECONDS = 300;
 const PRUNE_EVERY_MS = 60_000;
 
 export interface CachedResponse extends ReadAt {
-  payload: string;
+  /** the response body, encoded once: a hit writes these bytes as they are */
+  payload: Buffer;
   contentType: string;
   userId: string;
 }
@@ -149,5 +150,5 @@ export class ResponseCache implements OnApplicationBootstrap, OnApplicationShutd
 }
 
 function sizeOf(key: string, entry: CachedResponse): number {
-  return 2 * (key.length + entry.payload.length + entry.snapshot.length) + 200;
+  return entry.payload.length + 2 * (key.length + entry.snapshot.length) + 200;
 }

@@ -9,26 +9,26 @@ function cacheOf(bytes: number): ResponseCache {
   return new ResponseCache({} as PreparedSql, {} as DataSource, { responseCacheBytes: bytes } as ResolvedConfig);
 }
 
-const answer = (payload: string): CachedResponse => ({ payload, contentType: 'application/json', userId: '1', snapshot: '10:10:', checkedAt: 'now' });
+const answer = (payload: string): CachedResponse => ({ payload: Buffer.from(payload), contentType: 'application/json', userId: '1', snapshot: '10:10:', checkedAt: 'now' });
 
 describe('ResponseCache memory budget', () => {
   it('drops the least recently used answers first once the budget is spent', () => {
     const cache = cacheOf(10_000);
-    for (const key of ['a', 'b', 'c', 'd']) cache.set(key, answer('x'.repeat(900))); // about 2 kB each
+    for (const key of ['a', 'b', 'c', 'd']) cache.set(key, answer('x'.repeat(2_000))); // about 2.2 kB each
     cache.get('a'); // now b is the least recently used
-    cache.set('e', answer('x'.repeat(900)));
-    cache.set('f', answer('x'.repeat(900)));
+    cache.set('e', answer('x'.repeat(2_000)));
+    cache.set('f', answer('x'.repeat(2_000)));
     expect(['a', 'b', 'c', 'd', 'e', 'f'].filter((key) => cache.get(key) !== undefined)).toEqual(['a', 'd', 'e', 'f']);
   });
 
   it('keeps no answer larger than a quarter of the budget, and replaces an answer under the same key', () => {
     const cache = cacheOf(10_000);
-    cache.set('big', answer('x'.repeat(2_000)));
+    cache.set('big', answer('x'.repeat(2_400)));
     expect(cache.get('big')).toBeUndefined();
     cache.set('k', answer('first'));
     cache.set('k', answer('second'));
-    expect(cache.get('k')?.payload).toBe('second');
-    for (let i = 0; i < 100; i++) cache.set(`n${i}`, answer('x'.repeat(500)));
+    expect(cache.get('k')?.payload.toString()).toBe('second');
+    for (let i = 0; i < 100; i++) cache.set(`n${i}`, answer('x'.repeat(1_000)));
     expect(['k', 'n99'].map((key) => cache.get(key) !== undefined)).toEqual([false, true]);
   });
 
