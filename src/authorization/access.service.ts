@@ -87,15 +87,21 @@ const CREDENTIAL_LIVE = `(
 const CHECKED_ACCESS_SQL = Object.fromEntries(
   Object.entries(ACCESS_SQL).map(([target, sql]) => [
     target,
-    `SELECT ${CREDENTIAL_LIVE} AS "credentialLive", pg_current_snapshot()::text AS "snapshot", now()::text AS "checkedAt", access.*
+    `SELECT ${CREDENTIAL_LIVE} AS "credentialLive", pg_current_snapshot()::text AS "snapshot", now()::text AS "checkedAt",
+            pg_postmaster_start_time()::text AS "serverStartedAt", access.*
      FROM (SELECT) one LEFT JOIN (${sql}) access ON true`,
   ]),
 ) as Record<AccessTarget, string>;
 
-/** When and in which database snapshot an access check was answered (what the response cache keys its validity on). */
+/**
+ * When, in which database snapshot and on which PostgreSQL server (its start time: a promoted
+ * standby or a restored database is another one, whose transaction ids may repeat) an access check
+ * was answered. The response cache keys an answer's validity on it.
+ */
 export interface ReadAt {
   snapshot: string;
   checkedAt: string;
+  serverStartedAt: string;
 }
 
 export interface CheckedAccess {
@@ -131,13 +137,13 @@ export class AccessService {
     const [row] = rows;
     const pick = (from: number, to: number) => Object.fromEntries(columns.slice(from, to).map((name, i) => [name, row[from + i]]));
     const marker = loader ? columns.indexOf(LOADED_MARKER) : columns.length;
-    const { credentialLive, snapshot, checkedAt, ...access } = pick(0, marker) as unknown as { credentialLive: boolean } & ReadAt &
+    const { credentialLive, snapshot, checkedAt, serverStartedAt, ...access } = pick(0, marker) as unknown as { credentialLive: boolean } & ReadAt &
       ProjectAccess & Partial<SpaceAccess>;
     const found = access.projectId !== null;
     const loaded = pick(marker + 1, columns.length);
     // a loader row of nothing but nulls is the LEFT JOIN's "no row"
     const hasLoaded = found && Object.values(loaded).some((value) => value !== null);
-    return { credentialLive, readAt: { snapshot, checkedAt }, access: found ? access : undefined, ...(hasLoaded ? { loaded } : {}) };
+    return { credentialLive, readAt: { snapshot, checkedAt, serverStartedAt }, access: found ? access : undefined, ...(hasLoaded ? { loaded } : {}) };
   }
 
   /** The organization id of a group, or undefined when there is no such group. */

@@ -35,18 +35,33 @@ async function withDataSource<T>(url: string, work: (ds: DataSource) => Promise<
   }
 }
 
+/**
+ * A migration may change what reads answer without writing a row (a new role function, a column
+ * default): once one has run, the response caches of running replicas must drop what they keep.
+ */
+async function recordSchemaChange(ds: DataSource): Promise<void> {
+  const [{ present }] = await ds.query(`SELECT to_regclass('data_changes') IS NOT NULL AS present`);
+  if (present) await ds.query(`INSERT INTO data_changes (xid) VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING`);
+}
+
 /** Applies pending migrations (each in its own transaction) under the lock; returns their names. */
 export async function runMigrations(url: string): Promise<string[]> {
   return withMigrationLock(url, () =>
     withDataSource(url, async (ds) => {
       const applied: Migration[] = await ds.runMigrations({ transaction: 'each' });
+      if (applied.length) await recordSchemaChange(ds);
       return applied.map((m) => m.name);
     }),
   );
 }
 
 export async function revertLastMigration(url: string): Promise<void> {
-  await withMigrationLock(url, () => withDataSource(url, (ds) => ds.undoLastMigration({ transaction: 'each' })));
+  await withMigrationLock(url, () =>
+    withDataSource(url, async (ds) => {
+      await ds.undoLastMigration({ transaction: 'each' });
+      await recordSchemaChange(ds);
+    }),
+  );
 }
 
 /** The SQL that would bring the schema in line with the entities (empty when they agree). */

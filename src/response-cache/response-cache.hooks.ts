@@ -4,7 +4,7 @@ import { type PresentedCredential, soleCredential } from '../auth/credential-aut
 import type { Principal } from '../auth/principal.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import type { ReadAt } from '../authorization/access.service.js';
-import { CACHED_RESPONSE } from './cached-response.decorator.js';
+import { CACHED_RESPONSE, type CachedResponseOptions } from './cached-response.decorator.js';
 import { ResponseCache, type Revalidation } from './response-cache.service.js';
 
 const PENDING = Symbol('responseCachePending');
@@ -44,11 +44,14 @@ export function installResponseCache(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
 
   fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method !== 'GET' || request.routeOptions.config?.[CACHED_RESPONSE as never] !== true) return;
+    const options = request.routeOptions.config?.[CACHED_RESPONSE as never] as Required<CachedResponseOptions> | undefined;
+    if (request.method !== 'GET' || !options) return;
     if (refusesCachedAnswer(request)) return;
     const credential = soleCredential(request);
     if (!credential) return;
-    const key = `${credential.via}:${credential.digest.toString('base64')}:${request.url}`;
+    const query = request.query as Record<string, unknown>;
+    const answerOf = JSON.stringify([request.routeOptions.url, request.params, options.query.map((name) => query[name])]);
+    const key = `${credential.via}:${credential.digest.toString('base64')}:${answerOf}`;
     slots(request)[PENDING] = { key, credential } satisfies Pending;
     const entry = cache.get(key);
     if (!entry) return;

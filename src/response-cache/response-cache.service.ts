@@ -26,34 +26,38 @@ export interface Revalidation {
   refreshed: boolean;
 }
 
-// Did a transaction that wrote application data commit after the entry's snapshot? Rows of
-// transactions finished before the snapshot's xmin are visible in it; the index scan starts there.
+// Did a transaction that wrote application data commit after the entry's snapshot? Such a
+// transaction either started after it (xid >= xmax) or was running when it was taken (in xip): two
+// index probes, however long a transaction older than the snapshot stays open. The entry must also
+// be younger than the maximum age and come from this very PostgreSQL server.
 const UNCHANGED_SINCE = `
   now() < $4::timestamptz + make_interval(secs => ${RESPONSE_CACHE_MAX_AGE_SECONDS})
-  AND NOT EXISTS (SELECT 1 FROM data_changes
-                  WHERE xid >= pg_snapshot_xmin($3::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $3::pg_snapshot))`;
+  AND pg_postmaster_start_time() = $5::timestamptz
+  AND NOT EXISTS (SELECT 1 FROM data_changes WHERE xid >= pg_snapshot_xmax($3::pg_snapshot))
+  AND NOT EXISTS (SELECT 1 FROM data_changes WHERE xid = ANY (ARRAY(SELECT pg_snapshot_xip($3::pg_snapshot))))`;
+
+const ACTIVE_USER = 'EXISTS (SELECT 1 FROM users u WHERE u.user_id = $2 AND u.is_active)';
 
 // The credential checks and last-use stamps of PrincipalLookupService, for one known user ($2).
 const REVALIDATE_SQL: Record<PresentedCredential['via'], string> = {
   session: `
     WITH touched AS (
-      UPDATE sessions SET last_seen_at = now(), expires_at = now() + make_interval(hours => $5::int)
-      WHERE token_hash = $1 AND user_id = $2 AND expires_at > now() AND last_seen_at < now() - interval '1 minute'
+      UPDATE sessions SET last_seen_at = now(), expires_at = now() + make_interval(hours => $6::int)
+      WHERE token_hash = $1 AND user_id = $2 AND expires_at > now() AND last_seen_at < now() - interval '1 minute' AND ${ACTIVE_USER}
       RETURNING session_id
     )
-    SELECT EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.user_id = s.user_id
-                   WHERE s.token_hash = $1 AND s.user_id = $2 AND s.expires_at > now() AND u.is_active) AS live,
+    SELECT EXISTS (SELECT 1 FROM sessions WHERE token_hash = $1 AND user_id = $2 AND expires_at > now()) AND ${ACTIVE_USER} AS live,
            ${UNCHANGED_SINCE} AS fresh,
            EXISTS (SELECT 1 FROM touched) AS refreshed`,
   personal_access_token: `
     WITH touched AS (
       UPDATE personal_access_tokens SET last_used_at = now()
       WHERE token_hash = $1 AND user_id = $2 AND (expires_at IS NULL OR expires_at > now())
-        AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+        AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') AND ${ACTIVE_USER}
       RETURNING personal_access_token_id
     )
-    SELECT EXISTS (SELECT 1 FROM personal_access_tokens t JOIN users u ON u.user_id = t.user_id
-                   WHERE t.token_hash = $1 AND t.user_id = $2 AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.is_active) AS live,
+    SELECT EXISTS (SELECT 1 FROM personal_access_tokens WHERE token_hash = $1 AND user_id = $2 AND (expires_at IS NULL OR expires_at > now()))
+             AND ${ACTIVE_USER} AS live,
            ${UNCHANGED_SINCE} AS fresh,
            false AS refreshed`,
 };
@@ -117,7 +121,7 @@ export class ResponseCache implements OnApplicationBootstrap, OnApplicationShutd
 
   /** One statement: may `entry` be served to the holder of `credential`? */
   async revalidate(entry: CachedResponse, credential: PresentedCredential): Promise<Revalidation> {
-    const values: unknown[] = [credential.digest, entry.userId, entry.snapshot, entry.checkedAt];
+    const values: unknown[] = [credential.digest, entry.userId, entry.snapshot, entry.checkedAt, entry.serverStartedAt];
     if (credential.via === 'session') values.push(this.config.sessionMaxAgeHours);
     const [row] = await this.sql.rows<Revalidation>(`response-cache-${credential.via}`, REVALIDATE_SQL[credential.via], values);
     return row;
@@ -126,11 +130,12 @@ export class ResponseCache implements OnApplicationBootstrap, OnApplicationShutd
   /**
    * Forgets change-log rows no entry can need any more. A row is first stamped once its transaction
    * is over (its commit is then in the past), and deleted a maximum age after that stamp: by then
-   * every entry read before that commit has expired.
+   * every entry read before that commit has expired. The stamp is the clock at execution, after the
+   * statement's snapshot, never its (possibly much earlier) start: a stamp must not predate the commit.
    */
   async pruneChanges(): Promise<void> {
     await this.dataSource.query(
-      `UPDATE data_changes SET settled_at = now() WHERE settled_at IS NULL AND xid < pg_snapshot_xmin(pg_current_snapshot())`,
+      `UPDATE data_changes SET settled_at = clock_timestamp() WHERE settled_at IS NULL AND xid < pg_snapshot_xmin(pg_current_snapshot())`,
     );
     await this.dataSource.query(
       `DELETE FROM data_changes WHERE settled_at < now() - make_interval(secs => ${RESPONSE_CACHE_MAX_AGE_SECONDS + 60})`,

@@ -31,7 +31,7 @@ export class ProjectSpacesController {
 
   @Get('spaces')
   @RequirePermission('project:view', PROJECT)
-  @CachedResponse()
+  @CachedResponse({ query: ['page', 'pageSize'] })
   @ApiOperation({ operationId: 'ListSpacesInProject', summary: 'The spaces of the project you may see' })
   @ApiExtraModels(SpaceSummaryDto, SpaceSummaryPageDto)
   @ApiOkResponse({

@@ -134,6 +134,7 @@ describe('response cache', () => {
   it('does not keep an answer read while a change was being committed', async () => {
     const w = await setUp();
     const r = routes(w);
+    await filled(w, r.chart); // the control: without a change in flight, the second read is a hit
     const other = new pg.Client({ connectionString: testConfig().databaseUrl });
     await other.connect();
     try {
@@ -171,6 +172,30 @@ describe('response cache', () => {
     await sql().query(`UPDATE users SET is_active = false WHERE user_uuid = $1`, [w.viewer.userUuid]);
     expect((await asToken(w, r.space)).status).toBe(401);
     expect((await t.http().get(r.space).set('Cookie', w.viewer.cookie)).status).toBe(401);
+  });
+
+  it.each([
+    ['expired', `UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT user_id FROM users WHERE user_uuid = $1)`],
+    ['ended', `DELETE FROM sessions WHERE user_id = (SELECT user_id FROM users WHERE user_uuid = $1)`],
+  ])('refuses a session %s since the answer was kept (401; sessions are not application data)', async (_how, change) => {
+    const w = await setUp();
+    const url = routes(w).space;
+    await t.http().get(url).set('Cookie', w.viewer.cookie).expect(200);
+    expect((await t.http().get(url).set('Cookie', w.viewer.cookie).expect(200)).headers[RESPONSE_CACHE_HEADER]).toBe('hit');
+    await sql().query(change, [w.viewer.userUuid]);
+    expect((await t.http().get(url).set('Cookie', w.viewer.cookie)).status).toBe(401);
+  });
+
+  it('keys answers by path and the query parameters the route reads, not by the raw URL', async () => {
+    const w = await setUp();
+    const r = routes(w);
+    await filled(w, r.page);
+    const noise = await asToken(w, `${r.page}&unknown=1`).expect(200);
+    expect(noise.headers[RESPONSE_CACHE_HEADER]).toBe('hit');
+    const other = await asToken(w, r.page.replace('page=1', 'page=2')).expect(200);
+    expect(other.headers[RESPONSE_CACHE_HEADER]).toBeUndefined();
+    const chart = await filled(w, r.chart);
+    expect((await asToken(w, `${r.chart}?x=${'y'.repeat(50)}`).expect(200)).text).toBe(chart.text);
   });
 
   it('answers from the database when asked (Cache-Control: no-cache) and never for two credentials at once', async () => {
@@ -212,9 +237,11 @@ describe('response cache', () => {
   });
 
   it('every table but the credential, audit and change-log tables marks its writes', async () => {
+    // tgtype 60: AFTER, FOR EACH STATEMENT, on INSERT (4), DELETE (8), UPDATE (16) and TRUNCATE (32); and enabled
     const rows: { table: string; tracked: boolean }[] = await sql().query(`
-      SELECT c.relname AS "table", EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'record_data_change') AS tracked
-      FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace ORDER BY 1`);
+      SELECT c.relname AS "table",
+             EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'record_data_change' AND g.tgtype = 60 AND g.tgenabled = 'O') AS tracked
+      FROM pg_class c WHERE c.relkind IN ('r', 'p', 'm') AND c.relnamespace = current_schema()::regnamespace ORDER BY 1`);
     expect(rows.filter((row) => !row.tracked).map((row) => row.table)).toEqual(UNTRACKED_TABLES);
     expect(rows.length).toBeGreaterThan(UNTRACKED_TABLES.length + 10);
   });
