@@ -203,6 +203,29 @@ function runLoad(url, headers, seconds) {
   });
 }
 
+/**
+ * What any server could do with the whole list's bytes here: a bare node:http server sending the
+ * same number of bytes for every request, measured like the routes. A ratio it cannot reach is out
+ * of reach of the body's size, whatever the server does before writing it.
+ */
+async function measureBareCeiling(bytes, seconds, health) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'bare.mjs'), String(bytes)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  resources.children.add(child);
+  try {
+    const port = await new Promise((resolve, reject) => {
+      child.stdout.once('data', (chunk) => resolve(Number(String(chunk).trim())));
+      child.once('error', reject);
+    });
+    const load = await runLoad(`http://127.0.0.1:${port}/`, {}, seconds);
+    const ratio = load.requestsPerSecond / health.load.requestsPerSecond;
+    log(`  bare node:http server sending the same ${bytes} bytes (no framework, no database): ${Math.round(load.requestsPerSecond)} req/s, ${ratio.toFixed(2)} of health`);
+    return { bytes, load, ratio };
+  } finally {
+    child.kill();
+    resources.children.delete(child);
+  }
+}
+
 const HEALTH = { key: 'health', label: 'GET /api/v1/health', path: '/api/v1/health', auth: undefined };
 
 function spaceRoutes(ctx) {
@@ -280,6 +303,7 @@ async function measure(api, baseUrl, routeList, seconds, title) {
       continue;
     }
     const size = JSON.stringify(probe.body).length;
+    result.bytes = size;
     const listed = Array.isArray(probe.body?.results) ? probe.body.results : probe.body?.results?.data;
     const items = Array.isArray(listed) ? `, ${listed.length} items${probe.body.results.pagination ? ` of ${probe.body.results.pagination.totalResults}` : ''}` : '';
     if (resources.counter.available) {
@@ -389,6 +413,8 @@ async function main() {
   log('\nSeeding up to 1,000 spaces…');
   await seedSpaces(api, ctx, LARGE_CHAINS, log);
   const large = await measure(api, baseUrl, [...spaceRoutes(ctx), ...uncached(spaceRoutes(ctx))], DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
+  const wholeList = large.find((r) => r.key === 'spaces' && r.load);
+  const ceiling = wholeList ? await measureBareCeiling(wholeList.bytes, DURATION, large[0]) : undefined;
 
   log(`\nUploading compiled explores with ${CATALOG_ITEMS.toLocaleString('en')} catalog items…`);
   const catalog = await seedCatalog(api, ctx, log);
@@ -418,6 +444,12 @@ async function main() {
   for (const r of large.filter((x) => x.key !== 'health')) {
     const detail = r.load ? `${r.ratio.toFixed(2)} of health (${Math.round(r.load.requestsPerSecond)} vs ${Math.round(large[0].load.requestsPerSecond)} req/s)` : r.unavailable;
     log(`  ${pad(`${r.label}: ratio ≥ ${TARGET_RATIO}`, 56)} ${pad(verdict(r), 14)} ${detail}`);
+  }
+  if (ceiling) {
+    log(
+      `  ${pad(`ceiling for ${ceiling.bytes} bytes (bare node:http)`, 56)} ${pad('(report)', 14)} ${ceiling.ratio.toFixed(2)} of health ` +
+        `(${Math.round(ceiling.load.requestsPerSecond)} req/s): what any server can reach with the whole list's size`,
+    );
   }
   for (const r of searches.filter((x) => x.key !== 'health')) {
     const detail = r.load ? `${r.ratio.toFixed(2)} of health (${Math.round(r.load.requestsPerSecond)} vs ${Math.round(searches[0].load.requestsPerSecond)} req/s), p99 ${r.load.p99} ms` : r.unavailable;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants.js';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Test, type TestingModule } from '@nestjs/testing';
 import fs from 'node:fs';
@@ -9,12 +10,13 @@ import { AppModule } from '../../src/app.module.js';
 import { IS_PUBLIC } from '../../src/auth/public.decorator.js';
 import { SESSION_ONLY } from '../../src/auth/session-only.decorator.js';
 import { ROUTE_ACCESS, type RouteAccess } from '../../src/authorization/route-access.decorator.js';
+import { CACHED_RESPONSE, type CachedResponseOptions } from '../../src/response-cache/cached-response.decorator.js';
 import { testConfig } from '../support/app.js';
 
 /**
- * Every route of the app with the access it declares, compared with route-permissions.txt. A route
- * that declares nothing fails here (the guard would refuse it anyway); a changed permission shows up
- * as a diff to review. After adding routes, rewrite the file with
+ * Every route of the app with the access it declares (and whether the response cache may keep its
+ * answers), compared with route-permissions.txt. A route that declares nothing fails here (the guard
+ * would refuse it anyway); a changed permission or a newly cached route shows up as a diff to review. After adding routes, rewrite the file with
  * `UPDATE_ROUTE_PERMISSIONS=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/e2e/route-permissions` and review the diff.
  */
 const SNAPSHOT = path.resolve('test/e2e/route-permissions.txt');
@@ -56,7 +58,10 @@ describe('route permissions', () => {
         const isPublic = !!reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler as never, controller]);
         const access = reflector.getAllAndOverride<RouteAccess>(ROUTE_ACCESS, [handler as never, controller]);
         const sessionOnly = reflector.getAllAndOverride<boolean>(SESSION_ONLY, [handler as never, controller]) ? ' [session only]' : '';
-        listing.push(`${method.padEnd(6)} ${joinPath('api/v1', prefix, route).padEnd(62)} ${describeAccess(isPublic, access)}${sessionOnly}`);
+        const routeConfig = reflector.get<Record<string, Required<CachedResponseOptions>> | undefined>(FASTIFY_ROUTE_CONFIG_METADATA, handler as never);
+        const cachedQuery = routeConfig?.[CACHED_RESPONSE]?.query;
+        const cached = cachedQuery ? ` [cached${cachedQuery.length ? `, query ${cachedQuery.join(' ')}` : ''}]` : '';
+        listing.push(`${method.padEnd(6)} ${joinPath('api/v1', prefix, route).padEnd(62)} ${describeAccess(isPublic, access)}${sessionOnly}${cached}`);
       }
     }
     listing.sort((a, b) => a.slice(7).localeCompare(b.slice(7)) || a.localeCompare(b));
