@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedSql } from '../database/sql.js';
+import { sessionLive, slideSessionSql, stampTokenSql, tokenLive } from './credential.sql.js';
 import type { Principal } from './principal.js';
 
 const USER_COLUMNS = `
@@ -14,28 +15,19 @@ const USER_JOINS = `
   LEFT JOIN organization_memberships m ON m.user_id = u.user_id
   LEFT JOIN organizations o ON o.organization_id = m.organization_id`;
 
-// One round trip each. The data-modifying CTE slides the session expiry / stamps lastUsedAt at most
+// One round trip each; the data-modifying CTE slides the session expiry / stamps lastUsedAt at most
 // once a minute, so most requests write nothing.
 const SESSION_SQL = `
-  WITH touched AS (
-    UPDATE sessions SET last_seen_at = now(), expires_at = now() + make_interval(hours => $2::int)
-    WHERE token_hash = $1 AND expires_at > now() AND last_seen_at < now() - interval '1 minute'
-    RETURNING session_id
-  )
+  WITH touched AS (${slideSessionSql('token_hash = $1', '$2')})
   SELECT ${USER_COLUMNS}, s.session_id::text AS "credentialId", EXISTS (SELECT 1 FROM touched) AS "refreshed"
   FROM sessions s ${USER_JOINS.replace('{owner}', 's')}
-  WHERE s.token_hash = $1 AND s.expires_at > now() AND u.is_active`;
+  WHERE s.token_hash = $1 AND ${sessionLive('s')} AND u.is_active`;
 
 const TOKEN_SQL = `
-  WITH touched AS (
-    UPDATE personal_access_tokens SET last_used_at = now()
-    WHERE token_hash = $1 AND (expires_at IS NULL OR expires_at > now())
-      AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-    RETURNING personal_access_token_id
-  )
+  WITH touched AS (${stampTokenSql('token_hash = $1')})
   SELECT ${USER_COLUMNS}, t.personal_access_token_id::text AS "credentialId"
   FROM personal_access_tokens t ${USER_JOINS.replace('{owner}', 't')}
-  WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.is_active`;
+  WHERE t.token_hash = $1 AND ${tokenLive('t')} AND u.is_active`;
 
 type PrincipalRow = Omit<Principal, 'via'> & { refreshed?: boolean };
 

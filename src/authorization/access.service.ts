@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedSql } from '../database/sql.js';
+import { sessionLive, tokenLive } from '../auth/credential.sql.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectRole, SpaceRole } from './roles.js';
 import type { RowLoader } from './route-access.decorator.js';
@@ -75,8 +76,8 @@ const ACCESS_SQL: Record<AccessTarget, string> = {
 const CREDENTIAL_LIVE = `(
   $4::bytea IS NULL OR (
     CASE $3::text
-      WHEN 'session' THEN EXISTS (SELECT 1 FROM sessions WHERE token_hash = $4 AND user_id = $2 AND expires_at > now())
-      ELSE EXISTS (SELECT 1 FROM personal_access_tokens WHERE token_hash = $4 AND user_id = $2 AND (expires_at IS NULL OR expires_at > now()))
+      WHEN 'session' THEN EXISTS (SELECT 1 FROM sessions s WHERE s.token_hash = $4 AND s.user_id = $2 AND ${sessionLive('s')})
+      ELSE EXISTS (SELECT 1 FROM personal_access_tokens t WHERE t.token_hash = $4 AND t.user_id = $2 AND ${tokenLive('t')})
     END
     AND EXISTS (
       SELECT 1 FROM users u LEFT JOIN organization_memberships m ON m.user_id = u.user_id

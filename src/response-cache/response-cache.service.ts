@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { PresentedCredential } from '../auth/credential-authenticator.js';
+import { sessionLive, slideSessionSql, stampTokenSql, tokenLive } from '../auth/credential.sql.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { PreparedSql } from '../database/sql.js';
 import type { ReadAt } from '../authorization/access.service.js';
@@ -41,23 +42,13 @@ const ACTIVE_USER = 'EXISTS (SELECT 1 FROM users u WHERE u.user_id = $2 AND u.is
 // The credential checks and last-use stamps of PrincipalLookupService, for one known user ($2).
 const REVALIDATE_SQL: Record<PresentedCredential['via'], string> = {
   session: `
-    WITH touched AS (
-      UPDATE sessions SET last_seen_at = now(), expires_at = now() + make_interval(hours => $6::int)
-      WHERE token_hash = $1 AND user_id = $2 AND expires_at > now() AND last_seen_at < now() - interval '1 minute' AND ${ACTIVE_USER}
-      RETURNING session_id
-    )
-    SELECT EXISTS (SELECT 1 FROM sessions WHERE token_hash = $1 AND user_id = $2 AND expires_at > now()) AND ${ACTIVE_USER} AS live,
+    WITH touched AS (${slideSessionSql(`token_hash = $1 AND user_id = $2 AND ${ACTIVE_USER}`, '$6')})
+    SELECT EXISTS (SELECT 1 FROM sessions s WHERE s.token_hash = $1 AND s.user_id = $2 AND ${sessionLive('s')}) AND ${ACTIVE_USER} AS live,
            ${UNCHANGED_SINCE} AS fresh,
            EXISTS (SELECT 1 FROM touched) AS refreshed`,
   personal_access_token: `
-    WITH touched AS (
-      UPDATE personal_access_tokens SET last_used_at = now()
-      WHERE token_hash = $1 AND user_id = $2 AND (expires_at IS NULL OR expires_at > now())
-        AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') AND ${ACTIVE_USER}
-      RETURNING personal_access_token_id
-    )
-    SELECT EXISTS (SELECT 1 FROM personal_access_tokens WHERE token_hash = $1 AND user_id = $2 AND (expires_at IS NULL OR expires_at > now()))
-             AND ${ACTIVE_USER} AS live,
+    WITH touched AS (${stampTokenSql(`token_hash = $1 AND user_id = $2 AND ${ACTIVE_USER}`)})
+    SELECT EXISTS (SELECT 1 FROM personal_access_tokens t WHERE t.token_hash = $1 AND t.user_id = $2 AND ${tokenLive('t')}) AND ${ACTIVE_USER} AS live,
            ${UNCHANGED_SINCE} AS fresh,
            false AS refreshed`,
 };
