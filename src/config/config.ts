@@ -13,6 +13,8 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   dataDir: string;
+  /** DATA_DIR was left unset (the embedded cluster may then move to where PostgreSQL's OS user can reach it). */
+  dataDirIsDefault: boolean;
   /** Absent only until resolveSecret() ran; required in production. */
   secret: string | undefined;
   siteUrl: string;
@@ -135,6 +137,7 @@ export function parseConfig(env: Env): AppConfig {
     databaseUrl,
     databasePoolSize,
     dataDir,
+    dataDirIsDefault: read(env, 'DATA_DIR') === undefined,
     secret,
     siteUrl,
     logLevel,
