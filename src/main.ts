@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import { ConfigError, parseConfig, resolveSecret, type AppConfig } from './config/config.js';
 import { type DatabaseLocation, openDatabase } from './database/database-location.js';
 import { runMigrations } from './database/migrate.js';
+import { installProcessGuards } from './process-guards.js';
 
 let config: AppConfig;
 try {
@@ -17,6 +18,7 @@ try {
 }
 
 const log = pino({ level: config.logLevel, base: { pid: process.pid }, name: 'bootstrap' });
+installProcessGuards(log);
 let database: DatabaseLocation | undefined;
 let app: NestFastifyApplication | undefined;
 let shuttingDown = false;

@@ -29,12 +29,12 @@ export function killStartedServers(): void {
 
 /**
  * Starts `node dist/src/main.js` as `npm start` would on a fresh machine: the test run's own database,
- * secret and log settings are not inherited, only what `env` gives.
+ * secret and log settings are not inherited, only what `env` gives. `nodeArgs` go before the script.
  */
-export function startServer(env: Record<string, string>): RunningServer {
+export function startServer(env: Record<string, string>, nodeArgs: string[] = []): RunningServer {
   const inherited = { ...process.env };
   for (const name of ['DATABASE_URL', 'LIGHTDASH_SECRET', 'LOG_LEVEL', 'NODE_ENV', 'PORT', 'DATA_DIR']) delete inherited[name];
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     env: { ...inherited, LOG_LEVEL: 'info', NODE_ENV: 'development', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
