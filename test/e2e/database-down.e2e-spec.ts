@@ -5,6 +5,7 @@ import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/database
 import { runMigrations } from '../../src/database/migrate.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createOrganization, type TestOrganization } from '../support/organizations.js';
+import { createProject } from '../support/projects.js';
 import { tempDir, waitFor } from '../support/process.js';
 import { createToken } from '../support/users.js';
 
@@ -15,6 +16,7 @@ describe('the database going down and coming back', () => {
   let t: TestApp;
   let org: TestOrganization;
   let token: string;
+  let projectUuid: string;
   const start = (port?: number) => startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port, database: 'lightdash' });
 
   beforeAll(async () => {
@@ -24,6 +26,12 @@ describe('the database going down and coming back', () => {
     t = await createTestApp({ env: { DATABASE_URL: database.url } });
     org = await createOrganization(t);
     token = (await createToken(t, org.admin)).token;
+    projectUuid = await createProject(t, org.admin);
+    // kept by the response cache, which must not answer it while it cannot revalidate
+    const cached = await t.http().get(`/api/v1/projects/${projectUuid}/spaces`).set('Cookie', org.admin.cookie).expect(200);
+    expect(cached.headers['x-response-cache']).toBeUndefined();
+    const hit = await t.http().get(`/api/v1/projects/${projectUuid}/spaces`).set('Cookie', org.admin.cookie).expect(200);
+    expect(hit.headers['x-response-cache']).toBe('hit');
   }, 120_000);
   afterAll(async () => {
     await t?.close();
@@ -36,6 +44,7 @@ describe('the database going down and coming back', () => {
     ['GET /org with a token', t.http().get('/api/v1/org').set('Authorization', `ApiKey ${token}`)],
     ['POST /login', t.http().post('/api/v1/login').send({ email: org.admin.email, password: org.admin.password })],
     ['POST /user (registration)', t.http().post('/api/v1/user').send({ firstName: 'A', lastName: 'B', email: 'down@example.com', password: 'password1' })],
+    ['GET a cached route (the spaces list)', t.http().get(`/api/v1/projects/${projectUuid}/spaces`).set('Cookie', org.admin.cookie)],
     ['PATCH /org', t.http().patch('/api/v1/org').set('Cookie', org.admin.cookie).send({ name: 'Renamed' })],
     ['PUT explores (credential checked before the body)', t.http().put('/api/v1/projects/00000000-0000-4000-8000-000000000000/explores').set('Cookie', org.admin.cookie).send([])],
   ] as const;

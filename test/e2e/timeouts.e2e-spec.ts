@@ -58,6 +58,15 @@ describe('a request sent too slowly', () => {
     expect(closed).toBe(true);
   });
 
+  it('answers what node refuses before routing (a malformed request, oversized headers) in the envelope too', async () => {
+    const malformed = await sendAndStall(port, 'GARBAGE\r\n\r\n', 15_000);
+    expect(malformed.answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(envelopeOf(malformed.answer)).toMatchObject({ status: 'error', error: { statusCode: 400, name: 'ParameterError' } });
+    const oversized = await sendAndStall(port, `GET /api/v1/livez HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 15_000);
+    expect(oversized.answer).toMatch(/^HTTP\/1\.1 431 /);
+    expect(envelopeOf(oversized.answer)).toMatchObject({ status: 'error', error: { statusCode: 431 } });
+  });
+
   it('still serves a request sent at once', async () => {
     await t.http().get('/api/v1/livez').expect(200);
   });
