@@ -4,7 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { CredentialAuthenticator } from './auth/credential-authenticator.js';
 import { PUBLIC_OPENAPI_EXTENSION } from './auth/public.decorator.js';
 import { SESSION_COOKIE } from './auth/tokens.js';
@@ -29,10 +30,43 @@ export const SWAGGER_TAGS: [string, string][] = [
 
 const REQUEST_ID = /^[\w.:\-]{1,128}$/;
 
-export function createAdapter(config: Pick<ResolvedConfig, 'trustProxy'>): FastifyAdapter {
+/** node's default for headers is 60 s; a shorter request timeout bounds them too */
+const HEADERS_TIMEOUT_MS = 60_000;
+
+const CLIENT_ERRORS: Record<string, { statusCode: number; name: string; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { statusCode: 408, name: 'RequestTimeoutError', message: 'The request was not received in time' },
+  HPE_HEADER_OVERFLOW: { statusCode: 431, name: 'ParameterError', message: 'The request headers are too large' },
+};
+const MALFORMED_REQUEST = { statusCode: 400, name: 'ParameterError', message: 'Malformed HTTP request' };
+
+/**
+ * What node reports on the socket before a request reaches fastify: a request not received within
+ * the request timeout (a slowly sent body), oversized headers, a malformed request. Answered in the
+ * error envelope, then the connection is closed.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const response = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+  if (socket.writable && !response?.headersSent) {
+    const { statusCode, name, message } = CLIENT_ERRORS[error.code ?? ''] ?? MALFORMED_REQUEST;
+    const body = JSON.stringify({ status: 'error', error: { statusCode, name, message, data: {} } });
+    socket.write(
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+export function createAdapter(config: Pick<ResolvedConfig, 'trustProxy' | 'requestTimeoutMs'>): FastifyAdapter {
   return new FastifyAdapter({
     logger: false, // nestjs-pino writes the request logs
     bodyLimit: BODY_LIMIT_BYTES,
+    // a client has this long to send the whole request, body included (then 408 and the connection
+    // closes); node checks the connections for it once a second rather than its default 30 s
+    requestTimeout: config.requestTimeoutMs,
+    http: { headersTimeout: Math.min(HEADERS_TIMEOUT_MS, config.requestTimeoutMs), connectionsCheckingInterval: 1_000 },
+    clientErrorHandler: answerClientError,
     trustProxy: config.trustProxy === false ? false : config.trustProxy,
     requestIdHeader: false,
     // errors fastify raises before routing (an over-long path parameter: 414, a malformed URL: 400)

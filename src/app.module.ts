@@ -18,7 +18,7 @@ import { AppValidationPipe } from './common/validation.pipe.js';
 import type { ResolvedConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DashboardsModule } from './dashboards/dashboards.module.js';
-import { dataSourceOptions } from './database/data-source-options.js';
+import { appConnectionLimits, dataSourceOptions } from './database/data-source-options.js';
 import { EmailModule } from './email/email.module.js';
 import { EmailDomainsModule } from './email-domains/email-domains.module.js';
 import { EmailVerificationModule } from './email-verification/email-verification.module.js';
@@ -54,7 +54,7 @@ export class AppModule {
           // platform-fastify 12 matches no request with nestjs-pino's default '{/*splat}' route
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
         }),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config.databasePoolSize), logging: false }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, appConnectionLimits(config)), logging: false }),
         AuthModule,
         AuthorizationModule,
         ResponseCacheModule,

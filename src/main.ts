@@ -8,6 +8,7 @@ import { ConfigError, parseConfig, resolveSecret, type AppConfig } from './confi
 import { type DatabaseLocation, openDatabase } from './database/database-location.js';
 import { EmbeddedPostgresLocationError } from './database/embedded-postgres.js';
 import { runMigrations } from './database/migrate.js';
+import { installProcessGuards } from './process-guards.js';
 
 let config: AppConfig;
 try {
@@ -18,6 +19,7 @@ try {
 }
 
 const log = pino({ level: config.logLevel, base: { pid: process.pid }, name: 'bootstrap' });
+installProcessGuards(log);
 let database: DatabaseLocation | undefined;
 let app: NestFastifyApplication | undefined;
 let shuttingDown = false;

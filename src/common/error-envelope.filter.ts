@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, UnexpectedServerError } from './errors.js';
+import { databaseUnavailability } from '../database/postgres-errors.js';
+import { AppError, ServiceUnavailableError, UnexpectedServerError } from './errors.js';
 
 export interface ErrorEnvelope {
   status: 'error';
@@ -30,16 +31,29 @@ function httpExceptionMessage(exception: HttpException): string {
   return typeof message === 'string' ? message : exception.message;
 }
 
+const UNAVAILABLE_MESSAGES = {
+  unreachable: 'The database is not available at the moment, please retry later',
+  busy: 'The database did not answer in time, please retry later',
+};
+
+/** A 503 for an error that says the database cannot answer for now (down, restarting, a lock or statement timed out). */
+function asServiceUnavailable(exception: unknown): ServiceUnavailableError | undefined {
+  const reason = databaseUnavailability(exception);
+  return reason && new ServiceUnavailableError(UNAVAILABLE_MESSAGES[reason]);
+}
+
 /**
  * Turns anything thrown into the error envelope. Our own errors pass through as they are;
- * framework 4xx errors keep their status; everything else is a 500 whose details are logged
- * once (with the request id) and never sent to the client.
+ * framework 4xx errors keep their status; the database being unable to answer is a 503 with the
+ * seconds to wait in `retryAfterSeconds`; everything else is a 500 whose details are logged once
+ * (with the request id) and never sent to the client.
  */
-export function toErrorEnvelope(exception: unknown): { envelope: ErrorEnvelope; unexpected: boolean } {
+export function toErrorEnvelope(exception: unknown): { envelope: ErrorEnvelope; unexpected: boolean; retryAfterSeconds?: number } {
+  const known = exception instanceof AppError ? exception : asServiceUnavailable(exception);
   let error: ErrorEnvelope['error'];
   let unexpected = false;
-  if (exception instanceof AppError) {
-    error = { statusCode: exception.statusCode, name: exception.name, message: exception.message, data: exception.data };
+  if (known) {
+    error = { statusCode: known.statusCode, name: known.name, message: known.message, data: known.data };
   } else if (exception instanceof HttpException && exception.getStatus() < 500) {
     const statusCode = exception.getStatus();
     error = { statusCode, name: NAME_BY_STATUS[statusCode] ?? 'ParameterError', message: httpExceptionMessage(exception), data: {} };
@@ -51,7 +65,8 @@ export function toErrorEnvelope(exception: unknown): { envelope: ErrorEnvelope; 
     error = { statusCode: generic.statusCode, name: generic.name, message: generic.message, data: {} };
     unexpected = true;
   }
-  return { envelope: { status: 'error', error }, unexpected };
+  const retryAfterSeconds = known instanceof ServiceUnavailableError ? known.retryAfterSeconds : undefined;
+  return { envelope: { status: 'error', error }, unexpected, retryAfterSeconds };
 }
 
 /** fastify plugins (rate limit, body parser) throw plain errors carrying a numeric 4xx statusCode. */
@@ -68,12 +83,15 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    const { envelope, unexpected } = toErrorEnvelope(exception);
+    const { envelope, unexpected, retryAfterSeconds } = toErrorEnvelope(exception);
     if (unexpected) {
       this.logger.error(
         { err: exception, reqId: request?.id, method: request?.method, url: request?.url },
         'Unexpected error while handling a request',
       );
+    } else if (retryAfterSeconds !== undefined) {
+      this.logger.warn({ err: exception, reqId: request?.id }, envelope.error.message);
+      void reply.header('retry-after', String(retryAfterSeconds));
     }
     void reply.status(envelope.error.statusCode).send(envelope);
   }

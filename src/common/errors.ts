@@ -94,3 +94,14 @@ export class UnexpectedServerError extends AppError {
     super('UnexpectedServerError', message);
   }
 }
+
+/** Something the answer needs (the database) cannot answer for now; the client may retry after `retryAfterSeconds`. */
+export class ServiceUnavailableError extends AppError {
+  readonly statusCode = 503;
+  constructor(
+    message = 'The service is temporarily unavailable, please retry later',
+    readonly retryAfterSeconds = 5,
+  ) {
+    super('ServiceUnavailable', message);
+  }
+}

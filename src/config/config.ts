@@ -12,6 +12,12 @@ export interface AppConfig {
   /** Absent means "start the embedded PostgreSQL in dataDir". */
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** Longest wait for a pooled database connection (or a new one to open); also bounds the health check's statement. */
+  databaseConnectTimeoutMs: number;
+  /** PostgreSQL statement_timeout of the server's own sessions (migrations run without one). */
+  databaseStatementTimeoutMs: number;
+  /** PostgreSQL lock_timeout of the server's own sessions: a statement waiting this long for a row or table lock gives up. */
+  databaseLockTimeoutMs: number;
   dataDir: string;
   /** DATA_DIR was left unset (the embedded cluster may then move to where PostgreSQL's OS user can reach it). */
   dataDirIsDefault: boolean;
@@ -29,6 +35,8 @@ export interface AppConfig {
   smtpUrl: string | undefined;
   emailFrom: string;
   shutdownTimeoutMs: number;
+  /** Longest time a client may take to send a whole request, headers and body. */
+  requestTimeoutMs: number;
   sessionMaxAgeHours: number;
   /** scrypt cost N (a power of two); OWASP's 2^17 by default. */
   passwordHashCost: number;
@@ -106,6 +114,9 @@ export function parseConfig(env: Env): AppConfig {
 
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres', 'postgresql']);
   const databasePoolSize = integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500)!;
+  const databaseConnectTimeoutMs = integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000)!;
+  const databaseStatementTimeoutMs = integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000)!;
+  const databaseLockTimeoutMs = integer(env, 'DATABASE_LOCK_TIMEOUT_MS', 3_000, 100, 3_600_000)!;
   const dataDir = path.resolve(read(env, 'DATA_DIR') ?? '.data');
 
   const secret = read(env, 'LIGHTDASH_SECRET');
@@ -136,6 +147,9 @@ export function parseConfig(env: Env): AppConfig {
     host,
     databaseUrl,
     databasePoolSize,
+    databaseConnectTimeoutMs,
+    databaseStatementTimeoutMs,
+    databaseLockTimeoutMs,
     dataDir,
     dataDirIsDefault: read(env, 'DATA_DIR') === undefined,
     secret,
@@ -149,6 +163,7 @@ export function parseConfig(env: Env): AppConfig {
     smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
     emailFrom: read(env, 'EMAIL_FROM') ?? 'Lightdash <no-reply@localhost>',
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000)!,
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 60_000, 1_000, 3_600_000)!,
     sessionMaxAgeHours: integer(env, 'SESSION_MAX_AGE_HOURS', 24, 1, 24 * 365)!,
     passwordHashCost: powerOfTwo(env, 'PASSWORD_HASH_COST', 2 ** 17, 2 ** 14, 2 ** 20),
     authRateLimitPerIp: integer(env, 'AUTH_RATE_LIMIT_PER_IP', 30, 1, 1_000_000)!,

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DataSource, type Migration } from 'typeorm';
-import { dataSourceOptions } from './data-source-options.js';
+import { dataSourceOptions, MIGRATION_CONNECTION_LIMITS, sessionOptions } from './data-source-options.js';
 
 /** Arbitrary constant naming our advisory lock: every process that migrates this database takes it first. */
 export const MIGRATION_LOCK_KEY = 7_318_205_441;
@@ -10,7 +10,11 @@ export const MIGRATION_LOCK_KEY = 7_318_205_441;
  * once against an empty database migrate one after the other (TypeORM has no lock of its own).
  */
 export async function withMigrationLock<T>(url: string, work: () => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, application_name: 'lightdash-access-server-migrations' });
+  const client = new pg.Client({
+    connectionString: url,
+    application_name: 'lightdash-access-server-migrations',
+    options: sessionOptions(MIGRATION_CONNECTION_LIMITS), // waiting here for another replica's migrations must not time out
+  });
   client.on('error', () => {});
   await client.connect();
   try {
@@ -26,7 +30,7 @@ export async function withMigrationLock<T>(url: string, work: () => Promise<T>):
 }
 
 async function withDataSource<T>(url: string, work: (ds: DataSource) => Promise<T>): Promise<T> {
-  const ds = new DataSource({ ...dataSourceOptions(url, 2), logging: false });
+  const ds = new DataSource({ ...dataSourceOptions(url, MIGRATION_CONNECTION_LIMITS), logging: false });
   await ds.initialize();
   try {
     return await work(ds);

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { SERVER_VERSION } from '../version.js';
@@ -14,13 +15,16 @@ export class HealthService {
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
   ) {}
 
-  /** One database round trip decides `healthy`. */
+  /**
+   * One database round trip decides `healthy`. It is bounded like the wait for a pooled connection
+   * (DATABASE_CONNECT_TIMEOUT_MS), not by the longer statement timeout of requests: a health check
+   * that waits is answered by the prober's own timeout, and says nothing.
+   */
   async state(isAuthenticated: boolean): Promise<HealthStateDto> {
     let healthy = false;
     let requiresOrgRegistration = false;
     try {
-      const [row] = await this.dataSource.query('SELECT NOT EXISTS (SELECT 1 FROM organizations) AS "requiresOrgRegistration"');
-      requiresOrgRegistration = row.requiresOrgRegistration;
+      requiresOrgRegistration = await this.requiresOrgRegistration();
       healthy = true;
     } catch (error) {
       this.logger.warn({ err: error }, 'Health check could not reach the database');
@@ -39,5 +43,20 @@ export class HealthService {
         pat: { maxExpirationTimeInDays: this.config.patMaxExpirationDays },
       },
     };
+  }
+
+  private async requiresOrgRegistration(): Promise<boolean> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as pg.PoolClient;
+      // one simple-protocol message, so one round trip: SET LOCAL holds for its implicit transaction only
+      const results = (await client.query(
+        `SET LOCAL statement_timeout = ${this.config.databaseConnectTimeoutMs};
+         SELECT NOT EXISTS (SELECT 1 FROM organizations) AS "requiresOrgRegistration"`,
+      )) as unknown as pg.QueryResult<{ requiresOrgRegistration: boolean }>[];
+      return results[1].rows[0].requiresOrgRegistration;
+    } finally {
+      await runner.release();
+    }
   }
 }

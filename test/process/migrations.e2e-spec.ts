@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrations } from '../../migrations/index.js';
+import { runMigrations } from '../../src/database/migrate.js';
 import { MIGRATION_CLI } from '../support/process.js';
 
 function withDatabase(url: string, database: string): string {
@@ -71,5 +72,26 @@ describe('migrations under an advisory lock', () => {
     } finally {
       await client.end();
     }
+  });
+});
+
+describe('migrations and session time limits', () => {
+  const database = `mig_${randomBytes(6).toString('hex')}`;
+  let admin: pg.Client;
+  beforeAll(async () => {
+    admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+  });
+  afterAll(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('are never cancelled by a statement or lock timeout, even one the database sets for every session', async () => {
+    await admin.query(`ALTER DATABASE ${database} SET statement_timeout = '1ms'`);
+    await admin.query(`ALTER DATABASE ${database} SET lock_timeout = '1ms'`);
+    const url = withDatabase(process.env.DATABASE_URL!, database);
+    expect(await runMigrations(url)).toEqual(migrations.map((m) => m.name));
   });
 });

@@ -29,13 +29,16 @@ export function killStartedServers(): void {
 
 /**
  * Starts `node dist/src/main.js` as `npm start` would on a fresh machine: the test run's own database,
- * secret and log settings are not inherited, only what `env` gives.
+ * secret and log settings are not inherited, only what `env` gives. `nodeArgs` go before the script.
  */
-export function startServer(env: Record<string, string>, install: { main: string; cwd?: string } = { main: MAIN }): RunningServer {
+export function startServer(
+  env: Record<string, string>,
+  options: { main?: string; cwd?: string; nodeArgs?: string[] } = {},
+): RunningServer {
   const inherited = { ...process.env };
   for (const name of ['DATABASE_URL', 'LIGHTDASH_SECRET', 'LOG_LEVEL', 'NODE_ENV', 'PORT', 'DATA_DIR']) delete inherited[name];
-  const child = spawn(process.execPath, [install.main], {
-    cwd: install.cwd,
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main ?? MAIN], {
+    cwd: options.cwd,
     env: { ...inherited, LOG_LEVEL: 'info', NODE_ENV: 'development', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

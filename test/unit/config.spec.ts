@@ -21,6 +21,10 @@ describe('parseConfig', () => {
       cookieSecure: false,
       patMaxExpirationDays: undefined,
       responseCacheBytes: 64 * 1024 * 1024,
+      databaseConnectTimeoutMs: 5_000,
+      databaseStatementTimeoutMs: 30_000,
+      databaseLockTimeoutMs: 3_000,
+      requestTimeoutMs: 60_000,
     });
   });
 
@@ -40,6 +44,10 @@ describe('parseConfig', () => {
       SMTP_URL: 'smtp://mail:25',
       AUTH_DISABLE_PASSWORD_AUTHENTICATION: 'true',
       RESPONSE_CACHE_MB: '0',
+      DATABASE_CONNECT_TIMEOUT_MS: '2000',
+      DATABASE_STATEMENT_TIMEOUT_MS: '120000',
+      DATABASE_LOCK_TIMEOUT_MS: '1000',
+      REQUEST_TIMEOUT_MS: '300000',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -57,6 +65,10 @@ describe('parseConfig', () => {
       smtpUrl: 'smtp://mail:25',
       disablePasswordAuthentication: true,
       responseCacheBytes: 0,
+      databaseConnectTimeoutMs: 2_000,
+      databaseStatementTimeoutMs: 120_000,
+      databaseLockTimeoutMs: 1_000,
+      requestTimeoutMs: 300_000,
     });
   });
 
@@ -79,6 +91,10 @@ describe('parseConfig', () => {
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
     [{ COOKIE_SECURE: 'maybe' }, 'COOKIE_SECURE'],
     [{ RESPONSE_CACHE_MB: '5000' }, 'RESPONSE_CACHE_MB'],
+    [{ DATABASE_CONNECT_TIMEOUT_MS: '0' }, 'DATABASE_CONNECT_TIMEOUT_MS'],
+    [{ DATABASE_STATEMENT_TIMEOUT_MS: '0' }, 'DATABASE_STATEMENT_TIMEOUT_MS'],
+    [{ DATABASE_LOCK_TIMEOUT_MS: '5s' }, 'DATABASE_LOCK_TIMEOUT_MS'],
+    [{ REQUEST_TIMEOUT_MS: '500' }, 'REQUEST_TIMEOUT_MS'],
   ])('rejects %j with one line naming %s', (env, variable) => {
     let error: unknown;
     try {
