@@ -22,7 +22,7 @@ export const PERMISSIONS = {
   'organization:manage': {
     scope: 'organization',
     minimum: 'admin',
-    description: 'Update or delete the organization; allowed email domains, invites, member roles, removing members; the audit log',
+    description: 'Update or delete the organization; colour palettes, allowed email domains, invites, member roles, removing members; the audit log',
   },
   'groups:view': { scope: 'organization', minimum: 'admin', description: 'See groups and their members (membership can be sensitive)' },
   'groups:manage': { scope: 'organization', minimum: 'admin', description: 'Create, change and delete groups, their members and their project access' },
