@@ -11,6 +11,7 @@ import { AuthenticationGuard } from './auth/authentication.guard.js';
 import { AuthorizationGuard } from './authorization/authorization.guard.js';
 import { AuthorizationModule } from './authorization/authorization.module.js';
 import { ChartsModule } from './charts/charts.module.js';
+import { ColorPalettesModule } from './color-palettes/color-palettes.module.js';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
 import { RequestContextInterceptor } from './common/request-context.js';
 import { SuccessEnvelopeInterceptor } from './common/success-envelope.interceptor.js';
@@ -62,6 +63,7 @@ export class AppModule {
         HealthModule,
         UsersModule,
         OrganizationsModule,
+        ColorPalettesModule,
         ProjectsModule,
         SpacesModule,
         ChartsModule,

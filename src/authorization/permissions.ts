@@ -22,7 +22,7 @@ export const PERMISSIONS = {
   'organization:manage': {
     scope: 'organization',
     minimum: 'admin',
-    description: 'Update or delete the organization; allowed email domains, invites, member roles, removing members; the audit log',
+    description: 'Update or delete the organization; colour palettes, allowed email domains, invites, member roles, removing members; the audit log',
   },
   'groups:view': { scope: 'organization', minimum: 'admin', description: 'See groups and their members (membership can be sensitive)' },
   'groups:manage': { scope: 'organization', minimum: 'admin', description: 'Create, change and delete groups, their members and their project access' },
@@ -32,6 +32,7 @@ export const PERMISSIONS = {
   'project:edit': { scope: 'project', minimum: 'editor', description: 'Create spaces; manage tags, catalog categories and icons, metrics-tree edges' },
   'project:develop': { scope: 'project', minimum: 'developer', description: 'Run raw SQL, upload explores, validate, update project settings' },
   'project:manage-access': { scope: 'project', minimum: 'admin', description: 'Grant, update and revoke project access; see the project access list' },
+  'project:manage': { scope: 'project', minimum: 'admin', description: "Set the project's upstream project (Lightdash's `manage Project`)" },
   'project:delete': { scope: 'project', minimum: 'admin', description: 'Delete the project' },
   'space:view': { scope: 'space', minimum: 'viewer', description: 'See the space and its content' },
   'space:edit-content': {

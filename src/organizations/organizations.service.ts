@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
-import { ForbiddenError } from '../common/errors.js';
+import { ForbiddenError, NotFoundError } from '../common/errors.js';
+import { seedPresetPalettes } from '../color-palettes/color-palettes.queries.js';
 import { isUniqueViolation } from '../database/postgres-errors.js';
 import type { CreateOrganizationDto, OrganizationDto, UpdateOrganizationDto } from './dto/organization.dto.js';
 import { assertOrganizationName, lockOrganization } from './organization-lock.js';
@@ -12,6 +13,16 @@ import { Organization } from './organization.entity.js';
 
 const ALREADY_IN_ORGANIZATION = 'User already has an organization';
 
+interface OrganizationRow {
+  organizationUuid: string;
+  name: string;
+  createdAt: Date;
+  defaultProjectUuid: string | null;
+  chartColors: string[] | null;
+  chartDarkColors: string[] | null;
+  colorPaletteUuid: string | null;
+}
+
 @Injectable()
 export class OrganizationsService {
   constructor(
@@ -19,14 +30,25 @@ export class OrganizationsService {
     private readonly audit: AuditService,
   ) {}
 
+  /** The active palette, when there is one, gives the chart colours (as Lightdash); else the colours set with PATCH /org. */
   async get(principal: Principal): Promise<OrganizationDto> {
-    const organization = await this.dataSource.getRepository(Organization).findOneByOrFail({ organizationId: principal.organizationId! });
+    const [organization]: OrganizationRow[] = await this.dataSource.query(
+      `SELECT o.organization_uuid AS "organizationUuid", o.name, o.created_at AS "createdAt", o.default_project_uuid AS "defaultProjectUuid",
+              coalesce(cp.colors, o.chart_colors) AS "chartColors", cp.dark_colors AS "chartDarkColors", cp.color_palette_uuid AS "colorPaletteUuid"
+       FROM organizations o LEFT JOIN organization_color_palettes cp ON cp.color_palette_uuid = o.color_palette_uuid
+       WHERE o.organization_id = $1`,
+      [principal.organizationId],
+    );
+    if (!organization) throw new NotFoundError('Organization not found');
+    const { organizationUuid, name, createdAt, defaultProjectUuid, chartColors, chartDarkColors, colorPaletteUuid } = organization;
     return {
-      organizationUuid: organization.organizationUuid,
-      name: organization.name,
-      createdAt: organization.createdAt,
-      ...(organization.chartColors ? { chartColors: organization.chartColors } : {}),
-      ...(organization.defaultProjectUuid ? { defaultProjectUuid: organization.defaultProjectUuid } : {}),
+      organizationUuid,
+      name,
+      createdAt,
+      ...(chartColors ? { chartColors } : {}),
+      ...(chartDarkColors ? { chartDarkColors } : {}),
+      ...(colorPaletteUuid ? { colorPaletteUuid } : {}),
+      ...(defaultProjectUuid ? { defaultProjectUuid } : {}),
       // projects arrive with their own module; until then an organization has none
       needsProject: true,
     };
@@ -45,6 +67,7 @@ export class OrganizationsService {
         const organization = await manager.save(manager.create(Organization, { name: dto.name }));
         const created = await manager.findOneByOrFail(Organization, { organizationId: organization.organizationId });
         await manager.insert(OrganizationMembership, { userId: principal.userId, organizationId: organization.organizationId, role: 'admin' });
+        await seedPresetPalettes(manager, organization.organizationId);
         await this.audit.record(manager, {
           action: 'organization.create',
           targetType: 'organization',

@@ -3,6 +3,8 @@ import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@ne
 import { AuditAction } from '../audit/audit-action.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
+import { CurrentPrincipal, type Principal } from '../auth/principal.js';
+import { UpdateProjectMetadataDto, UpdateSchedulerSettingsDto } from './dto/project-settings.dto.js';
 import { ProjectDto, ProjectParamsDto } from './dto/project.dto.js';
 import { UpdateProjectDto, UpdateProjectQueryDto } from './dto/update-project.dto.js';
 import { ProjectSettingsService } from './project-settings.service.js';
@@ -27,5 +29,29 @@ export class ProjectSettingsController {
     @Query() query: UpdateProjectQueryDto,
   ): Promise<ProjectDto> {
     return this.settings.update(access, body, query.test === true);
+  }
+
+  @Patch('schedulerSettings')
+  @RequirePermission('project:develop', PROJECT)
+  @AuditAction('project.scheduler-settings.update', 'project', 'projectUuid')
+  @ApiOperation({ operationId: 'updateSchedulerSettings', summary: 'Default scheduler time zone and failure notices of the project (every field optional)' })
+  @ApiOkResponse({ description: '`{"status":"ok"}`' })
+  updateSchedulerSettings(@Param() _params: ProjectParamsDto, @ResolvedAccess() access: ProjectAccess, @Body() body: UpdateSchedulerSettingsDto): Promise<void> {
+    return this.settings.updateSchedulerSettings(access, body);
+  }
+
+  @Patch('metadata')
+  @RequirePermission('project:manage', PROJECT)
+  @AuditAction('project.metadata.update', 'project', 'projectUuid')
+  @ApiOperation({ operationId: 'updateProjectMetadata', summary: 'Set or clear (null) the upstream project content is promoted to' })
+  @ApiOkResponse({ description: '`{"status":"ok"}`' })
+  @ApiBadRequestResponse({ description: '`ParameterError` "Upstream project not found: <uuid>": not a project of this organization that you can see' })
+  updateMetadata(
+    @Param() _params: ProjectParamsDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() access: ProjectAccess,
+    @Body() body: UpdateProjectMetadataDto,
+  ): Promise<void> {
+    return this.settings.updateMetadata(principal, access, body);
   }
 }

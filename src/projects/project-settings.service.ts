@@ -2,12 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
+import type { Principal } from '../auth/principal.js';
+import { ParameterError } from '../common/errors.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { CredentialsDecryptionError, decryptCredentials, encryptCredentials } from '../warehouse-credentials/credentials-cipher.js';
 import { splitSecrets, type SplitConnection } from './connection-secrets.js';
 import type { Connection, ProjectDto } from './dto/project.dto.js';
+import type { UpdateProjectMetadataDto, UpdateSchedulerSettingsDto } from './dto/project-settings.dto.js';
 import type { UpdateProjectDto } from './dto/update-project.dto.js';
+import { isUpstreamViolation, isVisibleUpstream, setUpstreamProject, updateSchedulerSettings } from './project-settings.queries.js';
+import { canonicalTimeZone } from './time-zone.js';
 import { ProjectsService } from './projects.service.js';
 import { testPostgresConnection } from './warehouse-connection-test.js';
 
@@ -82,6 +87,51 @@ export class ProjectSettingsService {
     return this.projects.get(access);
   }
 
+  /**
+   * Scheduler defaults of the project. Lightdash also moves the project's schedulers that used the old
+   * time zone to the new one; this server keeps no schedulers, so there is nothing to move.
+   */
+  async updateSchedulerSettings(access: ProjectAccess, dto: UpdateSchedulerSettingsDto): Promise<void> {
+    const changes = {
+      ...dto,
+      ...(dto.schedulerTimezone !== undefined ? { schedulerTimezone: canonicalTimeZone(dto.schedulerTimezone) } : {}),
+    };
+    await this.dataSource.transaction(async (manager) => {
+      const previousTimezone = await updateSchedulerSettings(manager, access.projectId, changes);
+      await this.audit.record(manager, {
+        action: 'project.scheduler-settings.update',
+        targetType: 'project',
+        targetUuid: access.projectUuid,
+        details: { ...changes, ...(changes.schedulerTimezone !== undefined ? { previousTimezone } : {}) },
+      });
+    });
+  }
+
+  /**
+   * The upstream project (where content is promoted to): another project of the same organization
+   * that the caller has a role on; anything else is 400 and changes nothing. Null clears it.
+   */
+  async updateMetadata(principal: Principal, access: ProjectAccess, dto: UpdateProjectMetadataDto): Promise<void> {
+    if (dto.upstreamProjectUuid === undefined) return;
+    const upstream = dto.upstreamProjectUuid;
+    const notFound = () => new ParameterError(`Upstream project not found: ${upstream}`);
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        if (upstream !== null && !(await isVisibleUpstream(manager, access.organizationId, principal.userId, access.projectId, upstream))) throw notFound();
+        const previous = await setUpstreamProject(manager, access.projectId, upstream);
+        await this.audit.record(manager, {
+          action: 'project.metadata.update',
+          targetType: 'project',
+          targetUuid: access.projectUuid,
+          details: { upstreamProjectUuid: upstream, previous },
+        });
+      });
+    } catch (error) {
+      if (isUpstreamViolation(error)) throw notFound();
+      throw error;
+    }
+  }
+
   private withStoredSecrets(given: Connection, stored: Connection | null, encryptedSecrets: Buffer | null): SplitConnection {
     const { visible, secrets } = splitSecrets(given);
     if (stored?.type !== given.type) return { visible, secrets };
@@ -102,9 +152,4 @@ export class ProjectSettingsService {
   private encrypt(secrets: Record<string, unknown>): Buffer | null {
     return Object.keys(secrets).length ? encryptCredentials(secrets, this.config.secret) : null;
   }
-}
-
-/** The zone as the runtime names it (`europe/paris` → `Europe/Paris`). */
-function canonicalTimeZone(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
 }

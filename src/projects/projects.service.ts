@@ -8,13 +8,17 @@ import type { ProjectAccess } from '../authorization/access.service.js';
 import { projectRoleSql } from '../authorization/access.sql.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { encryptCredentials } from '../warehouse-credentials/credentials-cipher.js';
+import { ParameterError } from '../common/errors.js';
 import { splitSecrets } from './connection-secrets.js';
 import type { CreateProjectDto, CreateProjectResultDto, OrganizationProjectDto, ProjectDto } from './dto/project.dto.js';
+import { isUpstreamViolation } from './project-settings.queries.js';
 
 const PROJECT_COLUMNS = `
   o.organization_uuid AS "organizationUuid", p.project_uuid AS "projectUuid", p.name, p.project_type AS type,
   p.dbt_connection AS "dbtConnection", p.warehouse_connection AS "warehouseConnection", p.dbt_version AS "dbtVersion",
-  p.scheduler_timezone AS "schedulerTimezone", u.user_uuid AS "createdByUserUuid", p.upstream_project_uuid AS "upstreamProjectUuid"`;
+  p.scheduler_timezone AS "schedulerTimezone",
+  p.scheduler_failure_notify_recipients AS "schedulerFailureNotifyRecipients", p.scheduler_failure_include_contact AS "schedulerFailureIncludeContact",
+  p.scheduler_failure_contact_override AS "schedulerFailureContactOverride", u.user_uuid AS "createdByUserUuid", p.upstream_project_uuid AS "upstreamProjectUuid"`;
 const PROJECT_FROM = `
   FROM projects p JOIN organizations o ON o.organization_id = p.organization_id
   LEFT JOIN users u ON u.user_id = p.created_by_user_id`;
@@ -67,6 +71,9 @@ export class ProjectsService {
       await this.audit.record(manager, { action: 'project.create', targetType: 'project', targetUuid: projectUuid, details: { name: dto.name, type: dto.type } });
       const [row] = await manager.query(`SELECT ${PROJECT_COLUMNS} ${PROJECT_FROM} WHERE p.project_uuid = $1`, [projectUuid]);
       return toProjectDto(row);
+    }).catch((error: unknown) => {
+      if (isUpstreamViolation(error)) throw new ParameterError(`Upstream project not found: ${dto.upstreamProjectUuid}`);
+      throw error;
     });
     return { project, hasContentCopy: false };
   }

@@ -109,7 +109,11 @@ describe('organization members', () => {
       expect(foreign.body.error.message).toBe('No matching member found in organization');
       await t.http().get(`/api/v1/org/users/email/${encodeURIComponent(p.editor.email)}`).set('Cookie', other.admin.cookie).expect(404);
       await t.http().get('/api/v1/org/users/not-a-uuid').set('Cookie', p.admin.cookie).expect(422);
-      await t.http().get('/api/v1/org/users/email/not-an-email').set('Cookie', p.admin.cookie).expect(422);
+      // as Lightdash: a malformed email is simply nobody's (404), never a 422 or 500
+      const malformed = await t.http().get('/api/v1/org/users/email/not-an-email').set('Cookie', p.admin.cookie).expect(404);
+      expect(malformed.body.error).toMatchObject({ name: 'NotFoundError', message: 'No matching member found in organization' });
+      await t.http().get(`/api/v1/org/users/email/${encodeURIComponent("%_' OR 1=1 --")}`).set('Cookie', p.admin.cookie).expect(404);
+      await t.http().get(`/api/v1/org/users/email/${encodeURIComponent(p.editor.email)}`).expect(401);
     });
   });
 

@@ -24,6 +24,7 @@ describe('the permission table', () => {
       'project:edit': 'project:editor',
       'project:develop': 'project:developer',
       'project:manage-access': 'project:admin',
+      'project:manage': 'project:admin',
       'project:delete': 'project:admin',
       'space:view': 'space:viewer',
       'space:edit-content': 'space:editor',

@@ -1,7 +1,7 @@
 import { IsOptionalNotNull } from '../../common/transforms.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUUID, MaxLength, Min } from 'class-validator';
 import { ORGANIZATION_ROLES, type OrganizationRole } from '../../authorization/roles.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 
@@ -73,9 +73,11 @@ export class MemberParamsDto {
   userUuid: string;
 }
 
+/** Any text: a string that is no email matches nobody, so it is 404 like an unknown email (as Lightdash), not 422. */
 export class MemberEmailParamsDto {
   @ApiProperty({ example: 'ada@example.com' })
-  @IsEmail()
+  @IsString()
+  @MaxLength(254)
   email: string;
 }
 

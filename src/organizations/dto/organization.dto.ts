@@ -15,6 +15,12 @@ export class OrganizationDto {
   @ApiPropertyOptional({ example: ['#5470c6', '#fc8452'], isArray: true, type: String })
   chartColors?: string[];
 
+  @ApiPropertyOptional({ example: ['#1f2937', '#f59e0b'], isArray: true, type: String, description: "The active palette's dark-mode colours, when it has them" })
+  chartDarkColors?: string[];
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The active colour palette (POST /org/color-palettes/{uuid}/active), when one is set' })
+  colorPaletteUuid?: string;
+
   @ApiPropertyOptional({ format: 'uuid' })
   defaultProjectUuid?: string;
 

@@ -99,6 +99,15 @@ export class ProjectDto {
   @ApiProperty({ example: 'UTC' })
   schedulerTimezone: string;
 
+  @ApiProperty({ example: false, description: 'Tell the recipients of a scheduled delivery when it fails' })
+  schedulerFailureNotifyRecipients: boolean;
+
+  @ApiProperty({ example: false, description: 'Include a contact in failure notices' })
+  schedulerFailureIncludeContact: boolean;
+
+  @ApiProperty({ example: null, nullable: true, type: String, description: "The contact named in failure notices instead of the scheduler's owner" })
+  schedulerFailureContactOverride: string | null;
+
   @ApiProperty({ format: 'uuid', nullable: true })
   createdByUserUuid: string | null;
 

@@ -1,24 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsNotEmpty, IsString, MaxLength, ValidateBy } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
+import { IsTimeZone } from '../time-zone.js';
 import { type Connection, DBT_PROJECT_TYPES, DBT_VERSIONS, IsConnectionOfType, WAREHOUSE_TYPES } from './project.dto.js';
-
-export function isTimeZone(value: unknown): boolean {
-  if (typeof value !== 'string' || value === '') return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const IsTimeZone = () =>
-  ValidateBy({
-    name: 'isTimeZone',
-    validator: { validate: isTimeZone, defaultMessage: (args) => `${args?.property} must be an IANA time zone such as Europe/Paris` },
-  });
 
 /** Every field is optional; a connection given replaces the stored one (see ProjectSettingsService). */
 export class UpdateProjectDto {

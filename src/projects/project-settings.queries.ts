@@ -1,0 +1,59 @@
+import type { EntityManager } from 'typeorm';
+import { projectRoleSql } from '../authorization/access.sql.js';
+import { isForeignKeyViolation } from '../database/postgres-errors.js';
+
+// SQL of the project settings routes: scheduler settings and the upstream project (table projects).
+
+/** The foreign key that keeps a project's upstream inside its organization (see the ProjectSchedulerAndUpstream migration). */
+const UPSTREAM_FKEY = 'projects_upstream_project_fkey';
+
+export interface SchedulerSettingsChanges {
+  schedulerTimezone?: string;
+  schedulerFailureNotifyRecipients?: boolean;
+  schedulerFailureIncludeContact?: boolean;
+  /** undefined: unchanged; null: cleared */
+  schedulerFailureContactOverride?: string | null;
+}
+
+const SCHEDULER_COLUMNS: Record<keyof SchedulerSettingsChanges, string> = {
+  schedulerTimezone: 'scheduler_timezone',
+  schedulerFailureNotifyRecipients: 'scheduler_failure_notify_recipients',
+  schedulerFailureIncludeContact: 'scheduler_failure_include_contact',
+  schedulerFailureContactOverride: 'scheduler_failure_contact_override',
+};
+
+/** Writes the given settings; returns the time zone the project had before (read under the row lock). */
+export async function updateSchedulerSettings(manager: EntityManager, projectId: string, changes: SchedulerSettingsChanges): Promise<string> {
+  const [{ previous }] = await manager.query('SELECT scheduler_timezone AS previous FROM projects WHERE project_id = $1 FOR UPDATE', [projectId]);
+  const values: unknown[] = [projectId];
+  const assignments = Object.entries(changes)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => {
+      values.push(value);
+      return `${SCHEDULER_COLUMNS[key as keyof SchedulerSettingsChanges]} = $${values.length}`;
+    });
+  if (assignments.length) await manager.query(`UPDATE projects SET ${assignments.join(', ')}, updated_at = now() WHERE project_id = $1`, values);
+  return previous;
+}
+
+/** Whether `upstreamProjectUuid` is another project of the organization that the user has a role on. */
+export async function isVisibleUpstream(manager: EntityManager, organizationId: string, userId: string, projectId: string, upstreamProjectUuid: string): Promise<boolean> {
+  const rows = await manager.query(
+    `SELECT 1 FROM projects p
+     WHERE p.project_uuid = $1 AND p.organization_id = $2 AND p.project_id <> $4 AND ${projectRoleSql('p', '$3')} IS NOT NULL`,
+    [upstreamProjectUuid, organizationId, userId, projectId],
+  );
+  return rows.length > 0;
+}
+
+/** Sets (or, with null, clears) the project's upstream; returns the one it had. The foreign key refuses an upstream of another organization (see isUpstreamViolation). */
+export async function setUpstreamProject(manager: EntityManager, projectId: string, upstreamProjectUuid: string | null): Promise<string | null> {
+  const [{ previous }] = await manager.query('SELECT upstream_project_uuid AS previous FROM projects WHERE project_id = $1 FOR UPDATE', [projectId]);
+  await manager.query('UPDATE projects SET upstream_project_uuid = $2, updated_at = now() WHERE project_id = $1', [projectId, upstreamProjectUuid]);
+  return previous;
+}
+
+/** The upstream named no project of the organization (any more): a concurrent delete, or a create naming another organization's project. */
+export function isUpstreamViolation(error: unknown): boolean {
+  return isForeignKeyViolation(error, UPSTREAM_FKEY);
+}
