@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { migrations } from '../../migrations/index.js';
-import { dataSourceOptions } from '../../src/database/data-source-options.js';
+import { dataSourceOptions, MIGRATION_CONNECTION_LIMITS } from '../../src/database/data-source-options.js';
 
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
@@ -12,7 +12,7 @@ function withDatabase(url: string, database: string): string {
 }
 
 async function migrate(url: string, upTo: number): Promise<void> {
-  const dataSource = new DataSource({ ...dataSourceOptions(url, 2), migrations: migrations.slice(0, upTo) });
+  const dataSource = new DataSource({ ...dataSourceOptions(url, MIGRATION_CONNECTION_LIMITS), migrations: migrations.slice(0, upTo) });
   await dataSource.initialize();
   try {
     await dataSource.runMigrations();
