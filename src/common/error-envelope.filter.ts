@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, UnexpectedServerError } from './errors.js';
+import { redactUrl } from './redact-url.js';
 
 export interface ErrorEnvelope {
   status: 'error';
@@ -71,7 +72,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const { envelope, unexpected } = toErrorEnvelope(exception);
     if (unexpected) {
       this.logger.error(
-        { err: exception, reqId: request?.id, method: request?.method, url: request?.url },
+        { err: exception, reqId: request?.id, method: request?.method, url: request && redactUrl(request.url) },
         'Unexpected error while handling a request',
       );
     }
