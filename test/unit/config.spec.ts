@@ -20,6 +20,9 @@ describe('parseConfig', () => {
       cookieSecure: false,
       patMaxExpirationDays: undefined,
       responseCacheBytes: 64 * 1024 * 1024,
+      authRateLimitPerIp: 30,
+      authRateLimitPerAccount: 10,
+      authLoginSlowdownAfter: 10,
     });
   });
 
@@ -39,6 +42,9 @@ describe('parseConfig', () => {
       SMTP_URL: 'smtp://mail:25',
       AUTH_DISABLE_PASSWORD_AUTHENTICATION: 'true',
       RESPONSE_CACHE_MB: '0',
+      AUTH_RATE_LIMIT_PER_IP: '60',
+      AUTH_RATE_LIMIT_PER_ACCOUNT: '5',
+      AUTH_LOGIN_SLOWDOWN_AFTER: '20',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -55,6 +61,9 @@ describe('parseConfig', () => {
       smtpUrl: 'smtp://mail:25',
       disablePasswordAuthentication: true,
       responseCacheBytes: 0,
+      authRateLimitPerIp: 60,
+      authRateLimitPerAccount: 5,
+      authLoginSlowdownAfter: 20,
     });
   });
 
@@ -77,6 +86,10 @@ describe('parseConfig', () => {
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
     [{ COOKIE_SECURE: 'maybe' }, 'COOKIE_SECURE'],
     [{ RESPONSE_CACHE_MB: '5000' }, 'RESPONSE_CACHE_MB'],
+    [{ AUTH_RATE_LIMIT_PER_IP: '0' }, 'AUTH_RATE_LIMIT_PER_IP'],
+    [{ AUTH_RATE_LIMIT_PER_ACCOUNT: 'ten' }, 'AUTH_RATE_LIMIT_PER_ACCOUNT'],
+    [{ AUTH_LOGIN_SLOWDOWN_AFTER: '0' }, 'AUTH_LOGIN_SLOWDOWN_AFTER'],
+    [{ AUTH_LOGIN_SLOWDOWN_AFTER: '1.5' }, 'AUTH_LOGIN_SLOWDOWN_AFTER'],
   ])('rejects %j with one line naming %s', (env, variable) => {
     let error: unknown;
     try {
