@@ -132,29 +132,31 @@ export class RateLimitGuard implements CanActivate {
     const options = this.reflector.get<RateLimitOptions>(RATE_LIMIT, context.getHandler());
     const request = context.switchToHttp().getRequest<RateLimitedRequest>();
     const account = options.account(request)?.trim().toLowerCase();
-    const counted: CountedKey[] = [{ key: counterKey(options.bucket, 'address', request.ip), limit: this.config.authRateLimitPerIp, over: 'refuse' }];
-    if (account && options.failuresOnly) {
-      counted.push(
-        { key: counterKey(options.bucket, 'account+address', account, request.ip), limit: this.config.authRateLimitPerAccount, over: 'refuse' },
-        { key: counterKey(options.bucket, 'account', account), limit: this.config.authLoginSlowdownAfter, over: 'slow down' },
-      );
-    } else if (account) {
-      counted.push({ key: counterKey(options.bucket, 'account', account), limit: this.config.authRateLimitPerAccount, over: 'refuse' });
-    }
+    const address: CountedKey = { key: counterKey(options.bucket, 'address', request.ip), limit: this.config.authRateLimitPerIp, over: 'refuse' };
+    const accountKeys: CountedKey[] = !account
+      ? []
+      : options.failuresOnly
+        ? [
+            { key: counterKey(options.bucket, 'account+address', account, request.ip), limit: this.config.authRateLimitPerAccount, over: 'refuse' },
+            { key: counterKey(options.bucket, 'account', account), limit: this.config.authLoginSlowdownAfter, over: 'slow down' },
+          ]
+        : [{ key: counterKey(options.bucket, 'account', account), limit: this.config.authRateLimitPerAccount, over: 'refuse' }];
+    const counted = [address, ...accountKeys];
 
     const rows = await this.limiter.hit(counted.map(({ key }) => key));
     const countOf = (key: Buffer) => rows.find((row) => row.key.equals(key))!;
-    const refusals = counted.filter(({ key, limit, over }) => over === 'refuse' && countOf(key).count > limit);
+    const exceeded = (over: CountedKey['over']) => counted.filter((each) => each.over === over && countOf(each.key).count > each.limit);
+    const refusals = exceeded('refuse');
     if (refusals.length > 0) {
       const wait = Math.max(...refusals.map(({ key }) => countOf(key).retryAfter));
       context.switchToHttp().getResponse<FastifyReply>().header('retry-after', String(wait));
       throw new TooManyRequestsError(`Too many requests, retry in ${wait} seconds`);
     }
-    if (options.failuresOnly && account) {
-      const accountKeys = counted.slice(1).map(({ key }) => key);
-      (request as unknown as Record<symbol, CountedAttempt>)[LOGIN_ATTEMPT] = { keys: accountKeys, windowStart: rows[0].windowStart };
+    if (options.failuresOnly && accountKeys.length > 0) {
+      const attempt: CountedAttempt = { keys: accountKeys.map(({ key }) => key), windowStart: rows[0].windowStart };
+      (request as unknown as Record<symbol, CountedAttempt>)[LOGIN_ATTEMPT] = attempt;
     }
-    if (counted.some(({ key, limit, over }) => over === 'slow down' && countOf(key).count > limit)) await sleep(LOGIN_SLOWDOWN_MS);
+    if (exceeded('slow down').length > 0) await sleep(LOGIN_SLOWDOWN_MS);
     return true;
   }
 }
