@@ -20,10 +20,6 @@ const ALREADY_HAS_ORGANIZATION = 'User already has an organization';
 
 type AllowedEmailDomainsRow = { emailDomains: string[]; role: AllowedEmailDomainsRole; projects: AllowedEmailDomainProjectDto[] };
 
-/** The organization's allowed domains, in the order its admin gave them. */
-const EMAIL_DOMAINS_OF = (organizationId: string) =>
-  `coalesce((SELECT array_agg(d.email_domain ORDER BY d.position) FROM organization_email_domains d WHERE d.organization_id = ${organizationId}), '{}')`;
-
 function emailDomainOf(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 }
@@ -41,7 +37,9 @@ export class EmailDomainsService {
 
   async get(principal: Principal): Promise<AllowedEmailDomainsDto> {
     const [row]: AllowedEmailDomainsRow[] = await this.dataSource.query(
-      `SELECT ${EMAIL_DOMAINS_OF('a.organization_id')} AS "emailDomains", a.role, a.projects
+      // the domains in the order the admin gave them
+      `SELECT coalesce((SELECT array_agg(d.email_domain ORDER BY d.position) FROM organization_email_domains d
+                        WHERE d.organization_id = a.organization_id), '{}') AS "emailDomains", a.role, a.projects
        FROM organization_allowed_email_domains a WHERE a.organization_id = $1`,
       [principal.organizationId],
     );

@@ -146,10 +146,7 @@ export class InvitesService {
       );
       if (taken) throw new AlreadyExistsError(EMAIL_HAS_ACCOUNT);
       try {
-        // a savepoint, so that losing the race below is an answer and not an aborted transaction
-        await manager.transaction(async (activation) =>
-          activation.update(User, { userId: invite.userId }, { firstName: dto.firstName, lastName: dto.lastName, passwordHash, isEmailVerified: true }),
-        );
+        await manager.update(User, { userId: invite.userId }, { firstName: dto.firstName, lastName: dto.lastName, passwordHash, isEmailVerified: true });
       } catch (error) {
         // another invite of the same email was accepted (or the email registered) at the same moment
         if (isUniqueViolation(error, 'users_email_lower_key')) throw new AlreadyExistsError(EMAIL_HAS_ACCOUNT);
