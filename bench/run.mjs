@@ -106,6 +106,7 @@ async function startServer(databaseUrl) {
     PASSWORD_HASH_COST: '16384',
     AUTH_RATE_LIMIT_PER_IP: '1000000',
     AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000',
+    AUTH_LOGIN_SLOWDOWN_AFTER: '1000000',
     DATA_DIR: path.join(resources.dir, 'unused-data-dir'),
   };
   const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

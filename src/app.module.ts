@@ -13,6 +13,7 @@ import { AuthorizationModule } from './authorization/authorization.module.js';
 import { ChartsModule } from './charts/charts.module.js';
 import { ColorPalettesModule } from './color-palettes/color-palettes.module.js';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
+import { redactRequestForLog } from './common/redact-url.js';
 import { RequestContextInterceptor } from './common/request-context.js';
 import { SuccessEnvelopeInterceptor } from './common/success-envelope.interceptor.js';
 import { AppValidationPipe } from './common/validation.pipe.js';
@@ -50,6 +51,8 @@ export class AppModule {
             // whole request for every request cost more than a database round trip
             quietReqLogger: true,
             redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+            // query strings (passcodes) and invite codes never reach the log
+            serializers: { req: redactRequestForLog },
             customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
           },
           // platform-fastify 12 matches no request with nestjs-pino's default '{/*splat}' route

@@ -29,6 +29,7 @@ export default async function globalSetup() {
   process.env.PASSWORD_HASH_COST ??= '16384';
   process.env.AUTH_RATE_LIMIT_PER_IP ??= '100000';
   process.env.AUTH_RATE_LIMIT_PER_ACCOUNT ??= '100000';
+  process.env.AUTH_LOGIN_SLOWDOWN_AFTER ??= '100000';
   if (!process.env.DATABASE_URL) {
     removeStaleTempDirs();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));

@@ -6,7 +6,7 @@ import { LoginController } from './login.controller.js';
 import { LoginService } from './login.service.js';
 import { PrincipalCache } from './principal-cache.js';
 import { PrincipalLookupService } from './principal-lookup.service.js';
-import { RateLimiter, RateLimitGuard } from './rate-limit.js';
+import { RateLimiter, RateLimitGuard, SuccessfulAttemptInterceptor } from './rate-limit.js';
 import { SessionsService } from './sessions.service.js';
 import { ApiKeyStrategy, SessionStrategy } from './strategies.js';
 
@@ -25,7 +25,8 @@ import { ApiKeyStrategy, SessionStrategy } from './strategies.js';
     LoginService,
     RateLimiter,
     RateLimitGuard,
+    SuccessfulAttemptInterceptor,
   ],
-  exports: [PreparedSql, PrincipalCache, CredentialAuthenticator, SessionsService, RateLimiter, RateLimitGuard],
+  exports: [PreparedSql, PrincipalCache, CredentialAuthenticator, SessionsService, RateLimiter, RateLimitGuard, SuccessfulAttemptInterceptor],
 })
 export class AuthModule {}

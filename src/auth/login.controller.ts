@@ -17,7 +17,7 @@ export class LoginController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @RateLimited('login', emailFromBody)
+  @RateLimited('login', emailFromBody, { failuresOnly: true })
   @ApiOperation({ operationId: 'Login', summary: 'Log in with email and password; sets the session cookie connect.sid' })
   @ApiOkResponse({ type: LightdashUserDto })
   @ApiUnauthorizedResponse({ description: 'Email and password not recognized' })

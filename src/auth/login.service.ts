@@ -30,7 +30,8 @@ export class LoginService {
       .getRepository(User)
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
-      .where('lower(u.email) = lower(:email)', { email })
+      // pending invitees have no password and may share an email; only an account can log in
+      .where('lower(u.email) = lower(:email) AND u.passwordHash IS NOT NULL', { email })
       .getOne();
     const hash = user?.passwordHash ?? (await (this.decoy ??= decoyHash(this.config.passwordHashCost)));
     const matches = await verifyPassword(password, hash);

@@ -1,40 +1,122 @@
-import { applyDecorators, type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  type CallHandler,
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  type NestInterceptor,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  SetMetadata,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { from, mergeMap, type Observable } from 'rxjs';
 import { TooManyRequestsError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
+import { PreparedSql } from '../database/sql.js';
 import type { Principal } from './principal.js';
 
-const WINDOW_MS = 60_000;
 const RATE_LIMIT = 'rateLimit';
+/** How long each login attempt on an account waits once that account is over AUTH_LOGIN_SLOWDOWN_AFTER. */
+export const LOGIN_SLOWDOWN_MS = 1_000;
+const PRUNE_EVERY_MS = 60_000;
+
+type RateLimitedRequest = FastifyRequest & { user?: Principal };
 
 interface RateLimitOptions {
   /** Requests of the same route family share a budget (login, registration, passcodes). */
   bucket: string;
   /** The account a request is about: the body's email, or the authenticated user. */
-  account: (request: FastifyRequest & { user?: Principal }) => string | undefined;
+  account: (request: RateLimitedRequest) => string | undefined;
+  /**
+   * Login: the account is limited per client address and only for attempts that fail (a success
+   * gives its attempt back), and over all addresses only by a delay, so that failures from one
+   * address never lock the owner out of their account from another.
+   */
+  failuresOnly?: boolean;
 }
 
-/** Fixed one-minute windows kept in memory (per server process). */
-@Injectable()
-export class RateLimiter {
-  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+/** A counted key with its limit and what exceeding it does. */
+interface CountedKey {
+  key: Buffer;
+  limit: number;
+  over: 'refuse' | 'slow down';
+}
 
-  /** Counts a hit; returns the seconds to wait when over the limit, else 0. */
-  hit(key: string, limit: number, now = Date.now()): number {
-    if (this.windows.size > 50_000) this.prune(now);
-    let window = this.windows.get(key);
-    if (!window || window.resetAt <= now) {
-      window = { count: 0, resetAt: now + WINDOW_MS };
-      this.windows.set(key, window);
-    }
-    window.count += 1;
-    return window.count > limit ? Math.ceil((window.resetAt - now) / 1000) : 0;
+interface CounterRow {
+  key: Buffer;
+  count: number;
+  retryAfter: number;
+  windowStart: Date;
+}
+
+/** What the guard counted for a login, to give back if the attempt succeeds. */
+const LOGIN_ATTEMPT = Symbol('loginAttempt');
+type CountedAttempt = { keys: Buffer[]; windowStart: Date };
+
+/** Keys are digests: fixed size (the email comes from a body not validated yet) and no addresses or emails stored. */
+function counterKey(...parts: string[]): Buffer {
+  return createHash('sha256').update(parts.join('\u0000')).digest();
+}
+
+/**
+ * Fixed one-minute windows counted in PostgreSQL (`rate_limit_counters`), so every replica counts
+ * into the same budget: three replicas do not give a client three times the attempts. The window is
+ * the database's clock, the same for all replicas.
+ */
+@Injectable()
+export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RateLimiter.name);
+  private pruneTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly sql: PreparedSql) {}
+
+  /** Counts a hit on every key in one statement; the count of each key in the current window. */
+  async hit(keys: Buffer[]): Promise<CounterRow[]> {
+    return this.sql.rows<CounterRow>(
+      'rate-limit-hit',
+      // sorted, so that two statements sharing keys lock them in the same order
+      `INSERT INTO rate_limit_counters AS c (key, window_start, count)
+       SELECT k.key, to_timestamp(floor(extract(epoch FROM now()) / 60) * 60), 1
+       FROM (SELECT DISTINCT unnest($1::bytea[]) AS key ORDER BY 1) k
+       ON CONFLICT (key, window_start) DO UPDATE SET count = c.count + 1
+       RETURNING key, count, window_start AS "windowStart",
+         greatest(1, ceil(extract(epoch FROM window_start + interval '1 minute' - now())))::int AS "retryAfter"`,
+      [keys],
+    );
   }
 
-  private prune(now: number): void {
-    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
+  /** Takes back one hit of each key in the window it was counted in. */
+  async giveBack(keys: Buffer[], windowStart: Date): Promise<void> {
+    await this.sql.rows(
+      'rate-limit-give-back',
+      `UPDATE rate_limit_counters SET count = count - 1 WHERE key = ANY($1::bytea[]) AND window_start = $2 AND count > 0`,
+      [keys, windowStart],
+    );
+  }
+
+  /** Windows that ended more than a minute ago count for nothing. */
+  async prune(): Promise<void> {
+    await this.sql.rows('rate-limit-prune', `DELETE FROM rate_limit_counters WHERE window_start < now() - interval '2 minutes'`, []);
+  }
+
+  onApplicationBootstrap(): void {
+    this.pruneTimer = setInterval(() => {
+      this.prune().catch((error: Error) => this.logger.warn(`pruning rate limit counters failed: ${error.message}`));
+    }, PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.pruneTimer);
   }
 }
 
@@ -46,27 +128,66 @@ export class RateLimitGuard implements CanActivate {
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const options = this.reflector.get<RateLimitOptions>(RATE_LIMIT, context.getHandler());
-    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
+    const request = context.switchToHttp().getRequest<RateLimitedRequest>();
     const account = options.account(request)?.trim().toLowerCase();
-    const waits = [this.limiter.hit(`${options.bucket}|ip|${request.ip}`, this.config.authRateLimitPerIp)];
-    if (account) waits.push(this.limiter.hit(`${options.bucket}|account|${account}`, this.config.authRateLimitPerAccount));
-    const wait = Math.max(...waits);
-    if (wait > 0) {
+    const address: CountedKey = { key: counterKey(options.bucket, 'address', request.ip), limit: this.config.authRateLimitPerIp, over: 'refuse' };
+    const accountKeys: CountedKey[] = !account
+      ? []
+      : options.failuresOnly
+        ? [
+            { key: counterKey(options.bucket, 'account+address', account, request.ip), limit: this.config.authRateLimitPerAccount, over: 'refuse' },
+            { key: counterKey(options.bucket, 'account', account), limit: this.config.authLoginSlowdownAfter, over: 'slow down' },
+          ]
+        : [{ key: counterKey(options.bucket, 'account', account), limit: this.config.authRateLimitPerAccount, over: 'refuse' }];
+    const counted = [address, ...accountKeys];
+
+    const rows = await this.limiter.hit(counted.map(({ key }) => key));
+    const countOf = (key: Buffer) => rows.find((row) => row.key.equals(key))!;
+    const exceeded = (over: CountedKey['over']) => counted.filter((each) => each.over === over && countOf(each.key).count > each.limit);
+    const refusals = exceeded('refuse');
+    if (refusals.length > 0) {
+      const wait = Math.max(...refusals.map(({ key }) => countOf(key).retryAfter));
       context.switchToHttp().getResponse<FastifyReply>().header('retry-after', String(wait));
       throw new TooManyRequestsError(`Too many requests, retry in ${wait} seconds`);
     }
+    if (options.failuresOnly && accountKeys.length > 0) {
+      const attempt: CountedAttempt = { keys: accountKeys.map(({ key }) => key), windowStart: rows[0].windowStart };
+      (request as unknown as Record<symbol, CountedAttempt>)[LOGIN_ATTEMPT] = attempt;
+    }
+    if (exceeded('slow down').length > 0) await sleep(LOGIN_SLOWDOWN_MS);
     return true;
   }
 }
 
-/** Limits a route per client address and per account (AUTH_RATE_LIMIT_PER_IP / _PER_ACCOUNT a minute). */
-export const RateLimited = (bucket: string, account: RateLimitOptions['account']) =>
+/** Gives a successful login's attempt back to its account counters: only failures count against them. */
+@Injectable()
+export class SuccessfulAttemptInterceptor implements NestInterceptor {
+  constructor(private readonly limiter: RateLimiter) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const attempt = (context.switchToHttp().getRequest<object>() as Record<symbol, CountedAttempt | undefined>)[LOGIN_ATTEMPT];
+    if (!attempt) return next.handle();
+    return next.handle().pipe(mergeMap((result) => from(this.limiter.giveBack(attempt.keys, attempt.windowStart).then(() => result))));
+  }
+}
+
+/**
+ * Limits a route per client address (AUTH_RATE_LIMIT_PER_IP requests a minute) and per account
+ * (AUTH_RATE_LIMIT_PER_ACCOUNT requests a minute; with `failuresOnly`, failed attempts a minute per
+ * account and address, plus a delay once the account as a whole is over AUTH_LOGIN_SLOWDOWN_AFTER).
+ */
+export const RateLimited = (bucket: string, account: RateLimitOptions['account'], options: { failuresOnly?: boolean } = {}) =>
   applyDecorators(
-    SetMetadata(RATE_LIMIT, { bucket, account } satisfies RateLimitOptions),
+    SetMetadata(RATE_LIMIT, { bucket, account, ...options } satisfies RateLimitOptions),
     UseGuards(RateLimitGuard),
-    ApiTooManyRequestsResponse({ description: 'Rate limit exceeded (per client address and per account, per minute)' }),
+    ...(options.failuresOnly ? [UseInterceptors(SuccessfulAttemptInterceptor)] : []),
+    ApiTooManyRequestsResponse({
+      description: options.failuresOnly
+        ? 'Rate limit exceeded (per client address, and failed attempts per account and client address, per minute)'
+        : 'Rate limit exceeded (per client address and per account, per minute)',
+    }),
   );
 
 export const emailFromBody = (request: FastifyRequest): string | undefined => {

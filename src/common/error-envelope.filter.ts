@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { databaseUnavailability } from '../database/postgres-errors.js';
 import { AppError, ServiceUnavailableError, UnexpectedServerError } from './errors.js';
+import { redactUrl } from './redact-url.js';
 
 export interface ErrorEnvelope {
   status: 'error';
@@ -86,7 +87,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const { envelope, unexpected, retryAfterSeconds } = toErrorEnvelope(exception);
     if (unexpected) {
       this.logger.error(
-        { err: exception, reqId: request?.id, method: request?.method, url: request?.url },
+        { err: exception, reqId: request?.id, method: request?.method, url: request && redactUrl(request.url) },
         'Unexpected error while handling a request',
       );
     } else if (retryAfterSeconds !== undefined) {

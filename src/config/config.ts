@@ -40,9 +40,12 @@ export interface AppConfig {
   sessionMaxAgeHours: number;
   /** scrypt cost N (a power of two); OWASP's 2^17 by default. */
   passwordHashCost: number;
-  /** Requests per minute to login, registration and passcode routes, per client address and per account. */
+  /** Requests a minute to login, registration and passcode routes per client address. */
   authRateLimitPerIp: number;
+  /** A minute: failed logins per account and client address; registrations per email; passcode requests per user. */
   authRateLimitPerAccount: number;
+  /** Failed logins a minute on one account (all addresses) after which each login attempt on it is delayed. */
+  authLoginSlowdownAfter: number;
   /** Bytes of responses the response cache may keep (0: no cache). */
   responseCacheBytes: number;
 }
@@ -168,6 +171,7 @@ export function parseConfig(env: Env): AppConfig {
     passwordHashCost: powerOfTwo(env, 'PASSWORD_HASH_COST', 2 ** 17, 2 ** 14, 2 ** 20),
     authRateLimitPerIp: integer(env, 'AUTH_RATE_LIMIT_PER_IP', 30, 1, 1_000_000)!,
     authRateLimitPerAccount: integer(env, 'AUTH_RATE_LIMIT_PER_ACCOUNT', 10, 1, 1_000_000)!,
+    authLoginSlowdownAfter: integer(env, 'AUTH_LOGIN_SLOWDOWN_AFTER', 10, 1, 1_000_000)!,
     responseCacheBytes: integer(env, 'RESPONSE_CACHE_MB', 64, 0, 4096)! * 1024 * 1024,
   };
 }

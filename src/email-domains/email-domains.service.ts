@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../database/postgres-errors.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
-import { ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
+import { AlreadyExistsError, ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
 import { lockOrganization } from '../organizations/organization-lock.js';
 import type {
   AllowedEmailDomainProjectDto,
@@ -37,7 +37,10 @@ export class EmailDomainsService {
 
   async get(principal: Principal): Promise<AllowedEmailDomainsDto> {
     const [row]: AllowedEmailDomainsRow[] = await this.dataSource.query(
-      `SELECT email_domains AS "emailDomains", role, projects FROM organization_allowed_email_domains WHERE organization_id = $1`,
+      // the domains in the order the admin gave them
+      `SELECT coalesce((SELECT array_agg(d.email_domain ORDER BY d.position) FROM organization_email_domains d
+                        WHERE d.organization_id = a.organization_id), '{}') AS "emailDomains", a.role, a.projects
+       FROM organization_allowed_email_domains a WHERE a.organization_id = $1`,
       [principal.organizationId],
     );
     return {
@@ -46,7 +49,13 @@ export class EmailDomainsService {
     };
   }
 
-  /** Replaces the organization's allowed domains, role and projects (the DTO already lowercased and trimmed the domains). */
+  /**
+   * Replaces the organization's allowed domains, role and projects (the DTO already lowercased and
+   * trimmed the domains). A domain another organization allows is refused (409), and the whole change
+   * with it: a domain belongs to one organization, so sign-ups from it cannot land in another tenant.
+   * The domain is the table's primary key, so of two organizations claiming it at once exactly one
+   * wins; domains are inserted in sorted order so that two overlapping claims never deadlock.
+   */
   async update(principal: Principal, dto: UpdateAllowedEmailDomainsDto): Promise<AllowedEmailDomainsDto> {
     const emailDomains = [...new Set(dto.emailDomains)];
     const publicDomains = emailDomains.filter(isPublicEmailDomain);
@@ -54,38 +63,53 @@ export class EmailDomainsService {
     return this.dataSource.transaction(async (manager) => {
       await lockOrganization(manager, principal.organizationId!);
       await this.assertProjectsBelongToOrganization(manager, principal.organizationId!, dto.projects);
-      const projects = dto.projects.map(({ projectUuid, role }) => ({ projectUuid, role }));
-      const [saved]: AllowedEmailDomainsRow[] = await manager.query(
-        `INSERT INTO organization_allowed_email_domains (organization_id, email_domains, role, projects)
-         VALUES ($1, $2, $3, $4)
-         ON CONFLICT (organization_id) DO UPDATE
-           SET email_domains = EXCLUDED.email_domains, role = EXCLUDED.role, projects = EXCLUDED.projects, updated_at = now()
-         RETURNING email_domains AS "emailDomains", role, projects`,
-        [principal.organizationId, emailDomains, dto.role, JSON.stringify(projects)],
+      await manager.query('DELETE FROM organization_email_domains WHERE organization_id = $1', [principal.organizationId]);
+      const claimed: { emailDomain: string }[] = await manager.query(
+        `INSERT INTO organization_email_domains (email_domain, organization_id, position)
+         SELECT d.domain, $1, d.position FROM unnest($2::text[]) WITH ORDINALITY AS d(domain, position) ORDER BY d.domain
+         ON CONFLICT (email_domain) DO NOTHING
+         RETURNING email_domain AS "emailDomain"`,
+        [principal.organizationId, emailDomains],
       );
+      if (claimed.length < emailDomains.length) {
+        const mine = new Set(claimed.map((row) => row.emailDomain));
+        const taken = emailDomains.filter((domain) => !mine.has(domain));
+        throw new AlreadyExistsError(
+          `Email domain${taken.length > 1 ? 's' : ''} ${taken.join(', ')} ${taken.length > 1 ? 'are' : 'is'} already allowed by another organization`,
+        );
+      }
+      const projects = dto.projects.map(({ projectUuid, role }) => ({ projectUuid, role }));
+      const [saved]: Omit<AllowedEmailDomainsRow, 'emailDomains'>[] = await manager.query(
+        `INSERT INTO organization_allowed_email_domains (organization_id, role, projects)
+         VALUES ($1, $2, $3)
+         ON CONFLICT (organization_id) DO UPDATE SET role = EXCLUDED.role, projects = EXCLUDED.projects, updated_at = now()
+         RETURNING role, projects`,
+        [principal.organizationId, dto.role, JSON.stringify(projects)],
+      );
+      const configuration = { emailDomains, ...saved };
       await this.audit.record(manager, {
         action: 'organization.email-domains.update',
         targetType: 'organization',
         targetUuid: principal.organizationUuid,
-        details: { ...saved },
+        details: { ...configuration },
       });
-      return { organizationUuid: principal.organizationUuid!, ...saved };
+      return { organizationUuid: principal.organizationUuid!, ...configuration };
     });
   }
 
   /**
-   * Organizations the caller could join: those allowing the domain of their email. Empty until the
-   * email is verified, and for a caller who already belongs to an organization (a user has at most
-   * one, so joining would be refused).
+   * Organizations the caller could join: the one allowing the domain of their email (a domain belongs
+   * to at most one). Empty until the email is verified, and for a caller who already belongs to an
+   * organization (a user has at most one, so joining would be refused).
    */
   async listAllowedOrganizations(principal: Principal): Promise<UserAllowedOrganizationDto[]> {
     if (!principal.isEmailVerified || principal.organizationId) return [];
     return this.dataSource.query(
       `SELECT o.organization_uuid AS "organizationUuid", o.name,
          (SELECT count(*)::int FROM organization_memberships m WHERE m.organization_id = o.organization_id) AS "membersCount"
-       FROM organization_allowed_email_domains d
+       FROM organization_email_domains d
        JOIN organizations o ON o.organization_id = d.organization_id
-       WHERE d.email_domains @> ARRAY[$1::text]
+       WHERE d.email_domain = $1
        ORDER BY lower(o.name), o.organization_id`,
       [emailDomainOf(principal.email)],
     );
@@ -115,10 +139,18 @@ export class EmailDomainsService {
         );
         if (!organization) throw new NotFoundError('Organization not found');
         const [allowed]: { role: AllowedEmailDomainsRole }[] = await manager.query(
-          `SELECT role FROM organization_allowed_email_domains WHERE organization_id = $1 AND email_domains @> ARRAY[$2::text]`,
+          `SELECT a.role FROM organization_allowed_email_domains a
+           JOIN organization_email_domains d ON d.organization_id = a.organization_id
+           WHERE a.organization_id = $1 AND d.email_domain = $2`,
           [organization.organizationId, emailDomain],
         );
         if (!allowed) throw new ForbiddenError('User is not allowed to join this organization');
+        // a pending invite of the same address in this organization is superseded by the joined account
+        await manager.query(
+          `DELETE FROM users u USING organization_memberships m
+           WHERE m.user_id = u.user_id AND m.organization_id = $1 AND lower(u.email) = lower($2) AND u.password_hash IS NULL`,
+          [organization.organizationId, user.email],
+        );
         // project roles from the configuration's `projects` are granted here once projects exist
         await manager.query(`INSERT INTO organization_memberships (user_id, organization_id, role) VALUES ($1, $2, $3)`, [
           principal.userId,

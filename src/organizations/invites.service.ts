@@ -8,6 +8,7 @@ import { assertPasswordPolicy, hashPassword } from '../auth/password.js';
 import type { Principal } from '../auth/principal.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { sha256 } from '../auth/tokens.js';
+import { isUniqueViolation } from '../database/postgres-errors.js';
 import { AlreadyExistsError, AuthorizationError, ExpiredError, NotFoundError, ParameterError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { MailerService } from '../email/mailer.service.js';
@@ -22,11 +23,17 @@ const DAY_MS = 24 * 3600 * 1000;
 export const INVITE_DEFAULT_DAYS = 3;
 export const INVITE_MAX_DAYS = 30;
 const INVITE_NOT_FOUND = 'Invite link not found';
+const EMAIL_HAS_ACCOUNT = 'This email already has an account, so the invite cannot be accepted';
 
 /**
  * Invites are bound to one email, single use and expiring. Inviting creates a pending member (a user
  * without a password) with the invited role; registering with the code activates them. A new invite
  * for the same email replaces the previous one.
+ *
+ * An organization learns nothing about other organizations' users through invites: an email that
+ * has an account (or a pending invite) elsewhere is invited exactly like a new one — same answer, a
+ * pending member of its own — and only accepting that invite is refused, because the address
+ * already has an account. Pending invitees may therefore share an email; accounts never do.
  */
 @Injectable()
 export class InvitesService {
@@ -47,25 +54,25 @@ export class InvitesService {
 
     const invite = await this.dataSource.transaction(async (manager) => {
       await lockOrganization(manager, principal.organizationId!);
-      const [existing] = await manager.query(
-        `SELECT u.user_id::text AS "userId", u.password_hash IS NULL AS pending, m.organization_id::text AS "organizationId"
-         FROM users u LEFT JOIN organization_memberships m ON m.user_id = u.user_id
-         WHERE lower(u.email) = lower($1) FOR UPDATE OF u`,
-        [dto.email],
+      // only this organization's members are looked at: whether the email has an account or an invite
+      // elsewhere changes nothing here (see the class comment)
+      const [existing]: { userId: string; pending: boolean }[] = await manager.query(
+        `SELECT u.user_id::text AS "userId", u.password_hash IS NULL AS pending
+         FROM users u JOIN organization_memberships m ON m.user_id = u.user_id
+         WHERE m.organization_id = $1 AND lower(u.email) = lower($2) FOR UPDATE OF u`,
+        [principal.organizationId, dto.email],
       );
       let userId: string;
       if (!existing) {
         const user = await manager.save(manager.create(User, { firstName: '', lastName: '', email: dto.email, passwordHash: null }));
         userId = user.userId;
         await manager.query('INSERT INTO organization_memberships (user_id, organization_id, role) VALUES ($1, $2, $3)', [userId, principal.organizationId, role]);
-      } else if (existing.pending && existing.organizationId === principal.organizationId) {
+      } else if (existing.pending) {
         userId = existing.userId;
         await manager.query('UPDATE organization_memberships SET role = $1, updated_at = now() WHERE user_id = $2', [role, userId]);
         await manager.query('DELETE FROM invite_links WHERE user_id = $1', [userId]);
-      } else if (existing.organizationId === principal.organizationId) {
-        throw new AlreadyExistsError(`${dto.email} is already a member of this organization`);
       } else {
-        throw new ParameterError('Email already in use');
+        throw new AlreadyExistsError(`${dto.email} is already a member of this organization`);
       }
       await manager.query(
         'INSERT INTO invite_links (code_hash, user_id, organization_id, created_by_user_id, expires_at) VALUES ($1, $2, $3, $4, $5)',
@@ -133,7 +140,18 @@ export class InvitesService {
       if (dto.email !== undefined && dto.email.toLowerCase() !== invite.email.toLowerCase()) {
         throw new AuthorizationError(`Provided email ${dto.email} does not match the invited email.`);
       }
-      await manager.update(User, { userId: invite.userId }, { firstName: dto.firstName, lastName: dto.lastName, passwordHash, isEmailVerified: true });
+      const [{ taken }] = await manager.query(
+        'SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1) AND password_hash IS NOT NULL) AS taken',
+        [invite.email],
+      );
+      if (taken) throw new AlreadyExistsError(EMAIL_HAS_ACCOUNT);
+      try {
+        await manager.update(User, { userId: invite.userId }, { firstName: dto.firstName, lastName: dto.lastName, passwordHash, isEmailVerified: true });
+      } catch (error) {
+        // another invite of the same email was accepted (or the email registered) at the same moment
+        if (isUniqueViolation(error, 'users_email_lower_key')) throw new AlreadyExistsError(EMAIL_HAS_ACCOUNT);
+        throw error;
+      }
       await manager.query('DELETE FROM invite_links WHERE invite_link_id = $1', [invite.inviteId]);
       await this.audit.record(manager, {
         action: 'invite.accept',

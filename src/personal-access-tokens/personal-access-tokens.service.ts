@@ -63,14 +63,20 @@ export class PersonalAccessTokensService {
   /**
    * Replaces the token value (the old one stops working at once) and its expiry. The row is locked
    * for the checks and the update, so of two concurrent rotations the second sees the first's
-   * rotatedAt and is refused.
+   * rotatedAt and is refused. A caller authenticated by a token may rotate only that token: any
+   * other of the user's tokens answers as one that does not exist (a token never yields another
+   * credential); a session may rotate any of the user's tokens.
    */
   async rotate(principal: Principal, tokenUuid: string, dto: RotatePersonalAccessTokenDto): Promise<PersonalAccessTokenWithTokenDto> {
     const expiresAt = new Date(dto.expiresAt);
     return this.dataSource.transaction(async (manager) => {
       const repository = manager.getRepository(PersonalAccessToken);
       const current = await repository.findOne({
-        where: { personalAccessTokenUuid: tokenUuid, userId: principal.userId },
+        where: {
+          personalAccessTokenUuid: tokenUuid,
+          userId: principal.userId,
+          ...(principal.via === 'personal_access_token' ? { personalAccessTokenId: principal.credentialId } : {}),
+        },
         lock: { mode: 'pessimistic_write' },
       });
       if (!current) throw new NotFoundError(TOKEN_NOT_FOUND);

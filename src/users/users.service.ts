@@ -16,6 +16,8 @@ import { InvitesService } from '../organizations/invites.service.js';
 import { assertAdminRemains, lockOrganization } from '../organizations/organization-lock.js';
 import { AuditService } from '../audit/audit.service.js';
 
+const EMAIL_IN_USE = 'Email already in use';
+
 @Injectable()
 export class UsersService {
   constructor(
@@ -33,6 +35,9 @@ export class UsersService {
     const passwordHash = await hashPassword(dto.password, this.config.passwordHashCost);
     try {
       return await this.dataSource.transaction(async (manager) => {
+        // an invited email signs up with its invite code (accounts are also unique by the index below)
+        const [{ inUse }] = await manager.query('SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1)) AS "inUse"', [dto.email]);
+        if (inUse) throw new ParameterError(EMAIL_IN_USE);
         const user = await manager.save(
           manager.create(User, { firstName: dto.firstName, lastName: dto.lastName, email: dto.email!, passwordHash }),
         );
@@ -41,7 +46,7 @@ export class UsersService {
         return toLightdashUser(saved);
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'users_email_lower_key')) throw new ParameterError('Email already in use');
+      if (isUniqueViolation(error, 'users_email_lower_key')) throw new ParameterError(EMAIL_IN_USE);
       throw error;
     }
   }

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { addMember, createOrganization, createPersonas, type Personas, type TestOrganization } from '../support/organizations.js';
+import { waitFor } from '../support/process.js';
 import { registerUser, type TestUser } from '../support/users.js';
 
 const ALLOWED_DOMAINS = '/api/v1/org/allowedEmailDomains';
@@ -231,6 +232,99 @@ describe('allowed email domains and joining an organization by domain', () => {
       expect(read.body.results.emailDomains).toEqual([]);
     });
 
+    it('refuses a domain another organization allows with 409, whatever its case, and changes nothing', async () => {
+      const owner = await newOrganization();
+      const domain = uniqueDomain();
+      await allowDomains(owner, [domain], 'editor');
+      const claimant = await newOrganization();
+      const ownDomain = uniqueDomain();
+      await allowDomains(claimant, [ownDomain], 'viewer');
+
+      const res = await t
+        .http()
+        .patch(ALLOWED_DOMAINS)
+        .set('Cookie', claimant.admin.cookie)
+        .send({ emailDomains: [uniqueDomain(), ` ${domain.toUpperCase()}`], role: 'member', projects: [] })
+        .expect(409);
+      expect(res.body).toEqual({
+        status: 'error',
+        error: { statusCode: 409, name: 'AlreadyExistsError', message: `Email domain ${domain} is already allowed by another organization`, data: {} },
+      });
+      const claimantRead = await t.http().get(ALLOWED_DOMAINS).set('Cookie', claimant.admin.cookie).expect(200);
+      expect(claimantRead.body.results).toEqual({ organizationUuid: claimant.organizationUuid, emailDomains: [ownDomain], role: 'viewer', projects: [] });
+      const ownerRead = await t.http().get(ALLOWED_DOMAINS).set('Cookie', owner.admin.cookie).expect(200);
+      expect(ownerRead.body.results.emailDomains).toEqual([domain]);
+      // sign-ups from the domain still land in the organization that allowed it first
+      const user = await userAt(domain, { verified: true });
+      await t.http().post(join(claimant.organizationUuid)).set('Cookie', user.cookie).expect(403);
+      await t.http().post(join(owner.organizationUuid)).set('Cookie', user.cookie).expect(200);
+    });
+
+    it('names every taken domain, and lets a domain be claimed once its organization released it', async () => {
+      const owner = await newOrganization();
+      const [first, second] = [uniqueDomain(), uniqueDomain()];
+      await allowDomains(owner, [first, second]);
+      const claimant = await newOrganization();
+      const res = await t
+        .http()
+        .patch(ALLOWED_DOMAINS)
+        .set('Cookie', claimant.admin.cookie)
+        .send({ emailDomains: [second, first], role: 'viewer', projects: [] })
+        .expect(409);
+      expect(res.body.error.message).toBe(`Email domains ${second}, ${first} are already allowed by another organization`);
+
+      await allowDomains(owner, [second]);
+      await allowDomains(claimant, [first]);
+      // an organization saving its own domains again is not a conflict
+      await allowDomains(owner, [second], 'editor');
+      expect((await t.http().get(ALLOWED_DOMAINS).set('Cookie', claimant.admin.cookie)).body.results.emailDomains).toEqual([first]);
+    });
+
+    it('lets exactly one of two organizations claiming the same domain at once win', async () => {
+      const [a, b, c] = await Promise.all([newOrganization(), newOrganization(), newOrganization()]);
+      const domain = uniqueDomain();
+      // A third organization's uncommitted claim holds the domain, so both requests are inside their
+      // transactions, waiting on it, before either can go on; it then gives the domain up.
+      const blocker = db.createQueryRunner();
+      await blocker.connect();
+      let answers: { status: number; body: any }[];
+      try {
+        await blocker.startTransaction();
+        await blocker.query(
+          `INSERT INTO organization_email_domains (email_domain, organization_id, position)
+           SELECT $1, organization_id, 1 FROM organizations WHERE organization_uuid = $2`,
+          [domain, c.organizationUuid],
+        );
+        const pending = Promise.all(
+          [a, b].map((org) => t.http().patch(ALLOWED_DOMAINS).set('Cookie', org.admin.cookie).send({ emailDomains: [domain], role: 'viewer', projects: [] })),
+        );
+        await waitFor(
+          async () =>
+            (
+              await db.query(
+                `SELECT count(*)::int AS waiting FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO organization_email_domains%'`,
+              )
+            )[0].waiting >= 2,
+          10_000,
+          'both claims to wait on the domain',
+        );
+        await blocker.rollbackTransaction();
+        answers = await pending;
+      } finally {
+        if (blocker.isTransactionActive) await blocker.rollbackTransaction();
+        await blocker.release();
+      }
+      expect(answers.map((res) => res.status).sort()).toEqual([200, 409]);
+      const winner = [a, b][answers.findIndex((res) => res.status === 200)];
+      const owners = await db.query(
+        `SELECT o.organization_uuid AS "organizationUuid" FROM organization_email_domains d JOIN organizations o USING (organization_id)
+         WHERE d.email_domain = $1`,
+        [domain],
+      );
+      expect(owners).toEqual([{ organizationUuid: winner.organizationUuid }]);
+    });
+
     it('records the change, and a refused attempt, in the audit log', async () => {
       const org = await newOrganization();
       const domain = uniqueDomain();
@@ -259,7 +353,7 @@ describe('allowed email domains and joining an organization by domain', () => {
       const domain = uniqueDomain();
       const write = await t.http().patch(ALLOWED_DOMAINS).set('Cookie', user.cookie).send({ emailDomains: [domain], role: 'viewer', projects: [] }).expect(403);
       expect(write.body.error.name).toBe('ForbiddenError');
-      const [{ count }] = await db.query('SELECT count(*)::int AS count FROM organization_allowed_email_domains WHERE email_domains @> ARRAY[$1::text]', [domain]);
+      const [{ count }] = await db.query('SELECT count(*)::int AS count FROM organization_email_domains WHERE email_domain = $1', [domain]);
       expect(count).toBe(0);
     });
 
@@ -288,26 +382,18 @@ describe('allowed email domains and joining an organization by domain', () => {
   });
 
   describe('GET /api/v1/user/me/allowedOrganizations', () => {
-    it('lists the organizations allowing the domain of a verified user without an organization, with their member count', async () => {
+    it('lists the organization allowing the domain of a verified user without an organization, with its member count', async () => {
       const domain = uniqueDomain();
-      const first = await newOrganization();
-      await addMember(t, first, 'viewer');
-      await allowDomains(first, [uniqueDomain(), domain]);
-      const second = await newOrganization();
-      await allowDomains(second, [domain.toUpperCase()]);
+      const org = await newOrganization();
+      await addMember(t, org, 'viewer');
+      await allowDomains(org, [uniqueDomain(), domain]);
       const elsewhere = await newOrganization();
       await allowDomains(elsewhere, [uniqueDomain()]);
 
       const user = await userAt(domain.toUpperCase(), { verified: true });
       const res = await t.http().get(ALLOWED_ORGANIZATIONS).set('Cookie', user.cookie).expect(200);
-      expect(res.body.status).toBe('ok');
-      const byUuid = Object.fromEntries(res.body.results.map((o: { organizationUuid: string }) => [o.organizationUuid, o]));
-      expect(res.body.results).toHaveLength(2);
-      const [firstName, secondName] = await Promise.all(
-        [first, second].map(async (org) => (await t.http().get('/api/v1/org').set('Cookie', org.admin.cookie)).body.results.name),
-      );
-      expect(byUuid[first.organizationUuid]).toEqual({ organizationUuid: first.organizationUuid, name: firstName, membersCount: 2 });
-      expect(byUuid[second.organizationUuid]).toEqual({ organizationUuid: second.organizationUuid, name: secondName, membersCount: 1 });
+      const name = (await t.http().get('/api/v1/org').set('Cookie', org.admin.cookie)).body.results.name;
+      expect(res.body).toEqual({ status: 'ok', results: [{ organizationUuid: org.organizationUuid, name, membersCount: 2 }] });
     });
 
     it('is empty while the email is not verified', async () => {
@@ -431,18 +517,17 @@ describe('allowed email domains and joining an organization by domain', () => {
       expect(Object.keys(res.body.error.data)).toEqual(['organizationUuid']);
     });
 
-    it('lets exactly one of two concurrent joins (of two organizations) succeed', async () => {
+    it('lets exactly one of two concurrent joins succeed', async () => {
       const domain = uniqueDomain();
-      const [first, second] = await Promise.all([newOrganization(), newOrganization()]);
-      await Promise.all([allowDomains(first, [domain]), allowDomains(second, [domain], 'editor')]);
+      const org = await newOrganization();
+      await allowDomains(org, [domain], 'editor');
       const user = await userAt(domain, { verified: true });
 
-      const responses = await Promise.all([first, second].map((org) => t.http().post(join(org.organizationUuid)).set('Cookie', user.cookie)));
+      const responses = await Promise.all([1, 2].map(() => t.http().post(join(org.organizationUuid)).set('Cookie', user.cookie)));
       expect(responses.map((res) => res.status).sort()).toEqual([200, 403]);
       const refused = responses.find((res) => res.status === 403)!;
       expect(refused.body.error.message).toBe('User already has an organization');
-      const joined = [first, second][responses.findIndex((res) => res.status === 200)];
-      expect(await membershipsOf(user)).toEqual([{ organizationUuid: joined.organizationUuid, role: joined === first ? 'viewer' : 'editor' }]);
+      expect(await membershipsOf(user)).toEqual([{ organizationUuid: org.organizationUuid, role: 'editor' }]);
     });
 
     it('lets exactly one of a join and a concurrent organization creation succeed', async () => {

@@ -338,6 +338,33 @@ describe('personal access tokens', () => {
       await t.http().get('/api/v1/user').set('Authorization', apiKey(created.token)).expect(200);
     });
 
+    it("lets a token rotate only itself: another of the user's tokens answers 404 and keeps working", async () => {
+      const user = await registerUser(t);
+      const own = await createToken(t, user, { description: 'script' });
+      const other = await createToken(t, user, { description: 'other' });
+      const res = await t
+        .http()
+        .patch(`${TOKENS}/${other.uuid}/rotate`)
+        .set('Authorization', apiKey(own.token))
+        .send({ expiresAt: daysFromNow(7) })
+        .expect(404);
+      expect(res.body).toEqual(NOT_FOUND);
+      expect(JSON.stringify(res.body)).not.toContain('ldpat_');
+      // answered as for a token that does not exist: no hint that the uuid is the user's
+      const unknown = await t
+        .http()
+        .patch(`${TOKENS}/00000000-0000-4000-8000-000000000000/rotate`)
+        .set('Authorization', apiKey(own.token))
+        .send({ expiresAt: daysFromNow(7) })
+        .expect(404);
+      expect(unknown.body).toEqual(res.body);
+      await t.http().get('/api/v1/user').set('Authorization', apiKey(other.token)).expect(200);
+      const list = await t.http().get(TOKENS).set('Cookie', user.cookie).expect(200);
+      expect(list.body.results.find((token: CreatedToken) => token.uuid === other.uuid).rotatedAt).toBeNull();
+      // the session may rotate either of them
+      await t.http().patch(`${TOKENS}/${other.uuid}/rotate`).set('Cookie', user.cookie).send({ expiresAt: daysFromNow(7) }).expect(200);
+    });
+
     it('checks the new expiry: past → 400, missing or null → 422', async () => {
       const user = await registerUser(t);
       const created = await createToken(t, user);
@@ -390,6 +417,25 @@ describe('personal access tokens', () => {
       await t.http().get('/api/v1/user').set('Authorization', apiKey(winner.body.results.token)).expect(200);
       await t.http().get('/api/v1/user').set('Authorization', apiKey(created.token)).expect(401);
     });
+  });
+
+  it('reads no credential value with a token: token list and warehouse credentials carry no secrets', async () => {
+    const user = await registerUser(t);
+    const created = await createToken(t, user);
+    const other = await createToken(t, user);
+    const password = `pg-password-${Date.now()}`;
+    await t
+      .http()
+      .post('/api/v1/user/warehouseCredentials')
+      .set('Cookie', user.cookie)
+      .send({ name: 'pg', credentials: { type: 'postgres', user: 'analyst', password } })
+      .expect(200);
+    const tokens = await t.http().get(TOKENS).set('Authorization', apiKey(created.token)).expect(200);
+    expect(tokens.body.results).toHaveLength(2);
+    for (const value of [created.token, other.token, 'ldpat_']) expect(JSON.stringify(tokens.body)).not.toContain(value);
+    const credentials = await t.http().get('/api/v1/user/warehouseCredentials').set('Authorization', apiKey(created.token)).expect(200);
+    expect(credentials.body.results[0].credentials).toEqual({ type: 'postgres', user: 'analyst' });
+    expect(JSON.stringify(credentials.body)).not.toContain(password);
   });
 
   it('refuses an expired token (401)', async () => {

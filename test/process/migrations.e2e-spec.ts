@@ -5,6 +5,8 @@ import pg from 'pg';
 import { migrations } from '../../migrations/index.js';
 import { runMigrations } from '../../src/database/migrate.js';
 import { MIGRATION_CLI } from '../support/process.js';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, MIGRATION_CONNECTION_LIMITS } from '../../src/database/data-source-options.js';
 
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
@@ -93,5 +95,60 @@ describe('migrations and session time limits', () => {
     await admin.query(`ALTER DATABASE ${database} SET lock_timeout = '1ms'`);
     const url = withDatabase(process.env.DATABASE_URL!, database);
     expect(await runMigrations(url)).toEqual(migrations.map((m) => m.name));
+  });
+});
+
+describe('the EmailDomainOwners migration', () => {
+  const database = `mig_${randomBytes(6).toString('hex')}`;
+  let admin: pg.Client;
+  let url: string;
+  const index = migrations.findIndex((migration) => migration.name === 'EmailDomainOwners1763801300000');
+  const dataSource = (count: number) => new DataSource({ ...dataSourceOptions(url, MIGRATION_CONNECTION_LIMITS), migrations: migrations.slice(0, count) });
+
+  beforeAll(async () => {
+    admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    url = withDatabase(process.env.DATABASE_URL!, database);
+  });
+  afterAll(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('keeps a domain several organizations allowed with the oldest of them, keeps the order, and reverts to the arrays', async () => {
+    const before = await dataSource(index).initialize();
+    try {
+      await before.runMigrations();
+      const create = async (name: string) => (await before.query('INSERT INTO organizations (name) VALUES ($1) RETURNING organization_id AS id', [name]))[0].id;
+      const oldest = await create('Oldest');
+      const newer = await create('Newer');
+      await before.query(`INSERT INTO organization_allowed_email_domains (organization_id, email_domains, role) VALUES ($1, $2, 'viewer'), ($3, $4, 'editor')`, [
+        oldest, ['zeta.example', 'shared.example', 'alpha.example'],
+        newer, ['shared.example', 'own.example'],
+      ]);
+    } finally {
+      await before.destroy();
+    }
+
+    const all = await dataSource(migrations.length).initialize();
+    try {
+      await all.runMigrations();
+      const domains = await all.query(
+        `SELECT o.name, array_agg(d.email_domain ORDER BY d.position) AS domains FROM organization_email_domains d
+         JOIN organizations o USING (organization_id) GROUP BY o.name ORDER BY o.name`,
+      );
+      expect(domains).toEqual([
+        { name: 'Newer', domains: ['own.example'] },
+        { name: 'Oldest', domains: ['zeta.example', 'shared.example', 'alpha.example'] },
+      ]);
+      await expect(all.query(`INSERT INTO organization_email_domains (email_domain, organization_id, position) SELECT 'shared.example', organization_id, 9 FROM organizations LIMIT 1`)).rejects.toThrow(/duplicate key/);
+
+      while ((await all.query('SELECT name FROM migrations ORDER BY id DESC LIMIT 1'))[0].name !== migrations[index - 1].name) await all.undoLastMigration();
+      const arrays = await all.query('SELECT email_domains AS domains FROM organization_allowed_email_domains ORDER BY organization_id');
+      expect(arrays.map((row: { domains: string[] }) => row.domains)).toEqual([['zeta.example', 'shared.example', 'alpha.example'], ['own.example']]);
+    } finally {
+      await all.destroy();
+    }
   });
 });

@@ -8,7 +8,7 @@ export interface TestOrganization {
 }
 
 /** A new user who creates a new organization (PUT /api/v1/org) and is its admin. */
-export async function createOrganization(t: TestApp, name = 'Test Org'): Promise<TestOrganization> {
+export async function createOrganization(t: Pick<TestApp, 'http'>, name = 'Test Org'): Promise<TestOrganization> {
   const admin = await registerUser(t, { firstName: 'Admin' });
   const created = await t.http().put('/api/v1/org').set('Cookie', admin.cookie).send({ name });
   if (created.status !== 200) throw new Error(`organization creation failed: ${created.status} ${created.text}`);

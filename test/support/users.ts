@@ -22,7 +22,7 @@ export function sessionCookie(setCookie: string | string[] | undefined): string 
 }
 
 /** Registers a new user through the API (POST /api/v1/user) and returns their session cookie. */
-export async function registerUser(t: TestApp, overrides: Partial<{ firstName: string; lastName: string; email: string; password: string }> = {}): Promise<TestUser> {
+export async function registerUser(t: Pick<TestApp, 'http'>, overrides: Partial<{ firstName: string; lastName: string; email: string; password: string }> = {}): Promise<TestUser> {
   const body = { firstName: 'Test', lastName: 'User', email: uniqueEmail(), password: 'password1', ...overrides };
   const res = await t.http().post('/api/v1/user').send(body);
   if (res.status !== 200) throw new Error(`registration failed: ${res.status} ${res.text}`);
@@ -36,7 +36,7 @@ export async function registerUser(t: TestApp, overrides: Partial<{ firstName: s
 }
 
 /** A personal access token of the user, valid for 30 days (POST /api/v1/user/me/personal-access-tokens). */
-export async function createToken(t: TestApp, user: TestUser, description = 'test token'): Promise<{ token: string; uuid: string }> {
+export async function createToken(t: Pick<TestApp, 'http'>, user: TestUser, description = 'test token'): Promise<{ token: string; uuid: string }> {
   const res = await t
     .http()
     .post('/api/v1/user/me/personal-access-tokens')

@@ -25,6 +25,9 @@ describe('parseConfig', () => {
       databaseStatementTimeoutMs: 30_000,
       databaseLockTimeoutMs: 3_000,
       requestTimeoutMs: 60_000,
+      authRateLimitPerIp: 30,
+      authRateLimitPerAccount: 10,
+      authLoginSlowdownAfter: 10,
     });
   });
 
@@ -48,6 +51,9 @@ describe('parseConfig', () => {
       DATABASE_STATEMENT_TIMEOUT_MS: '120000',
       DATABASE_LOCK_TIMEOUT_MS: '1000',
       REQUEST_TIMEOUT_MS: '300000',
+      AUTH_RATE_LIMIT_PER_IP: '60',
+      AUTH_RATE_LIMIT_PER_ACCOUNT: '5',
+      AUTH_LOGIN_SLOWDOWN_AFTER: '20',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -69,6 +75,9 @@ describe('parseConfig', () => {
       databaseStatementTimeoutMs: 120_000,
       databaseLockTimeoutMs: 1_000,
       requestTimeoutMs: 300_000,
+      authRateLimitPerIp: 60,
+      authRateLimitPerAccount: 5,
+      authLoginSlowdownAfter: 20,
     });
   });
 
@@ -95,6 +104,10 @@ describe('parseConfig', () => {
     [{ DATABASE_STATEMENT_TIMEOUT_MS: '0' }, 'DATABASE_STATEMENT_TIMEOUT_MS'],
     [{ DATABASE_LOCK_TIMEOUT_MS: '5s' }, 'DATABASE_LOCK_TIMEOUT_MS'],
     [{ REQUEST_TIMEOUT_MS: '500' }, 'REQUEST_TIMEOUT_MS'],
+    [{ AUTH_RATE_LIMIT_PER_IP: '0' }, 'AUTH_RATE_LIMIT_PER_IP'],
+    [{ AUTH_RATE_LIMIT_PER_ACCOUNT: 'ten' }, 'AUTH_RATE_LIMIT_PER_ACCOUNT'],
+    [{ AUTH_LOGIN_SLOWDOWN_AFTER: '0' }, 'AUTH_LOGIN_SLOWDOWN_AFTER'],
+    [{ AUTH_LOGIN_SLOWDOWN_AFTER: '1.5' }, 'AUTH_LOGIN_SLOWDOWN_AFTER'],
   ])('rejects %j with one line naming %s', (env, variable) => {
     let error: unknown;
     try {
