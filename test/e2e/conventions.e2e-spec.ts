@@ -186,6 +186,21 @@ describe('API conventions: envelopes, validation and error mapping', () => {
     });
   });
 
+  it('never echoes more than a bounded part of a value in a validation error', async () => {
+    const longString = await t.http().post('/api/v1/probe').send({ name: 'a', code: 'x'.repeat(300_000) }).expect(422);
+    expect(longString.body.error.data['body.code']).toEqual({ message: 'code must be shorter than or equal to 10 characters', value: `${'x'.repeat(200)}…` });
+    const bigArray = await t.http().post('/api/v1/probe').send({ name: Array.from({ length: 5000 }, () => 'abcdefgh') }).expect(422);
+    expect(bigArray.body.error.data['body.name']).toEqual({ message: 'name must be a string', value: '(an array of 5000 items)' });
+    const bigObject = await t.http().post('/api/v1/probe').send({ name: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, 'v'])) }).expect(422);
+    expect(bigObject.body.error.data['body.name'].value).toBe('(an object with 500 keys)');
+    const small = await t.http().post('/api/v1/probe').send({ name: { a: [1, 2] } }).expect(422);
+    expect(small.body.error.data['body.name'].value).toEqual({ a: [1, 2] });
+    for (const res of [longString, bigArray, bigObject]) expect(res.text.length).toBeLessThan(1000);
+    // a body that is not an object is echoed bounded too
+    const text = await t.http().post('/api/v1/probe').set('content-type', 'application/json').send(JSON.stringify('y'.repeat(100_000))).expect(422);
+    expect(text.body.error.data.body.value).toBe(`${'y'.repeat(200)}…`);
+  });
+
   it('rejects a body that is not a JSON object with 422', async () => {
     for (const body of ['[1,2]', '"text"', '42']) {
       const res = await t.http().post('/api/v1/probe').set('content-type', 'application/json').send(body).expect(422);

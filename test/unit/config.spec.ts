@@ -20,6 +20,9 @@ describe('parseConfig', () => {
       cookieSecure: false,
       patMaxExpirationDays: undefined,
       responseCacheBytes: 64 * 1024 * 1024,
+      jsonMaxDepth: 64,
+      jsonMaxKeys: 20_000,
+      jsonMaxArrayLength: 10_000,
     });
   });
 
@@ -39,6 +42,9 @@ describe('parseConfig', () => {
       SMTP_URL: 'smtp://mail:25',
       AUTH_DISABLE_PASSWORD_AUTHENTICATION: 'true',
       RESPONSE_CACHE_MB: '0',
+      JSON_MAX_DEPTH: '32',
+      JSON_MAX_KEYS: '50000',
+      JSON_MAX_ARRAY_LENGTH: '1000',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -55,6 +61,9 @@ describe('parseConfig', () => {
       smtpUrl: 'smtp://mail:25',
       disablePasswordAuthentication: true,
       responseCacheBytes: 0,
+      jsonMaxDepth: 32,
+      jsonMaxKeys: 50_000,
+      jsonMaxArrayLength: 1000,
     });
   });
 
@@ -77,6 +86,12 @@ describe('parseConfig', () => {
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
     [{ COOKIE_SECURE: 'maybe' }, 'COOKIE_SECURE'],
     [{ RESPONSE_CACHE_MB: '5000' }, 'RESPONSE_CACHE_MB'],
+    [{ JSON_MAX_DEPTH: '2' }, 'JSON_MAX_DEPTH'],
+    [{ JSON_MAX_DEPTH: '5000' }, 'JSON_MAX_DEPTH'],
+    [{ JSON_MAX_KEYS: '10' }, 'JSON_MAX_KEYS'],
+    [{ JSON_MAX_KEYS: '1000000' }, 'JSON_MAX_KEYS'],
+    [{ JSON_MAX_KEYS: 'many' }, 'JSON_MAX_KEYS'],
+    [{ JSON_MAX_ARRAY_LENGTH: '0' }, 'JSON_MAX_ARRAY_LENGTH'],
   ])('rejects %j with one line naming %s', (env, variable) => {
     let error: unknown;
     try {
