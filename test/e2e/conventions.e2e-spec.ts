@@ -169,8 +169,8 @@ describe('API conventions: envelopes, validation and error mapping', () => {
     });
   });
 
-  it('drops keys named like prototype members at every level: they never reach the handler', async () => {
-    const hostile = '"prototype":{"polluted":true},"constructor":"x","toString":"x","hasOwnProperty":1,"valueOf":{"a":1},"isPrototypeOf":null';
+  it('drops keys named like prototype members at every level, as any unknown key: they never reach the handler', async () => {
+    const hostile = '"prototype":{"polluted":true},"constructor":"x","toString":"x","hasOwnProperty":1,"valueOf":{"a":1},"isPrototypeOf":null,"unknown":1';
     const raw = `{${hostile},"name":"a","meta":{${hostile},"color":"red"},"items":[{${hostile},"n":1},{"n":2,${hostile}}]}`;
     const res = await t.http().post('/api/v1/probe/keys').set('content-type', 'application/json').send(raw).expect(201);
     expect(res.body.results).toEqual({

@@ -178,7 +178,7 @@ describe('request bodies: JSON only, bounded in shape before validation', () => 
 
     it('still takes a form on POST /login, as Lightdash does, and JSON there too', async () => {
       const user = p.member;
-      const formLogin = await send(base, 'POST', '/api/v1/login', { headers: form, body: `email=${encodeURIComponent(user.email)}&password=${encodeURIComponent(user.password)}&extra=1` });
+      const formLogin = await send(base, 'POST', '/api/v1/login', { headers: form, body: `__proto__=x&constructor=y&email=${encodeURIComponent(user.email)}&password=${encodeURIComponent(user.password)}&extra=1` });
       expect(formLogin.status).toBe(200);
       const jsonLogin = await send(base, 'POST', '/api/v1/login', { headers: json, body: JSON.stringify({ email: user.email, password: user.password }) });
       expect(jsonLogin.status).toBe(200);
