@@ -80,17 +80,19 @@ export class ValidateError extends AppError {
   }
 }
 
+/** Room for a path through two names of 255 bytes (explores: `body.0.tables.<table>.dimensions.<field>`). */
+const MAX_PATH_CHARS = 1000;
 const MAX_MESSAGE_CHARS = 1000;
 
 function boundFieldErrors(data: ErrorData): ErrorData {
   const bounded: ErrorData = {};
   for (const [path, entry] of Object.entries(data)) {
     if (typeof entry !== 'object' || entry === null) {
-      bounded[truncate(path)] = boundedEcho(entry);
+      bounded[truncate(path, MAX_PATH_CHARS)] = boundedEcho(entry);
       continue;
     }
     const { message, value, ...rest } = entry as { message?: unknown; value?: unknown };
-    bounded[truncate(path)] = {
+    bounded[truncate(path, MAX_PATH_CHARS)] = {
       ...rest,
       ...(message === undefined ? {} : { message: typeof message === 'string' ? truncate(message, MAX_MESSAGE_CHARS) : message }),
       ...('value' in entry ? { value: boundedEcho(value) } : {}),
