@@ -150,7 +150,8 @@ function installBodyParsers(app: NestFastifyApplication, config: ResolvedConfig)
   const fastify = app.getHttpAdapter().getInstance();
 
   fastify.addHook('preParsing', async (request, _reply, payload) => {
-    if (request.is404 || !hasBody(request)) return payload;
+    // fastify never parses a GET or HEAD body, so there is nothing to refuse there
+    if (request.is404 || request.method === 'GET' || request.method === 'HEAD' || !hasBody(request)) return payload;
     const type = mediaType(request);
     if (type === 'application/json') return payload;
     const takesForm = FORM_ROUTES.has(`${request.method} ${request.routeOptions.url}`);
