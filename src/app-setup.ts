@@ -5,13 +5,16 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import { parse as parseQueryString } from 'node:querystring';
 import type { Duplex } from 'node:stream';
 import { CredentialAuthenticator } from './auth/credential-authenticator.js';
 import { PUBLIC_OPENAPI_EXTENSION } from './auth/public.decorator.js';
 import { SESSION_COOKIE } from './auth/tokens.js';
 import { toErrorEnvelope } from './common/error-envelope.filter.js';
-import { AppError, AuthorizationError, ValidateError } from './common/errors.js';
-import { unstorableJsonText } from './common/storable-text.js';
+import { truncate } from './common/bounded-echo.js';
+import { AppError, AuthorizationError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidateError } from './common/errors.js';
+import { jsonLimitExceeded, type JsonLimits } from './common/json-limits.js';
+import { holdsNul, unstorableJsonText } from './common/storable-text.js';
 import type { ResolvedConfig } from './config/config.js';
 import { installResponseCache } from './response-cache/response-cache.hooks.js';
 import { SERVER_VERSION } from './version.js';
@@ -86,6 +89,11 @@ export function createAdapter(config: Pick<ResolvedConfig, 'trustProxy' | 'reque
 }
 
 const EXPLORES_UPLOAD_ROUTE = /\/projects\/:projectUuid\/explores$/;
+const isExploresUpload = (method: string, url: string | undefined) => method === 'PUT' && !!url && EXPLORES_UPLOAD_ROUTE.test(url);
+/** Bytes of the explores upload limit per key (and per array item) it may hold: compiled explores average ~32. */
+const EXPLORES_BYTES_PER_KEY = 16;
+/** Routes that also take a form body, as Lightdash does (Express's urlencoded parser). */
+const FORM_ROUTES = new Set([`POST /${API_PREFIX}/login`]);
 
 /**
  * Compiled explores of a large dbt project run to tens of MB, so their upload route takes up to
@@ -95,8 +103,7 @@ const EXPLORES_UPLOAD_ROUTE = /\/projects\/:projectUuid\/explores$/;
 function allowLargeExploresUploads(app: NestFastifyApplication, limitBytes: number): void {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRoute', (route) => {
-    const methods = [route.method].flat();
-    if (!methods.includes('PUT') || !EXPLORES_UPLOAD_ROUTE.test(route.url)) return;
+    if (![route.method].flat().some((method) => isExploresUpload(method, route.url))) return;
     route.bodyLimit = limitBytes;
     const requireCredential = async (request: FastifyRequest, reply: FastifyReply) => {
       const authenticator = app.get(CredentialAuthenticator);
@@ -142,6 +149,77 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   return document;
 }
 
+/** The bounds of a JSON body on the route `method url` (as registered, e.g. `/api/v1/projects/:projectUuid/explores`). */
+export function jsonLimits(config: ResolvedConfig, method: string, url: string | undefined): JsonLimits {
+  const depth = { max: config.jsonMaxDepth, setting: 'JSON_MAX_DEPTH' };
+  if (isExploresUpload(method, url)) {
+    const budget = Math.floor(config.exploresUploadLimitBytes / EXPLORES_BYTES_PER_KEY);
+    const setting = `EXPLORES_UPLOAD_LIMIT_MB, one per ${EXPLORES_BYTES_PER_KEY} bytes`;
+    return {
+      depth,
+      keys: { max: Math.max(config.jsonMaxKeys, budget), setting },
+      arrayLength: { max: Math.max(config.jsonMaxArrayLength, budget), setting },
+    };
+  }
+  return { depth, keys: { max: config.jsonMaxKeys, setting: 'JSON_MAX_KEYS' }, arrayLength: { max: config.jsonMaxArrayLength, setting: 'JSON_MAX_ARRAY_LENGTH' } };
+}
+
+function countOf(character: string, text: string): number {
+  let count = 0;
+  for (let at = text.indexOf(character); at !== -1; at = text.indexOf(character, at + 1)) count++;
+  return count;
+}
+
+const mediaType = (request: FastifyRequest) => (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+const hasBody = (request: FastifyRequest) =>
+  request.headers['transfer-encoding'] !== undefined || (request.headers['content-length'] ?? '0') !== '0';
+
+/**
+ * Bodies are JSON (a form on the routes of FORM_ROUTES), bounded in size and shape before they are
+ * parsed: every other content type is refused before its body is read, and an empty body of any type
+ * is "no body" (many clients send `Content-Type: application/json` on every DELETE). Strings
+ * PostgreSQL cannot store are refused here, for every route.
+ */
+function installBodyParsers(app: NestFastifyApplication, config: ResolvedConfig): void {
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('preParsing', async (request, _reply, payload) => {
+    // fastify never parses a GET or HEAD body, so there is nothing to refuse there
+    if (request.is404 || request.method === 'GET' || request.method === 'HEAD' || !hasBody(request)) return payload;
+    const type = mediaType(request);
+    if (type === 'application/json') return payload;
+    const takesForm = FORM_ROUTES.has(`${request.method} ${request.routeOptions.url}`);
+    if (type === 'application/x-www-form-urlencoded' && takesForm) return payload;
+    const accepted = takesForm ? 'application/json or application/x-www-form-urlencoded' : 'application/json';
+    throw new UnsupportedMediaTypeError(`Unsupported Media Type: ${truncate(type || '(none)', 100)}; send the body as ${accepted}`);
+  });
+
+  const jsonParser = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<Server>('application/json', { bodyLimit: BODY_LIMIT_BYTES }, (req, body, done) => {
+    const text = body.toString('utf8');
+    if (text.trim().length === 0) return done(null, undefined);
+    const overLimit = jsonLimitExceeded(text, jsonLimits(config, req.method, req.routeOptions.url));
+    if (overLimit) return done(new PayloadTooLargeError(overLimit), undefined);
+    const unstorable = unstorableJsonText(text);
+    if (unstorable) return done(new ValidateError({ body: { message: unstorable } }), undefined);
+    jsonParser(req, text, done);
+  });
+
+  app.useBodyParser<Server>('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) => {
+    const text = body.toString('utf8');
+    if (countOf('&', text) >= config.jsonMaxKeys) {
+      return done(new PayloadTooLargeError(`The request body has more than ${config.jsonMaxKeys} keys (JSON_MAX_KEYS)`), undefined);
+    }
+    const form = parseQueryString(text, '&', '=', { maxKeys: 0 });
+    if (Object.values(form).some(holdsNul)) return done(new ValidateError({ body: { message: 'strings must not contain the NUL character' } }), undefined);
+    done(null, form);
+  });
+
+  // only empty bodies get this far in another content type (see the preParsing hook)
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+}
+
 /** Everything that hooks into fastify; shared by main.ts and the tests, and run before init()/listen(). */
 export async function configureApp(app: NestFastifyApplication, config: ResolvedConfig): Promise<void> {
   app.useLogger(app.get(Logger));
@@ -151,16 +229,7 @@ export async function configureApp(app: NestFastifyApplication, config: Resolved
   await app.register(fastifyCookie, { secret: config.secret });
   allowLargeExploresUploads(app, config.exploresUploadLimitBytes);
 
-  // An empty body with Content-Type: application/json is "no body", not a parse error: many clients
-  // send that header on every DELETE. Strings PostgreSQL cannot store are refused here, for every route.
-  const jsonParser = fastify.getDefaultJsonParser('error', 'error');
-  app.useBodyParser<Server>('application/json', { bodyLimit: BODY_LIMIT_BYTES }, (req, body, done) => {
-    const text = body.toString('utf8');
-    if (text.trim().length === 0) return done(null, undefined);
-    const unstorable = unstorableJsonText(text);
-    if (unstorable) return done(new ValidateError({ body: { message: unstorable } }), undefined);
-    jsonParser(req, text, done);
-  });
+  installBodyParsers(app, config);
 
   installResponseCache(app);
 

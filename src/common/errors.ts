@@ -1,3 +1,5 @@
+import { boundedEcho, truncate } from './bounded-echo.js';
+
 /**
  * The error classes of the API. Each maps 1:1 to the Lightdash error envelope
  * `{status:"error", error:{statusCode, name, message, data}}`; services throw these and
@@ -66,11 +68,52 @@ export class AlreadyExistsError extends AppError {
   }
 }
 
-/** Request validation failure: `data` maps a field path (`body.name`, `page`) to `{message, value?}`. */
+/**
+ * Request validation failure: `data` maps a field path (`body.name`, `page`) to `{message, value?}`.
+ * What it repeats from the request is bounded (paths and messages cut, values cut or described), so
+ * an error never carries an unbounded part of a body.
+ */
 export class ValidateError extends AppError {
   readonly statusCode = 422;
   constructor(data: ErrorData, message = '') {
-    super('ValidateError', message, data);
+    super('ValidateError', message, boundFieldErrors(data));
+  }
+}
+
+/** Room for a path through two names of 255 bytes (explores: `body.0.tables.<table>.dimensions.<field>`). */
+const MAX_PATH_CHARS = 1000;
+const MAX_MESSAGE_CHARS = 1000;
+
+function boundFieldErrors(data: ErrorData): ErrorData {
+  const bounded: ErrorData = {};
+  for (const [path, entry] of Object.entries(data)) {
+    if (typeof entry !== 'object' || entry === null) {
+      bounded[truncate(path, MAX_PATH_CHARS)] = boundedEcho(entry);
+      continue;
+    }
+    const { message, value, ...rest } = entry as { message?: unknown; value?: unknown };
+    bounded[truncate(path, MAX_PATH_CHARS)] = {
+      ...rest,
+      ...(message === undefined ? {} : { message: typeof message === 'string' ? truncate(message, MAX_MESSAGE_CHARS) : message }),
+      ...('value' in entry ? { value: boundedEcho(value) } : {}),
+    };
+  }
+  return bounded;
+}
+
+/** A body over a bound of its size or shape (bytes, nesting, keys, array items). */
+export class PayloadTooLargeError extends AppError {
+  readonly statusCode = 413;
+  constructor(message: string) {
+    super('PayloadTooLargeError', message);
+  }
+}
+
+/** A body in a content type the route does not take. */
+export class UnsupportedMediaTypeError extends AppError {
+  readonly statusCode = 415;
+  constructor(message: string) {
+    super('UnsupportedMediaTypeError', message);
   }
 }
 

@@ -2,6 +2,7 @@ import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@
 import { ValidateError } from './errors.js';
 import { holdsNul } from './storable-text.js';
 import { isPlainObject } from './plain-object.js';
+import { dropUndeclaredProperties, pickDeclaredProperties } from './undeclared-properties.js';
 
 class RawValidationErrors extends Error {
   constructor(readonly errors: ValidationError[]) {
@@ -11,27 +12,19 @@ class RawValidationErrors extends Error {
 
 type FieldErrors = Record<string, { message: string; value?: unknown }>;
 
-const EXCESS = 'whitelistValidation';
-
 function joinPath(prefix: string, property: string): string {
   return prefix ? `${prefix}.${property}` : property;
 }
 
 /**
  * Flattens class-validator errors into the Lightdash/tsoa field map: `body.<path>` keys for the body,
- * bare names for query and path parameters. Excess properties are reported on their parent, as tsoa does.
+ * bare names for query and path parameters.
  */
 export function flattenValidationErrors(errors: ValidationError[], prefix: string): FieldErrors {
   const out: FieldErrors = {};
-  const excess: Record<string, unknown> = {};
   for (const error of errors) {
     const path = joinPath(prefix, error.property);
-    const constraints = error.constraints ?? {};
-    if (constraints[EXCESS]) {
-      excess[error.property] = error.value;
-      continue;
-    }
-    const messages = Object.values(constraints);
+    const messages = Object.values(error.constraints ?? {});
     if (messages.length > 0) {
       out[path] =
         error.value === undefined
@@ -40,22 +33,13 @@ export function flattenValidationErrors(errors: ValidationError[], prefix: strin
     }
     if (error.children?.length) Object.assign(out, flattenValidationErrors(error.children, path));
   }
-  const names = Object.keys(excess);
-  if (names.length > 0) {
-    const key = prefix || 'query';
-    const list = names.map((n) => `"${n}"`).join(', ');
-    out[key] = {
-      message: `${list} ${names.length === 1 ? 'is an excess property' : 'are excess properties'} and therefore ${names.length === 1 ? 'is' : 'are'} not allowed`,
-      value: excess,
-    };
-  }
   return out;
 }
 
 /**
- * Global validation: transforms to DTO instances, rejects unknown body properties, and answers 422
- * `ValidateError` with a field map. Unknown query parameters are dropped rather than refused, as the
- * peer API does, so clients that add their own (cache busters, newer options) keep working.
+ * Global validation: transforms to DTO instances and answers 422 `ValidateError` with a field map.
+ * Unknown properties, of a body (at any depth) or of the query, are dropped rather than refused, as
+ * the peer API does, so clients that send newer fields or their own parameters keep working.
  */
 @Injectable()
 export class AppValidationPipe extends ValidationPipe {
@@ -69,7 +53,7 @@ export class AppValidationPipe extends ValidationPipe {
   constructor() {
     super({
       whitelist: true,
-      forbidNonWhitelisted: true,
+      forbidNonWhitelisted: false,
       forbidUnknownValues: true,
       transform: true,
       exceptionFactory: (errors) => new RawValidationErrors(errors),
@@ -78,11 +62,17 @@ export class AppValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     try {
-      if (metadata.type === 'query') return refuseNul(await this.lenientQuery.transform(value, metadata), metadata);
-      if (metadata.type === 'body' && this.expectsObject(metadata) && !isPlainObject(value)) {
-        throw new ValidateError({ body: { message: 'the request body must be a JSON object', value: value ?? null } });
+      if (metadata.type === 'query') {
+        const query = await this.lenientQuery.transform(value, metadata);
+        dropUndeclaredProperties(query);
+        return refuseNul(query, metadata);
+      }
+      if (metadata.type === 'body' && this.expectsObject(metadata)) {
+        if (!isPlainObject(value)) throw new ValidateError({ body: { message: 'the request body must be a JSON object', value: value ?? null } });
+        value = pickDeclaredProperties(value, metadata.metatype!);
       }
       const transformed = await super.transform(value, metadata);
+      dropUndeclaredProperties(transformed);
       return metadata.type === 'param' ? refuseNul(transformed, metadata) : transformed;
     } catch (e) {
       if (e instanceof RawValidationErrors) {

@@ -2,12 +2,13 @@ import { Injectable, type PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { ValidateError } from '../common/errors.js';
+import { dropUndeclaredProperties, pickDeclaredProperties } from '../common/undeclared-properties.js';
 import { flattenValidationErrors } from '../common/validation.pipe.js';
 import { DashboardRenameDto } from './dto/dashboard.dto.js';
 
 const MAX_ITEMS = 500;
 
-/** The body of PATCH /projects/{p}/dashboards is an array, which the global pipe does not validate: each item is checked here, with the same rules. */
+/** The body of PATCH /projects/{p}/dashboards is an array, which the global pipe does not validate: each item is checked here, with the same rules (unknown properties dropped). */
 @Injectable()
 export class DashboardRenamesPipe implements PipeTransform<unknown, Promise<DashboardRenameDto[]>> {
   async transform(value: unknown): Promise<DashboardRenameDto[]> {
@@ -20,9 +21,10 @@ export class DashboardRenamesPipe implements PipeTransform<unknown, Promise<Dash
           errors[`body.${index}`] = { message: 'must be an object', value: item };
           return undefined;
         }
-        const dto = plainToInstance(DashboardRenameDto, item);
-        const itemErrors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+        const dto = plainToInstance(DashboardRenameDto, pickDeclaredProperties(item, DashboardRenameDto));
+        const itemErrors = await validate(dto, { whitelist: true, forbidUnknownValues: true });
         Object.assign(errors, flattenValidationErrors(itemErrors, `body.${index}`));
+        dropUndeclaredProperties(dto);
         return dto;
       }),
     );

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Public } from '../../src/auth/public.decorator.js';
 import { ForbiddenError } from '../../src/common/errors.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -9,6 +9,11 @@ import { createTestApp, type TestApp } from '../support/app.js';
 class ProbeMetaDto {
   @IsString()
   color: string;
+}
+
+class ProbeItemDto {
+  @IsInt()
+  n: number;
 }
 
 class ProbeBodyDto {
@@ -20,6 +25,25 @@ class ProbeBodyDto {
   @ValidateNested()
   @Type(() => ProbeMetaDto)
   meta?: ProbeMetaDto;
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ProbeItemDto)
+  items?: ProbeItemDto[];
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(10)
+  code?: string;
+}
+
+/** The own keys of a value and of every object in it, by path: what a service would see. */
+function ownKeysByPath(value: unknown, path = 'body', out: Record<string, string[]> = {}): Record<string, string[]> {
+  if (typeof value !== 'object' || value === null) return out;
+  out[path] = Reflect.ownKeys(value).map(String);
+  for (const key of Reflect.ownKeys(value)) ownKeysByPath((value as Record<PropertyKey, unknown>)[key], `${path}.${String(key)}`, out);
+  return out;
 }
 
 class ProbeQueryDto {
@@ -43,6 +67,15 @@ class ProbeController {
   @HttpCode(201)
   create(@Body() body: ProbeBodyDto) {
     return { name: body.name, isDto: body instanceof ProbeBodyDto };
+  }
+
+  @Post('keys')
+  keys(@Body() body: ProbeBodyDto) {
+    return {
+      keys: ownKeysByPath(body),
+      classes: [body.constructor === ProbeBodyDto, body.meta?.constructor === ProbeMetaDto, body.items?.every((item) => item.constructor === ProbeItemDto)],
+      prototypes: [Object.getPrototypeOf(body) === ProbeBodyDto.prototype, typeof body.toString, typeof body.hasOwnProperty, typeof body.valueOf],
+    };
   }
 
   @Get('query')
@@ -114,17 +147,58 @@ describe('API conventions: envelopes, validation and error mapping', () => {
     });
   });
 
-  it('rejects unknown body properties and wrong types, including nested ones', async () => {
+  it('drops unknown body properties at every level, and still refuses wrong types', async () => {
     const res = await t.http().post('/api/v1/probe').send({ name: 5, foo: 1, meta: { color: 3, extra: true } }).expect(422);
     expect(res.body.error.name).toBe('ValidateError');
-    expect(res.body.error.data['body.name'].message).toMatch(/string/);
-    expect(res.body.error.data['body.name'].value).toBe(5);
-    expect(res.body.error.data.body).toEqual({ message: '"foo" is an excess property and therefore is not allowed', value: { foo: 1 } });
-    expect(res.body.error.data['body.meta.color'].message).toMatch(/string/);
-    expect(res.body.error.data['body.meta']).toEqual({
-      message: '"extra" is an excess property and therefore is not allowed',
-      value: { extra: true },
+    expect(res.body.error.data).toEqual({
+      'body.name': { message: 'name must be a string', value: 5 },
+      'body.meta.color': { message: 'color must be a string', value: 3 },
     });
+
+    const ok = await t
+      .http()
+      .post('/api/v1/probe/keys')
+      .send({ name: 'a', foo: 1, meta: { color: 'red', extra: true }, items: [{ n: 1, extra: 'x' }, { n: 2 }] })
+      .expect(201);
+    expect(ok.body.results.keys).toEqual({
+      body: ['name', 'meta', 'items'],
+      'body.meta': ['color'],
+      'body.items': ['0', '1', 'length'],
+      'body.items.0': ['n'],
+      'body.items.1': ['n'],
+    });
+  });
+
+  it('drops keys named like prototype members at every level, as any unknown key: they never reach the handler', async () => {
+    const hostile = '"prototype":{"polluted":true},"constructor":"x","toString":"x","hasOwnProperty":1,"valueOf":{"a":1},"isPrototypeOf":null,"unknown":1';
+    const raw = `{${hostile},"name":"a","meta":{${hostile},"color":"red"},"items":[{${hostile},"n":1},{"n":2,${hostile}}]}`;
+    const res = await t.http().post('/api/v1/probe/keys').set('content-type', 'application/json').send(raw).expect(201);
+    expect(res.body.results).toEqual({
+      keys: {
+        body: ['name', 'meta', 'items'],
+        'body.meta': ['color'],
+        'body.items': ['0', '1', 'length'],
+        'body.items.0': ['n'],
+        'body.items.1': ['n'],
+      },
+      classes: [true, true, true],
+      prototypes: [true, 'function', 'function', 'function'],
+    });
+  });
+
+  it('never echoes more than a bounded part of a value in a validation error', async () => {
+    const longString = await t.http().post('/api/v1/probe').send({ name: 'a', code: 'x'.repeat(300_000) }).expect(422);
+    expect(longString.body.error.data['body.code']).toEqual({ message: 'code must be shorter than or equal to 10 characters', value: `${'x'.repeat(200)}…` });
+    const bigArray = await t.http().post('/api/v1/probe').send({ name: Array.from({ length: 5000 }, () => 'abcdefgh') }).expect(422);
+    expect(bigArray.body.error.data['body.name']).toEqual({ message: 'name must be a string', value: '(an array of 5000 items)' });
+    const bigObject = await t.http().post('/api/v1/probe').send({ name: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, 'v'])) }).expect(422);
+    expect(bigObject.body.error.data['body.name'].value).toBe('(an object with 500 keys)');
+    const small = await t.http().post('/api/v1/probe').send({ name: { a: [1, 2] } }).expect(422);
+    expect(small.body.error.data['body.name'].value).toEqual({ a: [1, 2] });
+    for (const res of [longString, bigArray, bigObject]) expect(res.text.length).toBeLessThan(1000);
+    // a body that is not an object is echoed bounded too
+    const text = await t.http().post('/api/v1/probe').set('content-type', 'application/json').send(JSON.stringify('y'.repeat(100_000))).expect(422);
+    expect(text.body.error.data.body.value).toBe(`${'y'.repeat(200)}…`);
   });
 
   it('rejects a body that is not a JSON object with 422', async () => {

@@ -81,13 +81,15 @@ describe('project settings and project user credentials', () => {
       { name: '   ' },
       { warehouseConnection: { type: 'oracle' } },
       { dbtConnection: 'none' },
-      { owner: 'me' },
     ]) {
       const res = await patch(p.admin, projectUuid).send(body).expect(422);
       expect(res.body.error.name).toBe('ValidateError');
     }
+    // an unknown field is dropped: the PATCH changes nothing
+    await patch(p.admin, projectUuid).send({ owner: 'me' }).expect(200);
     const project = (await t.http().get(`/api/v1/projects/${projectUuid}`).set('Cookie', p.admin.cookie)).body.results;
     expect(project).toMatchObject({ name: 'Test project', schedulerTimezone: 'UTC', dbtVersion: 'v1.9' });
+    expect(project).not.toHaveProperty('owner');
   });
 
   it('replaces connections, keeping stored secrets of the same type and never answering them', async () => {

@@ -28,6 +28,9 @@ describe('parseConfig', () => {
       authRateLimitPerIp: 30,
       authRateLimitPerAccount: 10,
       authLoginSlowdownAfter: 10,
+      jsonMaxDepth: 64,
+      jsonMaxKeys: 20_000,
+      jsonMaxArrayLength: 10_000,
     });
   });
 
@@ -54,6 +57,9 @@ describe('parseConfig', () => {
       AUTH_RATE_LIMIT_PER_IP: '60',
       AUTH_RATE_LIMIT_PER_ACCOUNT: '5',
       AUTH_LOGIN_SLOWDOWN_AFTER: '20',
+      JSON_MAX_DEPTH: '32',
+      JSON_MAX_KEYS: '50000',
+      JSON_MAX_ARRAY_LENGTH: '1000',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -78,6 +84,9 @@ describe('parseConfig', () => {
       authRateLimitPerIp: 60,
       authRateLimitPerAccount: 5,
       authLoginSlowdownAfter: 20,
+      jsonMaxDepth: 32,
+      jsonMaxKeys: 50_000,
+      jsonMaxArrayLength: 1000,
     });
   });
 
@@ -108,6 +117,12 @@ describe('parseConfig', () => {
     [{ AUTH_RATE_LIMIT_PER_ACCOUNT: 'ten' }, 'AUTH_RATE_LIMIT_PER_ACCOUNT'],
     [{ AUTH_LOGIN_SLOWDOWN_AFTER: '0' }, 'AUTH_LOGIN_SLOWDOWN_AFTER'],
     [{ AUTH_LOGIN_SLOWDOWN_AFTER: '1.5' }, 'AUTH_LOGIN_SLOWDOWN_AFTER'],
+    [{ JSON_MAX_DEPTH: '2' }, 'JSON_MAX_DEPTH'],
+    [{ JSON_MAX_DEPTH: '5000' }, 'JSON_MAX_DEPTH'],
+    [{ JSON_MAX_KEYS: '10' }, 'JSON_MAX_KEYS'],
+    [{ JSON_MAX_KEYS: '1000000' }, 'JSON_MAX_KEYS'],
+    [{ JSON_MAX_KEYS: 'many' }, 'JSON_MAX_KEYS'],
+    [{ JSON_MAX_ARRAY_LENGTH: '0' }, 'JSON_MAX_ARRAY_LENGTH'],
   ])('rejects %j with one line naming %s', (env, variable) => {
     let error: unknown;
     try {

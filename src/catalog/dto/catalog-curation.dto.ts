@@ -1,4 +1,5 @@
 import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsUUID, ValidateBy } from 'class-validator';
 import { isPlainObject } from '../../common/plain-object.js';
 import { ProjectParamsDto } from '../../projects/dto/project.dto.js';
@@ -41,14 +42,15 @@ export function catalogIconProblem(value: unknown): string | undefined {
   if (value === null) return undefined;
   if (!isPlainObject(value)) return 'icon must be null, {unicode} or {url}';
   const keys = Object.keys(value);
-  const extra = keys.filter((key) => key !== 'unicode' && key !== 'url');
-  if (extra.length > 0) {
-    const list = extra.map((key) => `"${key}"`).join(', ');
-    return `${list} ${extra.length === 1 ? 'is an excess property' : 'are excess properties'} of icon and therefore not allowed`;
-  }
   if (keys.length !== 1) return 'icon must have exactly one of unicode or url';
   return keys[0] === 'unicode' ? unicodeProblem(value.unicode) : urlProblem(value.url);
 }
+
+/** The icon with only its known keys: others are dropped, like unknown properties of every body. */
+const IconKeys = () =>
+  Transform(({ value }: { value: unknown }) =>
+    isPlainObject(value) ? Object.fromEntries(Object.entries(value).filter(([key]) => key === 'unicode' || key === 'url')) : value,
+  );
 
 /** `null`, `{unicode}` or `{url}`; the key itself is required. */
 function IsCatalogItemIcon() {
@@ -97,6 +99,7 @@ export class UpdateCatalogItemIconDto {
     nullable: true,
     example: { unicode: '📈' },
   })
+  @IconKeys()
   @IsCatalogItemIcon()
   icon: CatalogItemIcon | null;
 }
