@@ -35,6 +35,8 @@ export interface AppConfig {
   authRateLimitPerAccount: number;
   /** Bytes of responses the response cache may keep (0: no cache). */
   responseCacheBytes: number;
+  /** How long a warehouse connection test may take to connect (and to run its query); every failure answers after it. */
+  warehouseConnectTimeoutMs: number;
 }
 
 /** A configuration error: its message is the one line printed before start-up stops. */
@@ -151,6 +153,7 @@ export function parseConfig(env: Env): AppConfig {
     authRateLimitPerIp: integer(env, 'AUTH_RATE_LIMIT_PER_IP', 30, 1, 1_000_000)!,
     authRateLimitPerAccount: integer(env, 'AUTH_RATE_LIMIT_PER_ACCOUNT', 10, 1, 1_000_000)!,
     responseCacheBytes: integer(env, 'RESPONSE_CACHE_MB', 64, 0, 4096)! * 1024 * 1024,
+    warehouseConnectTimeoutMs: integer(env, 'WAREHOUSE_CONNECT_TIMEOUT_MS', 5_000, 100, 120_000)!,
   };
 }
 

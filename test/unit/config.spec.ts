@@ -20,6 +20,7 @@ describe('parseConfig', () => {
       cookieSecure: false,
       patMaxExpirationDays: undefined,
       responseCacheBytes: 64 * 1024 * 1024,
+      warehouseConnectTimeoutMs: 5000,
     });
   });
 
@@ -39,6 +40,7 @@ describe('parseConfig', () => {
       SMTP_URL: 'smtp://mail:25',
       AUTH_DISABLE_PASSWORD_AUTHENTICATION: 'true',
       RESPONSE_CACHE_MB: '0',
+      WAREHOUSE_CONNECT_TIMEOUT_MS: '1500',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -55,6 +57,7 @@ describe('parseConfig', () => {
       smtpUrl: 'smtp://mail:25',
       disablePasswordAuthentication: true,
       responseCacheBytes: 0,
+      warehouseConnectTimeoutMs: 1500,
     });
   });
 
@@ -77,6 +80,8 @@ describe('parseConfig', () => {
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
     [{ COOKIE_SECURE: 'maybe' }, 'COOKIE_SECURE'],
     [{ RESPONSE_CACHE_MB: '5000' }, 'RESPONSE_CACHE_MB'],
+    [{ WAREHOUSE_CONNECT_TIMEOUT_MS: '50' }, 'WAREHOUSE_CONNECT_TIMEOUT_MS'],
+    [{ WAREHOUSE_CONNECT_TIMEOUT_MS: '5s' }, 'WAREHOUSE_CONNECT_TIMEOUT_MS'],
   ])('rejects %j with one line naming %s', (env, variable) => {
     let error: unknown;
     try {
