@@ -7,7 +7,7 @@ import { decryptCredentials } from '../../src/warehouse-credentials/credentials-
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createOrganization, createPersonas } from '../support/organizations.js';
 import { createProject } from '../support/projects.js';
-import { closedPort, closingListener, passwordRecordingPostgres, type RecordingListener, silentListener } from '../support/tcp-listeners.js';
+import { closedPort, closingListener, heldProxy, passwordRecordingPostgres, type RecordingListener, silentListener } from '../support/tcp-listeners.js';
 import type { TestUser } from '../support/users.js';
 
 /** Short, so that tests of failing connections (each answered after it) stay quick. */
@@ -30,6 +30,15 @@ function realWarehouse(): Record<string, unknown> {
   };
 }
 
+/** Polls until `check` holds (bounded; not a fixed sleep). */
+async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** What GET answers of a postgres connection: no user, no password. */
 function shownOf(connection: Record<string, unknown>): Record<string, unknown> {
   const { user: _user, password: _password, ...shown } = connection;
@@ -47,7 +56,7 @@ describe('project settings and project user credentials', () => {
     await t.close();
   });
 
-  async function listening(start: () => Promise<RecordingListener>): Promise<RecordingListener> {
+  async function listening<L extends RecordingListener>(start: () => Promise<L>): Promise<L> {
     const listener = await start();
     listeners.push(listener);
     return listener;
@@ -253,6 +262,23 @@ describe('project settings and project user credentials', () => {
       expect(answers).toEqual(Object.fromEntries(Object.keys(failures).map((name) => [name, expected])));
       expect(closing.connections()).toBe(1);
     }, 60_000);
+  });
+
+  it('tests without holding the project: a change saved meanwhile makes the tested update a 400 that saves nothing', async () => {
+    const p = await createPersonas(t);
+    const projectUuid = await createProject(t, p.admin);
+    const real = realWarehouse();
+    const proxy = await listening(() => heldProxy({ host: String(real.host), port: Number(real.port) }));
+    await patch(p.admin, projectUuid).send({ warehouseConnection: { ...real, host: '127.0.0.1', port: proxy.port } }).expect(200);
+
+    const tested = patch(p.developer, projectUuid, '?test=true').send({ name: 'Tested' }).then((res) => res); // sent now, awaited below
+    await waitUntil(() => proxy.connections() === 1);
+    // the project row is not locked while the test waits on the warehouse
+    await patch(p.admin, projectUuid).send({ warehouseConnection: { ...real, host: '127.0.0.1', port: proxy.port, schema: 'changed', password: 'changed meanwhile' } }).expect(200);
+    proxy.release();
+    const res = await tested;
+    expect([res.status, res.body.error?.name]).toEqual([400, 'ParameterError']);
+    expect(await getProject(p.admin, projectUuid)).toMatchObject({ name: 'Test project', warehouseConnection: { schema: 'changed' } });
   });
 
   describe('a stored secret is only sent to where it was stored for', () => {

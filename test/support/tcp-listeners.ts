@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /** A real TCP listener on 127.0.0.1 that records every connection and every byte it receives. */
 export interface RecordingListener {
@@ -76,4 +76,32 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** A TCP proxy to `target` that holds every connection until release() is called, then forwards it. */
+export interface HeldProxy extends RecordingListener {
+  release(): void;
+}
+
+export async function heldProxy(target: { host: string; port: number }): Promise<HeldProxy> {
+  let released = false;
+  const waiting: (() => void)[] = [];
+  const listener = await listen((client) => {
+    const forward = () => {
+      const upstream = connect(target.port, target.host);
+      upstream.on('error', () => client.destroy());
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+      client.pipe(upstream).pipe(client);
+    };
+    if (released) forward();
+    else waiting.push(forward);
+  });
+  return {
+    ...listener,
+    release: () => {
+      released = true;
+      for (const forward of waiting.splice(0)) forward();
+    },
+  };
 }
