@@ -295,7 +295,8 @@ export const USER_CREDENTIALS_RETURNED: Readonly<Record<string, readonly string[
 /** The returned part of user warehouse credentials: `type` and the allowlisted fields of that type. */
 export function returnedUserCredentials(credentials: { type: string } & Record<string, unknown>): { type: string } & Record<string, unknown> {
   const returned: { type: string } & Record<string, unknown> = { type: credentials.type };
-  for (const field of USER_CREDENTIALS_RETURNED[credentials.type] ?? []) {
+  const allowed = Object.hasOwn(USER_CREDENTIALS_RETURNED, credentials.type) ? USER_CREDENTIALS_RETURNED[credentials.type] : [];
+  for (const field of allowed) {
     if (credentials[field] !== undefined && credentials[field] !== null) returned[field] = credentials[field];
   }
   return returned;
