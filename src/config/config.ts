@@ -52,6 +52,8 @@ export interface AppConfig {
   jsonMaxDepth: number;
   jsonMaxKeys: number;
   jsonMaxArrayLength: number;
+  /** How long a warehouse connection test may take to connect (and to run its query); every failure answers after it. */
+  warehouseConnectTimeoutMs: number;
 }
 
 /** A configuration error: its message is the one line printed before start-up stops. */
@@ -180,6 +182,7 @@ export function parseConfig(env: Env): AppConfig {
     jsonMaxDepth: integer(env, 'JSON_MAX_DEPTH', 64, 8, 512)!,
     jsonMaxKeys: integer(env, 'JSON_MAX_KEYS', 20_000, 100, 100_000)!,
     jsonMaxArrayLength: integer(env, 'JSON_MAX_ARRAY_LENGTH', 10_000, 100, 1_000_000)!,
+    warehouseConnectTimeoutMs: integer(env, 'WAREHOUSE_CONNECT_TIMEOUT_MS', 5_000, 100, 120_000)!,
   };
 }
 

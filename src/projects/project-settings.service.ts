@@ -1,32 +1,46 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { isDeepStrictEqual } from 'node:util';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
-import { ParameterError } from '../common/errors.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
+import { ParameterError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
+import {
+  type Connection,
+  type ConnectionSchemas,
+  DBT_CONNECTIONS,
+  replaceConnection,
+  splitConnection,
+  storedConnection,
+  WAREHOUSE_CONNECTIONS,
+} from '../connections/connection-schemas.js';
+import { WarehouseConnectionTester } from '../connections/warehouse-connection-tester.js';
 import { CredentialsDecryptionError, decryptCredentials, encryptCredentials } from '../warehouse-credentials/credentials-cipher.js';
-import { splitSecrets, type SplitConnection } from './connection-secrets.js';
-import type { Connection, ProjectDto } from './dto/project.dto.js';
+import type { ProjectDto } from './dto/project.dto.js';
 import type { UpdateProjectMetadataDto, UpdateSchedulerSettingsDto } from './dto/project-settings.dto.js';
 import type { UpdateProjectDto } from './dto/update-project.dto.js';
 import { isUpstreamViolation, isVisibleUpstream, setUpstreamProject, updateSchedulerSettings } from './project-settings.queries.js';
 import { canonicalTimeZone } from './time-zone.js';
 import { ProjectsService } from './projects.service.js';
-import { testPostgresConnection } from './warehouse-connection-test.js';
 
-interface StoredConnections {
-  dbtConnection: Connection;
+interface StoredRow {
+  dbtConnection: Record<string, unknown>;
   encryptedDbtSecrets: Buffer | null;
-  warehouseConnection: Connection | null;
+  warehouseConnection: Record<string, unknown> | null;
   encryptedWarehouseSecrets: Buffer | null;
 }
 
+/** A project's connections as stored, the encrypted part decrypted: only ever used server-side. */
+interface StoredConnections {
+  dbt: Connection | null;
+  warehouse: Connection | null;
+}
+
 /**
- * Updates project settings. A connection given replaces the stored one; its secrets left out are
- * kept from the stored connection when the type is unchanged (so a client can send back what GET
- * returned, which has no secrets), and dropped when the type changes.
+ * Updates project settings. A connection given replaces the stored one; see replaceConnection for
+ * which stored fields (secrets, the hidden user) it keeps.
  */
 @Injectable()
 export class ProjectSettingsService {
@@ -35,27 +49,25 @@ export class ProjectSettingsService {
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     private readonly audit: AuditService,
     private readonly projects: ProjectsService,
+    private readonly tester: WarehouseConnectionTester,
   ) {}
 
   async update(access: ProjectAccess, dto: UpdateProjectDto, testConnection: boolean): Promise<ProjectDto> {
-    await this.dataSource.transaction(async (manager) => {
-      // the connection test runs under the row lock, so what was tested is what is saved
-      const [stored]: StoredConnections[] = await manager.query(
-        `SELECT dbt_connection AS "dbtConnection", encrypted_dbt_secrets AS "encryptedDbtSecrets",
-                warehouse_connection AS "warehouseConnection", encrypted_warehouse_secrets AS "encryptedWarehouseSecrets"
-         FROM projects WHERE project_id = $1 FOR UPDATE`,
-        [access.projectId],
-      );
-      const dbt = dto.dbtConnection && this.withStoredSecrets(dto.dbtConnection, stored.dbtConnection, stored.encryptedDbtSecrets);
-      const warehouse =
-        dto.warehouseConnection && this.withStoredSecrets(dto.warehouseConnection, stored.warehouseConnection, stored.encryptedWarehouseSecrets);
+    // The test runs before the transaction, holding no database connection or row lock while it waits
+    // on a warehouse; the transaction then saves only if the connection is still the one tested.
+    let tested: Connection | null = null;
+    if (testConnection) {
+      tested = this.nextWarehouse(dto, await this.readStored(this.dataSource.manager, access.projectId, false));
+      await this.tester.test(tested, { projectUuid: access.projectUuid });
+    }
 
-      if (testConnection) {
-        const tested = warehouse
-          ? { ...warehouse.visible, ...warehouse.secrets }
-          : stored.warehouseConnection && { ...stored.warehouseConnection, ...this.decrypt(stored.encryptedWarehouseSecrets) };
-        if (tested?.type === 'postgres') await testPostgresConnection(tested);
+    await this.dataSource.transaction(async (manager) => {
+      const stored = await this.readStored(manager, access.projectId, true);
+      const warehouse = this.nextWarehouse(dto, stored);
+      if (testConnection && !isDeepStrictEqual(warehouse, tested)) {
+        throw new ParameterError('The warehouse connection changed while it was being tested; send the request again');
       }
+      const dbt = dto.dbtConnection && replaceConnection(DBT_CONNECTIONS, { ...dto.dbtConnection }, stored.dbt);
 
       const assignments: string[] = [];
       const values: unknown[] = [access.projectId];
@@ -66,13 +78,15 @@ export class ProjectSettingsService {
       if (dto.name !== undefined) set('name', dto.name);
       if (dto.dbtVersion !== undefined) set('dbt_version', dto.dbtVersion);
       if (dbt) {
-        set('dbt_connection', dbt.visible);
-        set('encrypted_dbt_secrets', this.encrypt(dbt.secrets));
+        const { returned, kept } = splitConnection(DBT_CONNECTIONS, dbt);
+        set('dbt_connection', returned);
+        set('encrypted_dbt_secrets', this.encrypt(kept));
       }
-      if (warehouse) {
-        set('warehouse_type', warehouse.visible.type);
-        set('warehouse_connection', warehouse.visible);
-        set('encrypted_warehouse_secrets', this.encrypt(warehouse.secrets));
+      if (dto.warehouseConnection && warehouse) {
+        const { returned, kept } = splitConnection(WAREHOUSE_CONNECTIONS, warehouse);
+        set('warehouse_type', warehouse.type);
+        set('warehouse_connection', returned);
+        set('encrypted_warehouse_secrets', this.encrypt(kept));
       }
       if (dto.schedulerTimezone !== undefined) set('scheduler_timezone', canonicalTimeZone(dto.schedulerTimezone));
       if (assignments.length) await manager.query(`UPDATE projects SET ${assignments.join(', ')}, updated_at = now() WHERE project_id = $1`, values);
@@ -132,13 +146,29 @@ export class ProjectSettingsService {
     }
   }
 
-  private withStoredSecrets(given: Connection, stored: Connection | null, encryptedSecrets: Buffer | null): SplitConnection {
-    const { visible, secrets } = splitSecrets(given);
-    if (stored?.type !== given.type) return { visible, secrets };
-    return { visible, secrets: { ...this.decrypt(encryptedSecrets), ...secrets } };
+  /** The warehouse connection the project has after this update: the one given, merged with what is stored, or the stored one. */
+  private nextWarehouse(dto: UpdateProjectDto, stored: StoredConnections): Connection | null {
+    return dto.warehouseConnection ? replaceConnection(WAREHOUSE_CONNECTIONS, { ...dto.warehouseConnection }, stored.warehouse) : stored.warehouse;
   }
 
-  /** Stored secrets; none when there are none, or when LIGHTDASH_SECRET changed and they can no longer be read. */
+  private async readStored(manager: EntityManager, projectId: string, lock: boolean): Promise<StoredConnections> {
+    const [row]: StoredRow[] = await manager.query(
+      `SELECT dbt_connection AS "dbtConnection", encrypted_dbt_secrets AS "encryptedDbtSecrets",
+              warehouse_connection AS "warehouseConnection", encrypted_warehouse_secrets AS "encryptedWarehouseSecrets"
+       FROM projects WHERE project_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [projectId],
+    );
+    return {
+      dbt: this.stored(DBT_CONNECTIONS, row.dbtConnection, row.encryptedDbtSecrets),
+      warehouse: this.stored(WAREHOUSE_CONNECTIONS, row.warehouseConnection, row.encryptedWarehouseSecrets),
+    };
+  }
+
+  private stored(schemas: ConnectionSchemas, clear: Record<string, unknown> | null, encrypted: Buffer | null): Connection | null {
+    return storedConnection(schemas, clear, this.decrypt(encrypted));
+  }
+
+  /** The kept fields; none when there are none, or when LIGHTDASH_SECRET changed and they can no longer be read. */
   private decrypt(encrypted: Buffer | null): Record<string, unknown> {
     if (!encrypted) return {};
     try {
@@ -149,7 +179,7 @@ export class ProjectSettingsService {
     }
   }
 
-  private encrypt(secrets: Record<string, unknown>): Buffer | null {
-    return Object.keys(secrets).length ? encryptCredentials(secrets, this.config.secret) : null;
+  private encrypt(kept: Record<string, unknown>): Buffer | null {
+    return Object.keys(kept).length ? encryptCredentials(kept, this.config.secret) : null;
   }
 }

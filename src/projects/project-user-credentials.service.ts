@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { NotFoundError, ParameterError } from '../common/errors.js';
+import { returnedUserCredentials } from '../connections/connection-schemas.js';
 import { isForeignKeyViolation } from '../database/postgres-errors.js';
 import type { ProjectUserCredentialsDto } from './dto/project-user-credentials.dto.js';
 
@@ -34,7 +35,7 @@ export class ProjectUserCredentialsService {
        ORDER BY c.created_at, c.user_warehouse_credentials_id`,
       [access.projectId, principal.userId],
     );
-    return rows.map(({ type, user, ...row }) => ({ ...row, credentials: { type, ...(user !== null ? { user } : {}) } }));
+    return rows.map(({ type, user, ...row }) => ({ ...row, credentials: returnedUserCredentials({ type, user }) }));
   }
 
   /** Selects one of the caller's own credentials (404 otherwise) whose warehouse type is the project's (400 otherwise). */

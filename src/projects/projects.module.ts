@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { WarehouseConnectionTester } from '../connections/warehouse-connection-tester.js';
 import { EffectiveProjectAccessController } from './effective-project-access.controller.js';
 import { EffectiveProjectAccessService } from './effective-project-access.service.js';
 import { GroupProjectAccessController } from './group-project-access.controller.js';
@@ -14,6 +15,6 @@ import { ProjectsService } from './projects.service.js';
 
 @Module({
   controllers: [ProjectsController, ProjectAccessController, GroupProjectAccessController, EffectiveProjectAccessController, ProjectSettingsController, ProjectUserCredentialsController],
-  providers: [ProjectsService, ProjectAccessService, GroupProjectAccessService, EffectiveProjectAccessService, ProjectSettingsService, ProjectUserCredentialsService],
+  providers: [ProjectsService, ProjectAccessService, GroupProjectAccessService, EffectiveProjectAccessService, ProjectSettingsService, ProjectUserCredentialsService, WarehouseConnectionTester],
 })
 export class ProjectsModule {}

@@ -7,9 +7,9 @@ import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { projectRoleSql } from '../authorization/access.sql.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
+import { DBT_CONNECTIONS, returnedConnection, splitConnection, WAREHOUSE_CONNECTIONS } from '../connections/connection-schemas.js';
 import { encryptCredentials } from '../warehouse-credentials/credentials-cipher.js';
 import { ParameterError } from '../common/errors.js';
-import { splitSecrets } from './connection-secrets.js';
 import type { CreateProjectDto, CreateProjectResultDto, OrganizationProjectDto, ProjectDto } from './dto/project.dto.js';
 import { isUpstreamViolation } from './project-settings.queries.js';
 
@@ -25,11 +25,13 @@ const PROJECT_FROM = `
 
 type ProjectRow = Omit<ProjectDto, 'hasDefaultUserSpaces'> & { warehouseConnection: Record<string, unknown> | null; upstreamProjectUuid: string | null };
 
+/** Connections go out through the allowlist even when read back: rows stored before it may hold secrets in clear. */
 function toProjectDto(row: ProjectRow): ProjectDto {
-  const { warehouseConnection, upstreamProjectUuid, ...rest } = row;
+  const { dbtConnection, warehouseConnection, upstreamProjectUuid, ...rest } = row;
   return {
     ...rest,
-    ...(warehouseConnection ? { warehouseConnection } : {}),
+    dbtConnection: returnedConnection(DBT_CONNECTIONS, dbtConnection),
+    ...(warehouseConnection ? { warehouseConnection: returnedConnection(WAREHOUSE_CONNECTIONS, warehouseConnection) } : {}),
     ...(upstreamProjectUuid ? { upstreamProjectUuid } : {}),
     hasDefaultUserSpaces: false,
   };
@@ -44,11 +46,11 @@ export class ProjectsService {
     private readonly sql: PreparedSql,
   ) {}
 
-  /** Creates the project synchronously (explores are uploaded later); connection secrets are encrypted. */
+  /** Creates the project synchronously (explores are uploaded later); what connections keep on the server is encrypted. */
   async create(principal: Principal, dto: CreateProjectDto): Promise<CreateProjectResultDto> {
-    const dbt = splitSecrets(dto.dbtConnection);
-    const warehouse = dto.warehouseConnection ? splitSecrets(dto.warehouseConnection) : undefined;
-    const encrypt = (secrets: Record<string, unknown>) => (Object.keys(secrets).length ? encryptCredentials(secrets, this.config.secret) : null);
+    const dbt = splitConnection(DBT_CONNECTIONS, dto.dbtConnection);
+    const warehouse = dto.warehouseConnection ? splitConnection(WAREHOUSE_CONNECTIONS, dto.warehouseConnection) : undefined;
+    const encrypt = (kept: Record<string, unknown>) => (Object.keys(kept).length ? encryptCredentials(kept, this.config.secret) : null);
     const project = await this.dataSource.transaction(async (manager) => {
       const [{ projectUuid }] = await manager.query(
         `INSERT INTO projects (organization_id, name, project_type, dbt_version, dbt_connection, encrypted_dbt_secrets,
@@ -59,11 +61,11 @@ export class ProjectsService {
           dto.name,
           dto.type,
           dto.dbtVersion,
-          dbt.visible,
-          encrypt(dbt.secrets),
+          dbt.returned,
+          encrypt(dbt.kept),
           dto.warehouseConnection?.type ?? null,
-          warehouse?.visible ?? null,
-          warehouse ? encrypt(warehouse.secrets) : null,
+          warehouse?.returned ?? null,
+          warehouse ? encrypt(warehouse.kept) : null,
           dto.upstreamProjectUuid ?? null,
           principal.userId,
         ],

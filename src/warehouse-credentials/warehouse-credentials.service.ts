@@ -4,8 +4,9 @@ import type { DataSource, Repository } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { NotFoundError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
+import { returnedUserCredentials } from '../connections/connection-schemas.js';
 import { encryptCredentials } from './credentials-cipher.js';
-import type { UpsertUserWarehouseCredentialsDto, WarehouseType } from './dto/upsert-user-warehouse-credentials.dto.js';
+import type { UpsertUserWarehouseCredentialsDto } from './dto/upsert-user-warehouse-credentials.dto.js';
 import type { UserWarehouseCredentialsDto } from './dto/user-warehouse-credentials.dto.js';
 import { UserWarehouseCredentials } from './user-warehouse-credentials.entity.js';
 
@@ -50,12 +51,14 @@ export class WarehouseCredentialsService {
     if (!result.affected) throw new NotFoundError(NOT_FOUND_MESSAGE);
   }
 
+  /** All of the credentials encrypted; in clear only the login name, when the allowlist returns it for the type. */
   private storedFields(dto: UpsertUserWarehouseCredentialsDto) {
     const { credentials } = dto;
+    const returned = returnedUserCredentials({ ...credentials });
     return {
       name: dto.name,
       warehouseType: credentials.type,
-      warehouseUser: 'user' in credentials ? credentials.user : null,
+      warehouseUser: typeof returned.user === 'string' ? returned.user : null,
       encryptedCredentials: encryptCredentials(credentials, this.config.secret),
     };
   }
@@ -68,10 +71,7 @@ function toUserWarehouseCredentialsDto(row: UserWarehouseCredentials, owner: Pic
     name: row.name,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
-    credentials: {
-      type: row.warehouseType as WarehouseType,
-      ...(row.warehouseUser !== null ? { user: row.warehouseUser } : {}),
-    },
+    credentials: returnedUserCredentials({ type: row.warehouseType, user: row.warehouseUser }) as UserWarehouseCredentialsDto['credentials'],
     project: null,
   };
 }

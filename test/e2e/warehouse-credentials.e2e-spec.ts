@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type ResolvedConfig } from '../../src/config/config.js';
 import { decryptCredentials } from '../../src/warehouse-credentials/credentials-cipher.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { createOrganization } from '../support/organizations.js';
 import { registerUser, type TestUser } from '../support/users.js';
 
 const BASE = '/api/v1/user/warehouseCredentials';
@@ -184,6 +185,47 @@ describe('per-user warehouse credentials', () => {
       { type: 'athena' },
       { type: 'athena' },
     ]);
+  });
+
+  it('answers only the type and the login name of every variant with every field set, in both lists that show them', async () => {
+    const org = await createOrganization(t);
+    const tag = randomBytes(6).toString('hex');
+    const marker = (field: string) => `m-${field}-${tag}`;
+    const variants: Record<string, unknown>[] = [
+      ...['postgres', 'redshift', 'trino', 'clickhouse'].map((type) => ({ type, user: marker(`${type}-user`), password: marker('password') })),
+      { type: 'snowflake', user: marker('snowflake-user'), password: marker('password'), authenticationType: 'password', refreshToken: marker('refreshToken') },
+      { type: 'bigquery', keyfileContents: { private_key: marker('keyfile'), project_id: marker('project') }, authenticationType: 'private_key' },
+      {
+        type: 'databricks',
+        personalAccessToken: marker('pat'),
+        refreshToken: marker('refreshToken'),
+        authenticationType: 'personal_access_token',
+        database: marker('database'),
+        serverHostName: marker('host'),
+        httpPath: marker('httpPath'),
+        oauthClientId: marker('oauthClientId'),
+      },
+      { type: 'athena', accessKeyId: marker('accessKeyId'), secretAccessKey: marker('secretAccessKey') },
+    ];
+    for (const credentials of variants) await create(org.admin, { name: String(credentials.type), credentials }).expect(200);
+    const expected = variants.map((credentials) => ({ type: credentials.type, ...('user' in credentials ? { user: credentials.user } : {}) }));
+
+    const listed = await t.http().get(BASE).set('Cookie', org.admin.cookie).expect(200);
+    expect(listed.body.results.map((item: { credentials: unknown }) => item.credentials)).toEqual(expected);
+    const projectLists: string[] = [];
+    for (const credentials of expected) {
+      const projectUuid = (
+        await t.http().post('/api/v1/org/projects').set('Cookie', org.admin.cookie)
+          .send({ name: credentials.type, type: 'DEFAULT', dbtVersion: 'v1.9', dbtConnection: { type: 'none' }, warehouseConnection: { type: credentials.type } })
+          .expect(200)
+      ).body.results.project.projectUuid;
+      const inProject = await t.http().get(`/api/v1/projects/${projectUuid}/user-credentials`).set('Cookie', org.admin.cookie).expect(200);
+      expect(inProject.body.results.map((item: { credentials: unknown }) => item.credentials)).toEqual([credentials]);
+      projectLists.push(inProject.text);
+    }
+    const answered = [listed.text, ...projectLists].join('\n');
+    const userMarkers = expected.flatMap((credentials) => ('user' in credentials ? [credentials.user] : []));
+    expect(answered.match(new RegExp(`m-[A-Za-z-]+-${tag}`, 'g'))?.filter((found) => !userMarkers.includes(found)) ?? []).toEqual([]);
   });
 
   it("keeps users apart: another user's credentials are 404 on PATCH and DELETE and absent from their list", async () => {

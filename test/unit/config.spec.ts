@@ -31,6 +31,7 @@ describe('parseConfig', () => {
       jsonMaxDepth: 64,
       jsonMaxKeys: 20_000,
       jsonMaxArrayLength: 10_000,
+      warehouseConnectTimeoutMs: 5000,
     });
   });
 
@@ -60,6 +61,7 @@ describe('parseConfig', () => {
       JSON_MAX_DEPTH: '32',
       JSON_MAX_KEYS: '50000',
       JSON_MAX_ARRAY_LENGTH: '1000',
+      WAREHOUSE_CONNECT_TIMEOUT_MS: '1500',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -87,6 +89,7 @@ describe('parseConfig', () => {
       jsonMaxDepth: 32,
       jsonMaxKeys: 50_000,
       jsonMaxArrayLength: 1000,
+      warehouseConnectTimeoutMs: 1500,
     });
   });
 
@@ -123,6 +126,8 @@ describe('parseConfig', () => {
     [{ JSON_MAX_KEYS: '1000000' }, 'JSON_MAX_KEYS'],
     [{ JSON_MAX_KEYS: 'many' }, 'JSON_MAX_KEYS'],
     [{ JSON_MAX_ARRAY_LENGTH: '0' }, 'JSON_MAX_ARRAY_LENGTH'],
+    [{ WAREHOUSE_CONNECT_TIMEOUT_MS: '50' }, 'WAREHOUSE_CONNECT_TIMEOUT_MS'],
+    [{ WAREHOUSE_CONNECT_TIMEOUT_MS: '5s' }, 'WAREHOUSE_CONNECT_TIMEOUT_MS'],
   ])('rejects %j with one line naming %s', (env, variable) => {
     let error: unknown;
     try {

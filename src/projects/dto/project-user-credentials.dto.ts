@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
-import { WAREHOUSE_TYPES } from './project.dto.js';
+import { WAREHOUSE_TYPES } from '../../connections/connection-schemas.js';
 
 export class ProjectUserCredentialsSummaryDto {
   @ApiProperty({ enum: WAREHOUSE_TYPES, example: 'postgres' })

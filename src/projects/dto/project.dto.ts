@@ -1,29 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, ValidateBy } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
+import { ConnectionModels, IsConnection } from '../../connections/connection-dto.js';
+import { type Connection, DBT_CONNECTIONS, WAREHOUSE_CONNECTIONS, WAREHOUSE_TYPES } from '../../connections/connection-schemas.js';
 
 export const PROJECT_TYPES = ['DEFAULT', 'PREVIEW'] as const;
-export const DBT_PROJECT_TYPES = ['dbt', 'dbt_cloud_ide', 'github', 'bitbucket', 'gitlab', 'azure_devops', 'none', 'manifest'] as const;
-export const WAREHOUSE_TYPES = ['bigquery', 'postgres', 'redshift', 'snowflake', 'databricks', 'trino', 'clickhouse', 'athena'] as const;
 export const DBT_VERSIONS = ['v1.4', 'v1.5', 'v1.6', 'v1.7', 'v1.8', 'v1.9', 'v1.10', 'v1.11', 'latest'] as const;
 
-export type Connection = { type: string } & Record<string, unknown>;
+export const DBT_CONNECTION_DOCS = {
+  description: 'DbtProjectConfig, by `type`. Tokens and keys are stored encrypted and never returned; fields not listed for the type are ignored',
+  example: { type: 'github', authorization_method: 'personal_access_token', personal_access_token: 'ghp_…', repository: 'acme/dbt', branch: 'main', project_sub_path: '/' },
+};
+export const WAREHOUSE_CONNECTION_DOCS = {
+  description:
+    'Warehouse credentials, by `type`. Passwords, keys, TLS keys and certificates and the `user` are stored encrypted and never returned; fields not listed for the type are ignored',
+  example: { type: 'postgres', host: 'db.internal', port: 5432, user: 'lightdash', password: 's3cret', dbname: 'analytics', schema: 'public', sslmode: 'require' },
+};
 
-/**
- * An object whose `type` is one of `types`; its other fields depend on the type and are kept as given
- * (a connection's secrets are encrypted and never returned).
- */
-export function IsConnectionOfType(types: readonly string[]) {
-  return ValidateBy({
-    name: 'isConnectionOfType',
-    validator: {
-      validate: (value: unknown) =>
-        typeof value === 'object' && value !== null && !Array.isArray(value) && types.includes((value as { type?: unknown }).type as string),
-      defaultMessage: (args) => `${args?.property} must be an object whose type is one of: ${types.join(', ')}`,
-    },
-  });
-}
-
+@ConnectionModels(DBT_CONNECTIONS)
+@ConnectionModels(WAREHOUSE_CONNECTIONS)
 export class CreateProjectDto {
   @ApiProperty({ example: 'Jaffle shop', maxLength: 255 })
   @Trim()
@@ -36,21 +31,15 @@ export class CreateProjectDto {
   @IsIn(PROJECT_TYPES)
   type: (typeof PROJECT_TYPES)[number];
 
-  @ApiProperty({ type: Object, example: { type: 'none' }, description: 'DbtProjectConfig; secrets (tokens, keys) are stored encrypted and never returned' })
-  @IsConnectionOfType(DBT_PROJECT_TYPES)
+  @IsConnection(DBT_CONNECTIONS, DBT_CONNECTION_DOCS)
   dbtConnection: Connection;
 
   @ApiProperty({ enum: DBT_VERSIONS, example: 'v1.9' })
   @IsIn(DBT_VERSIONS)
   dbtVersion: string;
 
-  @ApiPropertyOptional({
-    type: Object,
-    example: { type: 'postgres', host: 'db.internal', port: 5432, user: 'lightdash', password: 's3cret', dbname: 'analytics', schema: 'public' },
-    description: 'Warehouse credentials; passwords and keys are stored encrypted and never returned',
-  })
   @IsOptionalNotNull()
-  @IsConnectionOfType(WAREHOUSE_TYPES)
+  @IsConnection(WAREHOUSE_CONNECTIONS, { ...WAREHOUSE_CONNECTION_DOCS, required: false })
   warehouseConnection?: Connection;
 
   @ApiPropertyOptional({ format: 'uuid' })
@@ -87,10 +76,14 @@ export class ProjectDto {
   @ApiProperty({ enum: PROJECT_TYPES })
   type: string;
 
-  @ApiProperty({ type: Object, example: { type: 'none' }, description: 'Without secrets' })
+  @ApiProperty({ type: Object, example: { type: 'none' }, description: 'Only the fields of its type that are not secret' })
   dbtConnection: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: Object, example: { type: 'postgres', host: 'db.internal', port: 5432, user: 'lightdash' }, description: 'Without secrets' })
+  @ApiPropertyOptional({
+    type: Object,
+    example: { type: 'postgres', host: 'db.internal', port: 5432, dbname: 'analytics', schema: 'public', sslmode: 'require' },
+    description: 'Only the fields of its type that are not secret (no user, password, keys or certificates)',
+  })
   warehouseConnection?: Record<string, unknown>;
 
   @ApiProperty({ enum: DBT_VERSIONS })

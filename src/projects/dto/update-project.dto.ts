@@ -3,9 +3,16 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 import { IsTimeZone } from '../time-zone.js';
-import { type Connection, DBT_PROJECT_TYPES, DBT_VERSIONS, IsConnectionOfType, WAREHOUSE_TYPES } from './project.dto.js';
+import { ConnectionModels, IsConnection } from '../../connections/connection-dto.js';
+import { type Connection, DBT_CONNECTIONS, WAREHOUSE_CONNECTIONS } from '../../connections/connection-schemas.js';
+import { DBT_CONNECTION_DOCS, DBT_VERSIONS, WAREHOUSE_CONNECTION_DOCS } from './project.dto.js';
+
+const KEPT_FIELDS_RULE =
+  'Fields kept on the server (secrets, the warehouse user) that are left out keep their stored values while the type and the destination (host, port, database, user, …) are unchanged; when the destination changes they must be sent again, else they are cleared.';
 
 /** Every field is optional; a connection given replaces the stored one (see ProjectSettingsService). */
+@ConnectionModels(DBT_CONNECTIONS)
+@ConnectionModels(WAREHOUSE_CONNECTIONS)
 export class UpdateProjectDto {
   @ApiPropertyOptional({ example: 'Jaffle shop', maxLength: 255 })
   @IsOptionalNotNull()
@@ -20,22 +27,16 @@ export class UpdateProjectDto {
   @IsIn(DBT_VERSIONS)
   dbtVersion?: string;
 
-  @ApiPropertyOptional({
-    type: Object,
-    example: { type: 'github', repository: 'acme/dbt', branch: 'main', project_sub_path: '/' },
-    description: 'Replaces the dbt connection. Secrets left out are kept from the stored connection when its type is unchanged',
-  })
   @IsOptionalNotNull()
-  @IsConnectionOfType(DBT_PROJECT_TYPES)
+  @IsConnection(DBT_CONNECTIONS, { ...DBT_CONNECTION_DOCS, description: `Replaces the dbt connection. ${KEPT_FIELDS_RULE} ${DBT_CONNECTION_DOCS.description}`, required: false })
   dbtConnection?: Connection;
 
-  @ApiPropertyOptional({
-    type: Object,
-    example: { type: 'postgres', host: 'db.internal', port: 5432, user: 'lightdash', dbname: 'analytics', schema: 'public' },
-    description: 'Replaces the warehouse connection. Secrets (password, keys) left out are kept from the stored connection when its type is unchanged',
-  })
   @IsOptionalNotNull()
-  @IsConnectionOfType(WAREHOUSE_TYPES)
+  @IsConnection(WAREHOUSE_CONNECTIONS, {
+    description: `Replaces the warehouse connection. ${KEPT_FIELDS_RULE} ${WAREHOUSE_CONNECTION_DOCS.description}`,
+    example: { type: 'postgres', host: 'db.internal', port: 5432, dbname: 'analytics', schema: 'public', sslmode: 'require' },
+    required: false,
+  })
   warehouseConnection?: Connection;
 
   @ApiPropertyOptional({ example: 'Europe/Paris', description: 'An IANA time zone' })
