@@ -146,14 +146,14 @@ export function compileMetricQuery(exploreInput: unknown, metricQueryInput: unkn
       }
       metrics.set(id, metric);
     }
-    return { fieldId: id, sql: quoteIdentifier(id), renderer: metricRenderer(metric.type), caseSensitive: true };
+    return { fieldId: id, sql: quoteIdentifier(id), renderer: metricRenderer(metric.type), caseSensitive: true, fixedCase: true };
   };
   const tableCalculationsByName = new Map(query.tableCalculations.map((tc) => [tc.name, tc]));
   const tableCalculationTarget = (rule: FilterRule): FilterTarget => {
     const id = rule.target.fieldId;
     const tc = tableCalculationsByName.get(id);
     if (!tc) throw new FieldReferenceError(`Filter has a reference to an unknown table calculation: ${id}`, id);
-    return { fieldId: id, sql: quoteIdentifier(id), renderer: tableCalculationRenderer(tc), caseSensitive: true };
+    return { fieldId: id, sql: quoteIdentifier(id), renderer: tableCalculationRenderer(tc), caseSensitive: true, fixedCase: true };
   };
 
   const whereParts: string[] = [];

@@ -11,6 +11,8 @@ export interface FilterTarget {
   sql: string;
   renderer: Renderer;
   caseSensitive: boolean;
+  /** metrics and table calculations compare case-sensitively whatever the rule says */
+  fixedCase?: boolean;
   timeInterval?: string;
 }
 
@@ -78,7 +80,7 @@ function stringValues(rule: FilterRule, target: FilterTarget): string[] {
 }
 
 function renderString(rule: FilterRule, target: FilterTarget, params: Parameters): string {
-  const insensitive = !target.caseSensitive;
+  const insensitive = !(target.fixedCase ? target.caseSensitive : (rule.caseSensitive ?? target.caseSensitive));
   const column = insensitive ? `UPPER(${target.sql})` : target.sql;
   const value = (text: string) => (insensitive ? `UPPER(${params.add(text)})` : params.add(text));
   const values = stringValues(rule, target);
