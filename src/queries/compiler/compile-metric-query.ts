@@ -217,13 +217,12 @@ export function compileMetricQuery(exploreInput: unknown, metricQueryInput: unkn
     ['SELECT', [...dimensionLines, ...metricList.map(metricLine)].join(',\n'), ...fromLines, where, groupBy].filter(Boolean).join('\n');
 
   const ctes: string[] = bins.filter((bin) => bin.cte).map((bin) => `${bin.cte!.name} AS (\n${bin.cte!.sql}\n)`);
-  const inflated = inflatedTables(explore, joins, []);
+  const inflated = inflatedTables(explore, joins, warnings);
   const fanOut = fanOutCtes({
     explore, context, metrics: [...metrics.values()], inflated,
     dimensionAliases: dimensionSelects.flatMap((select) => select.lines.map((line) => line.alias)),
     dimensionLines, fromLines, where, groupBy, metricLine,
   });
-  if (joins.length > 0) inflatedTables(explore, joins, warnings);
 
   const needsMetricsCte = fanOut !== undefined || metricFilter !== undefined || compiledTableCalculations.length > 0 || chronologicalSort;
   let statement: string;
