@@ -12,5 +12,6 @@ import { BoundedSearchVector1763800800000 } from './1763800800000-BoundedSearchV
 import { DataChanges1763800900000 } from './1763800900000-DataChanges.js';
 import { ColorPalettes1763801000000 } from './1763801000000-ColorPalettes.js';
 import { ProjectSchedulerAndUpstream1763801100000 } from './1763801100000-ProjectSchedulerAndUpstream.js';
+import { Scim1763802000000 } from './1763802000000-Scim.js';
 
-export const migrations = [RoleEnums1763800000000, Identity1763800100000, Organizations1763800200000, ProjectsAndSpaces1763800300000, Catalog1763800400000, CatalogSearch1763800500000, SpaceAncestry1763800600000, OpenSpacesIndex1763800700000, BoundedSearchVector1763800800000, DataChanges1763800900000, ColorPalettes1763801000000, ProjectSchedulerAndUpstream1763801100000];
+export const migrations = [RoleEnums1763800000000, Identity1763800100000, Organizations1763800200000, ProjectsAndSpaces1763800300000, Catalog1763800400000, CatalogSearch1763800500000, SpaceAncestry1763800600000, OpenSpacesIndex1763800700000, BoundedSearchVector1763800800000, DataChanges1763800900000, ColorPalettes1763801000000, ProjectSchedulerAndUpstream1763801100000, Scim1763802000000];

@@ -14,6 +14,7 @@ import { AppError, AuthorizationError, ValidateError } from './common/errors.js'
 import { unstorableJsonText } from './common/storable-text.js';
 import type { ResolvedConfig } from './config/config.js';
 import { installResponseCache } from './response-cache/response-cache.hooks.js';
+import { acceptScimJsonBodies } from './scim/scim-http.js';
 import { SERVER_VERSION } from './version.js';
 
 export const API_PREFIX = 'api/v1';
@@ -25,6 +26,7 @@ export const SWAGGER_TAGS: [string, string][] = [
   ['Projects', 'Projects, project access, tags, charts, dashboards and explores'],
   ['Spaces', 'Folders of charts and dashboards, with their own access lists'],
   ['Catalog', 'The data catalog: tables, fields and metrics of the uploaded explores'],
+  ['SCIM', 'SCIM 2.0 provisioning of members and groups by an identity provider, and the SCIM tokens'],
   ['Server', 'Health and liveness'],
 ];
 
@@ -126,6 +128,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       { type: 'apiKey', in: 'header', name: 'Authorization', description: "Type 'ApiKey <your token>', prefix included" },
       'api_key',
     )
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An organization SCIM token (scim_…), for the SCIM routes only' }, 'scim_token')
     .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE }, 'session_cookie')
     .addSecurityRequirements('session_cookie')
     .addSecurityRequirements('api_key');
@@ -161,6 +164,7 @@ export async function configureApp(app: NestFastifyApplication, config: Resolved
     if (unstorable) return done(new ValidateError({ body: { message: unstorable } }), undefined);
     jsonParser(req, text, done);
   });
+  acceptScimJsonBodies(app, BODY_LIMIT_BYTES);
 
   installResponseCache(app);
 
