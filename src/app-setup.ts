@@ -128,7 +128,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       { type: 'apiKey', in: 'header', name: 'Authorization', description: "Type 'ApiKey <your token>', prefix included" },
       'api_key',
     )
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An organization SCIM token (scim_…), for the SCIM routes only' }, 'scim_token')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'scim_<32 hex>', description: 'An organization SCIM token (scim_…), for the SCIM routes only' }, 'scim_token')
     .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE }, 'session_cookie')
     .addSecurityRequirements('session_cookie')
     .addSecurityRequirements('api_key');
