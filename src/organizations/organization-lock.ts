@@ -11,14 +11,11 @@ export async function lockOrganization(manager: EntityManager, organizationId: s
   if (rows.length === 0) throw new NotFoundError('Organization not found');
 }
 
-/**
- * Refuses a change that would leave the (locked) organization without an admin: another admin who can
- * act must remain (registered, and not deactivated).
- */
+/** Refuses a change that would leave the (locked) organization without an admin. */
 export async function assertAdminRemains(manager: EntityManager, organizationId: string, losingAdminUserId: string): Promise<void> {
   const [{ others }] = await manager.query(
     `SELECT count(*)::int AS others FROM organization_memberships m JOIN users u USING (user_id)
-     WHERE m.organization_id = $1 AND m.role = 'admin' AND m.user_id <> $2 AND u.password_hash IS NOT NULL AND u.is_active`,
+     WHERE m.organization_id = $1 AND m.role = 'admin' AND m.user_id <> $2 AND u.password_hash IS NOT NULL`,
     [organizationId, losingAdminUserId],
   );
   if (others === 0) throw new ForbiddenError('Organization must have at least one admin');

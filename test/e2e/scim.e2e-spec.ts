@@ -76,6 +76,25 @@ describe('SCIM 2.0', () => {
       await t.http().post('/api/v1/scim/organization-access-tokens').set('Cookie', org.admin.cookie).send({ description: 'x', expiresAt: '2001-01-01T00:00:00Z' }).expect(400);
     });
 
+    it('rotates an expiring token with a session (the old value stops at once), at most once an hour', async () => {
+      const org = await createOrganization(t);
+      const soon = new Date(Date.now() + 86_400_000).toISOString();
+      const later = new Date(Date.now() + 2 * 86_400_000).toISOString();
+      const { token, uuid } = await createScimToken(t, org, soon);
+      const rotateUrl = `/api/v1/scim/organization-access-tokens/${uuid}/rotate`;
+      const pat = await createToken(t, org.admin);
+      await t.http().patch(rotateUrl).set('Authorization', `ApiKey ${pat.token}`).send({ expiresAt: later }).expect(401);
+      await t.http().patch(rotateUrl).set('Cookie', org.admin.cookie).send({ expiresAt: '2001-01-01T00:00:00Z' }).expect(400);
+      const rotated = await t.http().patch(rotateUrl).set('Cookie', org.admin.cookie).send({ expiresAt: later }).expect(200);
+      expect(rotated.body.results.token).toMatch(/^scim_[0-9a-f]{32}$/);
+      expect(rotated.body.results.rotatedAt).not.toBeNull();
+      expectScimError(await scimClient(t, token).get('/Users'), 401);
+      await scimClient(t, rotated.body.results.token).get('/Users').expect(200);
+      await t.http().patch(rotateUrl).set('Cookie', org.admin.cookie).send({ expiresAt: later }).expect(400);
+      const forever = await createScimToken(t, org, null);
+      await t.http().patch(`/api/v1/scim/organization-access-tokens/${forever.uuid}/rotate`).set('Cookie', org.admin.cookie).send({ expiresAt: later }).expect(400);
+    });
+
     it('stores only the SHA-256 of the token, and an expired token is refused', async () => {
       const { org, token, tokenUuid } = await orgWithScim();
       const { DataSource } = await import('typeorm');
@@ -318,7 +337,7 @@ describe('SCIM 2.0', () => {
       // with a second (registered, active) admin the first may go
       const second = await addMember(t, org, 'admin');
       await scim.patch(`/Users/${admin}`, [{ op: 'replace', path: 'active', value: false }]).expect(200);
-      // the deactivated first admin no longer counts: the second is now the last one
+      // deactivation made the first admin a member: the second is now the last admin
       expectScimError(await scim.patch(`/Users/${second.userUuid}`, [{ op: 'replace', path: 'active', value: false }]), 403);
     });
   });
