@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PrincipalCache } from '../../src/auth/principal-cache.js';
+import { sha256 } from '../../src/auth/tokens.js';
 import { RESPONSE_CACHE_HEADER } from '../../src/response-cache/response-cache.hooks.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { addMember, createOrganization, type TestOrganization } from '../support/organizations.js';
@@ -292,6 +294,10 @@ describe('SCIM 2.0', () => {
       }
       const hit = await t.http().get(spaces).set('Authorization', `ApiKey ${token}`).expect(200);
       expect(hit.headers[RESPONSE_CACHE_HEADER]).toBe('hit');
+      const principals = t.app.get(PrincipalCache);
+      const sessionToken = decodeURIComponent(viewer.cookie.split('=')[1]);
+      expect(principals.get(`session:${sha256(sessionToken).toString('base64')}`)?.userUuid).toBe(viewer.userUuid);
+      expect(principals.get(`token:${sha256(token).toString('base64')}`)?.userUuid).toBe(viewer.userUuid);
 
       await scim.patch(`/Users/${viewer.userUuid}`, [{ op: 'replace', path: 'active', value: false }]).expect(200);
 
