@@ -17,6 +17,7 @@ import { jsonLimitExceeded, type JsonLimits } from './common/json-limits.js';
 import { holdsNul, unstorableJsonText } from './common/storable-text.js';
 import type { ResolvedConfig } from './config/config.js';
 import { installResponseCache } from './response-cache/response-cache.hooks.js';
+import { acceptScimJsonBodies, isScimRoute, SCIM_MEDIA_TYPE } from './scim/scim-http.js';
 import { SERVER_VERSION } from './version.js';
 
 export const API_PREFIX = 'api/v1';
@@ -28,6 +29,7 @@ export const SWAGGER_TAGS: [string, string][] = [
   ['Projects', 'Projects, project access, tags, charts, dashboards and explores'],
   ['Spaces', 'Folders of charts and dashboards, with their own access lists'],
   ['Catalog', 'The data catalog: tables, fields and metrics of the uploaded explores'],
+  ['SCIM', 'SCIM 2.0 provisioning of members and groups by an identity provider, and the SCIM tokens'],
   ['Server', 'Health and liveness'],
 ];
 
@@ -133,6 +135,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       { type: 'apiKey', in: 'header', name: 'Authorization', description: "Type 'ApiKey <your token>', prefix included" },
       'api_key',
     )
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'scim_<32 hex>', description: 'An organization SCIM token (scim_…), for the SCIM routes only' }, 'scim_token')
     .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE }, 'session_cookie')
     .addSecurityRequirements('session_cookie')
     .addSecurityRequirements('api_key');
@@ -188,6 +191,7 @@ function installBodyParsers(app: NestFastifyApplication, config: ResolvedConfig)
     if (request.is404 || request.method === 'GET' || request.method === 'HEAD' || !hasBody(request)) return payload;
     const type = mediaType(request);
     if (type === 'application/json') return payload;
+    if (type === SCIM_MEDIA_TYPE && isScimRoute(request.routeOptions.url)) return payload;
     const takesForm = FORM_ROUTES.has(`${request.method} ${request.routeOptions.url}`);
     if (type === 'application/x-www-form-urlencoded' && takesForm) return payload;
     const accepted = takesForm ? 'application/json or application/x-www-form-urlencoded' : 'application/json';
@@ -230,6 +234,7 @@ export async function configureApp(app: NestFastifyApplication, config: Resolved
   allowLargeExploresUploads(app, config.exploresUploadLimitBytes);
 
   installBodyParsers(app, config);
+  acceptScimJsonBodies(app, BODY_LIMIT_BYTES, (text, method, url) => jsonLimitExceeded(text, jsonLimits(config, method, url)));
 
   installResponseCache(app);
 

@@ -31,6 +31,7 @@ import { PersonalAccessTokensModule } from './personal-access-tokens/personal-ac
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { ResponseCacheModule } from './response-cache/response-cache.module.js';
+import { ScimModule } from './scim/scim.module.js';
 import { SpacesModule } from './spaces/spaces.module.js';
 import { TagsModule } from './tags/tags.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -80,6 +81,7 @@ export class AppModule {
         WarehouseCredentialsModule,
         EmailModule,
         EmailVerificationModule,
+        ScimModule,
       ],
       providers: [
         // guards and interceptors run in the order listed

@@ -28,8 +28,11 @@ export class AuditService {
     context: RequestContext | undefined = currentRequest(),
   ): Promise<void> {
     const principal = context?.principal;
-    const organizationUuid = entry.organizationUuid ?? principal?.organizationUuid;
+    const scim = context?.scimPrincipal;
+    const organizationUuid = entry.organizationUuid ?? principal?.organizationUuid ?? scim?.organizationUuid;
     if (!organizationUuid) return;
+    // a SCIM token is no user: the entry has no actor, and names the token in its details
+    const details = scim ? { ...entry.details, scimTokenUuid: scim.scimTokenUuid } : (entry.details ?? {});
     await manager.query(
       `INSERT INTO audit_logs (organization_uuid, actor_user_uuid, actor_email, action, target_type, target_uuid, outcome, status_code, request_id, details)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
@@ -43,7 +46,7 @@ export class AuditService {
         outcome,
         statusCode ?? null,
         context?.requestId ?? null,
-        JSON.stringify(entry.details ?? {}),
+        JSON.stringify(details),
       ],
     );
   }

@@ -4,15 +4,17 @@ import { AuthGuard } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { credentialRevalidated, ROUTE_ACCESS, type RouteAccess } from '../authorization/route-access.decorator.js';
 import { AuthorizationError } from '../common/errors.js';
-import { ALLOW_CACHED_PRINCIPAL, REFRESHED_SESSION_TOKEN } from './credential-authenticator.js';
-import type { Principal } from './principal.js';
+import { ALLOW_CACHED_PRINCIPAL, CredentialAuthenticator, REFRESHED_SESSION_TOKEN } from './credential-authenticator.js';
+import type { Principal, ScimPrincipal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
+import { SCIM_TOKEN_ONLY } from './scim-token-only.decorator.js';
 import { SESSION_ONLY } from './session-only.decorator.js';
 import { SessionsService } from './sessions.service.js';
 import { SESSION_COOKIE } from './tokens.js';
 
 /**
- * Deny by default: every route needs a session or a personal access token unless it is @Public().
+ * Deny by default: every route needs a session or a personal access token unless it is @Public()
+ * (SCIM routes, @ScimTokenOnly(), need an organization's SCIM token instead).
  * A session wins over a token (as in Lightdash). Public routes still recognise a caller when they can
  * (health's isAuthenticated) but never refuse one.
  */
@@ -25,6 +27,7 @@ export class AuthenticationGuard extends AuthGuard(['session', 'api-key']) {
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: SessionsService,
+    private readonly authenticator: CredentialAuthenticator,
   ) {
     super();
   }
@@ -42,7 +45,11 @@ export class AuthenticationGuard extends AuthGuard(['session', 'api-key']) {
       }
       return true;
     }
-    const request = context.switchToHttp().getRequest<FastifyRequest & { user: Principal }>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user: Principal; scimPrincipal?: ScimPrincipal }>();
+    if (this.reflector.getAllAndOverride<boolean>(SCIM_TOKEN_ONLY, targets)) {
+      request.scimPrincipal = await this.authenticator.scimToken(request);
+      return true;
+    }
     if (credentialRevalidated(this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, targets))) {
       (request as unknown as Record<symbol, boolean>)[ALLOW_CACHED_PRINCIPAL] = true;
     }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AuthorizationError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
-import type { Principal } from './principal.js';
+import type { Principal, ScimPrincipal } from './principal.js';
 import { PrincipalCache } from './principal-cache.js';
 import { PrincipalLookupService } from './principal-lookup.service.js';
 import { SESSION_COOKIE, sha256 } from './tokens.js';
@@ -99,6 +99,22 @@ export class CredentialAuthenticator {
       throw new AuthorizationError('Personal access token is not recognised');
     }
     this.cache.set(key!, principal);
+    return principal;
+  }
+
+  /**
+   * `Authorization: Bearer <scim token>` on a SCIM route: the token's organization is the tenant. As in
+   * Lightdash, the scheme name is not checked, and sessions and personal access tokens are not SCIM
+   * credentials (401). Looked up on every request, never cached: deleting the token stops it at once.
+   */
+  async scimToken(request: FastifyRequest): Promise<ScimPrincipal> {
+    const header = request.headers.authorization;
+    if (!header) throw new AuthorizationError('No SCIM token provided');
+    const words = header.trim().split(/\s+/);
+    if (words.length !== 2) throw new AuthorizationError('Invalid SCIM token. Token should be in the format "Bearer <token>"');
+    const token = words[1];
+    const principal = token.length <= MAX_CREDENTIAL_LENGTH ? await this.lookup.byScimTokenDigest(sha256(token)) : null;
+    if (!principal) throw new AuthorizationError('Invalid SCIM token. Authentication failed.');
     return principal;
   }
 

@@ -23,3 +23,11 @@ export function stampTokenSql(where: string): string {
       AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
     RETURNING personal_access_token_id`;
 }
+
+/** A CTE body stamping the matching live SCIM token's `last_used_at`, at most once a minute. */
+export function stampScimTokenSql(where: string): string {
+  return `UPDATE scim_tokens SET last_used_at = now()
+    WHERE ${where} AND ${tokenLive('scim_tokens')}
+      AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+    RETURNING scim_token_id`;
+}

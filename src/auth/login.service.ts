@@ -30,8 +30,8 @@ export class LoginService {
       .getRepository(User)
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
-      // pending invitees have no password and may share an email; only an account can log in
-      .where('lower(u.email) = lower(:email) AND u.passwordHash IS NOT NULL', { email })
+      // pending invitees may share an email; only an account (with a password) logs in with one
+      .where('lower(u.email) = lower(:email) AND NOT u.isInvitee AND u.passwordHash IS NOT NULL', { email })
       .getOne();
     const hash = user?.passwordHash ?? (await (this.decoy ??= decoyHash(this.config.passwordHashCost)));
     const matches = await verifyPassword(password, hash);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedSql } from '../database/sql.js';
-import { sessionLive, slideSessionSql, stampTokenSql, tokenLive } from './credential.sql.js';
-import type { Principal } from './principal.js';
+import { sessionLive, slideSessionSql, stampScimTokenSql, stampTokenSql, tokenLive } from './credential.sql.js';
+import type { Principal, ScimPrincipal } from './principal.js';
 
 const USER_COLUMNS = `
   u.user_id::text AS "userId", u.user_uuid AS "userUuid", u.email, u.first_name AS "firstName",
@@ -29,6 +29,13 @@ const TOKEN_SQL = `
   FROM personal_access_tokens t ${USER_JOINS.replace('{owner}', 't')}
   WHERE t.token_hash = $1 AND ${tokenLive('t')} AND u.is_active`;
 
+const SCIM_TOKEN_SQL = `
+  WITH touched AS (${stampScimTokenSql('token_hash = $1')})
+  SELECT t.scim_token_id::text AS "scimTokenId", t.scim_token_uuid AS "scimTokenUuid",
+         o.organization_id::text AS "organizationId", o.organization_uuid AS "organizationUuid"
+  FROM scim_tokens t JOIN organizations o ON o.organization_id = t.organization_id
+  WHERE t.token_hash = $1 AND ${tokenLive('t')}`;
+
 type PrincipalRow = Omit<Principal, 'via'> & { refreshed?: boolean };
 
 @Injectable()
@@ -46,5 +53,11 @@ export class PrincipalLookupService {
   async byPersonalAccessTokenDigest(digest: Buffer): Promise<Principal | null> {
     const [row] = await this.sql.rows<PrincipalRow>('principal-by-token', TOKEN_SQL, [digest]);
     return row ? { ...row, via: 'personal_access_token' } : null;
+  }
+
+  /** The organization behind a live SCIM token (by its SHA-256 digest); stamps lastUsedAt at most once a minute. */
+  async byScimTokenDigest(digest: Buffer): Promise<ScimPrincipal | null> {
+    const [row] = await this.sql.rows<Omit<ScimPrincipal, 'via'>>('principal-by-scim-token', SCIM_TOKEN_SQL, [digest]);
+    return row ? { ...row, via: 'scim_token' } : null;
   }
 }

@@ -26,9 +26,27 @@ export interface Principal {
   credentialId: string;
 }
 
-export type AuthenticatedRequest = { user?: Principal };
+/**
+ * An organization's SCIM token (`scim_…`): a service principal that provisions the organization's
+ * members and groups. It is not a user, so it lives in its own request slot and only SCIM routes
+ * (@ScimTokenOnly()) accept it; every other route refuses it like an unknown token.
+ */
+export interface ScimPrincipal {
+  via: 'scim_token';
+  scimTokenId: string;
+  scimTokenUuid: string;
+  organizationId: string;
+  organizationUuid: string;
+}
+
+export type AuthenticatedRequest = { user?: Principal; scimPrincipal?: ScimPrincipal };
 
 /** The authenticated principal of the request (the global guard guarantees one on non-public routes). */
 export const CurrentPrincipal = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Principal => context.switchToHttp().getRequest<AuthenticatedRequest>().user!,
+);
+
+/** The SCIM token principal of a @ScimTokenOnly() route (the authentication guard guarantees one). */
+export const CurrentScimPrincipal = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): ScimPrincipal => context.switchToHttp().getRequest<AuthenticatedRequest>().scimPrincipal!,
 );

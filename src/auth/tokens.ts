@@ -17,3 +17,10 @@ export const PERSONAL_ACCESS_TOKEN_PREFIX = 'ldpat_';
 export function newPersonalAccessToken(): string {
   return PERSONAL_ACCESS_TOKEN_PREFIX + randomBytes(16).toString('hex');
 }
+
+/** Lightdash's SCIM token prefix: an organization's provisioning credential, not a user's. */
+export const SCIM_TOKEN_PREFIX = 'scim_';
+
+export function newScimToken(): string {
+  return SCIM_TOKEN_PREFIX + randomBytes(16).toString('hex');
+}

@@ -47,6 +47,10 @@ export class AuthorizationGuard implements CanActivate {
     try {
       if (!routeAccess) throw new ForbiddenError('This route declares no permission');
       if (routeAccess.kind === 'self') return true;
+      if (routeAccess.kind === 'scim-token') {
+        if (!(request as { scimPrincipal?: unknown }).scimPrincipal) throw new AuthorizationError('No SCIM token provided');
+        return true;
+      }
       await this.check(request, routeAccess);
       return true;
     } catch (error) {

@@ -1,6 +1,7 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { ProjectAccess, SpaceAccess } from './access.service.js';
 import { ApiExtension, ApiForbiddenResponse, ApiNotFoundResponse } from '@nestjs/swagger';
+import { ScimTokenOnly } from '../auth/scim-token-only.decorator.js';
 import { describePermission, PERMISSIONS, type Permission } from './permissions.js';
 
 export const ROUTE_ACCESS = 'routeAccess';
@@ -32,7 +33,7 @@ export interface RowLoader {
   sql: string;
 }
 
-export type RouteAccess = { kind: 'permission'; permission: Permission; resource?: ResourceRef } | { kind: 'self' };
+export type RouteAccess = { kind: 'permission'; permission: Permission; resource?: ResourceRef } | { kind: 'self' } | { kind: 'scim-token' };
 
 /**
  * Whether the route's access check runs an access statement (project or space scope), which also
@@ -57,6 +58,14 @@ export const RequirePermission = (permission: Permission, resource?: ResourceRef
 /** Any authenticated user, acting on their own account only (the route reads no one else's data). */
 export const SelfOnly = () =>
   applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'self' } satisfies RouteAccess), ApiExtension('x-permission', 'self'));
+
+/**
+ * SCIM provisioning (RFC 7644): the caller is an organization's SCIM token, which may manage that
+ * organization's members and groups (Lightdash's `scim:manage`) and nothing else; everything it
+ * reaches is scoped to the token's organization by the SCIM services.
+ */
+export const RequireScimToken = () =>
+  applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'scim-token' } satisfies RouteAccess), ApiExtension('x-permission', 'scim-token'), ScimTokenOnly());
 
 /** The access the guard resolved for this request's object (project or space), so services need not ask again. */
 export const ResolvedAccess = createParamDecorator(

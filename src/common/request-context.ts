@@ -2,11 +2,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
-import type { Principal } from '../auth/principal.js';
+import type { Principal, ScimPrincipal } from '../auth/principal.js';
 
 export interface RequestContext {
   requestId: string;
   principal: Principal | undefined;
+  /** set instead of `principal` when an organization's SCIM token is calling */
+  scimPrincipal?: ScimPrincipal;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -19,8 +21,8 @@ export function currentRequest(): RequestContext | undefined {
 @Injectable()
 export class RequestContextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
-    const store: RequestContext = { requestId: String(request.id), principal: request.user };
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal; scimPrincipal?: ScimPrincipal }>();
+    const store: RequestContext = { requestId: String(request.id), principal: request.user, scimPrincipal: request.scimPrincipal };
     return new Observable((subscriber) => storage.run(store, () => next.handle().subscribe(subscriber)));
   }
 }

@@ -1,15 +1,25 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
+
+export const WITHOUT_ENVELOPE = 'withoutEnvelope';
+
+/** The route speaks another protocol (SCIM) and answers its own body, not wrapped in the envelope. */
+export const WithoutEnvelope = () => SetMetadata(WITHOUT_ENVELOPE, true);
 
 /** Wraps handler results as `{status:"ok", results}`; an empty result is `{status:"ok"}`, a 204 has no body. */
 @Injectable()
 export class SuccessEnvelopeInterceptor implements NestInterceptor {
+  constructor(private readonly reflector: Reflector) {}
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const unwrapped = this.reflector.getAllAndOverride<boolean>(WITHOUT_ENVELOPE, [context.getHandler(), context.getClass()]);
     return next.handle().pipe(
       map((results: unknown) => {
         if (reply.statusCode === 204) return undefined;
+        if (unwrapped) return results;
         return results === undefined ? { status: 'ok' } : { status: 'ok', results };
       }),
     );

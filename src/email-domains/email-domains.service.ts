@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../database/postgres-errors.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { AlreadyExistsError, ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
+import { supersedePendingInvitee } from '../organizations/invitees.queries.js';
 import { lockOrganization } from '../organizations/organization-lock.js';
 import type {
   AllowedEmailDomainProjectDto,
@@ -145,12 +146,7 @@ export class EmailDomainsService {
           [organization.organizationId, emailDomain],
         );
         if (!allowed) throw new ForbiddenError('User is not allowed to join this organization');
-        // a pending invite of the same address in this organization is superseded by the joined account
-        await manager.query(
-          `DELETE FROM users u USING organization_memberships m
-           WHERE m.user_id = u.user_id AND m.organization_id = $1 AND lower(u.email) = lower($2) AND u.password_hash IS NULL`,
-          [organization.organizationId, user.email],
-        );
+        await supersedePendingInvitee(manager, organization.organizationId, user.email);
         // project roles from the configuration's `projects` are granted here once projects exist
         await manager.query(`INSERT INTO organization_memberships (user_id, organization_id, role) VALUES ($1, $2, $3)`, [
           principal.userId,

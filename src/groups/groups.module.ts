@@ -6,5 +6,6 @@ import { OrganizationGroupsController } from './organization-groups.controller.j
 @Module({
   controllers: [OrganizationGroupsController, GroupsController],
   providers: [GroupsService],
+  exports: [GroupsService],
 })
 export class GroupsModule {}

@@ -64,6 +64,26 @@ interface ResolvedMember {
 
 type GroupRow = GroupWithMembersDto & { total?: string };
 
+/**
+ * Who changes groups: a user of the organization (a Principal), or an organization's SCIM token,
+ * which is no user (`userId` null: recorded as no creator/updater).
+ */
+export interface GroupActor {
+  organizationId: string | null;
+  userId: string | null;
+}
+
+/**
+ * A change to a group's name and members as one step, applied under the group's lock: `replace` (when
+ * given) becomes the whole membership first, then `add` and `remove` apply. Member references are user uuids.
+ */
+export interface GroupMembershipChange {
+  name?: string;
+  replace?: string[];
+  add: string[];
+  remove: string[];
+}
+
 /** The constraint violations a concurrent request can cause, as the errors a client understands. */
 function translateConstraintViolation(error: unknown, invalidMemberMessage: string): unknown {
   if (isUniqueViolation(error, GROUP_NAME_KEY)) return new AlreadyExistsError(GROUP_NAME_TAKEN);
@@ -136,7 +156,7 @@ export class GroupsService {
     return members;
   }
 
-  async create(principal: Principal, dto: CreateGroupDto): Promise<GroupWithMembersDto> {
+  async create(principal: GroupActor, dto: CreateGroupDto): Promise<GroupWithMembersDto> {
     const organizationId = principal.organizationId!;
     return this.inTransaction(async (manager) => {
       const members = await this.resolveMembers(manager, organizationId, dto.members ?? []);
@@ -157,7 +177,7 @@ export class GroupsService {
     });
   }
 
-  async update(principal: Principal, groupUuid: string, dto: UpdateGroupDto): Promise<GroupWithMembersDto> {
+  async update(principal: GroupActor, groupUuid: string, dto: UpdateGroupDto): Promise<GroupWithMembersDto> {
     const organizationId = principal.organizationId!;
     return this.inTransaction(async (manager) => {
       const group = await this.lockGroup(manager, organizationId, groupUuid);
@@ -185,7 +205,7 @@ export class GroupsService {
     });
   }
 
-  async delete(principal: Principal, groupUuid: string): Promise<void> {
+  async delete(principal: GroupActor, groupUuid: string): Promise<void> {
     const organizationId = principal.organizationId!;
     await this.inTransaction(async (manager) => {
       const group = await this.lockGroup(manager, organizationId, groupUuid);
@@ -197,6 +217,50 @@ export class GroupsService {
         targetUuid: groupUuid,
         details: { name: group.name, memberCount },
       });
+    });
+  }
+
+  /**
+   * Renames the group and changes its members in one transaction under the group's lock, so concurrent
+   * changes (an identity provider's batches of members) apply one after the other and none is lost.
+   * Added members must belong to the organization (400); removing a non-member is a no-op.
+   */
+  async changeMembership(actor: GroupActor, groupUuid: string, change: GroupMembershipChange): Promise<GroupWithMembersDto> {
+    const organizationId = actor.organizationId!;
+    return this.inTransaction(async (manager) => {
+      const group = await this.lockGroup(manager, organizationId, groupUuid);
+      const name = change.name ?? group.name;
+      let membership = { membersAdded: 0, membersRemoved: 0 };
+      if (change.replace) {
+        const members = await this.resolveMembers(manager, organizationId, change.replace.map((userUuid) => ({ userUuid })));
+        const replaced = await this.replaceMemberships(manager, group.groupId, organizationId, members);
+        membership = { membersAdded: replaced.membersAdded, membersRemoved: replaced.membersRemoved };
+      }
+      if (change.add.length > 0) {
+        const members = await this.resolveMembers(manager, organizationId, change.add.map((userUuid) => ({ userUuid })));
+        membership.membersAdded += (await this.insertMemberships(manager, group.groupId, organizationId, members)).length;
+      }
+      if (change.remove.length > 0) {
+        const [, removed]: [unknown[], number] = await manager.query(
+          `DELETE FROM group_memberships gm USING users u
+           WHERE gm.group_id = $1 AND gm.user_id = u.user_id AND u.user_uuid = ANY($2::uuid[])`,
+          [group.groupId, change.remove],
+        );
+        membership.membersRemoved += removed;
+      }
+      await manager.query('UPDATE groups SET name = $2, updated_at = now(), updated_by_user_id = $3 WHERE group_id = $1', [
+        group.groupId,
+        name,
+        actor.userId,
+      ]);
+      const changes = name === group.name ? {} : { name: { from: group.name, to: name } };
+      await this.audit.record(manager, {
+        action: 'group.update',
+        targetType: 'group',
+        targetUuid: groupUuid,
+        details: { name, changes, ...membership },
+      });
+      return this.findGroup(manager, organizationId, groupUuid);
     });
   }
 
@@ -319,7 +383,7 @@ export class GroupsService {
     return { memberCount: members.length, membersAdded: added.length, membersRemoved: removedCount };
   }
 
-  private async touch(manager: EntityManager, groupId: string, principal: Principal): Promise<void> {
+  private async touch(manager: EntityManager, groupId: string, principal: GroupActor): Promise<void> {
     await manager.query('UPDATE groups SET updated_at = now(), updated_by_user_id = $2 WHERE group_id = $1', [groupId, principal.userId]);
   }
 }

@@ -57,14 +57,14 @@ export class InvitesService {
       // only this organization's members are looked at: whether the email has an account or an invite
       // elsewhere changes nothing here (see the class comment)
       const [existing]: { userId: string; pending: boolean }[] = await manager.query(
-        `SELECT u.user_id::text AS "userId", u.password_hash IS NULL AS pending
+        `SELECT u.user_id::text AS "userId", u.is_invitee AS pending
          FROM users u JOIN organization_memberships m ON m.user_id = u.user_id
          WHERE m.organization_id = $1 AND lower(u.email) = lower($2) FOR UPDATE OF u`,
         [principal.organizationId, dto.email],
       );
       let userId: string;
       if (!existing) {
-        const user = await manager.save(manager.create(User, { firstName: '', lastName: '', email: dto.email, passwordHash: null }));
+        const user = await manager.save(manager.create(User, { firstName: '', lastName: '', email: dto.email, passwordHash: null, isInvitee: true }));
         userId = user.userId;
         await manager.query('INSERT INTO organization_memberships (user_id, organization_id, role) VALUES ($1, $2, $3)', [userId, principal.organizationId, role]);
       } else if (existing.pending) {
@@ -131,7 +131,7 @@ export class InvitesService {
         `SELECT i.invite_link_id AS "inviteId", i.expires_at AS "expiresAt", u.user_id::text AS "userId", u.user_uuid AS "userUuid", u.email,
                 o.organization_uuid AS "organizationUuid"
          FROM invite_links i JOIN users u ON u.user_id = i.user_id JOIN organizations o ON o.organization_id = i.organization_id
-         WHERE i.code_hash = $1 AND u.password_hash IS NULL
+         WHERE i.code_hash = $1 AND u.is_invitee
          FOR UPDATE OF i, u`,
         [sha256(dto.inviteCode)],
       );
@@ -141,12 +141,12 @@ export class InvitesService {
         throw new AuthorizationError(`Provided email ${dto.email} does not match the invited email.`);
       }
       const [{ taken }] = await manager.query(
-        'SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1) AND password_hash IS NOT NULL) AS taken',
+        'SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1) AND NOT is_invitee) AS taken',
         [invite.email],
       );
       if (taken) throw new AlreadyExistsError(EMAIL_HAS_ACCOUNT);
       try {
-        await manager.update(User, { userId: invite.userId }, { firstName: dto.firstName, lastName: dto.lastName, passwordHash, isEmailVerified: true });
+        await manager.update(User, { userId: invite.userId }, { firstName: dto.firstName, lastName: dto.lastName, passwordHash, isInvitee: false, isEmailVerified: true });
       } catch (error) {
         // another invite of the same email was accepted (or the email registered) at the same moment
         if (isUniqueViolation(error, 'users_email_lower_key')) throw new AlreadyExistsError(EMAIL_HAS_ACCOUNT);

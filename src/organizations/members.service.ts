@@ -15,8 +15,8 @@ const MEMBER_NOT_FOUND = 'No matching member found in organization';
 const MEMBER_COLUMNS = `
   u.user_uuid AS "userUuid", u.first_name AS "firstName", u.last_name AS "lastName", u.email,
   o.organization_uuid AS "organizationUuid", m.role, u.is_active AS "isActive",
-  (u.password_hash IS NULL) AS "isPending",
-  (u.password_hash IS NULL AND (i.expires_at IS NULL OR i.expires_at <= now())) AS "isInviteExpired",
+  u.is_invitee AS "isPending",
+  (u.is_invitee AND (i.expires_at IS NULL OR i.expires_at <= now())) AS "isInviteExpired",
   u.created_at AS "userCreatedAt", u.updated_at AS "userUpdatedAt"`;
 const MEMBER_FROM = `
   FROM organization_memberships m

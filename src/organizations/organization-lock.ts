@@ -15,7 +15,7 @@ export async function lockOrganization(manager: EntityManager, organizationId: s
 export async function assertAdminRemains(manager: EntityManager, organizationId: string, losingAdminUserId: string): Promise<void> {
   const [{ others }] = await manager.query(
     `SELECT count(*)::int AS others FROM organization_memberships m JOIN users u USING (user_id)
-     WHERE m.organization_id = $1 AND m.role = 'admin' AND m.user_id <> $2 AND u.password_hash IS NOT NULL`,
+     WHERE m.organization_id = $1 AND m.role = 'admin' AND m.user_id <> $2 AND NOT u.is_invitee`,
     [organizationId, losingAdminUserId],
   );
   if (others === 0) throw new ForbiddenError('Organization must have at least one admin');

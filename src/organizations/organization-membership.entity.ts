@@ -13,6 +13,10 @@ export class OrganizationMembership {
   @Column({ type: 'enum', enum: ORGANIZATION_ROLES, enumName: 'organization_role' })
   role: OrganizationRole;
 
+  /** The identity provider's id of a member provisioned over SCIM (`externalId`). */
+  @Column({ type: 'text', nullable: true })
+  scimExternalId: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -105,7 +105,7 @@ export class OrganizationsService {
     await this.dataSource.transaction(async (manager) => {
       await lockOrganization(manager, principal.organizationId!);
       await manager.query(
-        `DELETE FROM users WHERE password_hash IS NULL
+        `DELETE FROM users WHERE is_invitee
            AND user_id IN (SELECT user_id FROM organization_memberships WHERE organization_id = $1)`,
         [principal.organizationId],
       );

@@ -20,6 +20,10 @@ export class User {
   @Column({ type: 'text', nullable: true, select: false })
   passwordHash: string | null;
 
+  /** A pending member created by an invite, until the invite is accepted; invitees may share an email, accounts never do. */
+  @Column({ type: 'boolean', default: false })
+  isInvitee: boolean;
+
   @Column({ type: 'boolean', default: false })
   isEmailVerified: boolean;
 

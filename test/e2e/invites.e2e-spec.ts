@@ -192,7 +192,7 @@ describe('invites and joining with an invite code', () => {
       let answers: { status: number; body: any }[];
       try {
         await blocker.startTransaction();
-        await blocker.query(`UPDATE users SET password_hash = 'x' WHERE user_uuid = $1`, [invitedC.userUuid]);
+        await blocker.query(`UPDATE users SET password_hash = 'x', is_invitee = false WHERE user_uuid = $1`, [invitedC.userUuid]);
         const pending = Promise.all([codeA, codeB].map((code) => activate(code)));
         await waitFor(
           async () =>

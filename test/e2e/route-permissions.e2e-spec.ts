@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppModule } from '../../src/app.module.js';
 import { IS_PUBLIC } from '../../src/auth/public.decorator.js';
+import { SCIM_TOKEN_ONLY } from '../../src/auth/scim-token-only.decorator.js';
 import { SESSION_ONLY } from '../../src/auth/session-only.decorator.js';
 import { ROUTE_ACCESS, type RouteAccess } from '../../src/authorization/route-access.decorator.js';
 import { CACHED_RESPONSE, type CachedResponseOptions } from '../../src/response-cache/cached-response.decorator.js';
@@ -29,6 +30,7 @@ function describeAccess(isPublic: boolean, access: RouteAccess | undefined): str
   if (isPublic) return 'public';
   if (!access) return 'UNDECLARED';
   if (access.kind === 'self') return 'self';
+  if (access.kind === 'scim-token') return 'scim-token';
   const resource = access.resource;
   if (!resource) return access.permission;
   const where = resource.in === 'body' ? `body.${resource.param}` : `:${resource.param}`;
@@ -58,10 +60,11 @@ describe('route permissions', () => {
         const isPublic = !!reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler as never, controller]);
         const access = reflector.getAllAndOverride<RouteAccess>(ROUTE_ACCESS, [handler as never, controller]);
         const sessionOnly = reflector.getAllAndOverride<boolean>(SESSION_ONLY, [handler as never, controller]) ? ' [session only]' : '';
+        const scimTokenOnly = reflector.getAllAndOverride<boolean>(SCIM_TOKEN_ONLY, [handler as never, controller]) ? ' [SCIM token only]' : '';
         const routeConfig = reflector.get<Record<string, Required<CachedResponseOptions>> | undefined>(FASTIFY_ROUTE_CONFIG_METADATA, handler as never);
         const cachedQuery = routeConfig?.[CACHED_RESPONSE]?.query;
         const cached = cachedQuery ? ` [cached${cachedQuery.length ? `, query ${cachedQuery.join(' ')}` : ''}]` : '';
-        listing.push(`${method.padEnd(6)} ${joinPath('api/v1', prefix, route).padEnd(62)} ${describeAccess(isPublic, access)}${sessionOnly}${cached}`);
+        listing.push(`${method.padEnd(6)} ${joinPath('api/v1', prefix, route).padEnd(62)} ${describeAccess(isPublic, access)}${sessionOnly}${scimTokenOnly}${cached}`);
       }
     }
     listing.sort((a, b) => a.slice(7).localeCompare(b.slice(7)) || a.localeCompare(b));

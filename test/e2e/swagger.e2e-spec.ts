@@ -16,13 +16,14 @@ describe('Swagger UI and the OpenAPI document', () => {
     await t.http().get('/api/docs/swagger-ui-bundle.js').expect(200);
   });
 
-  it('serves the OpenAPI document with both security schemes and the seed tags', async () => {
+  it('serves the OpenAPI document with its security schemes (session, API key, SCIM token) and the seed tags', async () => {
     const res = await t.http().get('/api/docs/openapi.json').expect(200);
     const doc = res.body;
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.components.securitySchemes).toEqual({
       api_key: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'Authorization' }),
       session_cookie: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'connect.sid' }),
+      scim_token: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
     });
     expect(doc.security).toEqual([{ session_cookie: [] }, { api_key: [] }]);
     expect(doc.tags.map((tag: { name: string }) => tag.name)).toEqual(SWAGGER_TAGS.map(([name]) => name));
