@@ -24,11 +24,11 @@ describe('an install inside a private (0700) directory', () => {
     // the built server and its dependencies, as files inside the private directory (hard links: quick,
     // and node resolves them to paths inside it, as it would for a real `npm ci` there)
     try {
-      execFileSync('cp', ['-al', path.resolve('node_modules'), path.join(app, 'node_modules')], { stdio: 'ignore' });
+      execFileSync('cp', ['-al', fs.realpathSync('node_modules'), path.join(app, 'node_modules')], { stdio: 'ignore' });
     } catch {
       // another filesystem: hard links are impossible, so copy
       fs.rmSync(path.join(app, 'node_modules'), { recursive: true, force: true });
-      execFileSync('cp', ['-a', path.resolve('node_modules'), path.join(app, 'node_modules')]);
+      execFileSync('cp', ['-a', fs.realpathSync('node_modules'), path.join(app, 'node_modules')]);
     }
     fs.cpSync(path.resolve('dist'), path.join(app, 'dist'), { recursive: true });
     fs.copyFileSync(path.resolve('package.json'), path.join(app, 'package.json'));
