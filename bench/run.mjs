@@ -30,7 +30,7 @@ const TARGET_RATIO = 0.5;
 const DATABASE = 'lightdash_bench';
 const SMALL_CHAINS = 20; // 100 spaces
 const LARGE_CHAINS = 200; // 1,000 spaces
-const LIST_PAGE_SIZE = 25; // the paginated space list: first page
+const LIST_PAGE_SIZE = 25; // the first page of spaces of GET /api/v2/content
 
 function positive(name, fallback) {
   const raw = process.env[name];
@@ -223,9 +223,10 @@ function spaceRoutes(ctx) {
     HEALTH,
     { key: 'spaces', label: 'GET /api/v1/projects/{p}/spaces', path: `/api/v1/projects/${p}/spaces`, auth: token },
     {
-      key: 'spaces-page',
-      label: `GET …/spaces?page=1&pageSize=${LIST_PAGE_SIZE}`,
-      path: `/api/v1/projects/${p}/spaces?page=1&pageSize=${LIST_PAGE_SIZE}`,
+      // the paged space list moved to the v2 content API (the v1 route answers the whole array, as Lightdash)
+      key: 'content-spaces-page',
+      label: `GET /api/v2/content?…contentTypes=space&pageSize=${LIST_PAGE_SIZE}`,
+      path: `/api/v2/content?projectUuids=${p}&contentTypes=space&page=1&pageSize=${LIST_PAGE_SIZE}`,
       auth: token,
     },
     {

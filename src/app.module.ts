@@ -11,6 +11,7 @@ import { AuthenticationGuard } from './auth/authentication.guard.js';
 import { AuthorizationGuard } from './authorization/authorization.guard.js';
 import { AuthorizationModule } from './authorization/authorization.module.js';
 import { ChartsModule } from './charts/charts.module.js';
+import { ContentModule } from './content/content.module.js';
 import { ColorPalettesModule } from './color-palettes/color-palettes.module.js';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
 import { redactRequestForLog } from './common/redact-url.js';
@@ -71,6 +72,7 @@ export class AppModule {
         ProjectsModule,
         SpacesModule,
         ChartsModule,
+        ContentModule,
         DashboardsModule,
         TagsModule,
         ExploresModule,

@@ -50,13 +50,37 @@ function spaceSql(target: string): string {
 }
 
 const SPACE_COLUMNS = 's.space_id, s.space_uuid, s.project_id, s.ancestor_ids, s.every_level_inherits';
-const SPACE_BY_UUID = spaceSql(`SELECT ${SPACE_COLUMNS} FROM spaces s WHERE s.space_uuid = $1`);
-const SPACE_BY_CHART = spaceSql(
-  `SELECT ${SPACE_COLUMNS} FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id WHERE c.saved_chart_uuid = $1`,
-);
-const SPACE_BY_DASHBOARD = spaceSql(
-  `SELECT ${SPACE_COLUMNS} FROM dashboards d JOIN spaces s ON s.space_id = d.space_id WHERE d.dashboard_uuid = $1`,
-);
+
+/**
+ * The space that decides access to a space, chart or dashboard ($1): live content only (content in
+ * the trash is 404 to every route), or, for restoring and deleting for good, trashed content only.
+ */
+function contentSpaceSql(kind: ContentKind, state: 'live' | 'trashed'): string {
+  const trashed = (alias: string) => (state === 'live' ? `${alias}.deleted_at IS NULL` : `${alias}.deleted_at IS NOT NULL`);
+  switch (kind) {
+    case 'space':
+      return spaceSql(`SELECT ${SPACE_COLUMNS} FROM spaces s WHERE s.space_uuid = $1 AND ${trashed('s')}`);
+    case 'chart':
+      return spaceSql(
+        `SELECT ${SPACE_COLUMNS} FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id WHERE c.saved_chart_uuid = $1 AND ${trashed('c')}${state === 'live' ? ' AND s.deleted_at IS NULL' : ''}`,
+      );
+    case 'dashboard':
+      return spaceSql(
+        `SELECT ${SPACE_COLUMNS} FROM dashboards d JOIN spaces s ON s.space_id = d.space_id WHERE d.dashboard_uuid = $1 AND ${trashed('d')}${state === 'live' ? ' AND s.deleted_at IS NULL' : ''}`,
+      );
+  }
+}
+
+export type ContentKind = 'space' | 'chart' | 'dashboard';
+
+const SPACE_BY_UUID = contentSpaceSql('space', 'live');
+const SPACE_BY_CHART = contentSpaceSql('chart', 'live');
+const SPACE_BY_DASHBOARD = contentSpaceSql('dashboard', 'live');
+const TRASHED_CONTENT_SPACE: Record<ContentKind, string> = {
+  space: contentSpaceSql('space', 'trashed'),
+  chart: contentSpaceSql('chart', 'trashed'),
+  dashboard: contentSpaceSql('dashboard', 'trashed'),
+};
 
 export type AccessTarget = 'project' | 'space' | 'chart' | 'dashboard';
 
@@ -159,6 +183,18 @@ export class AccessService {
 
   async space(spaceUuid: string, userId: string): Promise<SpaceAccess | undefined> {
     const [row] = await this.sql.rows<SpaceAccess>('space-access', SPACE_BY_UUID, [spaceUuid, userId]);
+    return row;
+  }
+
+  /** The caller's standing on the space of a live space, chart or dashboard (the space itself for a space). */
+  async contentSpace(kind: ContentKind, uuid: string, userId: string): Promise<SpaceAccess | undefined> {
+    const [row] = await this.sql.rows<SpaceAccess>(`${kind}-space-access`, ACCESS_SQL[kind], [uuid, userId]);
+    return row;
+  }
+
+  /** The same for a space, chart or dashboard in the trash: its access is what it was before it was deleted. */
+  async trashedContentSpace(kind: ContentKind, uuid: string, userId: string): Promise<SpaceAccess | undefined> {
+    const [row] = await this.sql.rows<SpaceAccess>(`trashed-${kind}-space-access`, TRASHED_CONTENT_SPACE[kind], [uuid, userId]);
     return row;
   }
 

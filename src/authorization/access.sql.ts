@@ -62,7 +62,7 @@ export function visibleSpacesCte(projectId: string, user: string): string {
       SELECT s.space_id, effective_space_role(r.role, x.user_entry, x.group_entry, s.every_level_inherits) AS space_role,
              s.every_level_inherits AS inherits_from_project, s.path, x.user_entry, x.group_entry, r.role AS project_role
       FROM spaces s CROSS JOIN visible_space_project_role r LEFT JOIN visible_space_reach x ON x.space_id = s.space_id
-      WHERE s.project_id = ${projectId}
+      WHERE s.project_id = ${projectId} AND s.deleted_at IS NULL
     ) resolved
     WHERE space_role IS NOT NULL
   )`;
@@ -91,7 +91,15 @@ export function callerEntriesCtes(projectId: string, user: string): string {
   return `
   caller_role AS MATERIALIZED (
     SELECT ${projectRoleSql('p', user)} AS role FROM projects p WHERE p.project_id = ${projectId}
-  ),
+  ),${callerReachCtes(user)}`;
+}
+
+/**
+ * `caller_entries` and `caller_reach` of callerEntriesCtes alone, for reads over several projects:
+ * they bring their own `caller_role` (one row per project, joined on the space's project).
+ */
+export function callerReachCtes(user: string): string {
+  return `
   caller_entries AS MATERIALIZED (
     SELECT a.space_id, a.role AS user_role, NULL::space_role AS group_role FROM space_user_access a WHERE a.user_id = ${user}
     UNION ALL
@@ -108,6 +116,14 @@ export function callerEntriesCtes(projectId: string, user: string): string {
  * everyone the spaces at or below one of their entries (`&&` is answered by the GIN index on ancestor_ids).
  */
 export function spaceVisibleToCaller(s: string): string {
+  return `(${s}.deleted_at IS NULL AND ${spaceOpenToCaller(s)})`;
+}
+
+/**
+ * The access part of spaceVisibleToCaller, whether or not the space is in the trash: the trash list
+ * shows what the caller could see before it was deleted. Everything else uses spaceVisibleToCaller.
+ */
+export function spaceOpenToCaller(s: string): string {
   return `(caller_role.role = 'admin' OR (${s}.every_level_inherits AND caller_role.role IS NOT NULL) OR ${s}.ancestor_ids && caller_reach.ids)`;
 }
 

@@ -8,9 +8,9 @@ import { IS_PUBLIC } from '../auth/public.decorator.js';
 import { AppError, AuthorizationError, ForbiddenError, NotFoundError, ValidateError } from '../common/errors.js';
 import { noteReadAt } from '../response-cache/response-cache.hooks.js';
 import { AccessService, type AccessTarget, type ProjectAccess, type SpaceAccess } from './access.service.js';
-import { PERMISSIONS, type PermissionRule } from './permissions.js';
+import { PERMISSIONS, type PermissionRule, spaceAllows } from './permissions.js';
 import { type ResourceRef, type ResourceType, ROUTE_ACCESS, type RouteAccess } from './route-access.decorator.js';
-import { atLeast, ORGANIZATION_ROLES, PROJECT_ROLES, SPACE_ROLES } from './roles.js';
+import { atLeast, ORGANIZATION_ROLES, PROJECT_ROLES } from './roles.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -84,12 +84,7 @@ export class AuthorizationGuard implements CanActivate {
     if (rule.scope === 'project') {
       if (!atLeast(PROJECT_ROLES, access.projectRole, rule.minimum)) throw new ForbiddenError();
     } else {
-      const space = access as SpaceAccess;
-      const allowed =
-        atLeast(SPACE_ROLES, space.spaceRole, rule.minimum) &&
-        (!rule.projectMinimum || atLeast(PROJECT_ROLES, space.projectRole, rule.projectMinimum)) &&
-        (!rule.publicSpaceProjectMinimum || !space.inheritsFromProject || atLeast(PROJECT_ROLES, space.projectRole, rule.publicSpaceProjectMinimum));
-      if (!allowed) throw new ForbiddenError();
+      if (!spaceAllows(routeAccess.permission as Parameters<typeof spaceAllows>[0], access as SpaceAccess)) throw new ForbiddenError();
     }
     // the route's read, done by the same statement, reaches the service only once the request is allowed
     if (loaded) request.access = { ...access, loaded };
@@ -124,8 +119,9 @@ export class AuthorizationGuard implements CanActivate {
   }
 
   private resourceId(request: FastifyRequest, resource: ResourceRef): string {
-    const source = (resource.in === 'body' ? request.body : request.params) as Record<string, unknown> | undefined;
-    const value = source?.[resource.param];
+    const source = (resource.in === 'body' ? request.body : resource.in === 'query' ? request.query : request.params) as Record<string, unknown> | undefined;
+    const given = source?.[resource.param];
+    const value = resource.in === 'query' && Array.isArray(given) ? given[0] : given;
     const key = resource.in === 'body' ? `body.${resource.param}` : resource.param;
     if (typeof value !== 'string' || !UUID.test(value)) {
       throw new ValidateError({ [key]: value === undefined ? { message: `'${resource.param}' is required` } : { message: `${resource.param} must be a UUID`, value } });

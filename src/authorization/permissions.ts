@@ -1,4 +1,4 @@
-import type { OrganizationRole, ProjectRole, SpaceRole } from './roles.js';
+import { atLeast, type OrganizationRole, PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole } from './roles.js';
 
 /**
  * The permission table of DESIGN §3: one entry per action, with the scope it is checked in and the
@@ -60,4 +60,23 @@ export function describePermission(permission: Permission): string {
       ? ` and project role ${rule.projectMinimum}${rule.publicSpaceProjectMinimum ? ` (${rule.publicSpaceProjectMinimum} on a public space)` : ''}`
       : '';
   return `Requires ${rule.scope} role \`${rule.minimum}\` or higher${extra} (permission \`${permission}\`: ${rule.description}).`;
+}
+
+type SpacePermission = { [P in Permission]: (typeof PERMISSIONS)[P]['scope'] extends 'space' ? P : never }[Permission];
+
+/**
+ * Whether a space-scoped permission holds for the caller's standing on a space: the guard's rule, also
+ * used by services that check a second space (a move's destination, each item of a bulk action).
+ */
+export function spaceAllows(
+  permission: SpacePermission,
+  space: { spaceRole: SpaceRole | null; projectRole: ProjectRole | null; inheritsFromProject: boolean },
+): boolean {
+  const rule: PermissionRule = PERMISSIONS[permission];
+  if (rule.scope !== 'space') return false;
+  return (
+    atLeast(SPACE_ROLES, space.spaceRole, rule.minimum) &&
+    (!rule.projectMinimum || atLeast(PROJECT_ROLES, space.projectRole, rule.projectMinimum)) &&
+    (!rule.publicSpaceProjectMinimum || !space.inheritsFromProject || atLeast(PROJECT_ROLES, space.projectRole, rule.publicSpaceProjectMinimum))
+  );
 }

@@ -13,8 +13,8 @@ export interface ResourceRef {
   type: ResourceType;
   /** the field naming the object */
   param: string;
-  /** where that field is: a path parameter (default) or a body property */
-  in?: 'params' | 'body';
+  /** where that field is: a path parameter (default), a body property, or a query parameter (its first value when repeated) */
+  in?: 'params' | 'body' | 'query';
   /** a path parameter naming the project the object must belong to (else 404) */
   projectParam?: string;
   /** the read the route serves, run in the access check's statement (see RowLoader) */

@@ -45,7 +45,7 @@ const chartFieldIdsSql = (chart: string) => `(
 
 /**
  * `chart_usage(catalog_item_id, charts)`: for every item some chart of project $1 uses, how many
- * charts use it, whatever space they are in. A field is used by the charts that reference its id; a
+ * charts use it, whatever space they are in (charts in the trash do not count). A field is used by the charts that reference its id; a
  * table by the charts built on it (`table_name`) or using one of its fields. One pass over the
  * project's charts; each distinct id they reference is resolved by catalog_items_field_id_idx
  * (OFFSET 0 keeps the lookup a per-id index probe: as a join the planner would sort every field of
@@ -55,7 +55,7 @@ const CHART_USAGE_CTES = `
   usage_refs AS (
     SELECT ch.saved_chart_id, r.field_id
     FROM saved_charts ch CROSS JOIN LATERAL jsonb_array_elements_text(${chartFieldIdsSql('ch')}) r(field_id)
-    WHERE ch.project_id = $1
+    WHERE ch.project_id = $1 AND ch.deleted_at IS NULL
   ),
   usage_items AS (
     SELECT i.field_id, f.catalog_item_id, f.table_name
@@ -74,7 +74,7 @@ const CHART_USAGE_CTES = `
     SELECT t.catalog_item_id, u.charts
     FROM (
       SELECT table_name, count(DISTINCT saved_chart_id)::int AS charts
-      FROM (SELECT table_name, saved_chart_id FROM usage_fields UNION ALL SELECT table_name, saved_chart_id FROM saved_charts WHERE project_id = $1) used
+      FROM (SELECT table_name, saved_chart_id FROM usage_fields UNION ALL SELECT table_name, saved_chart_id FROM saved_charts WHERE project_id = $1 AND deleted_at IS NULL) used
       GROUP BY table_name
     ) u
     CROSS JOIN LATERAL (
@@ -376,7 +376,7 @@ export class CatalogService {
                     FROM saved_charts ch
                     JOIN visible_spaces v ON v.space_id = ch.space_id
                     JOIN spaces s ON s.space_id = ch.space_id
-                    WHERE ch.project_id = $1 AND (${uses})
+                    WHERE ch.project_id = $1 AND ch.deleted_at IS NULL AND (${uses})
                     ORDER BY position LIMIT ${CATALOG_MAX_RESULTS}
                   ) chart
                 ), '[]') AS charts`,

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditAction } from '../audit/audit-action.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import type { ProjectAccess, SpaceAccess } from '../authorization/access.service.js';
 import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
@@ -63,10 +64,11 @@ export class ChartsController {
 
   @Delete('saved/:chartUuid')
   @RequirePermission('space:edit-content', CHART)
-  @ApiOperation({ operationId: 'DeleteSavedChart', summary: 'Delete a saved chart' })
+  @AuditAction('chart.delete', 'chart', 'chartUuid')
+  @ApiOperation({ operationId: 'DeleteSavedChart', summary: 'Move a saved chart to the trash (restore it with POST /api/v2/content/{p}/restore)' })
   @ApiOkResponse({ description: '`{"status":"ok"}`' })
-  delete(@Param() params: ChartParamsDto): Promise<void> {
-    return this.charts.delete(params.chartUuid);
+  delete(@Param() params: ChartParamsDto, @CurrentPrincipal() principal: Principal, @ResolvedAccess() space: SpaceAccess): Promise<void> {
+    return this.charts.delete(principal, space, params.chartUuid);
   }
 
   @Get('projects/:projectUuid/charts')

@@ -7,6 +7,7 @@ import { visibleSpacesCte } from '../authorization/access.sql.js';
 import type { RowLoader } from '../authorization/route-access.decorator.js';
 import { NotFoundError, ParameterError } from '../common/errors.js';
 import { PreparedSql } from '../database/sql.js';
+import { ContentTrashService } from '../content/content-trash.service.js';
 import { chartKindOf } from './chart-kind.js';
 import { insertWithUniqueSlug, slugify } from './content-slug.js';
 import { spaceToWriteInto } from './content-space-access.js';
@@ -51,6 +52,7 @@ export class ChartsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly sql: PreparedSql,
+    private readonly trash: ContentTrashService,
   ) {}
 
   /** `space` is the body's space, already checked by the guard: in the path's project, and `space:edit-content`. */
@@ -100,7 +102,7 @@ export class ChartsService {
       `WITH changed AS (
          UPDATE saved_charts SET name = COALESCE($2, name), description = CASE WHEN $3::boolean THEN $4 ELSE description END,
                 space_id = COALESCE($5::bigint, space_id), updated_by_user_id = $6, updated_at = now()
-         WHERE saved_chart_uuid = $1 RETURNING 1)
+         WHERE saved_chart_uuid = $1 AND deleted_at IS NULL RETURNING 1)
        SELECT count(*)::int AS updated FROM changed`,
       [chartUuid, dto.name ?? null, dto.description !== undefined, dto.description ?? null, destination?.spaceId ?? null, principal.userId],
     );
@@ -108,8 +110,9 @@ export class ChartsService {
     return this.get(chartUuid);
   }
 
-  async delete(chartUuid: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM saved_charts WHERE saved_chart_uuid = $1', [chartUuid]);
+  /** Moves the chart to the trash (docs/content.md). */
+  async delete(principal: Principal, space: SpaceAccess, chartUuid: string): Promise<void> {
+    await this.trash.trash(principal, 'chart', chartUuid, space.projectUuid);
   }
 
   /** Charts in the spaces the caller may see, filtered in SQL. */
@@ -117,7 +120,7 @@ export class ChartsService {
     return this.dataSource.query(
       `WITH ${visibleSpacesCte('$1', '$2')}
        SELECT ${SPACE_QUERY_COLUMNS} ${CHART_FROM} JOIN visible_spaces v ON v.space_id = c.space_id
-       WHERE c.project_id = $1 ORDER BY lower(c.name), c.saved_chart_id`,
+       WHERE c.project_id = $1 AND c.deleted_at IS NULL ORDER BY lower(c.name), c.saved_chart_id`,
       [project.projectId, principal.userId],
     );
   }
@@ -126,7 +129,7 @@ export class ChartsService {
     return this.dataSource.query(
       `WITH ${visibleSpacesCte('$1', '$2')}
        SELECT ${SUMMARY_COLUMNS} ${CHART_FROM} JOIN visible_spaces v ON v.space_id = c.space_id
-       WHERE c.project_id = $1 ORDER BY lower(c.name), c.saved_chart_id`,
+       WHERE c.project_id = $1 AND c.deleted_at IS NULL ORDER BY lower(c.name), c.saved_chart_id`,
       [project.projectId, principal.userId],
     );
   }

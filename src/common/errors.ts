@@ -68,6 +68,14 @@ export class AlreadyExistsError extends AppError {
   }
 }
 
+/** The request conflicts with the current state of the object (e.g. restoring into a space that is in the trash). */
+export class ConflictError extends AppError {
+  readonly statusCode = 409;
+  constructor(message: string, data: ErrorData = {}) {
+    super('ConflictError', message, data);
+  }
+}
+
 /**
  * Request validation failure: `data` maps a field path (`body.name`, `page`) to `{message, value?}`.
  * What it repeats from the request is bounded (paths and messages cut, values cut or described), so

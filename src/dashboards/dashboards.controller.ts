@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditAction } from '../audit/audit-action.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import type { ProjectAccess, SpaceAccess } from '../authorization/access.service.js';
 import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
@@ -100,9 +101,10 @@ export class DashboardsController {
 
   @Delete('dashboards/:dashboardUuid')
   @RequirePermission('space:edit-content', DASHBOARD)
-  @ApiOperation({ operationId: 'deleteDashboard', summary: 'Delete a dashboard' })
+  @AuditAction('dashboard.delete', 'dashboard', 'dashboardUuid')
+  @ApiOperation({ operationId: 'deleteDashboard', summary: 'Move a dashboard to the trash (restore it with POST /api/v2/content/{p}/restore)' })
   @ApiOkResponse({ description: '`{"status":"ok"}`' })
-  delete(@Param() params: DashboardParamsDto): Promise<void> {
-    return this.dashboards.delete(params.dashboardUuid);
+  delete(@Param() params: DashboardParamsDto, @CurrentPrincipal() principal: Principal, @ResolvedAccess() space: SpaceAccess): Promise<void> {
+    return this.dashboards.delete(principal, space, params.dashboardUuid);
   }
 }

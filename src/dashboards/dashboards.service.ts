@@ -9,6 +9,7 @@ import { insertWithUniqueSlug, slugify } from '../charts/content-slug.js';
 import { canEditContent, spaceToWriteInto } from '../charts/content-space-access.js';
 import { ForbiddenError, NotFoundError, ParameterError, ValidateError } from '../common/errors.js';
 import { visibleSpacesCte } from '../authorization/access.sql.js';
+import { ContentTrashService } from '../content/content-trash.service.js';
 import type {
   CreateDashboardDto,
   DashboardDto,
@@ -46,6 +47,7 @@ export class DashboardsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
+    private readonly trash: ContentTrashService,
   ) {}
 
   async get(dashboardUuid: string): Promise<DashboardDto> {
@@ -61,7 +63,7 @@ export class DashboardsService {
        SELECT ${BASIC_COLUMNS},
               (SELECT COALESCE(jsonb_agg(DISTINCT tile->>'type'), '[]'::jsonb) FROM jsonb_array_elements(d.tiles) tile) AS "tileTypes"
        ${DASHBOARD_FROM} JOIN visible_spaces v ON v.space_id = d.space_id
-       WHERE d.project_id = $1
+       WHERE d.project_id = $1 AND d.deleted_at IS NULL
          AND ($3::boolean OR v.inherits_from_project)
          AND ($4::text IS NULL OR d.tiles @> jsonb_build_array(jsonb_build_object('properties', jsonb_build_object('savedChartUuid', $4::text))))
        ORDER BY lower(d.name), d.dashboard_id`,
@@ -111,7 +113,7 @@ export class DashboardsService {
     const dashboardUuid = await insertWithUniqueSlug(this.dataSource.manager, 'dashboards', project.projectId, slugify(dashboardName, 'dashboard'), async (slug) => {
       const [row] = await this.dataSource.query(
         `INSERT INTO dashboards (space_id, project_id, name, description, slug, tiles, tabs, filters, parameters, config, created_by_user_id, updated_by_user_id)
-         SELECT space_id, project_id, $2, $3, $4, tiles, tabs, filters, parameters, config, $5, $5 FROM dashboards WHERE dashboard_uuid = $1
+         SELECT space_id, project_id, $2, $3, $4, tiles, tabs, filters, parameters, config, $5, $5 FROM dashboards WHERE dashboard_uuid = $1 AND deleted_at IS NULL
          RETURNING dashboard_uuid AS uuid`,
         [sourceUuid, dashboardName, dashboardDesc ?? null, slug, principal.userId],
       );
@@ -139,7 +141,7 @@ export class DashboardsService {
            config = CASE WHEN $10::boolean THEN $11::jsonb ELSE config END,
            space_id = COALESCE($12::bigint, space_id),
            version = version + 1, updated_by_user_id = $13, updated_at = now()
-         WHERE dashboard_uuid = $1 RETURNING 1)
+         WHERE dashboard_uuid = $1 AND deleted_at IS NULL RETURNING 1)
        SELECT count(*)::int AS updated FROM changed`,
       [
         dashboardUuid,
@@ -161,8 +163,9 @@ export class DashboardsService {
     return this.get(dashboardUuid);
   }
 
-  async delete(dashboardUuid: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM dashboards WHERE dashboard_uuid = $1', [dashboardUuid]);
+  /** Moves the dashboard to the trash (docs/content.md). */
+  async delete(principal: Principal, space: SpaceAccess, dashboardUuid: string): Promise<void> {
+    await this.trash.trash(principal, 'dashboard', dashboardUuid, space.projectUuid);
   }
 
   /**
@@ -180,11 +183,11 @@ export class DashboardsService {
         `WITH ${visibleSpacesCte('$1', '$2')}
          SELECT 'dashboard' AS kind, d.dashboard_uuid::text AS uuid, v.space_role AS role
          FROM dashboards d LEFT JOIN visible_spaces v ON v.space_id = d.space_id
-         WHERE d.project_id = $1 AND d.dashboard_uuid = ANY($3::uuid[])
+         WHERE d.project_id = $1 AND d.deleted_at IS NULL AND d.dashboard_uuid = ANY($3::uuid[])
          UNION ALL
          SELECT 'space', s.space_uuid::text, v.space_role
          FROM spaces s LEFT JOIN visible_spaces v ON v.space_id = s.space_id
-         WHERE s.project_id = $1 AND s.space_uuid = ANY($4::uuid[])`,
+         WHERE s.project_id = $1 AND s.deleted_at IS NULL AND s.space_uuid = ANY($4::uuid[])`,
         [project.projectId, principal.userId, dashboardUuids, spaceUuids],
       );
       const dashboards = found.filter((row) => row.kind === 'dashboard');
@@ -229,7 +232,7 @@ export class DashboardsService {
     const [{ visible }] = await this.dataSource.query(
       `WITH ${visibleSpacesCte('$1', '$2')}
        SELECT count(*)::int AS visible FROM saved_charts c JOIN visible_spaces v ON v.space_id = c.space_id
-       WHERE c.project_id = $1 AND c.saved_chart_uuid = ANY($3::uuid[])`,
+       WHERE c.project_id = $1 AND c.deleted_at IS NULL AND c.saved_chart_uuid = ANY($3::uuid[])`,
       [projectId, principal.userId, chartUuids],
     );
     if (visible !== chartUuids.length) throw new ParameterError('A saved_chart tile names a chart that is not in this project or that you may not see');

@@ -25,8 +25,10 @@ export type DatabaseUnavailability = 'unreachable' | 'busy';
 // SQLSTATE class 08: connection exception; 57P01–57P03: shutting down, crashed, starting up;
 // 53300: too many connections
 const UNREACHABLE_SQLSTATES = /^(08...|57P0[123]|53300)$/;
-// 57014: statement timeout (or cancelled); 55P03: lock_timeout
-const BUSY_SQLSTATES = new Set(['57014', '55P03']);
+// 57014: statement timeout (or cancelled); 55P03: lock_timeout; 40P01: deadlock detected (one of two
+// transactions locking the same rows in opposite orders, e.g. a space move and a trash of its new
+// parent's tree, is rolled back: retrying it succeeds)
+const BUSY_SQLSTATES = new Set(['57014', '55P03', '40P01']);
 // errno codes of the socket to the database
 const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 // pg's own errors for a lost connection or one that did not open in time

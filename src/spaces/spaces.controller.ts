@@ -1,6 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { type Paginated, PaginationQueryDto } from '../common/pagination.js';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditAction } from '../audit/audit-action.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import type { ProjectAccess, SpaceAccess } from '../authorization/access.service.js';
@@ -14,7 +13,6 @@ import {
   SpaceGroupParamsDto,
   SpaceParamsDto,
   SpaceSummaryDto,
-  SpaceSummaryPageDto,
   SpaceUserParamsDto,
   UpdateSpaceDto,
 } from './dto/space.dto.js';
@@ -31,21 +29,15 @@ export class ProjectSpacesController {
 
   @Get('spaces')
   @RequirePermission('project:view', PROJECT)
-  @CachedResponse({ query: ['page', 'pageSize'] })
+  @CachedResponse()
   @ApiOperation({ operationId: 'ListSpacesInProject', summary: 'The spaces of the project you may see' })
-  @ApiExtraModels(SpaceSummaryDto, SpaceSummaryPageDto)
   @ApiOkResponse({
-    description:
-      'Every space you may see, in path order (an array, as Lightdash answers). With both `page` and `pageSize`, one page of them: `{data, pagination}`.',
-    schema: { oneOf: [{ type: 'array', items: { $ref: getSchemaPath(SpaceSummaryDto) } }, { $ref: getSchemaPath(SpaceSummaryPageDto) }] },
+    description: 'Every space you may see, in path order: the whole array, as Lightdash answers (it ignores `page` and `pageSize` here; GET /api/v2/content pages).',
+    type: SpaceSummaryDto,
+    isArray: true,
   })
-  list(
-    @Param() _params: ProjectParamsDto,
-    @Query() query: PaginationQueryDto,
-    @CurrentPrincipal() principal: Principal,
-    @ResolvedAccess() access: ProjectAccess,
-  ): Promise<SpaceSummaryDto[] | Paginated<SpaceSummaryDto>> {
-    return this.spaces.list(principal, access, query);
+  list(@Param() _params: ProjectParamsDto, @CurrentPrincipal() principal: Principal, @ResolvedAccess() access: ProjectAccess): Promise<SpaceSummaryDto[]> {
+    return this.spaces.list(principal, access);
   }
 }
 
@@ -95,10 +87,10 @@ export class SpacesController {
   @Delete(':spaceUuid')
   @RequirePermission('space:manage', SPACE)
   @AuditAction('space.delete', 'space', 'spaceUuid')
-  @ApiOperation({ operationId: 'DeleteSpace', summary: 'Delete a space with its child spaces, charts and dashboards' })
+  @ApiOperation({ operationId: 'DeleteSpace', summary: 'Move a space to the trash with its child spaces, charts and dashboards (restore it with POST /api/v2/content/{p}/restore)' })
   @ApiOkResponse({ description: '`{"status":"ok"}`' })
-  delete(@Param() _params: SpaceParamsDto, @ResolvedAccess() access: SpaceAccess): Promise<void> {
-    return this.spaces.delete(access);
+  delete(@Param() _params: SpaceParamsDto, @CurrentPrincipal() principal: Principal, @ResolvedAccess() access: SpaceAccess): Promise<void> {
+    return this.spaces.delete(principal, access);
   }
 
   @Post(':spaceUuid/share')

@@ -8,7 +8,7 @@ import { atLeast, PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole }
 import { ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
 import { isForeignKeyViolation } from '../database/postgres-errors.js';
 import { PreparedSql } from '../database/sql.js';
-import { paginated, pageWindow, type Paginated, type PaginationQueryDto } from '../common/pagination.js';
+import { ContentTrashService } from '../content/content-trash.service.js';
 import type {
   BreadcrumbDto,
   CreateSpaceDto,
@@ -24,7 +24,7 @@ import type {
   UpdateSpaceDto,
 } from './dto/space.dto.js';
 import { firstFreeSlug, slugify } from './slug.js';
-import { callerEntriesCtes, callerEntriesOn, spaceById, spaceVisibleToCaller, visibleSpacesCte } from '../authorization/access.sql.js';
+import { spaceById, visibleSpacesCte } from '../authorization/access.sql.js';
 import type { RowLoader } from '../authorization/route-access.decorator.js';
 
 /**
@@ -69,9 +69,9 @@ const LIST_SQL = `
     FROM visible_spaces v
     ${spaceById('s', 'v.space_id')}
   ),
-  chart_counts AS (SELECT space_id, count(*)::int AS n FROM saved_charts WHERE project_id = $1 GROUP BY space_id),
-  dashboard_counts AS (SELECT space_id, count(*)::int AS n FROM dashboards WHERE project_id = $1 GROUP BY space_id),
-  child_counts AS (SELECT parent_space_id AS space_id, count(*)::int AS n FROM spaces WHERE project_id = $1 AND parent_space_id IS NOT NULL GROUP BY 1),
+  chart_counts AS (SELECT space_id, count(*)::int AS n FROM saved_charts WHERE project_id = $1 AND deleted_at IS NULL GROUP BY space_id),
+  dashboard_counts AS (SELECT space_id, count(*)::int AS n FROM dashboards WHERE project_id = $1 AND deleted_at IS NULL GROUP BY space_id),
+  child_counts AS (SELECT parent_space_id AS space_id, count(*)::int AS n FROM spaces WHERE project_id = $1 AND parent_space_id IS NOT NULL AND deleted_at IS NULL GROUP BY 1),
   shares AS (
     SELECT a.space_id, array_agg(u.user_uuid::text ORDER BY u.user_uuid) AS users
     FROM space_user_access a JOIN spaces sp ON sp.space_id = a.space_id AND sp.project_id = $1 JOIN users u ON u.user_id = a.user_id
@@ -82,51 +82,6 @@ const LIST_SQL = `
   FROM total LEFT JOIN (
     SELECT ${SUMMARY_COLUMNS}
     FROM listed_spaces s
-    ${SUMMARY_JOINS}
-  ) listed ON true
-  ORDER BY listed.path`;
-
-/**
- * One page of the same list: LIMIT $3 OFFSET $4, with the same columns. Visibility is decided on the
- * spaces the path-ordered scan of the project passes (spaceVisibleToCaller), not on every space of
- * the project; roles, counts and shares are read for the page's spaces only. The number of visible
- * spaces is two counts: the spaces every project member sees (a partial index) and, through the
- * GIN index on ancestor_ids, the other spaces below the caller's entries.
- */
-const PAGE_SQL = `
-  WITH ${callerEntriesCtes('$1', '$2')},
-  total AS MATERIALIZED (
-    SELECT (CASE WHEN caller_role.role = 'admin' THEN (SELECT count(*) FROM spaces WHERE project_id = $1)
-      ELSE (SELECT count(*) FROM spaces WHERE project_id = $1 AND every_level_inherits AND caller_role.role IS NOT NULL)
-         + (SELECT count(*) FROM spaces s WHERE s.ancestor_ids && caller_reach.ids AND s.project_id = $1
-              AND NOT (s.every_level_inherits AND caller_role.role IS NOT NULL))
-    END)::int AS n
-    FROM caller_role, caller_reach
-  ),
-  page_spaces AS MATERIALIZED (
-    SELECT ${SPACE_ROW_COLUMNS}
-    FROM spaces s, caller_role, caller_reach
-    WHERE s.project_id = $1 AND ${spaceVisibleToCaller('s')}
-    ORDER BY s.path LIMIT $3 OFFSET $4
-  ),
-  page AS MATERIALIZED (
-    SELECT s.*, effective_space_role(caller_role.role, e.user_entry, e.group_entry, s.every_level_inherits) AS space_role,
-           caller_role.role AS project_role, e.user_entry, e.group_entry, e.own_entry
-    FROM page_spaces s CROSS JOIN caller_role
-    ${callerEntriesOn('s', 'e')}
-  ),
-  page_ids AS MATERIALIZED (SELECT array_agg(space_id) AS ids FROM page_spaces),
-  chart_counts AS (SELECT c.space_id, count(*)::int AS n FROM saved_charts c, page_ids WHERE c.space_id = ANY (page_ids.ids) GROUP BY 1),
-  dashboard_counts AS (SELECT d.space_id, count(*)::int AS n FROM dashboards d, page_ids WHERE d.space_id = ANY (page_ids.ids) GROUP BY 1),
-  child_counts AS (SELECT k.parent_space_id AS space_id, count(*)::int AS n FROM spaces k, page_ids WHERE k.parent_space_id = ANY (page_ids.ids) GROUP BY 1),
-  shares AS (
-    SELECT a.space_id, array_agg(u.user_uuid::text ORDER BY u.user_uuid) AS users
-    FROM page_ids, space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = ANY (page_ids.ids) GROUP BY 1
-  )
-  SELECT total.n AS "totalResults", listed.*
-  FROM total LEFT JOIN (
-    SELECT ${SUMMARY_COLUMNS}
-    FROM page s
     ${SUMMARY_JOINS}
   ) listed ON true
   ORDER BY listed.path`;
@@ -167,13 +122,13 @@ function spaceContentSql({ space, projectRole, projectUuid, organizationUuid }: 
               'projectUuid', ${projectUuid}, 'organizationUuid', ${organizationUuid}, 'slug', c.slug, 'updatedAt', ${isoTimestamp('c.updated_at')},
               'chartKind', c.chart_kind, 'dashboardUuid', NULL, 'dashboardName', NULL, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL,
               'views', c.views, 'firstViewedAt', ${isoTimestamp('c.first_viewed_at')}) ORDER BY lower(c.name), c.saved_chart_id), '[]')
-     FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id WHERE c.space_id = ${space}) AS queries,
+     FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id WHERE c.space_id = ${space} AND c.deleted_at IS NULL) AS queries,
     (SELECT coalesce(json_agg(json_build_object(
               'uuid', d.dashboard_uuid, 'name', d.name, 'description', d.description, 'updatedAt', ${isoTimestamp('d.updated_at')},
               'projectUuid', ${projectUuid}, 'organizationUuid', ${organizationUuid}, 'spaceUuid', s.space_uuid, 'views', d.views,
               'firstViewedAt', ${isoTimestamp('d.first_viewed_at')}, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL)
               ORDER BY lower(d.name), d.dashboard_id), '[]')
-     FROM dashboards d JOIN spaces s ON s.space_id = d.space_id WHERE d.space_id = ${space}) AS dashboards,
+     FROM dashboards d JOIN spaces s ON s.space_id = d.space_id WHERE d.space_id = ${space} AND d.deleted_at IS NULL) AS dashboards,
     (SELECT coalesce(json_agg(json_build_object(
               'userUuid', u.user_uuid, 'role', a.role, 'hasDirectAccess', true, 'firstName', u.first_name, 'lastName', u.last_name, 'email', u.email)
               ORDER BY lower(u.first_name), lower(u.last_name), u.user_id), '[]')
@@ -184,16 +139,16 @@ function spaceContentSql({ space, projectRole, projectUuid, organizationUuid }: 
     (SELECT coalesce(json_agg(json_build_object(
               'uuid', s.space_uuid, 'name', s.name, 'slug', s.slug, 'isPrivate', NOT s.inherit_parent_permissions,
               'inheritParentPermissions', s.inherit_parent_permissions,
-              'chartCount', (SELECT count(*) FROM saved_charts c WHERE c.space_id = s.space_id),
-              'dashboardCount', (SELECT count(*) FROM dashboards d WHERE d.space_id = s.space_id),
-              'childSpaceCount', (SELECT count(*) FROM spaces child WHERE child.parent_space_id = s.space_id))
+              'chartCount', (SELECT count(*) FROM saved_charts c WHERE c.space_id = s.space_id AND c.deleted_at IS NULL),
+              'dashboardCount', (SELECT count(*) FROM dashboards d WHERE d.space_id = s.space_id AND d.deleted_at IS NULL),
+              'childSpaceCount', (SELECT count(*) FROM spaces child WHERE child.parent_space_id = s.space_id AND child.deleted_at IS NULL))
               ORDER BY lower(s.name), s.space_id), '[]')
      FROM spaces s
      CROSS JOIN (SELECT user_max, group_max FROM chain WHERE space_id = ${space}) t
      LEFT JOIN space_user_access ue ON ue.space_id = s.space_id AND ue.user_id = $2
      LEFT JOIN LATERAL (SELECT max(a.role) AS role FROM space_group_access a
                         JOIN group_memberships gm ON gm.group_id = a.group_id AND gm.user_id = $2 WHERE a.space_id = s.space_id) ge ON true
-     WHERE s.parent_space_id = ${space}
+     WHERE s.parent_space_id = ${space} AND s.deleted_at IS NULL
        AND effective_space_role(${projectRole}, GREATEST(t.user_max, ue.role), GREATEST(t.group_max, ge.role), s.every_level_inherits) IS NOT NULL) AS children`;
 }
 
@@ -277,16 +232,13 @@ export class SpacesService {
     private readonly accessService: AccessService,
     private readonly audit: AuditService,
     private readonly sql: PreparedSql,
+    private readonly trash: ContentTrashService,
   ) {}
 
-  /** Every visible space (Lightdash's plain array), or one page of them when `page` and `pageSize` are both given. */
-  async list(principal: Principal, access: ProjectAccess, query: PaginationQueryDto): Promise<SpaceSummaryDto[] | Paginated<SpaceSummaryDto>> {
-    const window = pageWindow(query);
-    const rows = window
-      ? await this.sql.rows<ListRow>('space-list-page', PAGE_SQL, [access.projectId, principal.userId, window.limit, window.offset])
-      : await this.sql.rows<ListRow>('space-list', LIST_SQL, [access.projectId, principal.userId]);
-    const totalResults = rows[0]?.totalResults ?? 0;
-    const spaces = rows
+  /** Every visible space, as Lightdash's plain array (it ignores `page` and `pageSize` here; GET /api/v2/content pages). */
+  async list(principal: Principal, access: ProjectAccess): Promise<SpaceSummaryDto[]> {
+    const rows = await this.sql.rows<ListRow>('space-list', LIST_SQL, [access.projectId, principal.userId]);
+    return rows
       .filter((row) => row.uuid !== null)
       .map(({ totalResults: _total, spaceRole, projectRole, userEntry, groupEntry, ownEntry, ...space }) => ({
         ...space,
@@ -294,7 +246,6 @@ export class SpacesService {
         pinnedListOrder: null,
         userAccess: describeAccess(principal.userUuid, spaceRole, projectRole, { userEntry, groupEntry, ownEntry }),
       }));
-    return window ? paginated(spaces, totalResults, window) : spaces;
   }
 
   /** The space as GET /spaces/{s} serves it; its content usually comes with the access check (SPACE_CONTENT). */
@@ -306,6 +257,11 @@ export class SpacesService {
     const inherits = requestedInheritance(body) ?? true;
     const parentSpaceId = body.parentSpaceUuid ? await this.parentWhereCallerMayCreate(principal, access, body.parentSpaceUuid) : null;
     const spaceId = await this.dataSource.transaction(async (manager) => {
+      if (parentSpaceId !== null) {
+        // the parent may have gone to the trash since it was checked; the share lock waits for a trash in progress
+        const [live] = await manager.query('SELECT 1 FROM spaces WHERE space_id = $1 AND deleted_at IS NULL FOR SHARE', [parentSpaceId]);
+        if (!live) throw new NotFoundError('Parent space not found');
+      }
       const space = await this.insertWithFreeSlug(manager, access, principal, body.name, inherits, parentSpaceId);
       await manager.query(`INSERT INTO space_user_access (space_id, user_id, organization_id, role) VALUES ($1, $2, $3, 'admin')`, [
         space.spaceId,
@@ -353,19 +309,9 @@ export class SpacesService {
     return this.get(principal, access);
   }
 
-  /** Deletes the space; foreign keys cascade to its child spaces, their charts, dashboards and entries. */
-  async delete(access: SpaceAccess): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      // DELETE … RETURNING answers [rows, rowCount]
-      const [[deleted]] = await manager.query('DELETE FROM spaces WHERE space_id = $1 RETURNING name', [access.spaceId]);
-      if (!deleted) throw new NotFoundError('Space not found');
-      await this.audit.record(manager, {
-        action: 'space.delete',
-        targetType: 'space',
-        targetUuid: access.spaceUuid,
-        details: { projectUuid: access.projectUuid, name: deleted.name },
-      });
-    });
+  /** Moves the space to the trash with its child spaces, charts and dashboards (docs/content.md). */
+  async delete(principal: Principal, access: SpaceAccess): Promise<void> {
+    await this.trash.trash(principal, 'space', access.spaceUuid, access.projectUuid);
   }
 
   async shareWithUser(access: SpaceAccess, userUuid: string, role: SpaceRole): Promise<void> {

@@ -323,6 +323,20 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
       });
     });
 
+    it('leaves charts in the trash out of analytics and chart usage, and counts them again once restored', async () => {
+      await t.http().delete(`/api/v1/saved/${charts.revenue}`).set('Cookie', p.admin.cookie).expect(200);
+      try {
+        expect(chartUuids(await ok(p.admin, '/orders/analytics'))).toEqual([charts.board, charts.paid]);
+        expect(chartUuids(await ok(p.admin, '/orders/analytics/status'))).toEqual([]);
+        const items: Json[] = await ok(p.viewer, '');
+        const usage = Object.fromEntries(items.map((item) => [item.type === 'field' ? `${item.tableName}.${item.name}` : item.name, item.chartUsage]));
+        expect(usage).toMatchObject({ orders: 2, 'orders.status': 0, 'orders.total_revenue': 1 });
+      } finally {
+        await t.http().post(`/api/v2/content/${projectUuid}/restore`).set('Cookie', p.admin.cookie).send({ item: { uuid: charts.revenue, contentType: 'chart' } }).expect(200);
+      }
+      expect(chartUuids(await ok(p.admin, '/orders/analytics'))).toEqual([charts.board, charts.paid, charts.revenue]);
+    });
+
     it('answers 404 for a table or field not in the catalog', async () => {
       for (const path of ['/nope/analytics', '/orders/analytics/nope', '/refunds/analytics', '/customers/analytics/status']) {
         const res = await get(p.admin, path).expect(404);

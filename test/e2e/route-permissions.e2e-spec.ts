@@ -33,7 +33,7 @@ function describeAccess(isPublic: boolean, access: RouteAccess | undefined): str
   if (access.kind === 'scim-token') return 'scim-token';
   const resource = access.resource;
   if (!resource) return access.permission;
-  const where = resource.in === 'body' ? `body.${resource.param}` : `:${resource.param}`;
+  const where = resource.in === 'body' ? `body.${resource.param}` : resource.in === 'query' ? `?${resource.param}` : `:${resource.param}`;
   const inProject = resource.projectParam ? ` in :${resource.projectParam}` : '';
   return `${access.permission} (${resource.type} ${where}${inProject})`;
 }
@@ -64,7 +64,7 @@ describe('route permissions', () => {
         const routeConfig = reflector.get<Record<string, Required<CachedResponseOptions>> | undefined>(FASTIFY_ROUTE_CONFIG_METADATA, handler as never);
         const cachedQuery = routeConfig?.[CACHED_RESPONSE]?.query;
         const cached = cachedQuery ? ` [cached${cachedQuery.length ? `, query ${cachedQuery.join(' ')}` : ''}]` : '';
-        listing.push(`${method.padEnd(6)} ${joinPath('api/v1', prefix, route).padEnd(62)} ${describeAccess(isPublic, access)}${sessionOnly}${scimTokenOnly}${cached}`);
+        listing.push(`${method.padEnd(6)} ${joinPath(prefix.startsWith('api/') ? '' : 'api/v1', prefix, route).padEnd(62)} ${describeAccess(isPublic, access)}${sessionOnly}${scimTokenOnly}${cached}`);
       }
     }
     listing.sort((a, b) => a.slice(7).localeCompare(b.slice(7)) || a.localeCompare(b));

@@ -21,7 +21,7 @@ describe('spaces', () => {
   afterAll(async () => t.close());
 
   const call = (user: TestUser, method: Method, path: string, body?: object) => {
-    const req = t.http()[method](`/api/v1${path}`).set('Cookie', user.cookie);
+    const req = t.http()[method](path.startsWith('/api/') ? path : `/api/v1${path}`).set('Cookie', user.cookie);
     return body ? req.send(body) : req;
   };
   const spacePath = (projectUuid: string, spaceUuid: string) => `/projects/${projectUuid}/spaces/${spaceUuid}`;
@@ -198,10 +198,11 @@ describe('spaces', () => {
     await getSpace(p.admin, projectUuid, sales.uuid).expect(404);
     await getSpace(p.admin, projectUuid, emea).expect(404);
     const [left] = await t.app.get(DataSource).query(
-      `SELECT (SELECT count(*)::int FROM saved_charts WHERE saved_chart_uuid = $1) AS charts, (SELECT count(*)::int FROM dashboards WHERE dashboard_uuid = $2) AS dashboards`,
+      `SELECT (SELECT count(*)::int FROM saved_charts WHERE saved_chart_uuid = $1 AND deleted_at IS NULL) AS charts,
+              (SELECT count(*)::int FROM dashboards WHERE dashboard_uuid = $2 AND deleted_at IS NULL) AS dashboards`,
       [chartUuid, dashboardUuid],
     );
-    expect(left).toEqual({ charts: 0, dashboards: 0 });
+    expect(left).toEqual({ charts: 0, dashboards: 0 }); // in the trash with the space
     const audit = await t.app.get(DataSource).query(
       `SELECT action, outcome FROM audit_logs WHERE organization_uuid = $1 AND target_uuid = $2 AND outcome = 'success' ORDER BY audit_log_id`,
       [p.organizationUuid, sales.uuid],
@@ -389,7 +390,7 @@ describe('spaces', () => {
     }
   });
 
-  it('pages the list on request: the same spaces in the same order, counted only where the caller may see them', async () => {
+  it('answers the whole list whatever page and pageSize say (as Lightdash); GET /api/v2/content pages it, counted only where the caller may see', async () => {
     const { p, projectUuid } = await setup();
     await grantProjectRole(t, p.admin, projectUuid, p.member, 'viewer');
     const root = await createSpace(t, p.admin, projectUuid, { name: 'Alpha' });
@@ -400,28 +401,31 @@ describe('spaces', () => {
 
     const all = await listSpaces(p.member, projectUuid);
     expect(all.map((s: { path: string }) => s.path)).toEqual(['alpha', 'alpha.beta', 'alpha.delta', 'alpha.gamma', 'epsilon']);
-    const page = (n: number, size: number) => call(p.member, 'get', `/projects/${projectUuid}/spaces?page=${n}&pageSize=${size}`).expect(200);
+    for (const query of ['page=1&pageSize=2', 'pageSize=2', 'page=0&pageSize=501']) {
+      expect((await call(p.member, 'get', `/projects/${projectUuid}/spaces?${query}`).expect(200)).body.results).toEqual(all);
+    }
 
-    const first = (await page(1, 2)).body.results;
+    const uuids = (await listSpaces(p.admin, projectUuid)).map((s: { uuid: string }) => `uuids=${s.uuid}`).join('&');
+    const page = (user: TestUser, n: number, size: number) =>
+      call(user, 'get', `/api/v2/content?projectUuids=${projectUuid}&contentTypes=space&sortBy=name&sortDirection=asc&${uuids}&page=${n}&pageSize=${size}`).expect(200);
+    const byName = [...all].sort((a, b) => a.name.localeCompare(b.name)).map((s: { uuid: string }) => s.uuid);
+    const first = (await page(p.member, 1, 2)).body.results;
     expect(first.pagination).toEqual({ page: 1, pageSize: 2, totalPageCount: 3, totalResults: 5 });
-    expect(first.data).toEqual(all.slice(0, 2));
-    const last = (await page(3, 2)).body.results;
-    expect(last).toEqual({ data: all.slice(4), pagination: { page: 3, pageSize: 2, totalPageCount: 3, totalResults: 5 } });
-    expect((await page(9, 2)).body.results).toEqual({ data: [], pagination: { page: 9, pageSize: 2, totalPageCount: 3, totalResults: 5 } });
+    expect(first.data.map((s: { uuid: string }) => s.uuid)).toEqual(byName.slice(0, 2));
+    const last = (await page(p.member, 3, 2)).body.results;
+    expect(last.data.map((s: { uuid: string }) => s.uuid)).toEqual(byName.slice(4));
+    expect((await page(p.member, 9, 2)).body.results).toEqual({ data: [], pagination: { page: 9, pageSize: 2, totalPageCount: 3, totalResults: 5 } });
     // the admin sees the private spaces too, and they are counted
-    const adminPage = (await call(p.admin, 'get', `/projects/${projectUuid}/spaces?page=1&pageSize=500`).expect(200)).body.results;
-    expect(adminPage.pagination.totalResults).toBe(7);
-    // one of the two alone answers the whole array, as Lightdash does
-    expect((await call(p.member, 'get', `/projects/${projectUuid}/spaces?pageSize=2`).expect(200)).body.results).toEqual(all);
+    expect((await page(p.admin, 1, 500)).body.results.pagination.totalResults).toBe(7);
 
-    for (const query of ['page=0&pageSize=2', 'page=1&pageSize=0', 'page=1&pageSize=501', 'page=1000001&pageSize=2']) {
-      const refused = await call(p.member, 'get', `/projects/${projectUuid}/spaces?${query}`).expect(422);
+    for (const query of ['page=-1', 'pageSize=-2', 'pageSize=501', 'page=1000001']) {
+      const refused = await call(p.member, 'get', `/api/v2/content?${query}`).expect(422);
       expect([query, refused.body.error.name]).toEqual([query, 'PaginationError']);
     }
-    expect((await call(p.member, 'get', `/projects/${projectUuid}/spaces?page=one&pageSize=2`).expect(422)).body.error.name).toBe('ValidateError');
+    expect((await call(p.member, 'get', `/api/v2/content?page=one`).expect(422)).body.error.name).toBe('ValidateError');
   });
 
-  it('decides a page with the same rules as the whole list: entries on any level, groups, private spaces below public ones', async () => {
+  it('decides a page of GET /api/v2/content with the same rules as the whole list: entries on any level, groups, private spaces below public ones', async () => {
     const { p, projectUuid } = await setup();
     await grantProjectRole(t, p.admin, projectUuid, p.member, 'viewer');
     const group = await createGroup(p.admin, [p.member]);
@@ -447,20 +451,23 @@ describe('spaces', () => {
     await shareSpaceWithGroup(t, p.admin, projectUuid, foreign, otherGroup, 'editor');
     await shareSpace(t, p.admin, projectUuid, await createSpace(t, p.admin, projectUuid, { name: 'Other user', isPrivate: true }), p.viewer.userUuid, 'admin');
 
+    const uuids = (await listSpaces(p.admin, projectUuid)).map((s: { uuid: string }) => `uuids=${s.uuid}`).join('&');
     for (const [user, visible] of [
       [p.member, 9],
       [p.viewer, 5],
       [p.admin, 12],
     ] as const) {
-      const all = await listSpaces(user, projectUuid);
+      const all = (await listSpaces(user, projectUuid)).map((s: { uuid: string }) => s.uuid).sort();
       expect(all).toHaveLength(visible);
-      const pages = [];
+      const pages: string[] = [];
       for (let n = 1; n <= 4; n += 1) {
-        const { data, pagination } = (await call(user, 'get', `/projects/${projectUuid}/spaces?page=${n}&pageSize=4`).expect(200)).body.results;
+        const { data, pagination } = (
+          await call(user, 'get', `/api/v2/content?projectUuids=${projectUuid}&contentTypes=space&${uuids}&page=${n}&pageSize=4`).expect(200)
+        ).body.results;
         expect(pagination).toEqual({ page: n, pageSize: 4, totalPageCount: Math.ceil(visible / 4), totalResults: visible });
-        pages.push(...data);
+        pages.push(...data.map((s: { uuid: string }) => s.uuid));
       }
-      expect(pages).toEqual(all);
+      expect(pages.sort()).toEqual(all);
     }
   });
 
@@ -559,7 +566,7 @@ describe('spaces', () => {
     await getSpace(p.admin, projectUuid, space).expect(200);
   });
 
-  it('deletes a space with its child spaces and their content', async () => {
+  it('deletes a space with its child spaces and their content (to the trash)', async () => {
     const { p, projectUuid } = await setup();
     const root = await createSpace(t, p.admin, projectUuid, { name: 'Root' });
     const child = await createSpace(t, p.admin, projectUuid, { name: 'Child', parentSpaceUuid: root });
@@ -571,8 +578,9 @@ describe('spaces', () => {
     for (const gone of [child, grandchild]) await getSpace(p.admin, projectUuid, gone).expect(404);
     await getSpace(p.admin, projectUuid, root).expect(200);
     expect(await listedUuids(p.admin, projectUuid)).toEqual([root, sibling].sort());
-    const [{ count }] = await t.app.get(DataSource).query('SELECT count(*)::int AS count FROM saved_charts WHERE saved_chart_uuid = $1', [chart]);
-    expect(count).toBe(0);
+    // in the trash with the space (docs/content.md)
+    const [{ trashed }] = await t.app.get(DataSource).query('SELECT deleted_at IS NOT NULL AS trashed FROM saved_charts WHERE saved_chart_uuid = $1', [chart]);
+    expect(trashed).toBe(true);
     await call(p.admin, 'delete', spacePath(projectUuid, child)).expect(404);
   });
 

@@ -32,6 +32,7 @@ describe('parseConfig', () => {
       jsonMaxKeys: 20_000,
       jsonMaxArrayLength: 10_000,
       warehouseConnectTimeoutMs: 5000,
+      trashRetentionDays: 30,
     });
   });
 
@@ -62,6 +63,7 @@ describe('parseConfig', () => {
       JSON_MAX_KEYS: '50000',
       JSON_MAX_ARRAY_LENGTH: '1000',
       WAREHOUSE_CONNECT_TIMEOUT_MS: '1500',
+      TRASH_RETENTION_DAYS: '7',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -90,6 +92,7 @@ describe('parseConfig', () => {
       jsonMaxKeys: 50_000,
       jsonMaxArrayLength: 1000,
       warehouseConnectTimeoutMs: 1500,
+      trashRetentionDays: 7,
     });
   });
 
@@ -128,6 +131,8 @@ describe('parseConfig', () => {
     [{ JSON_MAX_ARRAY_LENGTH: '0' }, 'JSON_MAX_ARRAY_LENGTH'],
     [{ WAREHOUSE_CONNECT_TIMEOUT_MS: '50' }, 'WAREHOUSE_CONNECT_TIMEOUT_MS'],
     [{ WAREHOUSE_CONNECT_TIMEOUT_MS: '5s' }, 'WAREHOUSE_CONNECT_TIMEOUT_MS'],
+    [{ TRASH_RETENTION_DAYS: '0' }, 'TRASH_RETENTION_DAYS'],
+    [{ TRASH_RETENTION_DAYS: '30d' }, 'TRASH_RETENTION_DAYS'],
   ])('rejects %j with one line naming %s', (env, variable) => {
     let error: unknown;
     try {

@@ -19,6 +19,7 @@ describe('databaseUnavailability', () => {
     ['too many connections (53300)', sqlstate('53300'), 'unreachable'],
     ['statement timeout (57014)', sqlstate('57014'), 'busy'],
     ['lock timeout (55P03)', sqlstate('55P03'), 'busy'],
+    ['deadlock detected (40P01)', sqlstate('40P01'), 'busy'],
     ['a statement timeout wrapped by TypeORM', new QueryFailedError('SELECT 1', [], sqlstate('57014')), 'busy'],
     ['a lost connection wrapped by TypeORM', new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly')), 'unreachable'],
     ['a reset socket', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 'unreachable'],

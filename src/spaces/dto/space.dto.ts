@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole } from '../../authorization/roles.js';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
-import { PaginationDto } from '../../common/pagination.js';
 
 export const INHERITED_FROM = ['organization', 'project', 'group', 'space_group', 'parent_space'] as const;
 export type InheritedFrom = (typeof INHERITED_FROM)[number];
@@ -206,15 +205,6 @@ export class SpaceSummaryDto extends SpaceSummaryBaseDto {
 
   @ApiProperty({ type: SpaceAccessDto })
   userAccess: SpaceAccessDto;
-}
-
-/** GET /projects/{p}/spaces with `page` and `pageSize` (an extension: Lightdash always answers the whole array). */
-export class SpaceSummaryPageDto {
-  @ApiProperty({ type: [SpaceSummaryDto], description: 'The page, in path order' })
-  data: SpaceSummaryDto[];
-
-  @ApiProperty({ type: PaginationDto })
-  pagination: PaginationDto;
 }
 
 /** A chart in a space (SpaceQuery, minimal). */

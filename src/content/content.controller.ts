@@ -1,0 +1,130 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditAction } from '../audit/audit-action.js';
+import { CurrentPrincipal, type Principal } from '../auth/principal.js';
+import type { ProjectAccess } from '../authorization/access.service.js';
+import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
+import type { Paginated } from '../common/pagination.js';
+import { ContentService } from './content.service.js';
+import {
+  BulkDeleteContentDto,
+  BulkDeleteResultDto,
+  BulkMoveContentDto,
+  ContentItemSummaryDto,
+  ContentPageDto,
+  ContentProjectParamsDto,
+  DeleteContentDto,
+  DeletedContentItemDto,
+  DeletedContentPageDto,
+  ListContentQueryDto,
+  ListDeletedContentQueryDto,
+  MoveContentDto,
+  TrashedContentDto,
+} from './dto/content.dto.js';
+
+const PROJECT = { type: 'project', param: 'projectUuid' } as const;
+const OK = { description: '`{"status":"ok"}`' };
+
+/** Lightdash's v2 content routes (`/api/v2/content`): list, move, delete, restore and delete for good. */
+@ApiTags('Content')
+@Controller('api/v2/content')
+export class ContentController {
+  constructor(private readonly content: ContentService) {}
+
+  @Get()
+  @RequirePermission('organization:view')
+  @ApiOperation({
+    operationId: 'ListContent',
+    summary: 'Spaces, dashboards and charts you may see, one page at a time (spaces first, then dashboards, then charts)',
+  })
+  @ApiOkResponse({ type: ContentPageDto })
+  list(@Query() query: ListContentQueryDto, @CurrentPrincipal() principal: Principal): Promise<Paginated<ContentItemSummaryDto>> {
+    return this.content.list(principal, query);
+  }
+
+  @Get('deleted')
+  @RequirePermission('project:view', { type: 'project', param: 'projectUuids', in: 'query' })
+  @ApiOperation({ operationId: 'ListDeletedContent', summary: 'The trash of a project: what you deleted (project admins: what anyone deleted)' })
+  @ApiOkResponse({ type: DeletedContentPageDto })
+  listDeleted(
+    @Query() query: ListDeletedContentQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() access: ProjectAccess,
+  ): Promise<Paginated<DeletedContentItemDto>> {
+    return this.content.listDeleted(principal, access, query);
+  }
+
+  @Post(':projectUuid/move')
+  @HttpCode(200)
+  @RequirePermission('project:view', PROJECT)
+  @AuditAction('content.move', 'content')
+  @ApiOperation({ operationId: 'MoveContent', summary: 'Move a chart, dashboard or space (needs the same permission on its space and on the destination)' })
+  @ApiOkResponse(OK)
+  move(@Param() _params: ContentProjectParamsDto, @Body() body: MoveContentDto, @CurrentPrincipal() principal: Principal, @ResolvedAccess() access: ProjectAccess): Promise<void> {
+    return this.content.move(principal, access, body.item, body.action.targetSpaceUuid);
+  }
+
+  @Post('bulk-action/:projectUuid/move')
+  @HttpCode(200)
+  @RequirePermission('project:view', PROJECT)
+  @AuditAction('content.move', 'content')
+  @ApiOperation({ operationId: 'BulkMoveContent', summary: 'Move several items to one space: all or nothing' })
+  @ApiOkResponse(OK)
+  bulkMove(
+    @Param() _params: ContentProjectParamsDto,
+    @Body() body: BulkMoveContentDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() access: ProjectAccess,
+  ): Promise<void> {
+    return this.content.moveAll(principal, access, body.content, body.action.targetSpaceUuid);
+  }
+
+  @Post(':projectUuid/delete')
+  @HttpCode(200)
+  @RequirePermission('project:view', PROJECT)
+  @AuditAction('content.delete', 'content')
+  @ApiOperation({ operationId: 'DeleteContent', summary: 'Move a chart, dashboard or space (with everything in it) to the trash' })
+  @ApiOkResponse(OK)
+  delete(@Param() _params: ContentProjectParamsDto, @Body() body: DeleteContentDto, @CurrentPrincipal() principal: Principal, @ResolvedAccess() access: ProjectAccess): Promise<void> {
+    return this.content.delete(principal, access, body.item);
+  }
+
+  @Post('bulk-action/:projectUuid/delete')
+  @HttpCode(200)
+  @RequirePermission('project:view', PROJECT)
+  @AuditAction('content.delete', 'content')
+  @ApiOperation({ operationId: 'BulkDeleteContent', summary: 'Move several items to the trash, one by one; refusals are listed in `skipped`' })
+  @ApiOkResponse({ type: BulkDeleteResultDto })
+  bulkDelete(
+    @Param() _params: ContentProjectParamsDto,
+    @Body() body: BulkDeleteContentDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() access: ProjectAccess,
+  ): Promise<BulkDeleteResultDto> {
+    return this.content.bulkDelete(principal, access, body.content);
+  }
+
+  @Post(':projectUuid/restore')
+  @HttpCode(200)
+  @RequirePermission('project:view', PROJECT)
+  @AuditAction('content.restore', 'content')
+  @ApiOperation({ operationId: 'RestoreContent', summary: 'Bring an item back from the trash, where it was, with its access (needs what deleting it needed)' })
+  @ApiOkResponse(OK)
+  restore(@Param() _params: ContentProjectParamsDto, @Body() body: TrashedContentDto, @CurrentPrincipal() principal: Principal, @ResolvedAccess() access: ProjectAccess): Promise<void> {
+    return this.content.restore(principal, access, body.item);
+  }
+
+  @Delete(':projectUuid/permanent')
+  @RequirePermission('project:view', PROJECT)
+  @AuditAction('content.delete-permanently', 'content')
+  @ApiOperation({ operationId: 'PermanentlyDeleteContent', summary: 'Delete an item in the trash for good (JSON body on the DELETE, as Lightdash)' })
+  @ApiOkResponse(OK)
+  deletePermanently(
+    @Param() _params: ContentProjectParamsDto,
+    @Body() body: TrashedContentDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() access: ProjectAccess,
+  ): Promise<void> {
+    return this.content.deletePermanently(principal, access, body.item);
+  }
+}

@@ -1,0 +1,326 @@
+import { callerEntriesCtes, callerReachCtes, projectRoleSql, spaceOpenToCaller, spaceVisibleToCaller } from '../authorization/access.sql.js';
+import type { ContentSortColumn } from './dto/content.dto.js';
+
+/** The three kinds of content a project holds, with their table and key columns. */
+export type ContentKind = 'space' | 'chart' | 'dashboard';
+
+export const CONTENT_TABLE: Record<ContentKind, { table: string; id: string; uuid: string }> = {
+  space: { table: 'spaces', id: 'space_id', uuid: 'space_uuid' },
+  chart: { table: 'saved_charts', id: 'saved_chart_id', uuid: 'saved_chart_uuid' },
+  dashboard: { table: 'dashboards', id: 'dashboard_id', uuid: 'dashboard_uuid' },
+};
+
+/** A content row locked for a trash action, with the space it lives in (a space's own parent). */
+export interface LockedItemRow {
+  id: string;
+  name: string;
+  projectId: string;
+  trashed: boolean;
+  /** the space it lives in (for a space: its parent), or null for a root space */
+  spaceId: string | null;
+  spaceName: string | null;
+}
+
+/**
+ * Locks one chart, dashboard or space ($1 its uuid) for a change of its trash state: concurrent
+ * trash, restore and permanent-delete requests on it run one after the other, and each sees what
+ * the previous one left. Charts and dashboards also hold their space, so it cannot be trashed
+ * half-way through a restore into it.
+ */
+export function lockItemSql(kind: ContentKind): string {
+  const { table, id, uuid } = CONTENT_TABLE[kind];
+  if (kind === 'space') {
+    return `SELECT x.space_id::text AS id, x.name, x.project_id::text AS "projectId", x.deleted_at IS NOT NULL AS trashed,
+                   x.parent_space_id::text AS "spaceId", NULL::text AS "spaceName"
+            FROM spaces x WHERE x.space_uuid = $1 FOR UPDATE`;
+  }
+  return `SELECT x.${id}::text AS id, x.name, x.project_id::text AS "projectId", x.deleted_at IS NOT NULL AS trashed,
+                 s.space_id::text AS "spaceId", s.name AS "spaceName"
+          FROM ${table} x JOIN spaces s ON s.space_id = x.space_id WHERE x.${uuid} = $1 FOR UPDATE OF x FOR SHARE OF s`;
+}
+
+/** Whether space $1 is live, read under a share lock (waits for a concurrent trash of it to settle). */
+export const SPACE_STATE_SQL = `SELECT space_id::text AS id, name, deleted_at IS NOT NULL AS trashed FROM spaces WHERE space_id = $1 FOR SHARE`;
+
+/**
+ * Locks space $1 and every space below it before they are trashed: a space being created under one
+ * of them (its ancestry trigger holds the parent with FOR SHARE) either commits first and is trashed
+ * with them by the next statement, or waits and then finds its parent in the trash.
+ */
+export const LOCK_SUBTREE_SQL = `SELECT space_id FROM spaces WHERE ancestor_ids @> ARRAY[$1::bigint] ORDER BY space_id FOR UPDATE`;
+
+/**
+ * Trashes space $1 ($2 the user) and everything still live below it: child spaces, charts and
+ * dashboards carry the space they went with, so its restore brings back exactly them.
+ */
+export const TRASH_SPACE_SQL = `
+  WITH subtree AS (SELECT space_id FROM spaces WHERE ancestor_ids @> ARRAY[$1::bigint]),
+  root AS (
+    UPDATE spaces SET deleted_at = now(), deleted_by_user_id = $2, deleted_with_space_id = NULL
+    WHERE space_id = $1 AND deleted_at IS NULL RETURNING space_id
+  ),
+  below AS (
+    UPDATE spaces SET deleted_at = now(), deleted_by_user_id = $2, deleted_with_space_id = $1
+    WHERE space_id IN (SELECT space_id FROM subtree) AND space_id <> $1 AND deleted_at IS NULL AND EXISTS (SELECT 1 FROM root) RETURNING 1
+  ),
+  charts AS (
+    UPDATE saved_charts SET deleted_at = now(), deleted_by_user_id = $2, deleted_with_space_id = $1
+    WHERE space_id IN (SELECT space_id FROM subtree) AND deleted_at IS NULL AND EXISTS (SELECT 1 FROM root) RETURNING 1
+  ),
+  dashboards AS (
+    UPDATE dashboards SET deleted_at = now(), deleted_by_user_id = $2, deleted_with_space_id = $1
+    WHERE space_id IN (SELECT space_id FROM subtree) AND deleted_at IS NULL AND EXISTS (SELECT 1 FROM root) RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM root)::int AS trashed, (SELECT count(*) FROM below)::int AS spaces,
+         (SELECT count(*) FROM charts)::int AS charts, (SELECT count(*) FROM dashboards)::int AS dashboards`;
+
+/** Trashes chart or dashboard $1 (its id), $2 the user. */
+export function trashItemSql(kind: Exclude<ContentKind, 'space'>): string {
+  const { table, id } = CONTENT_TABLE[kind];
+  return `UPDATE ${table} SET deleted_at = now(), deleted_by_user_id = $2, deleted_with_space_id = NULL WHERE ${id} = $1 AND deleted_at IS NULL`;
+}
+
+/** Restores space $1 and what went to the trash with it. */
+export const RESTORE_SPACE_SQL = `
+  WITH root AS (
+    UPDATE spaces SET deleted_at = NULL, deleted_by_user_id = NULL, deleted_with_space_id = NULL
+    WHERE space_id = $1 AND deleted_at IS NOT NULL RETURNING 1
+  ),
+  below AS (
+    UPDATE spaces SET deleted_at = NULL, deleted_by_user_id = NULL, deleted_with_space_id = NULL
+    WHERE deleted_with_space_id = $1 AND EXISTS (SELECT 1 FROM root) RETURNING 1
+  ),
+  charts AS (
+    UPDATE saved_charts SET deleted_at = NULL, deleted_by_user_id = NULL, deleted_with_space_id = NULL
+    WHERE deleted_with_space_id = $1 AND EXISTS (SELECT 1 FROM root) RETURNING 1
+  ),
+  dashboards AS (
+    UPDATE dashboards SET deleted_at = NULL, deleted_by_user_id = NULL, deleted_with_space_id = NULL
+    WHERE deleted_with_space_id = $1 AND EXISTS (SELECT 1 FROM root) RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM root)::int AS restored, (SELECT count(*) FROM below)::int AS spaces,
+         (SELECT count(*) FROM charts)::int AS charts, (SELECT count(*) FROM dashboards)::int AS dashboards`;
+
+/** Restores chart or dashboard $1 (its id). */
+export function restoreItemSql(kind: Exclude<ContentKind, 'space'>): string {
+  const { table, id } = CONTENT_TABLE[kind];
+  return `UPDATE ${table} SET deleted_at = NULL, deleted_by_user_id = NULL, deleted_with_space_id = NULL WHERE ${id} = $1 AND deleted_at IS NOT NULL`;
+}
+
+/** Deletes trashed item $1 (its id) for good; a space takes everything below it (foreign keys cascade). */
+export function deletePermanentlySql(kind: ContentKind): string {
+  const { table, id } = CONTENT_TABLE[kind];
+  return `DELETE FROM ${table} WHERE ${id} = $1 AND deleted_at IS NOT NULL`;
+}
+
+/** Moves live chart or dashboard $1 (its uuid) to space $2. */
+export function moveItemSql(kind: Exclude<ContentKind, 'space'>): string {
+  const { table, uuid } = CONTENT_TABLE[kind];
+  return `UPDATE ${table} SET space_id = $2, updated_at = now() WHERE ${uuid} = $1 AND deleted_at IS NULL`;
+}
+
+/** Moves space $1 under space $2 (null: to the root); the ancestry triggers carry the change down its subtree. */
+export const MOVE_SPACE_SQL = `UPDATE spaces SET parent_space_id = $2, updated_at = now() WHERE space_id = $1 AND deleted_at IS NULL`;
+
+/**
+ * Purges, for project-wide retention: at most $2 trashed rows of each table deleted before $1
+ * (spaces first: their subtree goes with them). Returns how many rows went.
+ */
+export const PURGE_SQL = `
+  WITH spaces_gone AS (
+    DELETE FROM spaces WHERE space_id IN (SELECT space_id FROM spaces WHERE deleted_at < $1 LIMIT $2) RETURNING 1
+  ),
+  charts_gone AS (
+    DELETE FROM saved_charts WHERE saved_chart_id IN (SELECT saved_chart_id FROM saved_charts WHERE deleted_at < $1 LIMIT $2) RETURNING 1
+  ),
+  dashboards_gone AS (
+    DELETE FROM dashboards WHERE dashboard_id IN (SELECT dashboard_id FROM dashboards WHERE deleted_at < $1 LIMIT $2) RETURNING 1
+  )
+  SELECT ((SELECT count(*) FROM spaces_gone) + (SELECT count(*) FROM charts_gone) + (SELECT count(*) FROM dashboards_gone))::int AS purged`;
+
+/** The key of the advisory lock that keeps purges on several replicas from doing the same work. */
+export const PURGE_LOCK_KEY = 0x74726173; // 'tras'
+
+const userRef = (alias: string, key = 'uuid') =>
+  `CASE WHEN ${alias}.user_id IS NULL THEN NULL ELSE json_build_object('${key}', ${alias}.user_uuid, 'firstName', ${alias}.first_name, 'lastName', ${alias}.last_name) END`;
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const SORT_EXPRESSIONS: Record<ContentSortColumn, string> = {
+  name: 'lower(i.name)',
+  space_name: 'lower(i.space_name)',
+  last_updated_at: 'i.last_updated_at',
+  views: 'i.views',
+};
+
+export interface ContentRow {
+  totalResults: number;
+  contentType: ContentKind | null;
+  uuid: string;
+  slug: string;
+  name: string;
+  description: string | null;
+  createdAt: string;
+  createdBy: { uuid: string; firstName: string; lastName: string } | null;
+  lastUpdatedAt: string;
+  lastUpdatedBy: { uuid: string; firstName: string; lastName: string } | null;
+  projectUuid: string;
+  projectName: string;
+  organizationUuid: string;
+  organizationName: string;
+  spaceUuid: string;
+  spaceName: string;
+  views: number;
+  firstViewedAt: string | null;
+  chartKind: string | null;
+  inheritParentPermissions: boolean | null;
+  dashboardCount: number | null;
+  chartCount: number | null;
+  childSpaceCount: number | null;
+  parentSpaceUuid: string | null;
+  path: string | null;
+  access: string[] | null;
+}
+
+/**
+ * One page of GET /api/v2/content, in one statement. $1 the user, $2 their organization, $3 the
+ * projects asked for (null: all), $4 the spaces asked for (null: none), $5 the uuids asked for, $6
+ * the content types, $7 a name pattern (ILIKE) and $8 the same with non-alphanumerics removed,
+ * $9/$10 limit and offset. Projects are those where the caller has a project role; spaces are
+ * filtered by spaceVisibleToCaller (the space list's rule, live spaces only), with `caller_role`
+ * joined per project. Only the page's rows are then read in full (counts, shares, users).
+ */
+export function listContentSql(sortBy: ContentSortColumn, direction: 'asc' | 'desc'): string {
+  const order = `i.type_rank, ${SORT_EXPRESSIONS[sortBy]} ${direction.toUpperCase()} NULLS LAST, i.uuid`;
+  const nameFilter = `($7::text IS NULL OR i.name ILIKE $7 OR regexp_replace(lower(i.name), '[^a-z0-9]', '', 'g') LIKE $8)`;
+  return `
+  WITH caller_role AS MATERIALIZED (
+    SELECT p.project_id, r.role FROM projects p
+    CROSS JOIN LATERAL (SELECT ${projectRoleSql('p', '$1')} AS role OFFSET 0) r
+    WHERE p.organization_id = $2 AND ($3::uuid[] IS NULL OR p.project_uuid = ANY ($3::uuid[])) AND r.role IS NOT NULL
+  ),${callerReachCtes('$1')},
+  scope_spaces AS MATERIALIZED (
+    SELECT s.space_id FROM spaces s JOIN caller_role ON caller_role.project_id = s.project_id CROSS JOIN caller_reach
+    WHERE $4::uuid[] IS NOT NULL AND s.space_uuid = ANY ($4::uuid[]) AND ${spaceVisibleToCaller('s')}
+  ),
+  items AS (
+    SELECT * FROM (
+      SELECT 0 AS type_rank, 'space' AS content_type, s.space_id AS id, s.space_uuid AS uuid, s.name, s.name AS space_name,
+             s.created_at AS last_updated_at, 0 AS views
+      FROM spaces s JOIN caller_role ON caller_role.project_id = s.project_id CROSS JOIN caller_reach
+      WHERE 'space' = ANY ($6::text[]) AND ${spaceVisibleToCaller('s')}
+        AND CASE WHEN $4::uuid[] IS NOT NULL THEN s.parent_space_id IN (SELECT space_id FROM scope_spaces)
+                 WHEN $5::uuid[] IS NOT NULL OR $7::text IS NOT NULL THEN true
+                 ELSE s.parent_space_id IS NULL END
+      UNION ALL
+      SELECT 1, 'dashboard', d.dashboard_id, d.dashboard_uuid, d.name, s.name, d.updated_at, d.views
+      FROM dashboards d JOIN spaces s ON s.space_id = d.space_id JOIN caller_role ON caller_role.project_id = s.project_id CROSS JOIN caller_reach
+      WHERE 'dashboard' = ANY ($6::text[]) AND d.deleted_at IS NULL AND ${spaceVisibleToCaller('s')}
+        AND ($4::uuid[] IS NULL OR d.space_id IN (SELECT space_id FROM scope_spaces))
+      UNION ALL
+      SELECT 2, 'chart', c.saved_chart_id, c.saved_chart_uuid, c.name, s.name, c.updated_at, c.views
+      FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id JOIN caller_role ON caller_role.project_id = s.project_id CROSS JOIN caller_reach
+      WHERE 'chart' = ANY ($6::text[]) AND c.deleted_at IS NULL AND ${spaceVisibleToCaller('s')}
+        AND ($4::uuid[] IS NULL OR c.space_id IN (SELECT space_id FROM scope_spaces))
+    ) i
+    WHERE ($5::uuid[] IS NULL OR i.uuid = ANY ($5::uuid[])) AND ${nameFilter}
+  ),
+  total AS MATERIALIZED (SELECT count(*)::int AS n FROM items),
+  page AS MATERIALIZED (SELECT i.*, row_number() OVER (ORDER BY ${order}) AS position FROM items i ORDER BY ${order} LIMIT $9 OFFSET $10)
+  SELECT total.n AS "totalResults", listed.* FROM total LEFT JOIN LATERAL (
+    SELECT pg.content_type AS "contentType", pg.uuid, coalesce(s.slug, c.slug, d.slug) AS slug, pg.name,
+           coalesce(c.description, d.description) AS description,
+           ${iso('coalesce(s.created_at, c.created_at, d.created_at)')} AS "createdAt",
+           CASE pg.content_type WHEN 'chart' THEN NULL ELSE ${userRef('creator')} END AS "createdBy",
+           ${iso('pg.last_updated_at')} AS "lastUpdatedAt",
+           CASE pg.content_type WHEN 'space' THEN NULL ELSE ${userRef('updater')} END AS "lastUpdatedBy",
+           p.project_uuid AS "projectUuid", p.name AS "projectName", o.organization_uuid AS "organizationUuid", o.name AS "organizationName",
+           home.space_uuid AS "spaceUuid", home.name AS "spaceName", pg.views,
+           ${iso('coalesce(c.first_viewed_at, d.first_viewed_at)')} AS "firstViewedAt", c.chart_kind AS "chartKind",
+           s.inherit_parent_permissions AS "inheritParentPermissions",
+           CASE WHEN s.space_id IS NOT NULL THEN (SELECT count(*)::int FROM dashboards x WHERE x.space_id = s.space_id AND x.deleted_at IS NULL) END AS "dashboardCount",
+           CASE WHEN s.space_id IS NOT NULL THEN (SELECT count(*)::int FROM saved_charts x WHERE x.space_id = s.space_id AND x.deleted_at IS NULL) END AS "chartCount",
+           CASE WHEN s.space_id IS NOT NULL THEN (SELECT count(*)::int FROM spaces x WHERE x.parent_space_id = s.space_id AND x.deleted_at IS NULL) END AS "childSpaceCount",
+           (SELECT parent.space_uuid FROM spaces parent WHERE parent.space_id = s.parent_space_id) AS "parentSpaceUuid",
+           s.path,
+           CASE WHEN s.space_id IS NOT NULL THEN (SELECT coalesce(array_agg(u.user_uuid::text ORDER BY u.user_uuid), '{}')
+                                                  FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = s.space_id) END AS access,
+           pg.position
+    FROM page pg
+    LEFT JOIN spaces s ON pg.content_type = 'space' AND s.space_id = pg.id
+    LEFT JOIN saved_charts c ON pg.content_type = 'chart' AND c.saved_chart_id = pg.id
+    LEFT JOIN dashboards d ON pg.content_type = 'dashboard' AND d.dashboard_id = pg.id
+    JOIN spaces home ON home.space_id = coalesce(s.space_id, c.space_id, d.space_id)
+    JOIN projects p ON p.project_id = home.project_id
+    JOIN organizations o ON o.organization_id = p.organization_id
+    LEFT JOIN users creator ON creator.user_id = coalesce(s.created_by_user_id, d.created_by_user_id)
+    LEFT JOIN users updater ON updater.user_id = coalesce(c.updated_by_user_id, d.updated_by_user_id)
+  ) listed ON true
+  ORDER BY listed.position`;
+}
+
+export interface DeletedContentRow {
+  totalResults: number;
+  contentType: ContentKind | null;
+  uuid: string;
+  name: string;
+  description: string | null;
+  deletedAt: string;
+  deletedBy: { userUuid: string; firstName: string; lastName: string } | null;
+  spaceUuid: string | null;
+  spaceName: string | null;
+  projectUuid: string;
+  organizationUuid: string;
+  chartKind: string | null;
+  nestedSpaceCount: number | null;
+  chartCount: number | null;
+  dashboardCount: number | null;
+}
+
+/**
+ * One page of project $1's trash for user $2: what they could see before it was deleted (the same
+ * access rule as the space list, trashed spaces included), deleted by them unless $3 (a project
+ * admin sees everyone's, or those of the users $4). Things that went to the trash with a space, or
+ * that sit in a trashed space, are not listed: they come back with it. $5 types, $6 name pattern,
+ * $7/$8 limit and offset. Newest deletion first.
+ */
+export const LIST_DELETED_SQL = `
+  WITH ${callerEntriesCtes('$1', '$2')},
+  items AS (
+    SELECT * FROM (
+      SELECT 'space' AS content_type, s.space_id AS id, s.space_uuid AS uuid, s.name, NULL::text AS description, s.deleted_at,
+             s.deleted_by_user_id, parent.space_uuid AS space_uuid, parent.name AS space_name
+      FROM spaces s LEFT JOIN spaces parent ON parent.space_id = s.parent_space_id CROSS JOIN caller_role CROSS JOIN caller_reach
+      WHERE s.project_id = $1 AND s.deleted_at IS NOT NULL AND s.deleted_with_space_id IS NULL AND parent.deleted_at IS NULL
+        AND ${spaceOpenToCaller('s')}
+      UNION ALL
+      SELECT 'chart', c.saved_chart_id, c.saved_chart_uuid, c.name, c.description, c.deleted_at, c.deleted_by_user_id, s.space_uuid, s.name
+      FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id CROSS JOIN caller_role CROSS JOIN caller_reach
+      WHERE c.project_id = $1 AND c.deleted_at IS NOT NULL AND c.deleted_with_space_id IS NULL AND s.deleted_at IS NULL AND ${spaceOpenToCaller('s')}
+      UNION ALL
+      SELECT 'dashboard', d.dashboard_id, d.dashboard_uuid, d.name, d.description, d.deleted_at, d.deleted_by_user_id, s.space_uuid, s.name
+      FROM dashboards d JOIN spaces s ON s.space_id = d.space_id CROSS JOIN caller_role CROSS JOIN caller_reach
+      WHERE d.project_id = $1 AND d.deleted_at IS NOT NULL AND d.deleted_with_space_id IS NULL AND s.deleted_at IS NULL AND ${spaceOpenToCaller('s')}
+    ) i
+    LEFT JOIN LATERAL (SELECT u.user_uuid FROM users u WHERE u.user_id = i.deleted_by_user_id) deleter ON true
+    WHERE i.content_type = ANY ($5::text[])
+      AND ($3::boolean OR i.deleted_by_user_id = $2)
+      AND ($4::uuid[] IS NULL OR deleter.user_uuid = ANY ($4::uuid[]))
+      AND ($6::text IS NULL OR i.name ILIKE $6)
+  ),
+  total AS MATERIALIZED (SELECT count(*)::int AS n FROM items),
+  page AS MATERIALIZED (SELECT i.*, row_number() OVER (ORDER BY i.deleted_at DESC, i.uuid) AS position FROM items i ORDER BY i.deleted_at DESC, i.uuid LIMIT $7 OFFSET $8)
+  SELECT total.n AS "totalResults", listed.* FROM total LEFT JOIN LATERAL (
+    SELECT pg.content_type AS "contentType", pg.uuid, pg.name, pg.description, ${iso('pg.deleted_at')} AS "deletedAt",
+           ${userRef('u', 'userUuid')} AS "deletedBy", pg.space_uuid AS "spaceUuid", pg.space_name AS "spaceName",
+           p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid",
+           (SELECT c.chart_kind FROM saved_charts c WHERE pg.content_type = 'chart' AND c.saved_chart_id = pg.id) AS "chartKind",
+           CASE pg.content_type WHEN 'space' THEN (SELECT count(*)::int FROM spaces x WHERE x.deleted_with_space_id = pg.id) END AS "nestedSpaceCount",
+           CASE pg.content_type WHEN 'space' THEN (SELECT count(*)::int FROM saved_charts x WHERE x.deleted_with_space_id = pg.id) END AS "chartCount",
+           CASE pg.content_type WHEN 'space' THEN (SELECT count(*)::int FROM dashboards x WHERE x.deleted_with_space_id = pg.id) END AS "dashboardCount",
+           pg.position
+    FROM page pg
+    JOIN projects p ON p.project_id = $1
+    JOIN organizations o ON o.organization_id = p.organization_id
+    LEFT JOIN users u ON u.user_id = pg.deleted_by_user_id
+  ) listed ON true
+  ORDER BY listed.position`;
