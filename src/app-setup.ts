@@ -1,4 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
+import { RequestMethod } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -223,7 +224,8 @@ function installBodyParsers(app: NestFastifyApplication, config: ResolvedConfig)
 /** Everything that hooks into fastify; shared by main.ts and the tests, and run before init()/listen(). */
 export async function configureApp(app: NestFastifyApplication, config: ResolvedConfig): Promise<void> {
   app.useLogger(app.get(Logger));
-  app.setGlobalPrefix(API_PREFIX);
+  // the v2 query routes (Lightdash's /api/v2/…) declare their whole path
+  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'api/v2/{*path}', method: RequestMethod.ALL }] });
   const fastify = app.getHttpAdapter().getInstance();
 
   await app.register(fastifyCookie, { secret: config.secret });

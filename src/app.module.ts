@@ -30,6 +30,7 @@ import { HealthModule } from './health/health.module.js';
 import { PersonalAccessTokensModule } from './personal-access-tokens/personal-access-tokens.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
+import { QueriesModule } from './queries/queries.module.js';
 import { ResponseCacheModule } from './response-cache/response-cache.module.js';
 import { SpacesModule } from './spaces/spaces.module.js';
 import { TagsModule } from './tags/tags.module.js';
@@ -78,6 +79,7 @@ export class AppModule {
         EmailDomainsModule,
         PersonalAccessTokensModule,
         WarehouseCredentialsModule,
+        QueriesModule,
         EmailModule,
         EmailVerificationModule,
       ],

@@ -61,7 +61,7 @@ describe('route permissions', () => {
         const routeConfig = reflector.get<Record<string, Required<CachedResponseOptions>> | undefined>(FASTIFY_ROUTE_CONFIG_METADATA, handler as never);
         const cachedQuery = routeConfig?.[CACHED_RESPONSE]?.query;
         const cached = cachedQuery ? ` [cached${cachedQuery.length ? `, query ${cachedQuery.join(' ')}` : ''}]` : '';
-        listing.push(`${method.padEnd(6)} ${joinPath('api/v1', prefix, route).padEnd(62)} ${describeAccess(isPublic, access)}${sessionOnly}${cached}`);
+        listing.push(`${method.padEnd(6)} ${joinPath(prefix.startsWith('api/v2') ? '' : 'api/v1', prefix, route).padEnd(62)} ${describeAccess(isPublic, access)}${sessionOnly}${cached}`);
       }
     }
     listing.sort((a, b) => a.slice(7).localeCompare(b.slice(7)) || a.localeCompare(b));
