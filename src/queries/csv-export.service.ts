@@ -89,7 +89,9 @@ export class CsvExportService {
     const target = await this.warehouse.target(access, principal);
     const out = new PassThrough();
     const abort = new AbortController();
+    // a client that goes away cancels the statement; a write after that must never crash the process
     out.on('close', () => abort.abort());
+    out.on('error', () => abort.abort());
     let types: ResultFields = {};
     let announce!: () => void;
     let fail!: (error: unknown) => void;
@@ -109,6 +111,7 @@ export class CsvExportService {
           announce();
         },
         onRows: async (rows) => {
+          if (abort.signal.aborted) return;
           if (!out.write(csvLines(rows, options.columns, types))) await once(out, 'drain', { signal: abort.signal });
         },
       })
@@ -133,6 +136,7 @@ export class CsvExportService {
     const out = new PassThrough();
     const abort = new AbortController();
     out.on('close', () => abort.abort());
+    out.on('error', () => abort.abort());
     if (type === 'csv') out.write(BOM + options.headers.map((header) => csvCell(header, undefined)).join(',') + '\r\n');
     void (async () => {
       try {

@@ -14,7 +14,7 @@ export function yamlDump(value: unknown, indent = 0): string {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0) return `${pad}{}\n`;
     return entries
-      .map(([key, item]) => (item && typeof item === 'object' && (!Array.isArray(item) || item.length) && Object.keys(item).length ? `${pad}${scalar(key)}:\n${yamlDump(item, indent + 2)}` : `${pad}${scalar(key)}: ${yamlDump(item, 0).trim()}\n`))
+      .map(([key, item]) => (item && typeof item === 'object' && (!Array.isArray(item) || item.length) && Object.keys(item).length ? `${pad}${mappingKey(key)}:\n${yamlDump(item, indent + 2)}` : `${pad}${mappingKey(key)}: ${yamlDump(item, 0).trim()}\n`))
       .join('');
   }
   return `${pad}${scalar(value)}\n`;
@@ -24,4 +24,8 @@ function scalar(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return `'${String(value).replace(/'/g, "''")}'`;
+}
+
+function mappingKey(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : scalar(key);
 }

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
+import { DataSource } from 'typeorm';
+import { purgeExpired } from '../../src/queries/queries.queries.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createOrganization, createPersonas, type Personas } from '../support/organizations.js';
+import { createSpace } from '../support/spaces.js';
 import type { TestUser } from '../support/users.js';
 import { createShopWarehouse, createWarehouseProject } from '../support/warehouse.js';
 
@@ -302,9 +305,29 @@ describe('v1 totals, CSV, custom metrics and the SQL runner', () => {
     expect(lines).toEqual(['\uFEFF"Status, of order",Orders,Total revenue', 'completed,2,150', 'shipped,1,70', 'placed,1,5', '']);
   });
 
-  it('lists custom metrics of visible charts (none here) for a viewer', async () => {
-    const res = await t.http().get(v1('/custom-metrics')).set('Cookie', p.viewer.cookie).expect(200);
-    expect(res.body.results).toEqual([]);
+  it('lists the custom metrics of the charts a caller can see', async () => {
+    const before = await t.http().get(v1('/custom-metrics')).set('Cookie', p.viewer.cookie).expect(200);
+    const privateSpace = await createSpace(t, p.admin, projectUuid, { name: 'Private', isPrivate: true });
+    const metric = { uuid: '6f0c2f5e-0000-4000-8000-000000000001', name: 'average_amount', label: 'Average amount', table: 'orders', type: 'average', sql: '${TABLE}.amount', baseDimensionName: 'amount' };
+    await t
+      .http()
+      .post(v1('/saved'))
+      .set('Cookie', p.admin.cookie)
+      .send({ name: 'Secret chart', tableName: 'orders', metricQuery: { ...REVENUE_BY_STATUS, additionalMetrics: [metric] }, chartConfig: { type: 'table', config: {} }, tableConfig: { columnOrder: [] }, spaceUuid: privateSpace })
+      .expect(200);
+    const admin = await t.http().get(v1('/custom-metrics')).set('Cookie', p.admin.cookie).expect(200);
+    expect(admin.body.results).toContainEqual({
+      name: metric.uuid,
+      label: 'Average amount',
+      modelName: 'orders',
+      yml: "label: 'Average amount'\ntype: 'average'\n",
+      chartLabel: 'Secret chart',
+      chartUrl: expect.stringMatching(new RegExp(`/projects/${projectUuid}/saved/[0-9a-f-]{36}/view$`)),
+    });
+    // the viewer cannot see the private space: its chart's metrics are not listed
+    const viewer = await t.http().get(v1('/custom-metrics')).set('Cookie', p.viewer.cookie).expect(200);
+    expect(viewer.body.results).toEqual(before.body.results);
+    expect(viewer.body.results.map((row: Json) => row.chartLabel)).not.toContain('Secret chart');
   });
 
   it('lists tables and fields for a developer (the SDK’s table/schema spelling too)', async () => {
@@ -316,5 +339,98 @@ describe('v1 totals, CSV, custom metrics and the SQL runner', () => {
     const run = await t.http().post(v1('/sqlRunner/run')).set('Cookie', p.developer.cookie).send({ sql: `SELECT order_id FROM ${warehouse.schema}.orders ORDER BY 1`, limit: 2 }).expect(200);
     expect(run.body.results.rows).toEqual([{ order_id: 1 }, { order_id: 2 }]);
     await t.http().get(v1('/sqlRunner/tables')).set('Cookie', p.interactive_viewer.cookie).expect(403);
+  });
+});
+
+describe('saved charts, underlying data, downloads, user credentials and the purge', () => {
+  it('runs a saved chart for a viewer of its space (not for an outsider)', async () => {
+    const space = await createSpace(t, p.admin, projectUuid, { name: 'Shared' });
+    const chart = await t
+      .http()
+      .post(v1('/saved'))
+      .set('Cookie', p.admin.cookie)
+      .send({ name: 'Revenue', tableName: 'orders', metricQuery: REVENUE_BY_STATUS, chartConfig: { type: 'table', config: {} }, tableConfig: { columnOrder: [] }, spaceUuid: space })
+      .expect(200);
+    const chartUuid = chart.body.results.uuid;
+    const submitted = await t.http().post(v2('/chart')).set('Cookie', p.viewer.cookie).send({ chartUuid }).expect(200);
+    const ready = await until(
+      async () => (await t.http().get(v2(`/${submitted.body.results.queryUuid}`)).set('Cookie', p.viewer.cookie).expect(200)).body.results,
+      (results) => results.status !== 'pending',
+      'the chart query',
+    );
+    expect(raw(ready.rows).map((row) => row.orders_total_revenue)).toEqual([150, 70, 5]);
+    await t.http().post(v2('/chart')).set('Cookie', outsider.cookie).send({ chartUuid }).expect(404);
+    const tooMany = await t.http().post(v2('/chart')).set('Cookie', p.viewer.cookie).send({ chartUuid, limit: 2 }).expect(200);
+    const capped = await until(
+      async () => (await t.http().get(v2(`/${tooMany.body.results.queryUuid}`)).set('Cookie', p.viewer.cookie).expect(200)).body.results,
+      (results) => results.status !== 'pending',
+      'the capped chart query',
+    );
+    expect(capped.totalResults).toBe(2);
+  });
+
+  it('reads the rows behind a result, narrowed by the filters given', async () => {
+    const { pages } = await runLikeTheSdk(p.interactive_viewer, REVENUE_BY_STATUS, 500);
+    const submitted = await t
+      .http()
+      .post(v2('/underlying-data'))
+      .set('Cookie', p.interactive_viewer.cookie)
+      .send({ underlyingDataSourceQueryUuid: pages[0].queryUuid, filters: { dimensions: { and: [{ target: { fieldId: 'orders_status' }, operator: 'equals', values: ['completed'] }] } } })
+      .expect(200);
+    const ready = await until(
+      async () => (await t.http().get(v2(`/${submitted.body.results.queryUuid}`)).set('Cookie', p.interactive_viewer.cookie).expect(200)).body.results,
+      (results) => results.status !== 'pending',
+      'the underlying data',
+    );
+    expect(ready.status).toBe('ready');
+    expect(raw(ready.rows).map((row) => row.orders_order_id).sort()).toEqual([1, 3]);
+    // someone else's source query is not found
+    await t.http().post(v2('/underlying-data')).set('Cookie', p.developer.cookie).send({ underlyingDataSourceQueryUuid: pages[0].queryUuid, filters: {} }).expect(404);
+  });
+
+  it('downloads the stored results of a ready query as CSV and JSONL', async () => {
+    const { pages } = await runLikeTheSdk(p.interactive_viewer, REVENUE_BY_STATUS, 500);
+    const text = (res: any, done: (error: Error | null, body: string) => void) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      res.on('end', () => done(null, body));
+    };
+    const csv = await t.http().post(v2(`/${pages[0].queryUuid}/download`)).set('Cookie', p.interactive_viewer.cookie).send({ type: 'csv', columnOrder: ['orders_order_count'] }).buffer(true).parse(text);
+    expect(csv.status).toBe(200);
+    expect((csv.body as string).split('\r\n').slice(1)).toEqual(['completed,150,2', 'shipped,70,1', 'placed,5,1', '']);
+    const jsonl = await t.http().post(v2(`/${pages[0].queryUuid}/download`)).set('Cookie', p.interactive_viewer.cookie).send({ type: 'jsonl' }).buffer(true).parse(text);
+    expect((jsonl.body as string).trim().split('\n').map((line) => JSON.parse(line))).toEqual([
+      { orders_status: 'completed', orders_total_revenue: 150, orders_order_count: 2 },
+      { orders_status: 'shipped', orders_total_revenue: 70, orders_order_count: 1 },
+      { orders_status: 'placed', orders_total_revenue: 5, orders_order_count: 1 },
+    ]);
+    await t.http().post(v2(`/${pages[0].queryUuid}/download`)).set('Cookie', p.developer.cookie).send({ type: 'csv' }).expect(404);
+  });
+
+  it('runs with the caller’s own credentials when the project requires them', async () => {
+    const own = await createWarehouseProject(t, p.admin, warehouse.schema, { requireUserCredentials: true });
+    const sql = (user: TestUser) => t.http().post(`/api/v1/projects/${own}/sqlQuery`).set('Cookie', user.cookie).send({ sql: 'SELECT current_user AS who' });
+    const missing = await sql(p.developer).expect(400);
+    expect(missing.body.error.name).toBe('MissingWarehouseCredentialsError');
+    const url = new URL(process.env.DATABASE_URL!);
+    await t.http().post('/api/v1/user/warehouseCredentials').set('Cookie', p.developer.cookie).send({ name: 'wrong', credentials: { type: 'postgres', user: decodeURIComponent(url.username), password: 'not-the-password' } }).expect(200);
+    const wrong = await sql(p.developer).expect(400);
+    expect(wrong.body.error.name).toBe('WarehouseConnectionError');
+    await t.http().post('/api/v1/user/warehouseCredentials').set('Cookie', p.developer.cookie).send({ name: 'right', credentials: { type: 'postgres', user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } }).expect(200);
+    const right = await sql(p.developer).expect(200);
+    expect(right.body.results.rows).toEqual([{ who: decodeURIComponent(url.username) }]);
+  });
+
+  it('purges the rows of expired results', async () => {
+    const { pages } = await runLikeTheSdk(p.interactive_viewer, REVENUE_BY_STATUS, 500);
+    await warehouse.client.query(`UPDATE async_queries SET expires_at = now() - interval '2 hours' WHERE query_uuid = $1`, [pages[0].queryUuid]);
+    await purgeExpired(t.app.get(DataSource));
+    const { rows } = await warehouse.client.query(
+      `SELECT (SELECT count(*)::int FROM async_queries WHERE query_uuid = $1) AS queries,
+              (SELECT count(*)::int FROM async_query_result_chunks c JOIN async_queries q USING (async_query_id) WHERE q.query_uuid = $1) AS chunks`,
+      [pages[0].queryUuid],
+    );
+    expect(rows[0]).toEqual({ queries: 0, chunks: 0 });
+    await t.http().get(v2(`/${pages[0].queryUuid}`)).set('Cookie', p.interactive_viewer.cookie).expect(404);
   });
 });
