@@ -265,6 +265,17 @@ describe('v2 SQL, cancellation and timeouts', () => {
     expect(Date.now() - started).toBeLessThan(9_000);
   });
 
+  it('survives its idle warehouse connections being killed (pool error handler), and runs the next query', async () => {
+    await t.http().post(v1('/sqlQuery')).set('Cookie', p.developer.cookie).send({ sql: 'SELECT 1 AS one' }).expect(200);
+    const killed = await warehouse.client.query(
+      `SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lightdash-access-server' AND state = 'idle') x`,
+    );
+    expect(killed.rows[0].n).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const res = await t.http().post(v1('/sqlQuery')).set('Cookie', p.developer.cookie).send({ sql: 'SELECT 2 AS two' }).expect(200);
+    expect(res.body.results.rows).toEqual([{ two: 2 }]);
+  });
+
   it('an unreachable warehouse reads the same as any connection failure, without network detail', async () => {
     const unreachable = await createWarehouseProject(t, p.admin, warehouse.schema, { host: '127.0.0.1', port: 1 });
     const res = await t.http().post(`/api/v1/projects/${unreachable}/sqlQuery`).set('Cookie', p.developer.cookie).send({ sql: 'SELECT 1' }).expect(400);
