@@ -258,7 +258,8 @@ export class AsyncQueriesService implements OnModuleDestroy {
   /** The caller's own query of this project (404 for anyone else's). */
   async own(access: ProjectAccess, principal: Principal, queryUuid: string): Promise<AsyncQueryRow> {
     const query = await readOwnAsyncQuery(this.dataSource, queryUuid, access.projectId, principal.userId);
-    if (!query) throw notFound(queryUuid, access.projectUuid);
+    // a v1 CSV download job is not a query of the v2 routes
+    if (!query || query.kind === 'csv') throw notFound(queryUuid, access.projectUuid);
     return query;
   }
 

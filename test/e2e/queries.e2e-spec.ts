@@ -278,12 +278,15 @@ describe('v2 SQL, cancellation and timeouts', () => {
 
   it('an unreachable warehouse reads the same as any connection failure, without network detail', async () => {
     const unreachable = await createWarehouseProject(t, p.admin, warehouse.schema, { host: '127.0.0.1', port: 1 });
+    const started = Date.now();
     const res = await t.http().post(`/api/v1/projects/${unreachable}/sqlQuery`).set('Cookie', p.developer.cookie).send({ sql: 'SELECT 1' }).expect(400);
     expect(res.body.error).toMatchObject({
       name: 'WarehouseConnectionError',
       message: 'Could not connect to the warehouse. Check the project connection settings and your warehouse credentials.',
     });
     expect(JSON.stringify(res.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
+    // a refused port answers no sooner than a silent one would (WAREHOUSE_CONNECT_TIMEOUT_MS, 5 s by default)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
   });
 });
 
@@ -305,6 +308,8 @@ describe('v1 totals, CSV, custom metrics and the SQL runner', () => {
     const status = await t.http().get(`/api/v1/csv/${jobId}`).set('Cookie', p.interactive_viewer.cookie).expect(200);
     expect(status.body.results).toEqual({ status: 'completed', truncated: false, url: expect.stringContaining(`/api/v1/projects/${projectUuid}/csv/${jobId}`) });
     await t.http().get(`/api/v1/csv/${jobId}`).set('Cookie', p.developer.cookie).expect(404);
+    // the job is not a v2 query
+    await t.http().get(v2(`/${jobId}`)).set('Cookie', p.interactive_viewer.cookie).expect(404);
     const file = await t.http().get(v1(`/csv/${jobId}`)).set('Cookie', p.interactive_viewer.cookie).buffer(true).parse((res, done) => {
       let text = '';
       res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
