@@ -5,6 +5,7 @@
 //   BENCH_SCALE_DURATION=5   seconds of load per route in the 100-space run (default 5)
 //   BENCH_CONNECTIONS=50     concurrent connections of the load generator (default 50)
 //   BENCH_VERBOSE=1          also print the statements each route issued
+//   BENCH_ONLY=queries       only the query-execution part (compile, v2 metric query vs pg, CSV export)
 //
 // Exit code: 0 when the benchmark ran (whether or not the targets are met), 1 when it could not run.
 import { spawn } from 'node:child_process';
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, startEmbeddedPostgres } from '../dist/src/database/embedded-postgres.js';
 import { runMigrations } from '../dist/src/database/migrate.js';
 import { Api, isRouteMissing } from './api.mjs';
+import { benchQueries, querySummary } from './queries.mjs';
 import { CATALOG_ITEMS, CATALOG_SEARCHES, seedCatalog } from './catalog.mjs';
 import { CHAIN_DEPTH, GROUP_COUNT, seedChart, seedOrganization, seedSpaces, VIEWER_GROUP_COUNT } from './seed.mjs';
 import { preloadPgStatStatements, StatementCounter } from './statements.mjs';
@@ -25,6 +27,7 @@ const DURATION = positive('BENCH_DURATION', 10);
 const SCALE_DURATION = positive('BENCH_SCALE_DURATION', Math.min(5, DURATION));
 const CONNECTIONS = positive('BENCH_CONNECTIONS', 50);
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
+const ONLY_QUERIES = process.env.BENCH_ONLY === 'queries';
 const COUNT_REQUESTS = 50; // sequential requests per route when counting statements
 const TARGET_RATIO = 0.5;
 const DATABASE = 'lightdash_bench';
@@ -108,6 +111,8 @@ async function startServer(databaseUrl) {
     AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000',
     AUTH_LOGIN_SLOWDOWN_AFTER: '1000000',
     DATA_DIR: path.join(resources.dir, 'unused-data-dir'),
+    // the CSV export measures 100,000 rows of 3 columns
+    LIGHTDASH_CSV_CELLS_LIMIT: '1000000',
   };
   const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = [];
@@ -380,6 +385,19 @@ function printScale(small, large) {
 
 // ---------------------------------------------------------------------------------------------
 
+/** The query-execution measurements; a failure is reported, not fatal to the rest of the benchmark. */
+async function runQueryBench(api, ctx, databaseUrl) {
+  try {
+    assertServerAlive();
+    return await benchQueries(api, ctx, databaseUrl, resources.server.child.pid, log);
+  } catch (error) {
+    log(`  query execution: could not run (${error instanceof Error ? error.message : String(error)})`);
+    return { unavailable: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
 async function main() {
   const started = Date.now();
   log(`Benchmark: ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}; load generator and server share them`);
@@ -393,6 +411,13 @@ async function main() {
 
   log('Seeding through the API…');
   const ctx = await seedOrganization(api, log);
+  if (ONLY_QUERIES) {
+    const queries = await runQueryBench(api, ctx, databaseUrl);
+    log('\nSUMMARY');
+    querySummary(queries, log, pad);
+    log(`Done in ${Math.round((Date.now() - started) / 1000)} s.`);
+    return;
+  }
   await seedSpaces(api, ctx, SMALL_CHAINS, log);
   await seedChart(api, ctx, log);
 
@@ -409,6 +434,8 @@ async function main() {
   const searches = catalog.unavailable
     ? []
     : await measure(api, baseUrl, catalogRoutes(ctx), DURATION, `catalog of ${catalog.items} items`);
+
+  const queries = await runQueryBench(api, ctx, databaseUrl);
 
   const setup =
     `${ctx.spaces.length} spaces (${ctx.chains} chains ${CHAIN_DEPTH} deep), ${GROUP_COUNT} groups, viewer in ${VIEWER_GROUP_COUNT}; ` +
@@ -448,6 +475,7 @@ async function main() {
     const status = row.constant === 'yes' ? 'PASS' : row.constant === 'NO' ? 'FAIL' : 'NOT AVAILABLE';
     log(`  ${pad(`${row.label}: statements constant`, 56)} ${pad(status, 14)} ${fmtStatements(row.small)} at 100 spaces, ${fmtStatements(row.large)} at 1,000`);
   }
+  querySummary(queries, log, pad);
   log(`Load average after the run: ${loadavg()}`);
   log(`Done in ${Math.round((Date.now() - started) / 1000)} s.`);
 }

@@ -31,6 +31,7 @@ import { HealthModule } from './health/health.module.js';
 import { PersonalAccessTokensModule } from './personal-access-tokens/personal-access-tokens.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
+import { QueriesModule } from './queries/queries.module.js';
 import { ResponseCacheModule } from './response-cache/response-cache.module.js';
 import { ScimModule } from './scim/scim.module.js';
 import { SpacesModule } from './spaces/spaces.module.js';
@@ -81,6 +82,7 @@ export class AppModule {
         EmailDomainsModule,
         PersonalAccessTokensModule,
         WarehouseCredentialsModule,
+        QueriesModule,
         EmailModule,
         EmailVerificationModule,
         ScimModule,

@@ -29,6 +29,7 @@ export const PERMISSIONS = {
   'project:create': { scope: 'organization', minimum: 'admin', description: 'Create a DEFAULT project' },
   'project:view': { scope: 'project', minimum: 'viewer', description: 'See the project, its explores, catalog, tags, and the charts and dashboards it may see' },
   'project:explore': { scope: 'project', minimum: 'interactive_viewer', description: 'Run explore queries (compile, totals, CSV)' },
+  'project:run-sql': { scope: 'project', minimum: 'developer', description: 'Run raw SQL in the warehouse (SQL runner), and custom SQL in explore queries' },
   'project:edit': { scope: 'project', minimum: 'editor', description: 'Create spaces; manage tags, catalog categories and icons, metrics-tree edges' },
   'project:develop': { scope: 'project', minimum: 'developer', description: 'Run raw SQL, upload explores, validate, update project settings' },
   'project:manage-access': { scope: 'project', minimum: 'admin', description: 'Grant, update and revoke project access; see the project access list' },

@@ -33,6 +33,37 @@ export class WarehouseConnectionError extends AppError {
   }
 }
 
+/** The warehouse refused or failed a statement; the message is PostgreSQL's (never network detail). */
+export class WarehouseQueryError extends AppError {
+  readonly statusCode = 400;
+  constructor(message: string, data: ErrorData = {}) {
+    super('WarehouseQueryError', message, data);
+  }
+}
+
+/** The project needs the caller's own warehouse credentials and they have none for its warehouse type. */
+export class MissingWarehouseCredentialsError extends AppError {
+  readonly statusCode = 400;
+  constructor(message = "You don't have warehouse credentials set up for this project. Add your credentials in your user settings.") {
+    super('MissingWarehouseCredentialsError', message);
+  }
+}
+
+export class NotSupportedError extends AppError {
+  readonly statusCode = 400;
+  constructor(message: string, data: ErrorData = {}) {
+    super('NotSupportedError', message, data);
+  }
+}
+
+/** The request wrote SQL (table calculations, custom SQL dimensions or metrics) and the caller may not run SQL. */
+export class CustomSqlQueryForbiddenError extends AppError {
+  readonly statusCode = 403;
+  constructor(message: string, data: ErrorData = {}) {
+    super('CustomSqlQueryForbiddenError', message, data);
+  }
+}
+
 export class AuthorizationError extends AppError {
   readonly statusCode = 401;
   constructor(message = "You don't have authorization to perform this action", data: ErrorData = {}) {
@@ -51,6 +82,14 @@ export class NotFoundError extends AppError {
   readonly statusCode = 404;
   constructor(message: string, data: ErrorData = {}) {
     super('NotFoundError', message, data);
+  }
+}
+
+/** The results of an asynchronous query are past their expiry (QUERY_RESULTS_TTL_MINUTES). */
+export class ResultsExpiredError extends AppError {
+  readonly statusCode = 404;
+  constructor(message = 'Your results have expired. Please refresh the page or re-run the query.') {
+    super('ResultsExpiredError', message);
   }
 }
 

@@ -56,6 +56,19 @@ export interface AppConfig {
   warehouseConnectTimeoutMs: number;
   /** Days a deleted space, chart or dashboard stays in the trash before the purge deletes it for good. */
   trashRetentionDays: number;
+  /** statement_timeout of every warehouse query (a connection's smaller `timeoutSeconds` wins) */
+  warehouseStatementTimeoutMs: number;
+  /** connections per warehouse pool (one pool per project and credentials) */
+  warehousePoolSize: number;
+  /** the most rows any warehouse query returns (SQL runner included) */
+  warehouseMaxRows: number;
+  /** Lightdash's query limits, as GET /health reports them */
+  queryMaxLimit: number;
+  queryDefaultLimit: number;
+  queryMaxPageSize: number;
+  csvCellsLimit: number;
+  /** how long the results of an asynchronous query can be read */
+  queryResultsTtlMinutes: number;
 }
 
 /** A configuration error: its message is the one line printed before start-up stops. */
@@ -152,6 +165,8 @@ export function parseConfig(env: Env): AppConfig {
     trustProxy = trustProxyRaw.split(',').map((s) => s.trim()).filter(Boolean);
   }
 
+  const queryMaxLimit = integer(env, 'LIGHTDASH_QUERY_MAX_LIMIT', 5_000, 1, 1_000_000)!;
+
   return {
     nodeEnv,
     port,
@@ -186,6 +201,14 @@ export function parseConfig(env: Env): AppConfig {
     jsonMaxArrayLength: integer(env, 'JSON_MAX_ARRAY_LENGTH', 10_000, 100, 1_000_000)!,
     warehouseConnectTimeoutMs: integer(env, 'WAREHOUSE_CONNECT_TIMEOUT_MS', 5_000, 100, 120_000)!,
     trashRetentionDays: integer(env, 'TRASH_RETENTION_DAYS', 30, 1, 36_500)!,
+    warehouseStatementTimeoutMs: integer(env, 'WAREHOUSE_STATEMENT_TIMEOUT_MS', 300_000, 100, 3_600_000)!,
+    warehousePoolSize: integer(env, 'WAREHOUSE_POOL_SIZE', 5, 1, 100)!,
+    warehouseMaxRows: integer(env, 'WAREHOUSE_MAX_ROWS', 1_000_000, 1, 100_000_000)!,
+    queryMaxLimit,
+    queryDefaultLimit: Math.min(integer(env, 'LIGHTDASH_QUERY_DEFAULT_LIMIT', 500, 1, 1_000_000)!, queryMaxLimit),
+    queryMaxPageSize: integer(env, 'LIGHTDASH_QUERY_MAX_PAGE_SIZE', 2_500, 1, 100_000)!,
+    csvCellsLimit: integer(env, 'LIGHTDASH_CSV_CELLS_LIMIT', 100_000, 1, 100_000_000)!,
+    queryResultsTtlMinutes: integer(env, 'QUERY_RESULTS_TTL_MINUTES', 1_440, 1, 525_600)!,
   };
 }
 

@@ -15,9 +15,9 @@ export const CONNECTION_TEST_FAILED =
   'Could not connect to the warehouse with these settings. Check the host, port, database, user, password and SSL settings.';
 
 /** A connection that cannot be tested as it stands: nothing is contacted. */
-class UntestableConnection extends Error {}
+export class UntestableConnection extends Error {}
 
-interface PostgresTarget {
+export interface PostgresTarget {
   host: string;
   port: number;
   user: string;
@@ -32,7 +32,7 @@ const POSTGRES_FIELDS = WAREHOUSE_CONNECTIONS.types.postgres.fields;
  * Everything the pg client needs, given explicitly: pg falls back to this server's own PG* environment
  * variables, ~/.pgpass and a Unix socket for anything missing or empty, which must never happen here.
  */
-function postgresTarget(connection: Connection): PostgresTarget {
+export function postgresTarget(connection: Connection): PostgresTarget {
   const missing = ['host', 'port', 'user', 'dbname'].filter((field) => connection[field] === undefined || connection[field] === '');
   // no password at all (it was never given, or cleared when the destination changed): nothing to test with
   if (typeof connection.password !== 'string') missing.push('password');
@@ -67,7 +67,7 @@ function tlsOptions(connection: Connection): false | ConnectionOptions {
 }
 
 /** A socket that can never raise an unhandled 'error' event, whatever state the pg client leaves it in. */
-function guardedSocket(): Socket {
+export function guardedSocket(): Socket {
   return new Socket().on('error', () => undefined);
 }
 

@@ -42,6 +42,15 @@ export class HealthService {
         disablePasswordAuthentication: this.config.disablePasswordAuthentication,
         pat: { maxExpirationTimeInDays: this.config.patMaxExpirationDays },
       },
+      query: {
+        csvCellsLimit: this.config.csvCellsLimit,
+        maxLimit: this.config.queryMaxLimit,
+        csvMaxLimit: Math.max(5_000_000, this.config.csvCellsLimit),
+        queryMaxLimit: this.config.queryMaxLimit,
+        maxPageSize: this.config.queryMaxPageSize,
+        defaultLimit: this.config.queryDefaultLimit,
+        retryQueryOnTransientErrors: false,
+      },
     };
   }
 

@@ -21,6 +21,8 @@ describe('health and liveness', () => {
       siteUrl: 'https://bi.example.com',
       latest: {},
       auth: { disablePasswordAuthentication: false, pat: { maxExpirationTimeInDays: 90 } },
+      // the SDK reads these before running a query (page size, largest limit)
+      query: { csvCellsLimit: 100000, maxLimit: 5000, csvMaxLimit: 5000000, queryMaxLimit: 5000, maxPageSize: 2500, defaultLimit: 500, retryQueryOnTransientErrors: false },
     });
   });
 

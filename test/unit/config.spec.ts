@@ -33,6 +33,14 @@ describe('parseConfig', () => {
       jsonMaxArrayLength: 10_000,
       warehouseConnectTimeoutMs: 5000,
       trashRetentionDays: 30,
+      warehouseStatementTimeoutMs: 300_000,
+      warehousePoolSize: 5,
+      warehouseMaxRows: 1_000_000,
+      queryMaxLimit: 5000,
+      queryDefaultLimit: 500,
+      queryMaxPageSize: 2500,
+      csvCellsLimit: 100_000,
+      queryResultsTtlMinutes: 1440,
     });
   });
 
@@ -64,6 +72,14 @@ describe('parseConfig', () => {
       JSON_MAX_ARRAY_LENGTH: '1000',
       WAREHOUSE_CONNECT_TIMEOUT_MS: '1500',
       TRASH_RETENTION_DAYS: '7',
+      WAREHOUSE_STATEMENT_TIMEOUT_MS: '60000',
+      WAREHOUSE_POOL_SIZE: '3',
+      WAREHOUSE_MAX_ROWS: '20000',
+      LIGHTDASH_QUERY_MAX_LIMIT: '1000',
+      LIGHTDASH_QUERY_DEFAULT_LIMIT: '2000',
+      LIGHTDASH_QUERY_MAX_PAGE_SIZE: '100',
+      LIGHTDASH_CSV_CELLS_LIMIT: '5000',
+      QUERY_RESULTS_TTL_MINUTES: '30',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -93,6 +109,15 @@ describe('parseConfig', () => {
       jsonMaxArrayLength: 1000,
       warehouseConnectTimeoutMs: 1500,
       trashRetentionDays: 7,
+      warehouseStatementTimeoutMs: 60_000,
+      warehousePoolSize: 3,
+      warehouseMaxRows: 20_000,
+      queryMaxLimit: 1000,
+      // the default limit never exceeds the maximum
+      queryDefaultLimit: 1000,
+      queryMaxPageSize: 100,
+      csvCellsLimit: 5000,
+      queryResultsTtlMinutes: 30,
     });
   });
 
@@ -133,6 +158,14 @@ describe('parseConfig', () => {
     [{ WAREHOUSE_CONNECT_TIMEOUT_MS: '5s' }, 'WAREHOUSE_CONNECT_TIMEOUT_MS'],
     [{ TRASH_RETENTION_DAYS: '0' }, 'TRASH_RETENTION_DAYS'],
     [{ TRASH_RETENTION_DAYS: '30d' }, 'TRASH_RETENTION_DAYS'],
+    [{ WAREHOUSE_STATEMENT_TIMEOUT_MS: '50' }, 'WAREHOUSE_STATEMENT_TIMEOUT_MS'],
+    [{ WAREHOUSE_POOL_SIZE: '0' }, 'WAREHOUSE_POOL_SIZE'],
+    [{ WAREHOUSE_MAX_ROWS: '-1' }, 'WAREHOUSE_MAX_ROWS'],
+    [{ LIGHTDASH_QUERY_MAX_LIMIT: '0' }, 'LIGHTDASH_QUERY_MAX_LIMIT'],
+    [{ LIGHTDASH_QUERY_DEFAULT_LIMIT: 'lots' }, 'LIGHTDASH_QUERY_DEFAULT_LIMIT'],
+    [{ LIGHTDASH_QUERY_MAX_PAGE_SIZE: '0' }, 'LIGHTDASH_QUERY_MAX_PAGE_SIZE'],
+    [{ LIGHTDASH_CSV_CELLS_LIMIT: '1e6' }, 'LIGHTDASH_CSV_CELLS_LIMIT'],
+    [{ QUERY_RESULTS_TTL_MINUTES: '0' }, 'QUERY_RESULTS_TTL_MINUTES'],
   ])('rejects %j with one line naming %s', (env, variable) => {
     let error: unknown;
     try {

@@ -21,6 +21,7 @@ describe('the permission table', () => {
       'project:create': 'organization:admin',
       'project:view': 'project:viewer',
       'project:explore': 'project:interactive_viewer',
+      'project:run-sql': 'project:developer',
       'project:edit': 'project:editor',
       'project:develop': 'project:developer',
       'project:manage-access': 'project:admin',

@@ -18,6 +18,29 @@ export class LatestVersionDto {
   version?: string;
 }
 
+export class QueryLimitsDto {
+  @ApiProperty({ example: 100000, description: 'LIGHTDASH_CSV_CELLS_LIMIT: cells of a CSV download' })
+  csvCellsLimit: number;
+
+  @ApiProperty({ example: 5000, description: 'LIGHTDASH_QUERY_MAX_LIMIT: the largest row limit of an interactive query' })
+  maxLimit: number;
+
+  @ApiProperty({ example: 5000000 })
+  csvMaxLimit: number;
+
+  @ApiProperty({ example: 5000 })
+  queryMaxLimit: number;
+
+  @ApiProperty({ example: 2500, description: 'LIGHTDASH_QUERY_MAX_PAGE_SIZE: rows per results page at most' })
+  maxPageSize: number;
+
+  @ApiProperty({ example: 500, description: 'LIGHTDASH_QUERY_DEFAULT_LIMIT' })
+  defaultLimit: number;
+
+  @ApiProperty({ example: false })
+  retryQueryOnTransientErrors: boolean;
+}
+
 export class HealthStateDto {
   @ApiProperty({ example: true, description: 'The server reached its database just now' })
   healthy: boolean;
@@ -45,4 +68,7 @@ export class HealthStateDto {
 
   @ApiProperty({ type: AuthOptionsDto })
   auth: AuthOptionsDto;
+
+  @ApiProperty({ type: QueryLimitsDto, description: 'Query limits, as the SDK reads them' })
+  query: QueryLimitsDto;
 }
