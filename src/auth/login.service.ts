@@ -33,7 +33,8 @@ export class LoginService {
       // pending invitees have no password and may share an email; only an account can log in
       .where('lower(u.email) = lower(:email) AND u.passwordHash IS NOT NULL', { email })
       .getOne();
-    const hash = user?.passwordHash ?? (await (this.decoy ??= decoyHash(this.config.passwordHashCost)));
+    // an account without a password (single sign-on only) takes as long to refuse as a wrong password
+    const hash = user?.passwordHash?.startsWith('scrypt$') ? user.passwordHash : await (this.decoy ??= decoyHash(this.config.passwordHashCost));
     const matches = await verifyPassword(password, hash);
     if (!user || !user.passwordHash || !matches || !user.isActive) throw new AuthorizationError(NOT_RECOGNIZED);
     await this.sessions.start(user.userId, reply);
@@ -41,7 +42,8 @@ export class LoginService {
   }
 
   options(): { showOptions: string[]; forceRedirect: boolean } {
-    return { showOptions: this.config.disablePasswordAuthentication ? [] : ['email'], forceRedirect: false };
+    const showOptions = [...(this.config.disablePasswordAuthentication ? [] : ['email']), ...(this.config.oidc ? ['oidc'] : [])];
+    return { showOptions, forceRedirect: false };
   }
 
   async logout(principal: Principal | undefined, reply: FastifyReply): Promise<void> {

@@ -29,6 +29,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+/**
+ * The password hash of an account that signs in through single sign-on only. Not NULL — NULL marks a
+ * pending invitee, and every rule about accounts (one per email, admins, invites) keys on it — and it
+ * matches no password, like "!" in /etc/shadow.
+ */
+export const NO_PASSWORD = '!sso';
+
 /** A hash of a random password: verifying against it costs the same as against a real one. */
 export async function decoyHash(cost: number): Promise<string> {
   return hashPassword(randomBytes(16).toString('hex'), cost);
