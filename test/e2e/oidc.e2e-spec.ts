@@ -232,6 +232,20 @@ describe('OpenID Connect sign-in', () => {
     await expectRefused(await replay.request(callback), replay, secretApp, /Sign-in expired or was not started in this browser/);
   });
 
+  it('a provider that cannot be reached answers 503, and the next sign-in tries again', async () => {
+    const unreachable = await createTestApp({
+      env: { AUTH_OIDC_CLIENT_ID: 'x', AUTH_OIDC_CLIENT_SECRET: 'y', AUTH_OIDC_METADATA_DOCUMENT_URL: `http://127.0.0.1:${await closedPort()}/.well-known/openid-configuration` },
+    });
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const res = await unreachable.http().get('/api/v1/login/oidc').expect(503);
+        expect(res.body.error).toMatchObject({ name: 'ServiceUnavailable', message: 'The identity provider cannot be reached, please retry later' });
+      }
+    } finally {
+      await unreachable.close();
+    }
+  });
+
   it('both routes are public and rate-limited per client address like login', async () => {
     const doc = (await secretApp.http().get('/api/docs/openapi.json').expect(200)).body;
     expect(doc.paths['/api/v1/login/oidc'].get.responses['429']).toBeDefined();

@@ -58,6 +58,16 @@ async function clientAuthentication(oidc: OidcConfig): Promise<client.ClientAuth
   }
 }
 
+/** What went wrong, without the error's attached responses or token claims (they stay out of the logs). */
+function describe(error: unknown): string {
+  const messages: string[] = [];
+  for (let e: unknown = error; e instanceof Error && messages.length < 3; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    messages.push(typeof code === 'string' ? `${code}: ${e.message}` : e.message);
+  }
+  return messages.join(' <- ') || String(error);
+}
+
 /** The issuer a discovery document belongs to, so that openid-client checks the document's `issuer` against it. */
 function issuerOf(metadataDocumentUrl: string): URL {
   const url = new URL(metadataDocumentUrl);
@@ -133,7 +143,7 @@ export class OidcService {
         claims = { ...(await client.fetchUserInfo(configuration, tokens.access_token, claims.sub as string)), ...claims };
       }
     } catch (error) {
-      this.logger.warn({ err: error }, 'OpenID Connect callback refused');
+      this.logger.warn({ reason: describe(error) }, 'OpenID Connect callback refused');
       throw new AuthorizationError(SIGN_IN_FAILED);
     }
     const userId = await this.signIn(claims);
@@ -220,7 +230,7 @@ export class OidcService {
       return await this.configuration;
     } catch (error) {
       this.configuration = undefined;
-      this.logger.warn({ err: error }, 'OpenID Connect discovery failed');
+      this.logger.warn({ reason: describe(error) }, 'OpenID Connect discovery failed');
       throw new ServiceUnavailableError('The identity provider cannot be reached, please retry later');
     }
   }
