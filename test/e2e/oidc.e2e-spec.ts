@@ -181,6 +181,24 @@ describe('OpenID Connect sign-in', () => {
     expect(password.body.error.message).toBe('Email and password not recognized');
   });
 
+  it('a deactivated user cannot sign in, whether found by identity or by email', async () => {
+    const login = account();
+    const first = await signIn(secretApp, login);
+    const { userUuid } = (await me(secretApp, first.agent)).body.results;
+    await sql().query(`UPDATE users SET is_active = false WHERE user_uuid = $1`, [userUuid]);
+    const byIdentity = await signIn(secretApp, login);
+    expect(byIdentity.response.status).toBe(403);
+    expect(((await byIdentity.response.json()) as { error: { message: string } }).error.message).toBe('This account is deactivated');
+
+    const existing = await registerUser(secretApp);
+    await sql().query(`UPDATE users SET is_active = false WHERE user_uuid = $1`, [existing.userUuid]);
+    const byEmail = await signIn(secretApp, account({ email: existing.email }));
+    expect(byEmail.response.status).toBe(403);
+    expect(byEmail.agent.cookie(secretApp.siteUrl, 'connect.sid')).toBeUndefined();
+    const [{ links }] = await sql().query(`SELECT count(*)::int AS links FROM openid_identities i JOIN users u USING (user_id) WHERE u.user_uuid = $1`, [existing.userUuid]);
+    expect(links).toBe(0);
+  });
+
   it('refuses a callback whose state was tampered with', async () => {
     const agent = new HttpAgent();
     const callback = new URL(await signInAtProvider(agent, secretApp.siteUrl, account()));
@@ -246,9 +264,41 @@ describe('OpenID Connect sign-in', () => {
     }
   });
 
-  it('both routes are public and rate-limited per client address like login', async () => {
+  it('both routes are public and rate-limited per client address like login (one budget for the two)', async () => {
     const doc = (await secretApp.http().get('/api/docs/openapi.json').expect(200)).body;
     expect(doc.paths['/api/v1/login/oidc'].get.responses['429']).toBeDefined();
     expect(doc.paths['/api/v1/oauth/redirect/oidc'].get.responses['429']).toBeDefined();
+
+    const limited = await createTestApp({
+      env: {
+        TRUST_PROXY: 'loopback',
+        AUTH_RATE_LIMIT_PER_IP: '3',
+        AUTH_OIDC_CLIENT_ID: provider.secretClient.clientId,
+        AUTH_OIDC_CLIENT_SECRET: provider.secretClient.clientSecret,
+        AUTH_OIDC_METADATA_DOCUMENT_URL: provider.metadataUrl,
+      },
+    });
+    const currentWindow = async (): Promise<string> => (await sql().query(`SELECT floor(extract(epoch FROM now()) / 60)::text AS w`))[0].w;
+    const scenario = async () => {
+      // an address of its own: the counters are shared with every test file using the same database
+      const address = `10.${randomBytes(3).join('.')}`;
+      for (let n = 0; n < 2; n++) await limited.http().get('/api/v1/login/oidc').set('X-Forwarded-For', address).expect(302);
+      await limited.http().get('/api/v1/oauth/redirect/oidc?code=x&state=y').set('X-Forwarded-For', address).expect(401);
+      const refused = await limited.http().get('/api/v1/login/oidc').set('X-Forwarded-For', address).expect(429);
+      expect(refused.body.error.name).toBe('TooManyRequestsError');
+      expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+    };
+    try {
+      const started = await currentWindow();
+      try {
+        await scenario();
+      } catch (error) {
+        // a minute boundary split the counts: two runs of a second cannot both straddle one
+        if ((await currentWindow()) === started) throw error;
+        await scenario();
+      }
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -12,7 +12,7 @@ export class OidcController {
 
   @Public()
   @Get(OIDC_LOGIN_PATH.slice(1))
-  @RateLimited('login', () => undefined)
+  @RateLimited('oidc', () => undefined)
   @ApiOperation({ operationId: 'loginOidc', summary: 'Start single sign-on: redirects to the OpenID Connect provider' })
   @ApiFoundResponse({ description: 'Redirect to the provider' })
   login(@Res() reply: FastifyReply): Promise<void> {
@@ -21,7 +21,7 @@ export class OidcController {
 
   @Public()
   @Get(OIDC_CALLBACK_PATH.slice(1))
-  @RateLimited('login', () => undefined)
+  @RateLimited('oidc', () => undefined)
   @ApiOperation({ operationId: 'oidcRedirect', summary: 'The provider returns here; starts the session (cookie connect.sid) and redirects to the site' })
   @ApiFoundResponse({ description: 'Signed in: redirect to SITE_URL' })
   @ApiUnauthorizedResponse({ description: 'The sign-in was refused (state, nonce, PKCE, or the provider)' })
