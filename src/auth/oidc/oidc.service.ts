@@ -162,7 +162,8 @@ export class OidcService {
           return linked.userId;
         }
         const email = typeof claims.email === 'string' ? claims.email.trim() : '';
-        if (!email || claims.email_verified !== true) {
+        // some providers send the flag as a string
+        if (!email || (claims.email_verified !== true && claims.email_verified !== 'true')) {
           throw new ForbiddenError('Your identity provider did not confirm your email address, so it cannot be matched to an account');
         }
         const userId = await this.accountFor(manager, email, claims);
