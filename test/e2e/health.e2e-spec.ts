@@ -20,8 +20,7 @@ describe('health and liveness', () => {
       hasEmailClient: false,
       siteUrl: 'https://bi.example.com',
       latest: {},
-      auth: { disablePasswordAuthentication: false,
-        oidc: { enabled: false, loginPath: '/login/oidc' }, pat: { maxExpirationTimeInDays: 90 } },
+      auth: { disablePasswordAuthentication: false, oidc: { enabled: false, loginPath: '/login/oidc' }, pat: { maxExpirationTimeInDays: 90 } },
     });
   });
 
