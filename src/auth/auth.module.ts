@@ -4,6 +4,8 @@ import { PreparedSql } from '../database/sql.js';
 import { CredentialAuthenticator } from './credential-authenticator.js';
 import { LoginController } from './login.controller.js';
 import { LoginService } from './login.service.js';
+import { OidcController } from './oidc/oidc.controller.js';
+import { OidcService } from './oidc/oidc.service.js';
 import { PrincipalCache } from './principal-cache.js';
 import { PrincipalLookupService } from './principal-lookup.service.js';
 import { RateLimiter, RateLimitGuard, SuccessfulAttemptInterceptor } from './rate-limit.js';
@@ -13,7 +15,7 @@ import { ApiKeyStrategy, SessionStrategy } from './strategies.js';
 @Global()
 @Module({
   imports: [PassportModule],
-  controllers: [LoginController],
+  controllers: [LoginController, OidcController],
   providers: [
     PreparedSql,
     PrincipalLookupService,
@@ -23,6 +25,7 @@ import { ApiKeyStrategy, SessionStrategy } from './strategies.js';
     SessionStrategy,
     ApiKeyStrategy,
     LoginService,
+    OidcService,
     RateLimiter,
     RateLimitGuard,
     SuccessfulAttemptInterceptor,

@@ -33,6 +33,7 @@ export class LoginService {
       // pending invitees may share an email; only an account (with a password) logs in with one
       .where('lower(u.email) = lower(:email) AND NOT u.isInvitee AND u.passwordHash IS NOT NULL', { email })
       .getOne();
+    // an account without a password (single sign-on only) is not found here, and refused as slowly as a wrong password
     const hash = user?.passwordHash ?? (await (this.decoy ??= decoyHash(this.config.passwordHashCost)));
     const matches = await verifyPassword(password, hash);
     if (!user || !user.passwordHash || !matches || !user.isActive) throw new AuthorizationError(NOT_RECOGNIZED);
@@ -41,7 +42,8 @@ export class LoginService {
   }
 
   options(): { showOptions: string[]; forceRedirect: boolean } {
-    return { showOptions: this.config.disablePasswordAuthentication ? [] : ['email'], forceRedirect: false };
+    const showOptions = [...(this.config.disablePasswordAuthentication ? [] : ['email']), ...(this.config.oidc ? ['oidc'] : [])];
+    return { showOptions, forceRedirect: false };
   }
 
   async logout(principal: Principal | undefined, reply: FastifyReply): Promise<void> {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -29,6 +29,8 @@ export interface AppConfig {
   trustProxy: false | string[];
   cookieSecure: boolean;
   disablePasswordAuthentication: boolean;
+  /** OpenID Connect single sign-on; absent when no AUTH_OIDC_* variable is set. */
+  oidc: OidcConfig | undefined;
   patMaxExpirationDays: number | undefined;
   /** the largest compiled-explores upload accepted, in bytes (every other request: 5 MiB) */
   exploresUploadLimitBytes: number;
@@ -69,6 +71,25 @@ export interface AppConfig {
   csvCellsLimit: number;
   /** how long the results of an asynchronous query can be read */
   queryResultsTtlMinutes: number;
+}
+
+export const OIDC_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
+export type OidcAuthMethod = (typeof OIDC_AUTH_METHODS)[number];
+export const OIDC_SIGNING_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
+export type OidcSigningAlgorithm = (typeof OIDC_SIGNING_ALGORITHMS)[number];
+
+export interface OidcConfig {
+  clientId: string;
+  /** Absent with private_key_jwt. */
+  clientSecret: string | undefined;
+  /** The provider's discovery document (`…/.well-known/openid-configuration`). */
+  metadataDocumentUrl: string;
+  /** Space-separated; always includes `openid`. */
+  scopes: string;
+  authMethod: OidcAuthMethod;
+  /** PEM (PKCS#8 or PKCS#1/SEC1) with private_key_jwt. */
+  privateKey: string | undefined;
+  signingAlgorithm: OidcSigningAlgorithm;
 }
 
 /** A configuration error: its message is the one line printed before start-up stops. */
@@ -122,6 +143,80 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
     throw new ConfigError(name, `must use ${protocols.join(' or ')} (got "${parsed.protocol.replace(/:$/, '')}")`);
   }
   return raw;
+}
+
+const OIDC_VARIABLES = [
+  'AUTH_OIDC_CLIENT_ID',
+  'AUTH_OIDC_CLIENT_SECRET',
+  'AUTH_OIDC_METADATA_DOCUMENT_URL',
+  'AUTH_OIDC_SCOPES',
+  'AUTH_OIDC_AUTH_METHOD',
+  'AUTH_OIDC_PRIVATE_KEY',
+  'AUTH_OIDC_AUTH_SIGNING_ALG',
+] as const;
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * All or nothing: once any AUTH_OIDC_* variable is set, the client id, the metadata document and the
+ * credential its method needs must be set too, so a half-configured sign-in fails at start-up, not at
+ * a user's first login. The provider is reached over https, or http on this machine only.
+ */
+function oidcConfig(env: Env): OidcConfig | undefined {
+  const set = OIDC_VARIABLES.filter((name) => read(env, name) !== undefined);
+  if (set.length === 0) return undefined;
+  const required = (name: string): string => {
+    const value = read(env, name);
+    if (value === undefined) throw new ConfigError(name, `is required when ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set (OpenID Connect sign-in)`);
+    return value;
+  };
+  const clientId = required('AUTH_OIDC_CLIENT_ID');
+  const metadataDocumentUrl = url(env, 'AUTH_OIDC_METADATA_DOCUMENT_URL', ['https', 'http']) ?? required('AUTH_OIDC_METADATA_DOCUMENT_URL');
+  const metadataUrl = new URL(metadataDocumentUrl);
+  if (metadataUrl.protocol === 'http:' && !LOOPBACK_HOSTS.includes(metadataUrl.hostname)) {
+    throw new ConfigError('AUTH_OIDC_METADATA_DOCUMENT_URL', 'must use https (http is accepted for localhost only)');
+  }
+  const authMethod = (read(env, 'AUTH_OIDC_AUTH_METHOD') ?? 'client_secret_basic') as OidcAuthMethod;
+  if (!OIDC_AUTH_METHODS.includes(authMethod)) {
+    throw new ConfigError('AUTH_OIDC_AUTH_METHOD', `must be one of ${OIDC_AUTH_METHODS.join(', ')} (got "${authMethod}")`);
+  }
+  const signingAlgorithm = (read(env, 'AUTH_OIDC_AUTH_SIGNING_ALG') ?? 'RS256') as OidcSigningAlgorithm;
+  if (!OIDC_SIGNING_ALGORITHMS.includes(signingAlgorithm)) {
+    throw new ConfigError('AUTH_OIDC_AUTH_SIGNING_ALG', `must be one of ${OIDC_SIGNING_ALGORITHMS.join(', ')} (got "${signingAlgorithm}")`);
+  }
+  let clientSecret: string | undefined;
+  let privateKey: string | undefined;
+  if (authMethod === 'private_key_jwt') {
+    // like Lightdash, a key given on one line may carry its line breaks as "\n"
+    privateKey = required('AUTH_OIDC_PRIVATE_KEY').replace(/\\n/g, '\n');
+    let keyType: string | undefined;
+    try {
+      keyType = createPrivateKey(privateKey).asymmetricKeyType;
+    } catch {
+      throw new ConfigError('AUTH_OIDC_PRIVATE_KEY', 'must be a PEM private key (-----BEGIN PRIVATE KEY----- …)');
+    }
+    const expected = signingAlgorithm.startsWith('ES') ? 'ec' : 'rsa';
+    if (keyType !== expected) {
+      throw new ConfigError('AUTH_OIDC_PRIVATE_KEY', `must be an ${expected.toUpperCase()} key for AUTH_OIDC_AUTH_SIGNING_ALG=${signingAlgorithm} (got ${keyType})`);
+    }
+  } else {
+    clientSecret = required('AUTH_OIDC_CLIENT_SECRET');
+  }
+  const scopes = new Set((read(env, 'AUTH_OIDC_SCOPES') ?? 'openid profile email').split(/[\s,]+/).filter(Boolean));
+  scopes.add('openid');
+  return { clientId, clientSecret, metadataDocumentUrl, scopes: [...scopes].join(' '), authMethod, privateKey, signingAlgorithm };
+}
+
+/**
+ * Lightdash's name is AUTH_DISABLE_PASSWORD_AUTHENTICATION; DISABLE_PASSWORD_AUTHENTICATION is
+ * accepted as well. Both set, they must agree.
+ */
+function disablePasswordAuthentication(env: Env): boolean {
+  const lightdashName = boolean(env, 'AUTH_DISABLE_PASSWORD_AUTHENTICATION', false);
+  const shortName = boolean(env, 'DISABLE_PASSWORD_AUTHENTICATION', false);
+  if (read(env, 'AUTH_DISABLE_PASSWORD_AUTHENTICATION') !== undefined && read(env, 'DISABLE_PASSWORD_AUTHENTICATION') !== undefined && lightdashName !== shortName) {
+    throw new ConfigError('DISABLE_PASSWORD_AUTHENTICATION', 'contradicts AUTH_DISABLE_PASSWORD_AUTHENTICATION (set one of them)');
+  }
+  return lightdashName || shortName;
 }
 
 /** Reads and validates every setting. Pure: touches nothing but `env`. */
@@ -183,7 +278,8 @@ export function parseConfig(env: Env): AppConfig {
     logLevel,
     trustProxy,
     cookieSecure: boolean(env, 'COOKIE_SECURE', siteUrl.startsWith('https://')),
-    disablePasswordAuthentication: boolean(env, 'AUTH_DISABLE_PASSWORD_AUTHENTICATION', false),
+    disablePasswordAuthentication: disablePasswordAuthentication(env),
+    oidc: oidcConfig(env),
     patMaxExpirationDays: integer(env, 'PAT_MAX_EXPIRATION_DAYS', undefined, 1, 36500),
     exploresUploadLimitBytes: integer(env, 'EXPLORES_UPLOAD_LIMIT_MB', 64, 1, 1024)! * 1024 * 1024,
     smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),

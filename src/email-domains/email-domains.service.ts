@@ -21,8 +21,51 @@ const ALREADY_HAS_ORGANIZATION = 'User already has an organization';
 
 type AllowedEmailDomainsRow = { emailDomains: string[]; role: AllowedEmailDomainsRole; projects: AllowedEmailDomainProjectDto[] };
 
-function emailDomainOf(email: string): string {
+export function emailDomainOf(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/** The organization allowing the email's domain (a domain belongs to at most one), with the role it gives. */
+export async function organizationAllowingEmail(
+  manager: EntityManager,
+  email: string,
+): Promise<{ organizationId: string; organizationUuid: string; role: AllowedEmailDomainsRole } | undefined> {
+  const [allowed] = await manager.query(
+    `SELECT o.organization_id::text AS "organizationId", o.organization_uuid AS "organizationUuid", a.role
+     FROM organization_email_domains d
+     JOIN organization_allowed_email_domains a ON a.organization_id = d.organization_id
+     JOIN organizations o ON o.organization_id = d.organization_id
+     WHERE d.email_domain = $1
+     FOR SHARE OF o`,
+    [emailDomainOf(email)],
+  );
+  return allowed;
+}
+
+/**
+ * Makes a verified user a member through the organization's allowed email domains. A pending invite
+ * of the same address in that organization is superseded by the joined account.
+ */
+export async function joinThroughEmailDomain(
+  manager: EntityManager,
+  audit: AuditService,
+  user: { userId: string; email: string },
+  organization: { organizationId: string; organizationUuid: string; role: AllowedEmailDomainsRole },
+): Promise<void> {
+  await supersedePendingInvitee(manager, organization.organizationId, user.email);
+  // project roles from the configuration's `projects` are granted here once projects exist
+  await manager.query(`INSERT INTO organization_memberships (user_id, organization_id, role) VALUES ($1, $2, $3)`, [
+    user.userId,
+    organization.organizationId,
+    organization.role,
+  ]);
+  await audit.record(manager, {
+    action: 'member.join',
+    targetType: 'organization',
+    targetUuid: organization.organizationUuid,
+    organizationUuid: organization.organizationUuid,
+    details: { email: user.email, emailDomain: emailDomainOf(user.email), role: organization.role },
+  });
 }
 
 /**
@@ -146,20 +189,12 @@ export class EmailDomainsService {
           [organization.organizationId, emailDomain],
         );
         if (!allowed) throw new ForbiddenError('User is not allowed to join this organization');
-        await supersedePendingInvitee(manager, organization.organizationId, user.email);
-        // project roles from the configuration's `projects` are granted here once projects exist
-        await manager.query(`INSERT INTO organization_memberships (user_id, organization_id, role) VALUES ($1, $2, $3)`, [
-          principal.userId,
-          organization.organizationId,
-          allowed.role,
-        ]);
-        await this.audit.record(manager, {
-          action: 'member.join',
-          targetType: 'organization',
-          targetUuid: organizationUuid,
-          organizationUuid,
-          details: { email: user.email, emailDomain, role: allowed.role },
-        });
+        await joinThroughEmailDomain(
+          manager,
+          this.audit,
+          { userId: principal.userId, email: user.email },
+          { organizationId: organization.organizationId, organizationUuid, role: allowed.role },
+        );
       });
     } catch (error) {
       // only a writer that skips the user-row lock gets here; the primary key has the last word

@@ -20,7 +20,7 @@ describe('health and liveness', () => {
       hasEmailClient: false,
       siteUrl: 'https://bi.example.com',
       latest: {},
-      auth: { disablePasswordAuthentication: false, pat: { maxExpirationTimeInDays: 90 } },
+      auth: { disablePasswordAuthentication: false, oidc: { enabled: false, loginPath: '/login/oidc' }, pat: { maxExpirationTimeInDays: 90 } },
       // the SDK reads these before running a query (page size, largest limit)
       query: { csvCellsLimit: 100000, maxLimit: 5000, csvMaxLimit: 5000000, queryMaxLimit: 5000, maxPageSize: 2500, defaultLimit: 500, retryQueryOnTransientErrors: false },
     });

@@ -1,8 +1,78 @@
 import { describe, expect, it } from '@jest/globals';
+import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, parseConfig, resolveSecret } from '../../src/config/config.js';
+
+describe('parseConfig: OpenID Connect', () => {
+  const rsaKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const ecKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const base = {
+    AUTH_OIDC_CLIENT_ID: 'lightdash',
+    AUTH_OIDC_CLIENT_SECRET: 'a-secret',
+    AUTH_OIDC_METADATA_DOCUMENT_URL: 'https://idp.example.com/realms/acme/.well-known/openid-configuration',
+  };
+
+  it('is off when no AUTH_OIDC_* variable is set', () => {
+    expect(parseConfig({}).oidc).toBeUndefined();
+  });
+
+  it('reads a client-secret configuration with Lightdash defaults', () => {
+    expect(parseConfig(base).oidc).toEqual({
+      clientId: 'lightdash',
+      clientSecret: 'a-secret',
+      metadataDocumentUrl: base.AUTH_OIDC_METADATA_DOCUMENT_URL,
+      scopes: 'openid profile email',
+      authMethod: 'client_secret_basic',
+      privateKey: undefined,
+      signingAlgorithm: 'RS256',
+    });
+    expect(parseConfig({ ...base, AUTH_OIDC_SCOPES: 'email profile groups', AUTH_OIDC_AUTH_METHOD: 'client_secret_post' }).oidc).toMatchObject({
+      scopes: 'email profile groups openid',
+      authMethod: 'client_secret_post',
+    });
+  });
+
+  it('is all or nothing: one variable set asks for the others', () => {
+    expect(() => parseConfig({ AUTH_OIDC_CLIENT_ID: 'x' })).toThrow(
+      new ConfigError('AUTH_OIDC_METADATA_DOCUMENT_URL', 'is required when AUTH_OIDC_CLIENT_ID is set (OpenID Connect sign-in)'),
+    );
+    expect(() => parseConfig({ AUTH_OIDC_SCOPES: 'openid' })).toThrow(/AUTH_OIDC_CLIENT_ID is required/);
+    expect(() => parseConfig({ ...base, AUTH_OIDC_CLIENT_SECRET: '' })).toThrow(/AUTH_OIDC_CLIENT_SECRET is required/);
+  });
+
+  it('refuses an unknown method or algorithm, a bad URL, and plain http to another machine', () => {
+    expect(() => parseConfig({ ...base, AUTH_OIDC_AUTH_METHOD: 'none' })).toThrow(/AUTH_OIDC_AUTH_METHOD must be one of client_secret_basic/);
+    expect(() => parseConfig({ ...base, AUTH_OIDC_AUTH_SIGNING_ALG: 'HS256' })).toThrow(/AUTH_OIDC_AUTH_SIGNING_ALG must be one of/);
+    expect(() => parseConfig({ ...base, AUTH_OIDC_METADATA_DOCUMENT_URL: 'not a url' })).toThrow(/AUTH_OIDC_METADATA_DOCUMENT_URL must be a URL/);
+    expect(() => parseConfig({ ...base, AUTH_OIDC_METADATA_DOCUMENT_URL: 'http://idp.example.com/.well-known/openid-configuration' })).toThrow(
+      /must use https \(http is accepted for localhost only\)/,
+    );
+    expect(parseConfig({ ...base, AUTH_OIDC_METADATA_DOCUMENT_URL: 'http://localhost:8081/.well-known/openid-configuration' }).oidc).toBeDefined();
+  });
+
+  it('private_key_jwt needs a PEM key matching the signing algorithm, and no secret', () => {
+    const { AUTH_OIDC_CLIENT_SECRET: _secret, ...noSecret } = base;
+    const withKey = { ...noSecret, AUTH_OIDC_AUTH_METHOD: 'private_key_jwt' };
+    expect(() => parseConfig(withKey)).toThrow(/AUTH_OIDC_PRIVATE_KEY is required/);
+    expect(() => parseConfig({ ...withKey, AUTH_OIDC_PRIVATE_KEY: 'garbage' })).toThrow(/AUTH_OIDC_PRIVATE_KEY must be a PEM private key/);
+    expect(() => parseConfig({ ...withKey, AUTH_OIDC_PRIVATE_KEY: ecKey })).toThrow(/must be an RSA key for AUTH_OIDC_AUTH_SIGNING_ALG=RS256 \(got ec\)/);
+    // a key kept on one line with literal \n, as in a .env file
+    const oneLine = rsaKey.trim().replace(/\n/g, '\\n');
+    expect(parseConfig({ ...withKey, AUTH_OIDC_PRIVATE_KEY: oneLine }).oidc).toMatchObject({ authMethod: 'private_key_jwt', clientSecret: undefined, privateKey: rsaKey.trim() });
+    expect(parseConfig({ ...withKey, AUTH_OIDC_PRIVATE_KEY: ecKey, AUTH_OIDC_AUTH_SIGNING_ALG: 'ES256' }).oidc?.signingAlgorithm).toBe('ES256');
+  });
+
+  it('accepts DISABLE_PASSWORD_AUTHENTICATION beside Lightdash\'s AUTH_DISABLE_PASSWORD_AUTHENTICATION', () => {
+    expect(parseConfig({ DISABLE_PASSWORD_AUTHENTICATION: 'true' }).disablePasswordAuthentication).toBe(true);
+    expect(parseConfig({ AUTH_DISABLE_PASSWORD_AUTHENTICATION: 'true' }).disablePasswordAuthentication).toBe(true);
+    expect(parseConfig({}).disablePasswordAuthentication).toBe(false);
+    expect(() => parseConfig({ DISABLE_PASSWORD_AUTHENTICATION: 'true', AUTH_DISABLE_PASSWORD_AUTHENTICATION: 'false' })).toThrow(
+      /DISABLE_PASSWORD_AUTHENTICATION contradicts AUTH_DISABLE_PASSWORD_AUTHENTICATION/,
+    );
+  });
+});
 
 describe('parseConfig', () => {
   it('has working defaults for a fresh machine', () => {

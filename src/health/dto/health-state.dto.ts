@@ -5,9 +5,20 @@ export class PatOptionsDto {
   maxExpirationTimeInDays?: number;
 }
 
+export class SsoOptionsDto {
+  @ApiProperty({ example: true, description: 'Whether this sign-in method is configured' })
+  enabled: boolean;
+
+  @ApiProperty({ example: '/login/oidc', description: 'Where a browser starts the sign-in, under /api/v1' })
+  loginPath: string;
+}
+
 export class AuthOptionsDto {
   @ApiProperty({ example: false })
   disablePasswordAuthentication: boolean;
+
+  @ApiProperty({ type: SsoOptionsDto, description: 'OpenID Connect single sign-on (AUTH_OIDC_*)' })
+  oidc: SsoOptionsDto;
 
   @ApiProperty({ type: PatOptionsDto })
   pat: PatOptionsDto;
