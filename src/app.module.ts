@@ -20,6 +20,7 @@ import { AppValidationPipe } from './common/validation.pipe.js';
 import type { ResolvedConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DashboardsModule } from './dashboards/dashboards.module.js';
+import { DemoModule } from './demo/demo.module.js';
 import { appConnectionLimits, dataSourceOptions } from './database/data-source-options.js';
 import { EmailModule } from './email/email.module.js';
 import { EmailDomainsModule } from './email-domains/email-domains.module.js';
@@ -78,6 +79,7 @@ export class AppModule {
         EmailDomainsModule,
         PersonalAccessTokensModule,
         WarehouseCredentialsModule,
+        DemoModule,
         EmailModule,
         EmailVerificationModule,
       ],

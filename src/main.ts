@@ -8,6 +8,7 @@ import { ConfigError, parseConfig, resolveSecret, type AppConfig } from './confi
 import { type DatabaseLocation, openDatabase } from './database/database-location.js';
 import { EmbeddedPostgresLocationError } from './database/embedded-postgres.js';
 import { runMigrations } from './database/migrate.js';
+import { DemoWarehouseService } from './demo/demo-warehouse.service.js';
 import { installProcessGuards } from './process-guards.js';
 
 let config: AppConfig;
@@ -57,9 +58,20 @@ async function start(): Promise<void> {
     bufferLogs: true,
   });
   await configureApp(app, resolved);
+  if (config.demoWarehouse) await prepareDemoWarehouse(app, database.embedded);
   if (shuttingDown) return;
   await app.listen(config.port, config.host);
   log.info({ url: `http://${config.host}:${config.port}`, docs: `${config.siteUrl}/api/docs` }, 'Listening');
+}
+
+/** The demo is a convenience: when it cannot be prepared the server still starts, and says why. */
+async function prepareDemoWarehouse(nest: NestFastifyApplication, embedded: boolean): Promise<void> {
+  try {
+    const demo = await nest.get(DemoWarehouseService).prepare({ embedded });
+    log.info(demo, demo.projectUuid ? 'Demo warehouse ready' : 'Demo warehouse ready; its project goes to the first organization created');
+  } catch (error) {
+    log.error({ err: error }, `Demo warehouse not prepared: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 start().catch(async (error: unknown) => {

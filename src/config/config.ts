@@ -54,6 +54,8 @@ export interface AppConfig {
   jsonMaxArrayLength: number;
   /** How long a warehouse connection test may take to connect (and to run its query); every failure answers after it. */
   warehouseConnectTimeoutMs: number;
+  /** Generate the demo warehouse (schema `demo`) and give a demo project to the first organization. */
+  demoWarehouse: boolean;
 }
 
 /** A configuration error: its message is the one line printed before start-up stops. */
@@ -183,6 +185,8 @@ export function parseConfig(env: Env): AppConfig {
     jsonMaxKeys: integer(env, 'JSON_MAX_KEYS', 20_000, 100, 100_000)!,
     jsonMaxArrayLength: integer(env, 'JSON_MAX_ARRAY_LENGTH', 10_000, 100, 1_000_000)!,
     warehouseConnectTimeoutMs: integer(env, 'WAREHOUSE_CONNECT_TIMEOUT_MS', 5_000, 100, 120_000)!,
+    // on by default only for the embedded database: with DATABASE_URL it writes a schema and a role there
+    demoWarehouse: boolean(env, 'DEMO_WAREHOUSE', databaseUrl === undefined),
   };
 }
 

@@ -32,7 +32,14 @@ describe('parseConfig', () => {
       jsonMaxKeys: 20_000,
       jsonMaxArrayLength: 10_000,
       warehouseConnectTimeoutMs: 5000,
+      demoWarehouse: true,
     });
+  });
+
+  it('generates the demo warehouse only on the embedded database unless DEMO_WAREHOUSE says otherwise', () => {
+    expect(parseConfig({ DATABASE_URL: 'postgres://u:p@db:5432/lightdash' }).demoWarehouse).toBe(false);
+    expect(parseConfig({ DATABASE_URL: 'postgres://u:p@db:5432/lightdash', DEMO_WAREHOUSE: 'true' }).demoWarehouse).toBe(true);
+    expect(parseConfig({ DEMO_WAREHOUSE: 'false' }).demoWarehouse).toBe(false);
   });
 
   it('reads every documented variable', () => {
@@ -62,6 +69,7 @@ describe('parseConfig', () => {
       JSON_MAX_KEYS: '50000',
       JSON_MAX_ARRAY_LENGTH: '1000',
       WAREHOUSE_CONNECT_TIMEOUT_MS: '1500',
+      DEMO_WAREHOUSE: 'true',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -90,6 +98,7 @@ describe('parseConfig', () => {
       jsonMaxKeys: 50_000,
       jsonMaxArrayLength: 1000,
       warehouseConnectTimeoutMs: 1500,
+      demoWarehouse: true,
     });
   });
 
@@ -128,6 +137,7 @@ describe('parseConfig', () => {
     [{ JSON_MAX_ARRAY_LENGTH: '0' }, 'JSON_MAX_ARRAY_LENGTH'],
     [{ WAREHOUSE_CONNECT_TIMEOUT_MS: '50' }, 'WAREHOUSE_CONNECT_TIMEOUT_MS'],
     [{ WAREHOUSE_CONNECT_TIMEOUT_MS: '5s' }, 'WAREHOUSE_CONNECT_TIMEOUT_MS'],
+    [{ DEMO_WAREHOUSE: 'maybe' }, 'DEMO_WAREHOUSE'],
   ])('rejects %j with one line naming %s', (env, variable) => {
     let error: unknown;
     try {
