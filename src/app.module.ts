@@ -35,6 +35,7 @@ import { ResponseCacheModule } from './response-cache/response-cache.module.js';
 import { SpacesModule } from './spaces/spaces.module.js';
 import { TagsModule } from './tags/tags.module.js';
 import { UsersModule } from './users/users.module.js';
+import { ValidationModule } from './validation/validation.module.js';
 import { WarehouseCredentialsModule } from './warehouse-credentials/warehouse-credentials.module.js';
 
 @Module({})
@@ -80,6 +81,7 @@ export class AppModule {
         PersonalAccessTokensModule,
         WarehouseCredentialsModule,
         DemoModule,
+        ValidationModule,
         EmailModule,
         EmailVerificationModule,
       ],
