@@ -58,18 +58,20 @@ async function start(): Promise<void> {
     bufferLogs: true,
   });
   await configureApp(app, resolved);
-  if (config.demoWarehouse) await prepareDemoWarehouse(app, database.embedded);
   if (shuttingDown) return;
   await app.listen(config.port, config.host);
   log.info({ url: `http://${config.host}:${config.port}`, docs: `${config.siteUrl}/api/docs` }, 'Listening');
+  // after listening: the first start answers health checks while the demo data is generated
+  if (config.demoWarehouse) void prepareDemoWarehouse(app, database.embedded);
 }
 
-/** The demo is a convenience: when it cannot be prepared the server still starts, and says why. */
+/** The demo is a convenience: when it cannot be prepared the server still serves, and the log says why. */
 async function prepareDemoWarehouse(nest: NestFastifyApplication, embedded: boolean): Promise<void> {
   try {
     const demo = await nest.get(DemoWarehouseService).prepare({ embedded });
     log.info(demo, demo.projectUuid ? 'Demo warehouse ready' : 'Demo warehouse ready; its project goes to the first organization created');
   } catch (error) {
+    if (shuttingDown) return log.info('Demo warehouse preparation interrupted by the shutdown; the next start does it');
     log.error({ err: error }, `Demo warehouse not prepared: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -44,12 +44,14 @@ export class DemoWarehouseService {
   ) {}
 
   /**
-   * At start-up: generates the data when missing or of an older version, sets up the reader role,
-   * gives the project to the first organization if there is one, and points the project at the
-   * database's current address (the embedded database listens on a new port at every start).
+   * At start-up, after the server listens: generates the data when missing or of an older version
+   * and sets up the reader role (one transaction), then gives the project to the first organization
+   * if there is one and points it at the database's current address (the embedded database listens
+   * on a new port at every start). Both hold PREPARE_LOCK, which an organization being created checks
+   * (giveToNewOrganization), so an organization created meanwhile gets the project exactly once.
    */
   async prepare(options: { embedded: boolean }): Promise<DemoPrepareResult> {
-    return this.dataSource.transaction(async (manager) => {
+    const { generated, orders, state } = await this.dataSource.transaction(async (manager) => {
       // generation takes a few seconds, longer than the request-sized statement timeout on slow disks
       await manager.query(`SET LOCAL statement_timeout = '5min'`);
       await manager.query('SELECT pg_advisory_xact_lock($1)', [PREPARE_LOCK]);
@@ -72,26 +74,35 @@ export class DemoWarehouseService {
         [DEMO_DATA_VERSION, orders, generated],
       );
       await this.grantReader(manager, options.embedded);
+      return { generated, orders: orders as number, state };
+    });
 
-      let projectId = state?.projectId ?? null;
-      if (!state?.attached) {
+    const projectUuid = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [PREPARE_LOCK]);
+      const [marker] = await manager.query('SELECT project_id::text AS "projectId", attached_at IS NOT NULL AS attached FROM demo_warehouse FOR UPDATE');
+      let projectId: string | null = marker.projectId;
+      if (!marker.attached) {
         const [first] = await manager.query('SELECT organization_id AS "organizationId" FROM organizations ORDER BY created_at, organization_id LIMIT 1');
         if (first) projectId = (await this.createProject(manager, first.organizationId, null)).projectId;
       } else if (projectId) {
         await this.storeConnection(manager, projectId);
-        if (generated) await this.storeExplores(manager, projectId);
+        if (generated && state) await this.storeExplores(manager, projectId);
       }
       const [project] = projectId ? await manager.query('SELECT project_uuid AS "projectUuid" FROM projects WHERE project_id = $1', [projectId]) : [];
-      return { generated, orders, projectUuid: project?.projectUuid ?? null };
+      return (project?.projectUuid as string | undefined) ?? null;
     });
+    return { generated, orders, projectUuid };
   }
 
   /**
-   * In the transaction that creates an organization: the first organization created while the demo
-   * is ready and not yet given away gets the demo project. Does nothing when the demo was never
-   * generated (DEMO_WAREHOUSE off, an external database).
+   * In the transaction that creates an organization: the first organization created once the demo
+   * is ready, and before it was given away, gets the demo project. Does nothing when the demo was
+   * never generated (DEMO_WAREHOUSE off, an external database) or while start-up is preparing it
+   * (then prepare() sees this organization once it is committed, and gives it the project).
    */
   async giveToNewOrganization(manager: EntityManager, organizationId: string | number, userId: string | number): Promise<void> {
+    const [{ free }] = await manager.query('SELECT pg_try_advisory_xact_lock_shared($1) AS free', [PREPARE_LOCK]);
+    if (!free) return;
     const [pending] = await manager.query('SELECT 1 FROM demo_warehouse WHERE attached_at IS NULL FOR UPDATE');
     if (pending) await this.createProject(manager, organizationId, userId);
   }

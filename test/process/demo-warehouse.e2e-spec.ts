@@ -4,7 +4,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { freePort } from '../../src/database/embedded-postgres.js';
 import { connectEmbedded, DEMO_FACTS, embeddedPort } from '../support/demo.js';
-import { killStartedServers, startServer, tempDir, waitHealthy } from '../support/process.js';
+import { killStartedServers, startServer, tempDir, waitFor, waitHealthy } from '../support/process.js';
 
 async function refusal(client: pg.Client, sql: string): Promise<string> {
   try {
@@ -55,6 +55,8 @@ describe('the demo warehouse on the embedded database', () => {
     const port = await freePort();
     const first = startServer({ DATA_DIR: dataDir, PORT: String(port), DEMO_WAREHOUSE: '' }); // the default
     await waitHealthy(first, port, 90_000);
+    // prepared after the server listens
+    await waitFor(() => first.output().includes('Demo warehouse ready'), 60_000, 'the demo warehouse');
     expect(first.output()).toContain('Generated the demo warehouse');
 
     const admin = await connectEmbedded(dataDir, 'superuser');
@@ -99,6 +101,7 @@ describe('the demo warehouse on the embedded database', () => {
     // a restart keeps the data, and points the project at the database's new port
     const second = startServer({ DATA_DIR: dataDir, PORT: String(port), DEMO_WAREHOUSE: '' });
     await waitHealthy(second, port, 60_000);
+    await waitFor(() => second.output().includes('Demo warehouse ready'), 60_000, 'the demo warehouse');
     expect(second.output()).not.toContain('Generated the demo warehouse');
     const again = await connectEmbedded(dataDir, 'superuser');
     try {
@@ -112,7 +115,7 @@ describe('the demo warehouse on the embedded database', () => {
     expect((await second.exited).code).toBe(0);
   });
 
-  it('generates nothing with DEMO_WAREHOUSE=false', async () => {
+  it('generates nothing with DEMO_WAREHOUSE=false; turned on later, gives the project to the organization that exists', async () => {
     const dataDir = path.join(root, 'off');
     const port = await freePort();
     const server = startServer({ DATA_DIR: dataDir, PORT: String(port), DEMO_WAREHOUSE: 'false' });
@@ -127,5 +130,13 @@ describe('the demo warehouse on the embedded database', () => {
     expect(await demoProject(port, cookie)).toBeUndefined();
     server.child.kill('SIGTERM');
     expect((await server.exited).code).toBe(0);
+
+    const on = startServer({ DATA_DIR: dataDir, PORT: String(port), DEMO_WAREHOUSE: '' });
+    await waitHealthy(on, port, 60_000);
+    await waitFor(() => on.output().includes('Demo warehouse ready'), 60_000, 'the demo warehouse');
+    const project = await demoProject(port, cookie);
+    expect(project).toMatchObject({ name: 'Demo shop', warehouseConnection: { type: 'postgres', port: embeddedPort(dataDir), schema: 'demo' } });
+    on.child.kill('SIGTERM');
+    expect((await on.exited).code).toBe(0);
   });
 });
