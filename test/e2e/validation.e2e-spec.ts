@@ -193,6 +193,12 @@ describe('content validation', () => {
     // with orders.status back, only the failed explore remains; dashboards were not asked for
     expect(cli.map(({ source, errorType, name }) => ({ source, errorType, name }))).toEqual([{ source: 'table', errorType: 'model', name: 'refunds' }]);
     expect((await results(p.developer)).map((row) => row.validationId).sort()).toEqual(projectWide);
+
+    // only what concerns the given explores: the orders charts and their dashboard, not the failed refunds explore
+    const orders = exploresWithoutOrderStatus().filter((explore) => explore.name === 'orders');
+    const only = await results(p.developer, `?jobId=${await validate(p.developer, { explores: orders, onlyValidateExploresInArgs: true })}`);
+    expect(new Set(only.map((row) => row.source))).toEqual(new Set(['chart', 'dashboard']));
+    expect(only.filter((row) => row.source === 'chart').map((row) => row.errorType).sort()).toEqual(['dimension', 'dimension', 'filter', 'sorting']);
   });
 
   it('drops the rows of a deleted chart, and reports the dashboard tile that still points at it', async () => {
