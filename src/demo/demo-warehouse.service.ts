@@ -160,12 +160,15 @@ export class DemoWarehouseService {
     return project;
   }
 
-  /** The clear part of the connection is what GET /projects/{p} shows; the password is kept encrypted. */
+  /**
+   * The clear part of the connection is what GET /projects/{p} shows; the password is kept encrypted.
+   * Written at every start: the port changes, and a changed LIGHTDASH_SECRET needs a new encryption.
+   */
   private async storeConnection(manager: EntityManager, projectId: string): Promise<void> {
     const { returned, kept } = splitConnection(WAREHOUSE_CONNECTIONS, demoWarehouseConnection(this.config.databaseUrl, this.config.secret));
     await manager.query(
       `UPDATE projects SET warehouse_type = 'postgres', warehouse_connection = $2, encrypted_warehouse_secrets = $3, updated_at = now()
-       WHERE project_id = $1 AND warehouse_connection IS DISTINCT FROM $2::jsonb`,
+       WHERE project_id = $1`,
       [projectId, JSON.stringify(returned), encryptCredentials(kept, this.config.secret)],
     );
   }
