@@ -17,7 +17,9 @@ import { InviteesShareEmails1763801400000 } from './1763801400000-InviteesShareE
 import { RateLimitCounters1763801500000 } from './1763801500000-RateLimitCounters.js';
 import { Scim1763802000000 } from './1763802000000-Scim.js';
 import { AsyncQueries1763803000000 } from './1763803000000-AsyncQueries.js';
+import { DemoWarehouse1763804000000 } from './1763804000000-DemoWarehouse.js';
+import { Validations1763804100000 } from './1763804100000-Validations.js';
 import { ContentTrash1763805000000 } from './1763805000000-ContentTrash.js';
 import { OpenIdIdentities1763806000000 } from './1763806000000-OpenIdIdentities.js';
 
-export const migrations = [RoleEnums1763800000000, Identity1763800100000, Organizations1763800200000, ProjectsAndSpaces1763800300000, Catalog1763800400000, CatalogSearch1763800500000, SpaceAncestry1763800600000, OpenSpacesIndex1763800700000, BoundedSearchVector1763800800000, DataChanges1763800900000, ColorPalettes1763801000000, ProjectSchedulerAndUpstream1763801100000, EmailDomainOwners1763801300000, InviteesShareEmails1763801400000, RateLimitCounters1763801500000, Scim1763802000000, AsyncQueries1763803000000, ContentTrash1763805000000, OpenIdIdentities1763806000000];
+export const migrations = [RoleEnums1763800000000, Identity1763800100000, Organizations1763800200000, ProjectsAndSpaces1763800300000, Catalog1763800400000, CatalogSearch1763800500000, SpaceAncestry1763800600000, OpenSpacesIndex1763800700000, BoundedSearchVector1763800800000, DataChanges1763800900000, ColorPalettes1763801000000, ProjectSchedulerAndUpstream1763801100000, EmailDomainOwners1763801300000, InviteesShareEmails1763801400000, RateLimitCounters1763801500000, Scim1763802000000, AsyncQueries1763803000000, DemoWarehouse1763804000000, Validations1763804100000, ContentTrash1763805000000, OpenIdIdentities1763806000000];

@@ -21,6 +21,7 @@ import { AppValidationPipe } from './common/validation.pipe.js';
 import type { ResolvedConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DashboardsModule } from './dashboards/dashboards.module.js';
+import { DemoModule } from './demo/demo.module.js';
 import { appConnectionLimits, dataSourceOptions } from './database/data-source-options.js';
 import { EmailModule } from './email/email.module.js';
 import { EmailDomainsModule } from './email-domains/email-domains.module.js';
@@ -37,6 +38,7 @@ import { ScimModule } from './scim/scim.module.js';
 import { SpacesModule } from './spaces/spaces.module.js';
 import { TagsModule } from './tags/tags.module.js';
 import { UsersModule } from './users/users.module.js';
+import { ValidationModule } from './validation/validation.module.js';
 import { WarehouseCredentialsModule } from './warehouse-credentials/warehouse-credentials.module.js';
 
 @Module({})
@@ -83,6 +85,8 @@ export class AppModule {
         PersonalAccessTokensModule,
         WarehouseCredentialsModule,
         QueriesModule,
+        DemoModule,
+        ValidationModule,
         EmailModule,
         EmailVerificationModule,
         ScimModule,

@@ -8,6 +8,7 @@ import { ConfigError, parseConfig, resolveSecret, type AppConfig } from './confi
 import { type DatabaseLocation, openDatabase } from './database/database-location.js';
 import { EmbeddedPostgresLocationError } from './database/embedded-postgres.js';
 import { runMigrations } from './database/migrate.js';
+import { DemoWarehouseService } from './demo/demo-warehouse.service.js';
 import { installProcessGuards } from './process-guards.js';
 
 let config: AppConfig;
@@ -60,6 +61,19 @@ async function start(): Promise<void> {
   if (shuttingDown) return;
   await app.listen(config.port, config.host);
   log.info({ url: `http://${config.host}:${config.port}`, docs: `${config.siteUrl}/api/docs` }, 'Listening');
+  // after listening: the first start answers health checks while the demo data is generated
+  if (config.demoWarehouse) void prepareDemoWarehouse(app, database.embedded);
+}
+
+/** The demo is a convenience: when it cannot be prepared the server still serves, and the log says why. */
+async function prepareDemoWarehouse(nest: NestFastifyApplication, embedded: boolean): Promise<void> {
+  try {
+    const demo = await nest.get(DemoWarehouseService).prepare({ embedded });
+    log.info(demo, demo.projectUuid ? 'Demo warehouse ready' : 'Demo warehouse ready; its project goes to the first organization created');
+  } catch (error) {
+    if (shuttingDown) return log.info('Demo warehouse preparation interrupted by the shutdown; the next start does it');
+    log.error({ err: error }, `Demo warehouse not prepared: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 start().catch(async (error: unknown) => {

@@ -71,6 +71,8 @@ export interface AppConfig {
   csvCellsLimit: number;
   /** how long the results of an asynchronous query can be read */
   queryResultsTtlMinutes: number;
+  /** Generate the demo warehouse (schema `demo`) and give a demo project to the first organization. */
+  demoWarehouse: boolean;
 }
 
 export const OIDC_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
@@ -305,6 +307,8 @@ export function parseConfig(env: Env): AppConfig {
     queryMaxPageSize: integer(env, 'LIGHTDASH_QUERY_MAX_PAGE_SIZE', 2_500, 1, 100_000)!,
     csvCellsLimit: integer(env, 'LIGHTDASH_CSV_CELLS_LIMIT', 100_000, 1, 100_000_000)!,
     queryResultsTtlMinutes: integer(env, 'QUERY_RESULTS_TTL_MINUTES', 1_440, 1, 525_600)!,
+    // on by default only for the embedded database: with DATABASE_URL it writes a schema and a role there
+    demoWarehouse: boolean(env, 'DEMO_WAREHOUSE', databaseUrl === undefined),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DemoModule } from '../demo/demo.module.js';
 import { InvitesController } from './invites.controller.js';
 import { InvitesService } from './invites.service.js';
 import { MembersController } from './members.controller.js';
@@ -7,6 +8,7 @@ import { OrganizationsController } from './organizations.controller.js';
 import { OrganizationsService } from './organizations.service.js';
 
 @Module({
+  imports: [DemoModule],
   controllers: [OrganizationsController, MembersController, InvitesController],
   providers: [OrganizationsService, MembersService, InvitesService],
   exports: [InvitesService],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { DemoWarehouseService } from '../demo/demo-warehouse.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { ForbiddenError, NotFoundError } from '../common/errors.js';
@@ -28,6 +29,7 @@ export class OrganizationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly demo: DemoWarehouseService,
   ) {}
 
   /** The active palette, when there is one, gives the chart colours (as Lightdash); else the colours set with PATCH /org. */
@@ -68,6 +70,7 @@ export class OrganizationsService {
         const created = await manager.findOneByOrFail(Organization, { organizationId: organization.organizationId });
         await manager.insert(OrganizationMembership, { userId: principal.userId, organizationId: organization.organizationId, role: 'admin' });
         await seedPresetPalettes(manager, organization.organizationId);
+        await this.demo.giveToNewOrganization(manager, organization.organizationId, principal.userId);
         await this.audit.record(manager, {
           action: 'organization.create',
           targetType: 'organization',

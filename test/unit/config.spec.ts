@@ -111,7 +111,14 @@ describe('parseConfig', () => {
       queryMaxPageSize: 2500,
       csvCellsLimit: 100_000,
       queryResultsTtlMinutes: 1440,
+      demoWarehouse: true,
     });
+  });
+
+  it('generates the demo warehouse only on the embedded database unless DEMO_WAREHOUSE says otherwise', () => {
+    expect(parseConfig({ DATABASE_URL: 'postgres://u:p@db:5432/lightdash' }).demoWarehouse).toBe(false);
+    expect(parseConfig({ DATABASE_URL: 'postgres://u:p@db:5432/lightdash', DEMO_WAREHOUSE: 'true' }).demoWarehouse).toBe(true);
+    expect(parseConfig({ DEMO_WAREHOUSE: 'false' }).demoWarehouse).toBe(false);
   });
 
   it('reads every documented variable', () => {
@@ -150,6 +157,7 @@ describe('parseConfig', () => {
       LIGHTDASH_QUERY_MAX_PAGE_SIZE: '100',
       LIGHTDASH_CSV_CELLS_LIMIT: '5000',
       QUERY_RESULTS_TTL_MINUTES: '30',
+      DEMO_WAREHOUSE: 'true',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -188,6 +196,7 @@ describe('parseConfig', () => {
       queryMaxPageSize: 100,
       csvCellsLimit: 5000,
       queryResultsTtlMinutes: 30,
+      demoWarehouse: true,
     });
   });
 
@@ -236,6 +245,7 @@ describe('parseConfig', () => {
     [{ LIGHTDASH_QUERY_MAX_PAGE_SIZE: '0' }, 'LIGHTDASH_QUERY_MAX_PAGE_SIZE'],
     [{ LIGHTDASH_CSV_CELLS_LIMIT: '1e6' }, 'LIGHTDASH_CSV_CELLS_LIMIT'],
     [{ QUERY_RESULTS_TTL_MINUTES: '0' }, 'QUERY_RESULTS_TTL_MINUTES'],
+    [{ DEMO_WAREHOUSE: 'maybe' }, 'DEMO_WAREHOUSE'],
   ])('rejects %j with one line naming %s', (env, variable) => {
     let error: unknown;
     try {

@@ -24,6 +24,47 @@ interface IndexedField<T> {
   field: T;
 }
 
+/** The explore's dimensions and metrics by field id. */
+export interface ExploreFields {
+  dimensions: Map<string, IndexedField<ExploreDimension>>;
+  metrics: Map<string, IndexedField<ExploreMetric>>;
+}
+
+export function indexExploreFields(explore: Explore): ExploreFields {
+  const dimensions = new Map<string, IndexedField<ExploreDimension>>();
+  const metrics = new Map<string, IndexedField<ExploreMetric>>();
+  for (const [tableName, table] of Object.entries(explore.tables ?? {})) {
+    for (const [name, dimension] of Object.entries(table.dimensions ?? {})) dimensions.set(fieldId(tableName, name), { table, field: dimension });
+    for (const [name, metric] of Object.entries(table.metrics ?? {})) metrics.set(fieldId(tableName, name), { table, field: metric });
+  }
+  return { dimensions, metrics };
+}
+
+/**
+ * `<date dimension>_<interval>` when the upload lacks that interval dimension: the base dimension
+ * and the interval the compiler truncates it to.
+ */
+export function fallbackInterval(
+  dimensions: ExploreFields['dimensions'],
+  id: string,
+): { baseId: string; base: IndexedField<ExploreDimension>; suffix: string } | undefined {
+  const suffix = FALLBACK_INTERVAL_SUFFIXES.find((candidate) => id.endsWith(`_${candidate}`));
+  if (!suffix) return undefined;
+  const baseId = id.slice(0, -(suffix.length + 1));
+  const base = dimensions.get(baseId);
+  if (!base || (base.field.type !== 'date' && base.field.type !== 'timestamp')) return undefined;
+  return { baseId, base, suffix };
+}
+
+/**
+ * Whether a query on the explore can use the field id: a dimension (time-interval fallbacks
+ * included) or a metric of the explore. The rule the compiler resolves ids by, without compiling;
+ * the content validation uses it too.
+ */
+export function exploreHasField(fields: ExploreFields, id: string): boolean {
+  return fields.dimensions.has(id) || fields.metrics.has(id) || fallbackInterval(fields.dimensions, id) !== undefined;
+}
+
 /**
  * The compile state of one query: the explore's fields by id, the custom SQL dimensions, the bound
  * parameters, and the time zone. Resolving a field binds the user attributes its SQL uses once.
@@ -35,8 +76,8 @@ export class QueryContext {
   readonly startOfWeek: number;
   readonly warnings: string[] = [];
   readonly userSqlFields = new Set<string>();
-  private readonly dimensions = new Map<string, IndexedField<ExploreDimension>>();
-  private readonly metrics = new Map<string, IndexedField<ExploreMetric>>();
+  private readonly dimensions: ExploreFields['dimensions'];
+  private readonly metrics: ExploreFields['metrics'];
   private readonly customSqlDimensions = new Map<string, CustomSqlDimension>();
   private readonly resolvedDimensions = new Map<string, ResolvedDimension>();
   private zonePlaceholder?: string;
@@ -51,10 +92,7 @@ export class QueryContext {
       parameters: options.parameters ?? {},
       missingParameters: new Set(),
     };
-    for (const [tableName, table] of Object.entries(explore.tables)) {
-      for (const [name, dimension] of Object.entries(table.dimensions ?? {})) this.dimensions.set(fieldId(tableName, name), { table, field: dimension });
-      for (const [name, metric] of Object.entries(table.metrics ?? {})) this.metrics.set(fieldId(tableName, name), { table, field: metric });
-    }
+    ({ dimensions: this.dimensions, metrics: this.metrics } = indexExploreFields(explore));
     for (const custom of customSqlDimensions) this.customSqlDimensions.set(custom.id, custom);
   }
 
@@ -133,11 +171,9 @@ export class QueryContext {
   }
 
   private resolveFallbackInterval(id: string): ResolvedDimension | undefined {
-    const suffix = FALLBACK_INTERVAL_SUFFIXES.find((candidate) => id.endsWith(`_${candidate}`));
-    if (!suffix) return undefined;
-    const baseId = id.slice(0, -(suffix.length + 1));
-    const base = this.dimensions.get(baseId);
-    if (!base || (base.field.type !== 'date' && base.field.type !== 'timestamp')) return undefined;
+    const fallback = fallbackInterval(this.dimensions, id);
+    if (!fallback) return undefined;
+    const { baseId, base, suffix } = fallback;
     const interval = suffix.toUpperCase();
     const zone = base.field.type === 'timestamp' ? this.zoneParameter() : undefined;
     return {
