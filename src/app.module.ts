@@ -15,7 +15,7 @@ import { ContentModule } from './content/content.module.js';
 import { ColorPalettesModule } from './color-palettes/color-palettes.module.js';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
 import { redactRequestForLog } from './common/redact-url.js';
-import { RequestContextInterceptor } from './common/request-context.js';
+import { RequestContextInterceptor } from './auth/request-context.js';
 import { SuccessEnvelopeInterceptor } from './common/success-envelope.interceptor.js';
 import { AppValidationPipe } from './common/validation.pipe.js';
 import type { ResolvedConfig } from './config/config.js';
@@ -23,6 +23,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DashboardsModule } from './dashboards/dashboards.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { appConnectionLimits, dataSourceOptions } from './database/data-source-options.js';
+import { entities } from './entities.js';
 import { EmailModule } from './email/email.module.js';
 import { EmailDomainsModule } from './email-domains/email-domains.module.js';
 import { EmailVerificationModule } from './email-verification/email-verification.module.js';
@@ -63,7 +64,7 @@ export class AppModule {
           // platform-fastify 12 matches no request with nestjs-pino's default '{/*splat}' route
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
         }),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, appConnectionLimits(config)), logging: false }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, appConnectionLimits(config), entities), logging: false }),
         AuthModule,
         AuthorizationModule,
         ResponseCacheModule,

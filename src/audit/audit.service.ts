@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { currentRequest, type RequestContext } from '../common/request-context.js';
+import { currentRequest, type RequestContext } from '../auth/request-context.js';
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
 

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { NotFoundError, ParameterError } from '../common/errors.js';
-import { isForeignKeyViolation } from '../database/postgres-errors.js';
+import { isForeignKeyViolation } from '../common/postgres-errors.js';
 import type { CatalogItemIcon } from './dto/catalog-curation.dto.js';
 
 const ITEM_NOT_FOUND = 'Catalog item not found';

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { AlreadyExistsError, NotFoundError, ParameterError } from '../common/errors.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../database/postgres-errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../common/postgres-errors.js';
 import type { MetricsTreeDto, MetricsTreeEdgeDto } from './dto/metrics-tree.dto.js';
 
 const EDGE_KEY = 'catalog_metrics_tree_edges_pkey';

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { isUniqueViolation } from '../database/postgres-errors.js';
+import { isUniqueViolation } from '../common/postgres-errors.js';
 
 /** "Revenue by month!" → "revenue-by-month"; a name with no letters or digits gets `fallback`. */
 export function slugify(name: string, fallback: string): string {

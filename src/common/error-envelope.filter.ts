@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { databaseUnavailability } from '../database/postgres-errors.js';
+import { databaseUnavailability } from './postgres-errors.js';
 import { AppError, ServiceUnavailableError, UnexpectedServerError } from './errors.js';
 import { redactUrl } from './redact-url.js';
 

@@ -1,7 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations/index.js';
 import type { AppConfig } from '../config/config.js';
-import { entities } from './entities.js';
 import { SnakeNamingStrategy } from './naming-strategy.js';
 
 /** How a pool waits for PostgreSQL, and the limits each of its sessions runs under (0: none). */
@@ -56,8 +55,11 @@ export function sessionOptions(limits: ConnectionLimits): string {
   ].join(' ');
 }
 
-/** One definition of the connection, shared by the app, the migration CLI and the test setup. */
-export function dataSourceOptions(url: string, limits: ConnectionLimits): DataSourceOptions {
+/**
+ * One definition of the connection, shared by the app, the migration CLI and the test setup. The
+ * entities are given by the caller (the app, migration:generate); running migrations needs none.
+ */
+export function dataSourceOptions(url: string, limits: ConnectionLimits, entities: Function[] = []): DataSourceOptions {
   return {
     type: 'postgres',
     url,

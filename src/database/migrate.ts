@@ -29,8 +29,8 @@ export async function withMigrationLock<T>(url: string, work: () => Promise<T>):
   }
 }
 
-async function withDataSource<T>(url: string, work: (ds: DataSource) => Promise<T>): Promise<T> {
-  const ds = new DataSource({ ...dataSourceOptions(url, MIGRATION_CONNECTION_LIMITS), logging: false });
+async function withDataSource<T>(url: string, work: (ds: DataSource) => Promise<T>, entities: Function[] = []): Promise<T> {
+  const ds = new DataSource({ ...dataSourceOptions(url, MIGRATION_CONNECTION_LIMITS, entities), logging: false });
   await ds.initialize();
   try {
     return await work(ds);
@@ -69,12 +69,12 @@ export async function revertLastMigration(url: string): Promise<void> {
 }
 
 /** The SQL that would bring the schema in line with the entities (empty when they agree). */
-export async function pendingSchemaChanges(url: string): Promise<{ up: string[]; down: string[] }> {
+export async function pendingSchemaChanges(url: string, entities: Function[]): Promise<{ up: string[]; down: string[] }> {
   return withDataSource(url, async (ds) => {
     const sql = await ds.driver.createSchemaBuilder().log();
     return {
       up: sql.upQueries.map((q) => q.query),
       down: sql.downQueries.map((q) => q.query).reverse(),
     };
-  });
+  }, entities);
 }

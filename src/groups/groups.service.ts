@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { AlreadyExistsError, NotFoundError, ParameterError } from '../common/errors.js';
 import { containsPattern, type Paginated, paginated, pageWindow } from '../common/pagination.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../database/postgres-errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../common/postgres-errors.js';
 import type { GroupDto, GroupMemberDto, GroupWithMembersDto } from './dto/group.dto.js';
 import type { CreateGroupDto, GroupMemberReferenceDto, UpdateGroupDto } from './dto/group-input.dto.js';
 import type { GetGroupQueryDto, ListGroupsQueryDto } from './dto/group-request.dto.js';

@@ -8,7 +8,7 @@ import { assertPasswordPolicy, hashPassword } from '../auth/password.js';
 import type { Principal } from '../auth/principal.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { sha256 } from '../auth/tokens.js';
-import { isUniqueViolation } from '../database/postgres-errors.js';
+import { isUniqueViolation } from '../common/postgres-errors.js';
 import { AlreadyExistsError, AuthorizationError, ExpiredError, NotFoundError, ParameterError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { MailerService } from '../email/mailer.service.js';

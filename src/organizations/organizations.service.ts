@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { ForbiddenError, NotFoundError } from '../common/errors.js';
 import { seedPresetPalettes } from '../color-palettes/color-palettes.queries.js';
-import { isUniqueViolation } from '../database/postgres-errors.js';
+import { isUniqueViolation } from '../common/postgres-errors.js';
 import type { CreateOrganizationDto, OrganizationDto, UpdateOrganizationDto } from './dto/organization.dto.js';
 import { assertOrganizationName, lockOrganization } from './organization-lock.js';
 import { OrganizationMembership } from './organization-membership.entity.js';

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { atLeast, PROJECT_ROLES, type ProjectRole } from '../authorization/roles.js';
 import { AlreadyExistsError, ForbiddenError, NotFoundError } from '../common/errors.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../database/postgres-errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../common/postgres-errors.js';
 import type { ProjectGroupAccessDto } from './dto/group-project-access.dto.js';
 
 const GROUP_NOT_FOUND = 'No group found';

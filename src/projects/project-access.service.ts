@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { atLeast, PROJECT_ROLES, type ProjectRole } from '../authorization/roles.js';
 import { AlreadyExistsError, ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
-import { isUniqueViolation } from '../database/postgres-errors.js';
+import { isUniqueViolation } from '../common/postgres-errors.js';
 import type { ProjectMemberDto } from './dto/project-access.dto.js';
 
 const MEMBER_COLUMNS = `u.user_uuid AS "userUuid", p.project_uuid AS "projectUuid", pm.role, u.email, u.first_name AS "firstName", u.last_name AS "lastName"`;

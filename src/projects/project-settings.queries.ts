@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { projectRoleSql } from '../authorization/access.sql.js';
-import { isForeignKeyViolation } from '../database/postgres-errors.js';
+import { isForeignKeyViolation } from '../common/postgres-errors.js';
 
 // SQL of the project settings routes: scheduler settings and the upstream project (table projects).
 

@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { NotFoundError, ParameterError } from '../common/errors.js';
 import { returnedUserCredentials } from '../connections/connection-schemas.js';
-import { isForeignKeyViolation } from '../database/postgres-errors.js';
+import { isForeignKeyViolation } from '../common/postgres-errors.js';
 import type { ProjectUserCredentialsDto } from './dto/project-user-credentials.dto.js';
 
 const NOT_FOUND = 'Warehouse credentials not found';

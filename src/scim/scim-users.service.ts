@@ -7,7 +7,7 @@ import type { ScimPrincipal } from '../auth/principal.js';
 import type { OrganizationRole, ProjectRole } from '../authorization/roles.js';
 import { ForbiddenError, ParameterError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
-import { isUniqueViolation } from '../database/postgres-errors.js';
+import { isUniqueViolation } from '../common/postgres-errors.js';
 import { assertAdminRemains, lockOrganization } from '../organizations/organization-lock.js';
 import { type ScimListQueryDto, listResponse, type ScimListResponse, scimPage } from './dto/scim-list.dto.js';
 import { parseScimUser, type ScimUser, type ScimUserInput, type ScimUserRow, toScimUser } from './dto/scim-user.dto.js';

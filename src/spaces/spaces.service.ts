@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { AccessService, type ProjectAccess, type SpaceAccess } from '../authorization/access.service.js';
 import { atLeast, PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole } from '../authorization/roles.js';
 import { ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
-import { isForeignKeyViolation } from '../database/postgres-errors.js';
+import { isForeignKeyViolation } from '../common/postgres-errors.js';
 import { PreparedSql } from '../database/sql.js';
 import { ContentTrashService } from '../content/content-trash.service.js';
 import type {

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { AlreadyExistsError, NotFoundError } from '../common/errors.js';
-import { isUniqueViolation } from '../database/postgres-errors.js';
+import { isUniqueViolation } from '../common/postgres-errors.js';
 import type { CreateTagDto, CreateTagResultDto, TagDto, UpdateTagDto } from './dto/tag.dto.js';
 
 const TAG_NOT_FOUND = 'Tag not found';

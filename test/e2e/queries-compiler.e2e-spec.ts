@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import pg from 'pg';
 import { compileMetricQuery, type CompileOptions } from '../../src/queries/compiler/index.js';
+import { createShopWarehouse } from '../support/warehouse.js';
 
 /**
  * Compiled statements run against the test PostgreSQL: a throw-away shop schema with known rows,
@@ -11,8 +11,9 @@ import { compileMetricQuery, type CompileOptions } from '../../src/queries/compi
  */
 type Json = Record<string, any>;
 
-const schema = `shop_${crypto.randomBytes(6).toString('hex')}`;
+let schema: string;
 let client: pg.Client;
+let drop: () => Promise<void>;
 let explore: Json;
 
 const OPTIONS: CompileOptions = { maxLimit: 5000, now: new Date('2026-03-15T00:00:00Z') };
@@ -24,33 +25,9 @@ async function run(metricQuery: Json, options: Partial<CompileOptions> = {}): Pr
 }
 
 beforeAll(async () => {
-  client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
+  ({ schema, client, drop } = await createShopWarehouse());
   // the executor runs metric queries in a UTC session (docs/queries-compiler.md)
   await client.query(`SET TIME ZONE 'UTC'`);
-  await client.query(`
-    CREATE SCHEMA ${schema};
-    CREATE TABLE ${schema}.customers (customer_id int PRIMARY KEY, first_name text, email text, created_at timestamptz,
-      first_order_date date, is_subscribed boolean, number_of_orders int);
-    CREATE TABLE ${schema}.orders (order_id int PRIMARY KEY, customer_id int, status text, ordered_at timestamptz, order_date date,
-      is_completed boolean, amount numeric(10,2));
-    CREATE TABLE ${schema}.payments (payment_id int PRIMARY KEY, order_id int, payment_method text, paid_at timestamptz,
-      payment_date date, is_refunded boolean, amount numeric(10,2));
-    INSERT INTO ${schema}.customers VALUES
-      (1, 'Alice', 'a@x', '2025-12-01T00:00:00Z', '2026-01-31', true, 2),
-      (2, 'Bob', 'b@x', '2025-12-02T00:00:00Z', '2026-02-15', false, 4),
-      (3, 'Ann', NULL, '2025-12-03T00:00:00Z', NULL, NULL, 1);
-    INSERT INTO ${schema}.orders VALUES
-      (1, 1, 'completed', '2026-01-31T23:30:00Z', '2026-01-31', true, 30),
-      (2, 1, 'shipped', '2026-02-10T10:00:00Z', '2026-02-10', false, 70),
-      (3, 2, 'completed', '2026-02-15T12:00:00Z', '2026-02-15', true, 120),
-      (4, 3, 'placed', '2026-03-01T08:00:00Z', '2026-03-01', false, 5);
-    INSERT INTO ${schema}.payments VALUES
-      (1, 1, 'card', '2026-01-31T23:40:00Z', '2026-01-31', false, 30),
-      (2, 2, 'card', '2026-02-10T10:05:00Z', '2026-02-10', false, 40),
-      (3, 2, 'voucher', '2026-02-10T10:06:00Z', '2026-02-10', false, 30),
-      (4, 3, 'card', '2026-02-15T12:10:00Z', '2026-02-15', false, 120);
-  `);
   const explores = JSON.parse(fs.readFileSync(new URL('../fixtures/shop-explores.json', import.meta.url), 'utf8')) as Json[];
   explore = structuredClone(explores.find((candidate) => candidate.name === 'orders'))!;
   for (const [name, table] of Object.entries(explore.tables as Record<string, Json>)) {
@@ -61,10 +38,7 @@ beforeAll(async () => {
   explore.joinedTables.find((join: Json) => join.table === 'payments').relationship = 'one-to-many';
 });
 
-afterAll(async () => {
-  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
-});
+afterAll(async () => drop());
 
 const numbers = (rows: Json[]) => rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value === null || typeof value !== 'string' || Number.isNaN(Number(value)) ? value : Number(value)])));
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const MAIN = path.resolve('dist/src/main.js');
-export const MIGRATION_CLI = path.resolve('dist/src/database/migration-cli.js');
+export const MIGRATION_CLI = path.resolve('dist/src/migration-cli.js');
 
 /** A temp directory the `postgres` OS user can traverse (mkdtemp makes them 0700). */
 export function tempDir(prefix: string): string {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { freePort } from '../../src/database/embedded-postgres.js';
-import { databaseUnavailability } from '../../src/database/postgres-errors.js';
+import { databaseUnavailability } from '../../src/common/postgres-errors.js';
 
 /** An error the way pg reports a server error: a message and its SQLSTATE. */
 function sqlstate(code: string): Error {

@@ -7,7 +7,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/audit.service.js';
 import { AuthorizationError, ForbiddenError, NotFoundError, ServiceUnavailableError } from '../../common/errors.js';
 import { APP_CONFIG, type OidcConfig, type OidcSigningAlgorithm, type ResolvedConfig } from '../../config/config.js';
-import { isUniqueViolation } from '../../database/postgres-errors.js';
+import { isUniqueViolation } from '../../common/postgres-errors.js';
 import { joinThroughEmailDomain, organizationAllowingEmail } from '../../email-domains/email-domains.service.js';
 import { User } from '../../users/user.entity.js';
 import { SessionsService } from '../sessions.service.js';

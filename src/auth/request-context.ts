@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
-import type { Principal, ScimPrincipal } from '../auth/principal.js';
+import type { Principal, ScimPrincipal } from './principal.js';
 
 export interface RequestContext {
   requestId: string;

@@ -2,9 +2,10 @@
 // Uses DATABASE_URL, or the embedded PostgreSQL in DATA_DIR when it is not set.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, parseConfig } from '../config/config.js';
-import { openDatabase } from './database-location.js';
-import { pendingSchemaChanges, revertLastMigration, runMigrations } from './migrate.js';
+import { ConfigError, parseConfig } from './config/config.js';
+import { openDatabase } from './database/database-location.js';
+import { entities } from './entities.js';
+import { pendingSchemaChanges, revertLastMigration, runMigrations } from './database/migrate.js';
 
 function migrationSource(name: string, timestamp: number, up: string[], down: string[]): string {
   const statements = (queries: string[]) =>
@@ -46,7 +47,7 @@ async function main(): Promise<number> {
           return 2;
         }
         await runMigrations(db.url);
-        const { up, down } = await pendingSchemaChanges(db.url);
+        const { up, down } = await pendingSchemaChanges(db.url, entities);
         if (up.length === 0) {
           console.log('The entities match the schema: nothing to generate.');
           return 0;
