@@ -32,6 +32,11 @@ export const PERMISSIONS = {
   'project:run-sql': { scope: 'project', minimum: 'developer', description: 'Run raw SQL in the warehouse (SQL runner), and custom SQL in explore queries' },
   'project:edit': { scope: 'project', minimum: 'editor', description: 'Create spaces; manage tags, catalog categories and icons, metrics-tree edges' },
   'project:develop': { scope: 'project', minimum: 'developer', description: 'Run raw SQL, upload explores, validate, update project settings' },
+  'project:content-as-code': {
+    scope: 'project',
+    minimum: 'developer',
+    description: "Download and upload charts and dashboards as code (Lightdash's `manage ContentAsCode`); each space still needs its own access",
+  },
   'project:manage-access': { scope: 'project', minimum: 'admin', description: 'Grant, update and revoke project access; see the project access list' },
   'project:manage': { scope: 'project', minimum: 'admin', description: "Set the project's upstream project (Lightdash's `manage Project`)" },
   'project:delete': { scope: 'project', minimum: 'admin', description: 'Delete the project' },

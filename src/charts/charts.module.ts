@@ -7,5 +7,6 @@ import { ChartsService } from './charts.service.js';
   imports: [ContentModule],
   controllers: [ChartsController],
   providers: [ChartsService],
+  exports: [ChartsService],
 })
 export class ChartsModule {}

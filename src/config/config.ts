@@ -58,6 +58,8 @@ export interface AppConfig {
   warehouseConnectTimeoutMs: number;
   /** Days a deleted space, chart or dashboard stays in the trash before the purge deletes it for good. */
   trashRetentionDays: number;
+  /** Charts or dashboards per page of GET /projects/{p}/charts/code and /dashboards/code (Lightdash's MAX_DOWNLOADS_AS_CODE). */
+  maxDownloadsAsCode: number;
   /** statement_timeout of every warehouse query (a connection's smaller `timeoutSeconds` wins) */
   warehouseStatementTimeoutMs: number;
   /** connections per warehouse pool (one pool per project and credentials) */
@@ -299,6 +301,7 @@ export function parseConfig(env: Env): AppConfig {
     jsonMaxArrayLength: integer(env, 'JSON_MAX_ARRAY_LENGTH', 10_000, 100, 1_000_000)!,
     warehouseConnectTimeoutMs: integer(env, 'WAREHOUSE_CONNECT_TIMEOUT_MS', 5_000, 100, 120_000)!,
     trashRetentionDays: integer(env, 'TRASH_RETENTION_DAYS', 30, 1, 36_500)!,
+    maxDownloadsAsCode: integer(env, 'MAX_DOWNLOADS_AS_CODE', 100, 1, 10_000)!,
     warehouseStatementTimeoutMs: integer(env, 'WAREHOUSE_STATEMENT_TIMEOUT_MS', 300_000, 100, 3_600_000)!,
     warehousePoolSize: integer(env, 'WAREHOUSE_POOL_SIZE', 5, 1, 100)!,
     warehouseMaxRows: integer(env, 'WAREHOUSE_MAX_ROWS', 1_000_000, 1, 100_000_000)!,

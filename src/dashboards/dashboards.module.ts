@@ -7,5 +7,6 @@ import { DashboardsService } from './dashboards.service.js';
   imports: [ContentModule],
   controllers: [DashboardsController],
   providers: [DashboardsService],
+  exports: [DashboardsService],
 })
 export class DashboardsModule {}

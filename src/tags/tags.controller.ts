@@ -1,14 +1,16 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditAction } from '../audit/audit-action.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
 import { ProjectParamsDto } from '../projects/dto/project.dto.js';
-import { CreateTagDto, CreateTagResultDto, TagDto, TagParamsDto, UpdateTagDto } from './dto/tag.dto.js';
+import { ArrayBodyPipe } from '../common/array-body.pipe.js';
+import { CreateTagDto, CreateTagResultDto, TagDto, TagParamsDto, UpdateTagDto, YamlTagDto } from './dto/tag.dto.js';
 import { TagsService } from './tags.service.js';
 
 const PROJECT = { type: 'project', param: 'projectUuid' } as const;
+const MAX_YAML_TAGS = 1000;
 
 @ApiTags('Projects')
 @Controller('projects/:projectUuid/tags')
@@ -35,6 +37,24 @@ export class TagsController {
     @Body() body: CreateTagDto,
   ): Promise<CreateTagResultDto> {
     return this.tags.create(principal, access, body);
+  }
+
+  @Put('yaml')
+  @RequirePermission('project:edit', PROJECT)
+  @AuditAction('tag.yaml.replace', 'project', 'projectUuid')
+  @ApiOperation({
+    operationId: 'replaceYamlTags',
+    summary: "Replace the project's YAML tags (matched by yamlReference; tags made in the UI are kept; an empty array deletes every YAML tag)",
+  })
+  @ApiBody({ type: [YamlTagDto] })
+  @ApiOkResponse({ description: '`{"status":"ok"}`' })
+  replaceYamlTags(
+    @Param() _params: ProjectParamsDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() access: ProjectAccess,
+    @Body(ArrayBodyPipe(YamlTagDto, MAX_YAML_TAGS)) body: YamlTagDto[],
+  ): Promise<void> {
+    return this.tags.replaceYamlTags(principal, access, body);
   }
 
   @Patch(':tagUuid')

@@ -4,9 +4,10 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
-import { AlreadyExistsError, NotFoundError } from '../common/errors.js';
+import { AlreadyExistsError, NotFoundError, ParameterError } from '../common/errors.js';
 import { isUniqueViolation } from '../common/postgres-errors.js';
-import type { CreateTagDto, CreateTagResultDto, TagDto, UpdateTagDto } from './dto/tag.dto.js';
+import type { CreateTagDto, CreateTagResultDto, TagDto, UpdateTagDto, YamlTagDto } from './dto/tag.dto.js';
+import { DELETE_ABSENT_YAML_TAGS_SQL, INSERT_YAML_TAGS_SQL, LOCK_YAML_TAGS_SQL, UPDATE_YAML_TAGS_SQL } from './tags.queries.js';
 
 const TAG_NOT_FOUND = 'Tag not found';
 const TAG_NAME_KEY = 'tags_project_name_key';
@@ -84,6 +85,34 @@ export class TagsService {
       const tag = await this.lockTag(manager, access, tagUuid);
       await manager.query('DELETE FROM tags WHERE tag_id = $1', [tag.tagId]);
       await this.audit.record(manager, { action: 'tag.delete', targetType: 'tag', targetUuid: tagUuid, details: { projectUuid: access.projectUuid, name: tag.name } });
+    });
+  }
+
+  /**
+   * Makes the project's YAML tags those given, keyed by `yamlReference`: new references are created,
+   * changed names and colours updated, references no longer given deleted; tags made in the UI stay.
+   * One transaction: a name that clashes (ignoring case) changes nothing (409).
+   */
+  async replaceYamlTags(principal: Principal, access: ProjectAccess, tags: YamlTagDto[]): Promise<void> {
+    const references = tags.map((tag) => tag.yamlReference);
+    if (new Set(references).size !== references.length) throw new ParameterError('Each yamlReference may appear only once');
+    const values = [access.projectId, references, tags.map((tag) => tag.name), tags.map((tag) => tag.color)];
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(LOCK_YAML_TAGS_SQL, [access.projectId]);
+      const [, deleted] = await manager.query(DELETE_ABSENT_YAML_TAGS_SQL, values.slice(0, 2));
+      try {
+        const [, updated] = await manager.query(UPDATE_YAML_TAGS_SQL, values);
+        const [, created] = await manager.query(INSERT_YAML_TAGS_SQL, [...values, principal.userId]);
+        await this.audit.record(manager, {
+          action: 'tag.yaml.replace',
+          targetType: 'project',
+          targetUuid: access.projectUuid,
+          details: { projectUuid: access.projectUuid, created, updated, deleted },
+        });
+      } catch (error) {
+        if (isUniqueViolation(error, TAG_NAME_KEY)) throw new AlreadyExistsError('Two tags of the project would have the same name (ignoring case)');
+        throw error;
+      }
     });
   }
 

@@ -24,6 +24,7 @@ describe('the permission table', () => {
       'project:run-sql': 'project:developer',
       'project:edit': 'project:editor',
       'project:develop': 'project:developer',
+      'project:content-as-code': 'project:developer',
       'project:manage-access': 'project:admin',
       'project:manage': 'project:admin',
       'project:delete': 'project:admin',

@@ -44,7 +44,7 @@ export function IsArrayOfOpaqueObjects() {
 }
 
 /** `{type, config?}` with `type` one of the chart types; the rest depends on the type and is kept as given. */
-function IsChartConfig() {
+export function IsChartConfig() {
   return ValidateBy({
     name: 'isChartConfig',
     validator: {

@@ -83,3 +83,25 @@ export class TagParamsDto {
   @IsUUID()
   tagUuid: string;
 }
+
+/** One tag of the project's YAML (PUT /projects/{p}/tags/yaml). Colours are kept as given: YAML may name them (`blue`). */
+export class YamlTagDto {
+  @ApiProperty({ example: 'Finance', maxLength: 255, description: 'Unique in the project, ignoring case' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name: string;
+
+  @ApiProperty({ example: '#1f77b4', maxLength: 255 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  color: string;
+
+  @ApiProperty({ example: 'finance', maxLength: 255, description: 'The key the tag is matched by' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  yamlReference: string;
+}
