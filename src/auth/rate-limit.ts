@@ -22,14 +22,13 @@ import { from, mergeMap, type Observable } from 'rxjs';
 import { TooManyRequestsError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { PreparedSql } from '../database/sql.js';
-import type { Principal } from './principal.js';
 
 const RATE_LIMIT = 'rateLimit';
 /** How long each login attempt on an account waits once that account is over AUTH_LOGIN_SLOWDOWN_AFTER. */
 export const LOGIN_SLOWDOWN_MS = 1_000;
 const PRUNE_EVERY_MS = 60_000;
 
-type RateLimitedRequest = FastifyRequest & { user?: Principal };
+type RateLimitedRequest = FastifyRequest;
 
 interface RateLimitOptions {
   /** Requests of the same route family share a budget (login, registration, passcodes). */
