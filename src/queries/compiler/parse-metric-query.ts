@@ -157,8 +157,9 @@ function parseTemplate(raw: unknown, path: string): TableCalculationTemplate {
 function parseTableCalculation(raw: unknown, path: string): TableCalculation {
   const tc = object(raw, path);
   const name = string(tc.name, `${path}.name`);
-  const hasSql = tc.sql !== undefined && tc.sql !== null;
   const hasTemplate = tc.template !== undefined && tc.template !== null;
+  // an empty sql next to a template is the template (some clients send both keys)
+  const hasSql = tc.sql !== undefined && tc.sql !== null && !(hasTemplate && tc.sql === '');
   if (!hasSql && !hasTemplate && tc.formula !== undefined && tc.formula !== null) {
     throw new CompileError(`Table calculation ${name}: formula table calculations are not supported; send it as sql or as a template`, name);
   }

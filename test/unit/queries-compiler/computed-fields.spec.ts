@@ -138,6 +138,8 @@ describe('template table calculations', () => {
   it('formula table calculations and both sql and template are refused', () => {
     expect(() => compile({ ...base, tableCalculations: [{ name: 'tc', displayName: 'TC', formula: '=A1' }] })).toThrow(/formula table calculations are not supported/);
     expect(() => compile({ ...base, tableCalculations: [{ name: 'tc', displayName: 'TC', sql: '1', template: { type: 'rank_in_column', fieldId: field } }] })).toThrow(/exactly one of 'sql' and 'template'/);
+    expect(() => compile({ ...base, tableCalculations: [{ name: 'tc', displayName: 'TC' }] })).toThrow(/exactly one of 'sql' and 'template'/);
+    expect(compile({ ...base, tableCalculations: [{ name: 'tc', displayName: 'TC', sql: '', template: { type: 'rank_in_column', fieldId: field } }] }).sql).toContain('RANK() OVER');
   });
 });
 
