@@ -5,7 +5,7 @@ type Json = Record<string, any>;
 
 /** The reference explore with a distinct sum and average, and post-calculation metrics on orders. */
 function explore(): Json {
-  const result = referenceExplore();
+  const result = referenceExplore() as Json;
   const metric = (name: string, type: string, sql: string, compiledSql: string, extra: Json = {}) => ({
     fieldType: 'metric', table: 'orders', name, label: name, type, sql, compiledSql, tablesReferences: ['orders'], hidden: false, ...extra,
   });
