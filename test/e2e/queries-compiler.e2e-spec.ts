@@ -42,6 +42,9 @@ beforeAll(async () => {
   Object.assign(explore.tables.orders.metrics, {
     distinct_revenue: metric('distinct_revenue', 'sum_distinct', '"orders".amount', { distinctKeys: ['order_id'] }),
     distinct_average: metric('distinct_average', 'average_distinct', 'AVG("orders".amount)', { distinctKeys: ['order_id'] }),
+    distinct_completed_revenue: metric('distinct_completed_revenue', 'sum_distinct', '"orders".amount', {
+      distinctKeys: ['order_id'], filters: [{ id: 'f', target: { fieldId: 'is_completed' }, operator: 'equals', values: [true] }],
+    }),
     revenue_share: metric('revenue_share', 'percent_of_total', '${total_revenue}'),
     running_revenue: metric('running_revenue', 'running_total', '${orders.total_revenue}'),
     revenue_vs_previous: metric('revenue_vs_previous', 'percent_of_previous', '${total_revenue}'),
@@ -194,11 +197,12 @@ describe('distinct metrics, post-calculation metrics, template table calculation
     ]);
     // without dimensions, with a dimension filter that needs the payments join
     const totals = await run({
-      metrics: ['orders_distinct_revenue', 'orders_distinct_average'],
+      metrics: ['orders_distinct_revenue', 'orders_distinct_average', 'orders_distinct_completed_revenue'],
       filters: { dimensions: { id: 'g', and: [{ id: 'r', target: { fieldId: 'payments_payment_method' }, operator: 'equals', values: ['card', 'voucher'] }] } },
     });
     // orders 1, 2 (two payments) and 3: 30 + 70 + 120
-    expect(numbers(totals)).toEqual([{ orders_distinct_revenue: 220, orders_distinct_average: expect.closeTo(220 / 3, 6) }]);
+    // the metric's own filter keeps the completed orders 1 and 3
+    expect(numbers(totals)).toEqual([{ orders_distinct_revenue: 220, orders_distinct_average: expect.closeTo(220 / 3, 6), orders_distinct_completed_revenue: 150 }]);
   });
 
   it('post-calculation metrics: percent of total, running total and percent of previous in the query order', async () => {

@@ -105,15 +105,16 @@ export function resolveExploreMetric(id: string, context: QueryContext, filterCo
   const compiled = context.bind(field.compiledSql, id);
   const tables = new Set(field.tablesReferences?.length ? [table.name, ...field.tablesReferences] : [table.name]);
   let sql = compiled;
+  // the argument with the metric's filters, built once: its bound values must all appear in the statement
+  let argument: string | undefined;
   if (!NON_AGGREGATE_TYPES.has(type) && !AGGREGATE_PREFIX[type]?.test(compiled)) {
-    const argument = filteredArgument(compiled, metricFilterRules(field.filters, id), table, context, filterContext, id, tables);
+    argument = filteredArgument(compiled, metricFilterRules(field.filters, id), table, context, filterContext, id, tables);
     sql = aggregateSql(type, argument, String(percentileFraction(field, id)), id);
   }
   let distinct: ResolvedMetric['distinct'];
   if (DISTINCT_TYPES.has(type)) {
-    const argument = AGGREGATE_PREFIX[type].test(compiled) ? unwrapAggregate(compiled, id) : compiled;
-    const value = filteredArgument(argument, metricFilterRules(field.filters, id), table, context, filterContext, id, tables);
-    distinct = { value, keys: distinctKeySql(field.distinctKeys, table.name, context, id, tables) };
+    // a whole compiled aggregate already holds the metric's filters
+    distinct = { value: argument ?? unwrapAggregate(compiled, id), keys: distinctKeySql(field.distinctKeys, table.name, context, id, tables) };
   }
   return {
     id, kind: 'metric', sql, type, label: field.label ?? field.name, table: table.name, tables: [...tables],
