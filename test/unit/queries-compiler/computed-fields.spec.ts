@@ -156,6 +156,13 @@ describe('custom_group value groups', () => {
     expect(result.fields.g).toEqual({ kind: 'custom_dimension', type: 'string', label: 'G', table: 'orders', orderColumn: 'g_order' });
   });
 
+  it.each(["'; DROP TABLE x; --", '$1', '%_\\', '/*'])('a hostile name or value %j is only ever a bound parameter', (hostile) => {
+    const result = group([{ name: hostile, values: [hostile, { match: 'includes', value: hostile }] }]);
+    const withoutPlaceholders = result.sql.replace(/\$\d+(::[a-z ]+)?/g, '').replaceAll("ESCAPE '\\'", '').replaceAll("'Other'", '');
+    for (const fragment of ['DROP', '/*', "'", '%', '$']) expect(withoutPlaceholders).not.toContain(fragment);
+    expect(result.parameters.slice(0, 3)).toEqual([hostile, `%${hostile.replace(/[\\%_]/g, (char) => `\\${char}`)}%`, hostile]);
+  });
+
   it('needs a string dimension and at least one group with values', () => {
     expect(() => group([{ name: 'A', values: ['1'] }], 'orders_amount')).toThrow(/not a string/);
     expect(() => group([{ name: 'A', values: [] }])).toThrow(/customGroups needs 1 to/);
