@@ -254,8 +254,9 @@ export class SpacesService {
   }
 
   async create(principal: Principal, access: ProjectAccess, body: CreateSpaceDto): Promise<SpaceDto> {
-    const inherits = requestedInheritance(body) ?? true;
     const parentSpaceId = body.parentSpaceUuid ? await this.parentWhereCallerMayCreate(principal, access, body.parentSpaceUuid) : null;
+    // as in Lightdash: without privacy settings a root space is private and a nested one inherits its parent's access
+    const inherits = requestedInheritance(body) ?? parentSpaceId !== null;
     const spaceId = await this.dataSource.transaction(async (manager) => {
       if (parentSpaceId !== null) {
         // the parent may have gone to the trash since it was checked; the share lock waits for a trash in progress

@@ -57,9 +57,13 @@ describe('spaces', () => {
     return row.uuid;
   }
 
+  /** Personas and a project without its default space "Shared" (moved to the trash), so each test lists only its own spaces. */
   async function setup(): Promise<{ p: Personas; projectUuid: string }> {
     const p = await createPersonas(t);
-    return { p, projectUuid: await createProject(t, p.admin) };
+    const projectUuid = await createProject(t, p.admin);
+    const [shared] = await listSpaces(p.admin, projectUuid);
+    await call(p.admin, 'delete', spacePath(projectUuid, shared.uuid)).expect(200);
+    return { p, projectUuid };
   }
 
   it('creates, reads, renames and deletes a space with the contract shapes', async () => {
@@ -72,9 +76,10 @@ describe('spaces', () => {
       uuid: expect.any(String),
       name: 'Sales',
       slug: 'sales',
-      isPrivate: false,
-      inheritParentPermissions: true,
-      inheritsFromOrgOrProject: true,
+      // a root space created without privacy settings is private, as in Lightdash
+      isPrivate: true,
+      inheritParentPermissions: false,
+      inheritsFromOrgOrProject: false,
       parentSpaceUuid: null,
       path: 'sales',
       pinnedListUuid: null,
@@ -88,6 +93,9 @@ describe('spaces', () => {
       childSpaces: [],
       breadcrumbs: [{ uuid: sales.uuid, name: 'Sales', hasAccess: true }],
     });
+    // the legacy isPrivate flag opens it to the project (a project editor may)
+    const opened = await call(p.editor, 'patch', spacePath(projectUuid, sales.uuid), { name: 'Sales', isPrivate: false }).expect(200);
+    expect(opened.body.results).toMatchObject({ isPrivate: false, inheritParentPermissions: true, inheritsFromOrgOrProject: true });
 
     const emea = await createSpace(t, p.editor, projectUuid, { name: 'EMEA', parentSpaceUuid: sales.uuid, isPrivate: true });
     const chartUuid = await insertChart(projectUuid, sales.uuid, 'Revenue');
@@ -207,7 +215,7 @@ describe('spaces', () => {
       `SELECT action, outcome FROM audit_logs WHERE organization_uuid = $1 AND target_uuid = $2 AND outcome = 'success' ORDER BY audit_log_id`,
       [p.organizationUuid, sales.uuid],
     );
-    expect(audit.map((a: { action: string }) => a.action)).toEqual(['space.create', 'space.group.share', 'space.update', 'space.delete']);
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(['space.create', 'space.update', 'space.group.share', 'space.update', 'space.delete']);
   });
 
   it('derives slugs from names in any script, suffixes duplicates, keeps them on rename and under concurrent creation', async () => {
@@ -333,27 +341,39 @@ describe('spaces', () => {
     await call(p.member, 'get', `/projects/${projectUuid}/spaces`).expect(403); // the list needs project:view
   });
 
-  it('space:manage on a public space also needs project editor', async () => {
+  it('space:manage: a space admin entry (with project interactive_viewer), or on a public space project editor alone', async () => {
     const { p, projectUuid } = await setup();
     const privateSpace = await createSpace(t, p.admin, projectUuid, { name: 'Private', isPrivate: true });
     const publicSpace = await createSpace(t, p.admin, projectUuid, { name: 'Public' });
     for (const space of [privateSpace, publicSpace]) await shareSpace(t, p.admin, projectUuid, space, p.interactive_viewer.userUuid, 'admin');
     await call(p.interactive_viewer, 'patch', spacePath(projectUuid, privateSpace), { name: 'Renamed private' }).expect(200);
     await call(p.interactive_viewer, 'post', `${spacePath(projectUuid, privateSpace)}/share`, { userUuid: p.member.userUuid, spaceRole: 'editor' }).expect(200);
-    await call(p.interactive_viewer, 'patch', spacePath(projectUuid, publicSpace), { name: 'Renamed public' }).expect(403);
-    await call(p.interactive_viewer, 'delete', spacePath(projectUuid, publicSpace)).expect(403);
-    // opening the private space to the whole project would make it a public space: refused too
+    await call(p.interactive_viewer, 'patch', spacePath(projectUuid, publicSpace), { name: 'Renamed public' }).expect(200);
+    // opening the private space to the whole project needs project editor
     await call(p.interactive_viewer, 'patch', spacePath(projectUuid, privateSpace), { name: 'Open', isPrivate: false }).expect(403);
-    // a project editor without an entry has space editor on a public space: not enough to manage it
-    await call(p.editor, 'patch', spacePath(projectUuid, publicSpace), { name: 'Editor renames' }).expect(403);
-    await shareSpace(t, p.admin, projectUuid, publicSpace, p.editor.userUuid, 'admin');
+    // a project editor or developer without an entry manages a public space (Lightdash's `manage Space@public`) …
     await call(p.editor, 'patch', spacePath(projectUuid, publicSpace), { name: 'Editor renames' }).expect(200);
+    await call(p.developer, 'post', `${spacePath(projectUuid, publicSpace)}/share`, { userUuid: p.member.userUuid, spaceRole: 'viewer' }).expect(200);
+    await call(p.editor, 'delete', `${spacePath(projectUuid, publicSpace)}/share/${p.member.userUuid}`).expect(200);
+    const group = await createGroup(p.admin, [p.member]);
+    await call(p.editor, 'post', `${spacePath(projectUuid, publicSpace)}/group/share`, { groupUuid: group, spaceRole: 'viewer' }).expect(200);
+    await call(p.developer, 'delete', `${spacePath(projectUuid, publicSpace)}/group/share/${group}`).expect(200);
+    // … even when a direct viewer entry lowers their space role there; not a private one, nor as a project viewer
+    await shareSpace(t, p.admin, projectUuid, publicSpace, p.developer.userUuid, 'viewer');
+    await call(p.developer, 'patch', spacePath(projectUuid, publicSpace), { name: 'Developer renames' }).expect(200);
+    await call(p.editor, 'patch', spacePath(projectUuid, privateSpace), { name: 'No' }).expect(403);
+    await call(p.viewer, 'patch', spacePath(projectUuid, publicSpace), { name: 'No' }).expect(403);
     // a project editor creates, a project interactive_viewer does not
     await call(p.interactive_viewer, 'post', `/projects/${projectUuid}/spaces`, { name: 'No' }).expect(403);
     // nesting needs space editor on the parent
     await call(p.editor, 'post', `/projects/${projectUuid}/spaces`, { name: 'Inside', parentSpaceUuid: privateSpace }).expect(403);
     await call(p.editor, 'post', `/projects/${projectUuid}/spaces`, { name: 'Inside', parentSpaceUuid: publicSpace }).expect(200);
     await call(p.editor, 'post', `/projects/${projectUuid}/spaces`, { name: 'Inside', parentSpaceUuid: randomUUID() }).expect(404);
+    // deleting: the space admin entry, or project editor on a public space
+    await call(p.interactive_viewer, 'delete', spacePath(projectUuid, publicSpace)).expect(200);
+    const another = await createSpace(t, p.admin, projectUuid, { name: 'Another public' });
+    await call(p.interactive_viewer, 'delete', spacePath(projectUuid, another)).expect(403);
+    await call(p.editor, 'delete', spacePath(projectUuid, another)).expect(200);
   });
 
   it('lists exactly the spaces GET allows, for every persona', async () => {

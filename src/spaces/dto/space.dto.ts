@@ -52,7 +52,7 @@ export class CreateSpaceDto {
   @IsBoolean()
   isPrivate?: boolean;
 
-  @ApiPropertyOptional({ example: true, description: 'The opposite of isPrivate; defaults to true (public)' })
+  @ApiPropertyOptional({ example: true, description: 'The opposite of isPrivate; defaults to false (private) for a root space and true for a nested one' })
   @IsOptionalNotNull()
   @IsBoolean()
   inheritParentPermissions?: boolean;
