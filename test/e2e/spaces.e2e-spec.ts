@@ -84,10 +84,40 @@ describe('spaces', () => {
       path: 'sales',
       pinnedListUuid: null,
       pinnedListOrder: null,
+      projectMemberAccessRole: null,
+      colorPaletteUuid: null,
       queries: [],
       dashboards: [],
+      // everyone who may open the private space: the organization admin (admins always may) and its creator's entry
       access: [
-        { userUuid: p.editor.userUuid, role: 'admin', hasDirectAccess: true, firstName: 'editor', lastName: 'Persona', email: p.editor.email },
+        {
+          userUuid: p.admin.userUuid,
+          firstName: 'Admin',
+          lastName: 'User',
+          email: p.admin.email,
+          avatarUrl: null,
+          avatarGradient: null,
+          isInternal: false,
+          role: 'admin',
+          hasDirectAccess: false,
+          inheritedRole: 'admin',
+          inheritedFrom: 'organization',
+          projectRole: 'admin',
+        },
+        {
+          userUuid: p.editor.userUuid,
+          firstName: 'editor',
+          lastName: 'Persona',
+          email: p.editor.email,
+          avatarUrl: null,
+          avatarGradient: null,
+          isInternal: false,
+          role: 'admin',
+          hasDirectAccess: true,
+          inheritedRole: 'editor',
+          inheritedFrom: 'organization',
+          projectRole: 'editor',
+        },
       ],
       groupsAccess: [],
       childSpaces: [],
@@ -122,6 +152,11 @@ describe('spaces', () => {
         pinnedListOrder: null,
         views: 0,
         firstViewedAt: null,
+        chartType: null,
+        source: 'dbt_explore',
+        updatedByUser: null,
+        validationErrors: [],
+        verification: null,
       },
     ]);
     expect(read.dashboards).toEqual([
@@ -137,8 +172,22 @@ describe('spaces', () => {
         firstViewedAt: null,
         pinnedListUuid: null,
         pinnedListOrder: null,
+        slug: expect.stringMatching(/^Overview-/),
+        updatedByUser: null,
+        validationErrors: [],
+        verification: null,
       },
     ]);
+    // now public: every member with a project role may open it, each with where the role comes from
+    expect(read.access.map((a: { userUuid: string; role: string; inheritedFrom: string }) => [a.userUuid, a.role, a.inheritedFrom]).sort()).toEqual(
+      [
+        [p.admin.userUuid, 'admin', 'organization'],
+        [p.viewer.userUuid, 'viewer', 'space_group'],
+        [p.interactive_viewer.userUuid, 'viewer', 'organization'],
+        [p.editor.userUuid, 'admin', 'organization'],
+        [p.developer.userUuid, 'editor', 'organization'],
+      ].sort(),
+    );
     expect(read.groupsAccess).toEqual([{ groupUuid: group, groupName: expect.stringMatching(/^Group /), spaceRole: 'viewer' }]);
     expect(read.childSpaces).toEqual([
       {
@@ -147,15 +196,16 @@ describe('spaces', () => {
         projectUuid,
         organizationUuid: p.organizationUuid,
         slug: 'emea',
-        isPrivate: true,
         inheritParentPermissions: false,
         parentSpaceUuid: sales.uuid,
         path: 'sales.emea',
         pinnedListUuid: null,
         pinnedListOrder: null,
-        chartCount: 0,
-        dashboardCount: 0,
-        childSpaceCount: 0,
+        projectMemberAccessRole: null,
+        chartCount: '0',
+        dashboardCount: '0',
+        childSpaceCount: '0',
+        appCount: '0',
       },
     ]);
 
@@ -176,25 +226,41 @@ describe('spaces', () => {
         slug: 'sales',
         isPrivate: false,
         inheritParentPermissions: true,
+        inheritsFromOrgOrProject: true,
         parentSpaceUuid: null,
         path: 'sales',
         pinnedListUuid: null,
         pinnedListOrder: null,
-        chartCount: 1,
-        dashboardCount: 1,
-        childSpaceCount: 1,
+        projectMemberAccessRole: null,
+        chartCount: '1',
+        dashboardCount: '1',
+        childSpaceCount: '1',
+        appCount: '0',
         access: [p.editor.userUuid],
-        userAccess: { userUuid: p.editor.userUuid, role: 'admin', hasDirectAccess: true, projectRole: 'editor' },
+        userAccess: {
+          userUuid: p.editor.userUuid,
+          firstName: 'editor',
+          lastName: 'Persona',
+          email: p.editor.email,
+          role: 'admin',
+          hasDirectAccess: true,
+          inheritedRole: 'editor',
+          inheritedFrom: 'organization',
+          projectRole: 'editor',
+        },
       },
-      expect.objectContaining({ uuid: emea, path: 'sales.emea', parentSpaceUuid: sales.uuid, isPrivate: true, chartCount: 0, childSpaceCount: 0 }),
+      expect.objectContaining({ uuid: emea, path: 'sales.emea', parentSpaceUuid: sales.uuid, isPrivate: true, inheritsFromOrgOrProject: false, chartCount: '0', childSpaceCount: '0' }),
     ]);
-    // a project viewer of a public space: role from the project
+    // a project viewer of a public space: role from the organization role
     expect(await userAccessIn(p.interactive_viewer, projectUuid, sales.uuid)).toEqual({
       userUuid: p.interactive_viewer.userUuid,
+      firstName: 'interactive_viewer',
+      lastName: 'Persona',
+      email: p.interactive_viewer.email,
       role: 'viewer',
       hasDirectAccess: false,
       inheritedRole: 'interactive_viewer',
-      inheritedFrom: 'project',
+      inheritedFrom: 'organization',
       projectRole: 'interactive_viewer',
     });
 
@@ -216,6 +282,27 @@ describe('spaces', () => {
       [p.organizationUuid, sales.uuid],
     );
     expect(audit.map((a: { action: string }) => a.action)).toEqual(['space.create', 'space.update', 'space.group.share', 'space.update', 'space.delete']);
+  });
+
+  it('lists in access[] every member who may open the space, with where each role comes from', async () => {
+    const { p, projectUuid } = await setup();
+    const parent = await createSpace(t, p.admin, projectUuid, { name: 'Parent', isPrivate: true });
+    const child = await createSpace(t, p.admin, projectUuid, { name: 'Child', parentSpaceUuid: parent });
+    await shareSpace(t, p.admin, projectUuid, parent, p.member.userUuid, 'editor');
+    await shareSpace(t, p.admin, projectUuid, child, p.viewer.userUuid, 'viewer');
+    await shareSpaceWithGroup(t, p.admin, projectUuid, parent, await createGroup(p.admin, [p.developer]), 'editor');
+
+    const access: { userUuid: string }[] = (await getSpace(p.member, projectUuid, child).expect(200)).body.results.access;
+    const byUser = new Map(access.map(({ userUuid, ...rest }) => [userUuid, rest]));
+    // the project editor and interactive viewer have no way in: the parent is private
+    expect([...byUser.keys()].sort()).toEqual([p.admin, p.member, p.viewer, p.developer].map((u) => u.userUuid).sort());
+    const pick = ['role', 'hasDirectAccess', 'inheritedRole', 'inheritedFrom', 'projectRole'];
+    const origin = (user: TestUser) => Object.fromEntries(Object.entries(byUser.get(user.userUuid)!).filter(([key]) => pick.includes(key)));
+    expect(origin(p.admin)).toEqual({ role: 'admin', hasDirectAccess: true, inheritedRole: 'admin', inheritedFrom: 'organization', projectRole: 'admin' });
+    expect(origin(p.member)).toEqual({ role: 'editor', hasDirectAccess: false, inheritedRole: 'editor', inheritedFrom: 'parent_space' });
+    expect(origin(p.viewer)).toEqual({ role: 'viewer', hasDirectAccess: true, inheritedRole: 'viewer', inheritedFrom: 'organization', projectRole: 'viewer' });
+    expect(origin(p.developer)).toEqual({ role: 'editor', hasDirectAccess: false, inheritedRole: 'developer', inheritedFrom: 'organization', projectRole: 'developer' });
+    expect(byUser.get(p.member.userUuid)).toMatchObject({ firstName: 'member', lastName: 'Persona', email: p.member.email, avatarUrl: null, isInternal: false });
   });
 
   it('derives slugs from names in any script, suffixes duplicates, keeps them on rename and under concurrent creation', async () => {
@@ -505,7 +592,10 @@ describe('spaces', () => {
     await getSpace(p.member, projectUuid, publicSpace).expect(200);
     await getSpace(p.member, projectUuid, privateSpace).expect(403);
     expect(await listedUuids(p.member, projectUuid)).toEqual([publicSpace]);
-    expect(await userAccessIn(p.member, projectUuid, publicSpace)).toMatchObject({ role: 'editor', projectRole: 'editor' });
+    // projectRole counts the organization role and direct grants only, as Lightdash's; the group is where the role comes from
+    const memberAccess = await userAccessIn(p.member, projectUuid, publicSpace);
+    expect(memberAccess).toMatchObject({ role: 'editor', inheritedRole: 'editor', inheritedFrom: 'group', hasDirectAccess: false });
+    expect(memberAccess).not.toHaveProperty('projectRole');
     await call(p.member, 'post', `/projects/${projectUuid}/spaces`, { name: 'Made by a group editor' }).expect(200);
   });
 
@@ -530,6 +620,7 @@ describe('spaces', () => {
     ).body.results;
     expect(withAccess.access.map((a: { userUuid: string; role: string }) => [a.userUuid, a.role]).sort()).toEqual(
       [
+        [p.admin.userUuid, 'admin'], // the organization admin may open every space
         [p.editor.userUuid, 'admin'],
         [p.viewer.userUuid, 'viewer'],
       ].sort(),
