@@ -470,14 +470,15 @@ export class SpacesService {
     throw new Error(`could not find a free slug for "${base}"`);
   }
 
-  /** Members of the organization only; the membership row is locked so it cannot vanish before the entry is written. */
+  /** Members of the organization only (else 404); the membership row is locked so it cannot vanish before the entry is written. */
   private async upsertUserEntry(manager: EntityManager, spaceId: string, organizationId: string, share: InitialSpaceShareDto): Promise<void> {
     const [member] = await manager.query(
       `SELECT m.user_id::text AS "userId" FROM organization_memberships m JOIN users u ON u.user_id = m.user_id
        WHERE u.user_uuid = $1 AND m.organization_id = $2 FOR SHARE OF m`,
       [share.userUuid, organizationId],
     );
-    if (!member) throw new ParameterError(`User ${share.userUuid} is not a member of the organization`);
+    // 404 as in Lightdash: nothing tells a user of another organization from one that does not exist
+    if (!member) throw new NotFoundError(`User ${share.userUuid} not found in the organization`);
     try {
       await manager.query(
         `INSERT INTO space_user_access (space_id, user_id, organization_id, role) VALUES ($1, $2, $3, $4)
@@ -486,7 +487,7 @@ export class SpacesService {
       );
     } catch (error) {
       if (isForeignKeyViolation(error, 'space_user_access_user_id_organization_id_fkey')) {
-        throw new ParameterError(`User ${share.userUuid} is not a member of the organization`);
+        throw new NotFoundError(`User ${share.userUuid} not found in the organization`);
       }
       throw error;
     }

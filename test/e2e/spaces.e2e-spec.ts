@@ -271,6 +271,11 @@ describe('spaces', () => {
     expect((await call(p.editor, 'delete', spacePath(projectUuid, sales.uuid)).expect(200)).body).toEqual({ status: 'ok' });
     await getSpace(p.admin, projectUuid, sales.uuid).expect(404);
     await getSpace(p.admin, projectUuid, emea).expect(404);
+    // deleting it again is 403, as in Lightdash; unknown and other organizations' spaces stay 404
+    expect((await call(p.editor, 'delete', spacePath(projectUuid, sales.uuid)).expect(403)).body.error.name).toBe('ForbiddenError');
+    await call(p.admin, 'delete', spacePath(projectUuid, emea)).expect(403);
+    await call(p.admin, 'delete', spacePath(projectUuid, randomUUID())).expect(404);
+    await call((await createOrganization(t, 'Elsewhere')).admin, 'delete', spacePath(projectUuid, sales.uuid)).expect(404);
     const [left] = await t.app.get(DataSource).query(
       `SELECT (SELECT count(*)::int FROM saved_charts WHERE saved_chart_uuid = $1 AND deleted_at IS NULL) AS charts,
               (SELECT count(*)::int FROM dashboards WHERE dashboard_uuid = $2 AND deleted_at IS NULL) AS dashboards`,
@@ -605,13 +610,14 @@ describe('spaces', () => {
     const otherGroup = await createGroup(other.admin, []);
     const space = await createSpace(t, p.admin, projectUuid, { name: 'Shared', isPrivate: true });
     const share = `${spacePath(projectUuid, space)}/share`;
-    const outsiderShare = await call(p.admin, 'post', share, { userUuid: other.admin.userUuid, spaceRole: 'viewer' }).expect(400);
-    expect(outsiderShare.body.error.name).toBe('ParameterError');
-    await call(p.admin, 'post', share, { userUuid: randomUUID(), spaceRole: 'viewer' }).expect(400);
+    // a user of another organization or no user at all: 404, as in Lightdash
+    const outsiderShare = await call(p.admin, 'post', share, { userUuid: other.admin.userUuid, spaceRole: 'viewer' }).expect(404);
+    expect(outsiderShare.body.error.name).toBe('NotFoundError');
+    await call(p.admin, 'post', share, { userUuid: randomUUID(), spaceRole: 'viewer' }).expect(404);
     await call(p.admin, 'post', `${spacePath(projectUuid, space)}/group/share`, { groupUuid: otherGroup, spaceRole: 'viewer' }).expect(400);
     await call(p.admin, 'post', `${spacePath(projectUuid, space)}/group/share`, { groupUuid: randomUUID(), spaceRole: 'viewer' }).expect(400);
     const before = await listedUuids(p.admin, projectUuid);
-    await call(p.admin, 'post', `/projects/${projectUuid}/spaces`, { name: 'With outsider', access: [{ userUuid: other.admin.userUuid, role: 'viewer' }] }).expect(400);
+    await call(p.admin, 'post', `/projects/${projectUuid}/spaces`, { name: 'With outsider', access: [{ userUuid: other.admin.userUuid, role: 'viewer' }] }).expect(404);
     expect(await listedUuids(p.admin, projectUuid)).toEqual(before);
 
     // initial shares, upsert, revoke
@@ -692,7 +698,7 @@ describe('spaces', () => {
     // in the trash with the space (docs/content.md)
     const [{ trashed }] = await t.app.get(DataSource).query('SELECT deleted_at IS NOT NULL AS trashed FROM saved_charts WHERE saved_chart_uuid = $1', [chart]);
     expect(trashed).toBe(true);
-    await call(p.admin, 'delete', spacePath(projectUuid, child)).expect(404);
+    await call(p.admin, 'delete', spacePath(projectUuid, child)).expect(403); // already deleted (with its parent): 403, as in Lightdash
   });
 
   it('lists spaces in one SQL statement whatever the depth and number of groups', async () => {
