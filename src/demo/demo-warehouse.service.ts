@@ -10,7 +10,7 @@ import { encryptCredentials } from '../warehouse-credentials/credentials-cipher.
 import { DEMO_DATA_VERSION, DEMO_SCHEMA, demoDataStatements } from './demo-data.sql.js';
 import { demoExplores } from './demo-explores.js';
 import { DEMO_PROJECT_NAME, DEMO_READER_ROLE, demoReaderPassword, demoWarehouseConnection } from './demo-warehouse.js';
-import { createDefaultSpace } from '../spaces/default-space.js';
+import { createDefaultSpace } from '../projects/default-space.js';
 
 // one start-up at a time prepares the demo (several replicas may start at once with DEMO_WAREHOUSE=true)
 const PREPARE_LOCK = 7_263_804_000;

@@ -12,7 +12,7 @@ import { encryptCredentials } from '../warehouse-credentials/credentials-cipher.
 import { ParameterError } from '../common/errors.js';
 import type { CreateProjectDto, CreateProjectResultDto, OrganizationProjectDto, ProjectDto } from './dto/project.dto.js';
 import { isUpstreamViolation } from './project-settings.queries.js';
-import { createDefaultSpace } from '../spaces/default-space.js';
+import { createDefaultSpace } from './default-space.js';
 
 const PROJECT_COLUMNS = `
   o.organization_uuid AS "organizationUuid", p.project_uuid AS "projectUuid", p.name, p.project_type AS type,

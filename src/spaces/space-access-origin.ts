@@ -1,3 +1,4 @@
+import { effectiveProjectRole } from '../authorization/resolvers.js';
 import { highest, type OrganizationRole, organizationRoleToProjectRole, PROJECT_ROLES, type ProjectRole, type SpaceRole } from '../authorization/roles.js';
 
 export const INHERITED_FROM = ['organization', 'project', 'group', 'space_group', 'parent_space'] as const;
@@ -39,8 +40,13 @@ export function describeSpaceAccess(userUuid: string, sources: SpaceAccessSource
   const organizationProjectRole = organizationRoleToProjectRole(sources.organizationRole);
   const projectRole = highest(PROJECT_ROLES, [organizationProjectRole, sources.directProjectRole]);
   const base = { userUuid, role: sources.spaceRole, hasDirectAccess: sources.ownEntry !== null, ...(projectRole ? { projectRole } : {}) };
-  const effectiveProjectRole = highest(PROJECT_ROLES, [projectRole, sources.groupProjectRole]);
-  const fromAncestorEntry = effectiveProjectRole !== 'admin' && sources.userEntry !== null && sources.ownEntry !== sources.userEntry;
+  const projectAdmin =
+    effectiveProjectRole({
+      organizationRole: sources.organizationRole,
+      directRole: sources.directProjectRole,
+      groupRoles: sources.groupProjectRole ? [sources.groupProjectRole] : [],
+    }) === 'admin';
+  const fromAncestorEntry = !projectAdmin && sources.userEntry !== null && sources.ownEntry !== sources.userEntry;
   if (fromAncestorEntry) return { ...base, inheritedRole: sources.userEntry!, inheritedFrom: 'parent_space' };
   const candidates: [InheritedFrom, ProjectRole | null][] = [
     ['organization', organizationProjectRole],
