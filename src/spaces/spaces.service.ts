@@ -95,7 +95,7 @@ const LIST_SQL = `
   ) listed ON true
   ORDER BY listed.path`;
 
-/** Lightdash's `updatedByUser` from the users row `alias` (null when the user is gone). */
+/** Lightdash's `updatedByUser` from the users row `alias` (null when the user is gone: the key is then left out, see withKnownEditor). */
 const updatedByUser = (alias: string) =>
   `CASE WHEN ${alias}.user_id IS NULL THEN NULL ELSE json_build_object('userUuid', ${alias}.user_uuid, 'firstName', ${alias}.first_name, 'lastName', ${alias}.last_name) END`;
 
@@ -246,6 +246,16 @@ function requestedInheritance(body: { isPrivate?: boolean; inheritParentPermissi
     throw new ParameterError('isPrivate and inheritParentPermissions contradict each other');
   }
   return inheritParentPermissions ?? (isPrivate === undefined ? undefined : !isPrivate);
+}
+
+/**
+ * Leaves `updatedByUser` out when nobody is known (the user was deleted): clients parse the key as an
+ * object when it is present (lightdash-client-python fails on null).
+ */
+function withKnownEditor<T extends { updatedByUser?: unknown }>(item: T): T {
+  if (item.updatedByUser !== null) return item;
+  const { updatedByUser: _none, ...rest } = item;
+  return rest as T;
 }
 
 @Injectable()
@@ -520,8 +530,8 @@ export class SpacesService {
       pinnedListOrder: null,
       projectMemberAccessRole: null,
       colorPaletteUuid: null,
-      queries,
-      dashboards,
+      queries: queries.map(withKnownEditor),
+      dashboards: dashboards.map(withKnownEditor),
       access: access.map(({ userUuid, firstName, lastName, email, ...sources }) => ({
         ...describeSpaceAccess(userUuid, sources),
         firstName,

@@ -135,6 +135,18 @@ describe('saved charts', () => {
 
     const created = await post(p.editor, withoutSpace).expect(200);
     expect(created.body.results).toMatchObject({ spaceUuid: shared, spaceName: 'Shared', projectUuid: project });
+    const inShared = (await t.http().get(`/api/v1/projects/${project}/spaces/${shared}`).set('Cookie', p.editor.cookie).expect(200)).body.results.queries;
+    expect(inShared).toEqual([
+      expect.objectContaining({
+        uuid: created.body.results.uuid,
+        chartType: 'cartesian',
+        chartKind: expect.any(String),
+        source: 'dbt_explore',
+        updatedByUser: { userUuid: p.editor.userUuid, firstName: 'editor', lastName: 'Persona' },
+        validationErrors: [],
+        verification: null,
+      }),
+    ]);
     expect((await post(p.developer, { ...withoutSpace, spaceUuid: null }).expect(200)).body.results.spaceUuid).toBe(shared);
     // project viewers (interactive or not) are space viewers of the default space: they may not save in it
     await post(p.interactive_viewer, withoutSpace).expect(403);

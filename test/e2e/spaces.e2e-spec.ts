@@ -154,7 +154,6 @@ describe('spaces', () => {
         firstViewedAt: null,
         chartType: null,
         source: 'dbt_explore',
-        updatedByUser: null,
         validationErrors: [],
         verification: null,
       },
@@ -173,11 +172,13 @@ describe('spaces', () => {
         pinnedListUuid: null,
         pinnedListOrder: null,
         slug: expect.stringMatching(/^Overview-/),
-        updatedByUser: null,
         validationErrors: [],
         verification: null,
       },
     ]);
+    // inserted without an editor: no updatedByUser key (clients parse it as an object when present)
+    expect(read.queries[0]).not.toHaveProperty('updatedByUser');
+    expect(read.dashboards[0]).not.toHaveProperty('updatedByUser');
     // now public: every member with a project role may open it, each with where the role comes from
     expect(read.access.map((a: { userUuid: string; role: string; inheritedFrom: string }) => [a.userUuid, a.role, a.inheritedFrom]).sort()).toEqual(
       [

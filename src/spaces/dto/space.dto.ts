@@ -241,7 +241,7 @@ export class SpaceChartDto {
   @ApiProperty({ nullable: true, type: String }) chartKind: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'cartesian' }) chartType: string | null;
   @ApiProperty({ example: 'dbt_explore' }) source: string;
-  @ApiProperty({ type: UpdatedByUserDto, nullable: true }) updatedByUser: UpdatedByUserDto | null;
+  @ApiPropertyOptional({ type: UpdatedByUserDto, description: 'Absent when the user who last changed it is gone' }) updatedByUser?: UpdatedByUserDto | null;
   @ApiProperty({ type: [Object], example: [] }) validationErrors: [];
   @ApiProperty({ nullable: true, type: Object, example: null }) verification: null;
   @ApiProperty({ nullable: true, type: String, example: null }) dashboardUuid: string | null;
@@ -262,7 +262,7 @@ export class SpaceDashboardDto {
   @ApiProperty({ format: 'uuid' }) organizationUuid: string;
   @ApiProperty({ format: 'uuid' }) spaceUuid: string;
   @ApiProperty() slug: string;
-  @ApiProperty({ type: UpdatedByUserDto, nullable: true }) updatedByUser: UpdatedByUserDto | null;
+  @ApiPropertyOptional({ type: UpdatedByUserDto, description: 'Absent when the user who last changed it is gone' }) updatedByUser?: UpdatedByUserDto | null;
   @ApiProperty({ type: [Object], example: [] }) validationErrors: [];
   @ApiProperty({ nullable: true, type: Object, example: null }) verification: null;
   @ApiProperty() views: number;
