@@ -73,6 +73,17 @@ function contentSpaceSql(kind: ContentKind, state: 'live' | 'trashed'): string {
 
 export type ContentKind = 'space' | 'chart' | 'dashboard';
 
+/**
+ * The oldest live space of project $1 that user $2 may see (the project's default space "Shared" while
+ * it is there and visible), with the caller's standing on it, as Lightdash's first accessible space.
+ */
+const FIRST_VISIBLE_SPACE = spaceSql(`
+  SELECT ${SPACE_COLUMNS} FROM spaces s JOIN projects owner ON owner.project_id = s.project_id
+  WHERE s.project_id = $1::bigint AND s.deleted_at IS NULL
+    AND effective_space_role(${projectRoleSql('owner', '$2')}, ${userEntrySql('s.ancestor_ids', '$2')}, ${groupEntrySql('s.ancestor_ids', '$2')},
+                             s.every_level_inherits) IS NOT NULL
+  ORDER BY s.space_id LIMIT 1`);
+
 const SPACE_BY_UUID = contentSpaceSql('space', 'live');
 const SPACE_BY_CHART = contentSpaceSql('chart', 'live');
 const SPACE_BY_DASHBOARD = contentSpaceSql('dashboard', 'live');
@@ -195,6 +206,12 @@ export class AccessService {
   /** The same for a space, chart or dashboard in the trash: its access is what it was before it was deleted. */
   async trashedContentSpace(kind: ContentKind, uuid: string, userId: string): Promise<SpaceAccess | undefined> {
     const [row] = await this.sql.rows<SpaceAccess>(`trashed-${kind}-space-access`, TRASHED_CONTENT_SPACE[kind], [uuid, userId]);
+    return row;
+  }
+
+  /** Where content created without a space goes: see FIRST_VISIBLE_SPACE; undefined when the caller sees no space. */
+  async firstVisibleSpace(projectId: string, userId: string): Promise<SpaceAccess | undefined> {
+    const [row] = await this.sql.rows<SpaceAccess>('first-visible-space', FIRST_VISIBLE_SPACE, [projectId, userId]);
     return row;
   }
 

@@ -12,6 +12,18 @@ export function projectRoleSql(project: string, user: string): string {
      WHERE pga.project_id = ${project}.project_id))`;
 }
 
+/**
+ * Where the user's project role on project row `project` comes from, as columns `organization_role`,
+ * `direct_project_role` and `group_project_role`: to explain a role (Lightdash's `inheritedFrom`),
+ * never to decide it (projectRoleSql does).
+ */
+export function projectRoleSourcesSql(project: string, user: string): string {
+  return `SELECT (SELECT role FROM organization_memberships WHERE user_id = ${user} AND organization_id = ${project}.organization_id) AS organization_role,
+    (SELECT role FROM project_memberships WHERE project_id = ${project}.project_id AND user_id = ${user}) AS direct_project_role,
+    (SELECT max(pga.role) FROM project_group_access pga JOIN group_memberships gm ON gm.group_id = pga.group_id AND gm.user_id = ${user}
+     WHERE pga.project_id = ${project}.project_id) AS group_project_role`;
+}
+
 /** The user's most generous direct entry on any of the spaces `spaceIds` (an array: a space and its ancestors). */
 export function userEntrySql(spaceIds: string, user: string): string {
   return `(SELECT max(a.role) FROM space_user_access a WHERE a.user_id = ${user} AND a.space_id = ANY (${spaceIds}))`;

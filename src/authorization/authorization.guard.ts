@@ -113,9 +113,18 @@ export class AuthorizationGuard implements CanActivate {
     const inOtherProject =
       resource.projectParam !== undefined && access?.projectUuid !== (request.params as Record<string, string>)[resource.projectParam];
     if (!access || access.organizationId !== request.user.organizationId || inOtherProject) {
+      if (!access && resource.trashed === 'forbidden' && (await this.inCallersTrash(request, resource, target, id))) throw new ForbiddenError();
       throw new NotFoundError(NOT_FOUND_MESSAGES[resource.type]);
     }
     return loaded ? { ...access, loaded } : access;
+  }
+
+  /** Whether the object is in the trash of the caller's organization (and of the route's project): one more round trip, on refusals only. */
+  private async inCallersTrash(request: GuardedRequest, resource: ResourceRef, target: AccessTarget, id: string): Promise<boolean> {
+    if (target === 'project') return false;
+    const trashed = await this.access.trashedContentSpace(target, id, request.user.userId);
+    const projectUuid = resource.projectParam === undefined ? undefined : (request.params as Record<string, string>)[resource.projectParam];
+    return !!trashed && trashed.organizationId === request.user.organizationId && (projectUuid === undefined || trashed.projectUuid === projectUuid);
   }
 
   private resourceId(request: FastifyRequest, resource: ResourceRef): string {

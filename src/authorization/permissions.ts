@@ -12,7 +12,7 @@ export type PermissionRule =
       minimum: SpaceRole;
       /** the effective project role also needed (a plain project viewer stays read-only) */
       projectMinimum?: ProjectRole;
-      /** on a space that inherits (is public), this project role is needed as well */
+      /** on a space that inherits (is public), this project role is enough on its own, whatever the space role */
       publicSpaceProjectMinimum?: ProjectRole;
       description: string;
     };
@@ -63,7 +63,7 @@ export function describePermission(permission: Permission): string {
   const rule: PermissionRule = PERMISSIONS[permission];
   const extra =
     rule.scope === 'space' && rule.projectMinimum
-      ? ` and project role ${rule.projectMinimum}${rule.publicSpaceProjectMinimum ? ` (${rule.publicSpaceProjectMinimum} on a public space)` : ''}`
+      ? ` and project role ${rule.projectMinimum}${rule.publicSpaceProjectMinimum ? `; on a public space, project role ${rule.publicSpaceProjectMinimum} is enough` : ''}`
       : '';
   return `Requires ${rule.scope} role \`${rule.minimum}\` or higher${extra} (permission \`${permission}\`: ${rule.description}).`;
 }
@@ -80,9 +80,9 @@ export function spaceAllows(
 ): boolean {
   const rule: PermissionRule = PERMISSIONS[permission];
   if (rule.scope !== 'space') return false;
+  const byPublicSpace = rule.publicSpaceProjectMinimum !== undefined && space.inheritsFromProject && atLeast(PROJECT_ROLES, space.projectRole, rule.publicSpaceProjectMinimum);
   return (
-    atLeast(SPACE_ROLES, space.spaceRole, rule.minimum) &&
-    (!rule.projectMinimum || atLeast(PROJECT_ROLES, space.projectRole, rule.projectMinimum)) &&
-    (!rule.publicSpaceProjectMinimum || !space.inheritsFromProject || atLeast(PROJECT_ROLES, space.projectRole, rule.publicSpaceProjectMinimum))
+    byPublicSpace ||
+    (atLeast(SPACE_ROLES, space.spaceRole, rule.minimum) && (!rule.projectMinimum || atLeast(PROJECT_ROLES, space.projectRole, rule.projectMinimum)))
   );
 }

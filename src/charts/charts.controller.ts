@@ -18,7 +18,6 @@ import {
 import { CachedResponse } from '../response-cache/cached-response.decorator.js';
 
 const PROJECT = { type: 'project', param: 'projectUuid' } as const;
-const BODY_SPACE = { type: 'space', param: 'spaceUuid', in: 'body', projectParam: 'projectUuid' } as const;
 const CHART = { type: 'chart', param: 'chartUuid' } as const;
 
 @ApiTags('Projects')
@@ -26,18 +25,24 @@ const CHART = { type: 'chart', param: 'chartUuid' } as const;
 export class ChartsController {
   constructor(private readonly charts: ChartsService) {}
 
+  // Declared on the project: the space is the body's `spaceUuid`, or the project's first space the
+  // caller may see when it names none, so the service checks `space:edit-content` on it.
   @Post('projects/:projectUuid/saved')
   @HttpCode(200)
-  @RequirePermission('space:edit-content', BODY_SPACE)
-  @ApiOperation({ operationId: 'CreateSavedChart', summary: 'Save a chart in a space of the project (`spaceUuid` is required)' })
+  @RequirePermission('project:view', PROJECT)
+  @ApiOperation({
+    operationId: 'CreateSavedChart',
+    summary: 'Save a chart in a space of the project (without `spaceUuid`: in its first space you may see, the default space "Shared")',
+    description: 'Also needs `space:edit-content` on the space.',
+  })
   @ApiOkResponse({ type: SavedChartDto })
   create(
     @Param() _params: ProjectParamsDto,
     @CurrentPrincipal() principal: Principal,
-    @ResolvedAccess() space: SpaceAccess,
+    @ResolvedAccess() project: ProjectAccess,
     @Body() body: CreateChartDto,
   ): Promise<SavedChartDto> {
-    return this.charts.create(principal, space, body);
+    return this.charts.create(principal, project, body);
   }
 
   @Get('saved/:chartUuid')

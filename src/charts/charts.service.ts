@@ -10,7 +10,7 @@ import { PreparedSql } from '../database/sql.js';
 import { ContentTrashService } from '../content/content-trash.service.js';
 import { chartKindOf } from './chart-kind.js';
 import { insertWithUniqueSlug, slugify } from './content-slug.js';
-import { spaceToWriteInto } from './content-space-access.js';
+import { defaultSpaceToWriteInto, spaceToWriteInto } from './content-space-access.js';
 import type { ChartSummaryDto, CreateChartDto, SavedChartDto, SpaceQueryDto, UpdateChartDto } from './dto/chart.dto.js';
 
 const UPDATED_BY_USER = `CASE WHEN u.user_id IS NULL THEN NULL
@@ -55,9 +55,12 @@ export class ChartsService {
     private readonly trash: ContentTrashService,
   ) {}
 
-  /** `space` is the body's space, already checked by the guard: in the path's project, and `space:edit-content`. */
-  async create(principal: Principal, space: SpaceAccess, dto: CreateChartDto): Promise<SavedChartDto> {
+  /** In the body's space of the project, or without one in the project's default space; `space:edit-content` there. */
+  async create(principal: Principal, project: ProjectAccess, dto: CreateChartDto): Promise<SavedChartDto> {
     if (dto.dashboardUuid) throw new ParameterError('Saving a chart inside a dashboard is not supported; save it in a space');
+    const space = dto.spaceUuid
+      ? await spaceToWriteInto(this.access, dto.spaceUuid, principal, project.projectId, 'not-found')
+      : await defaultSpaceToWriteInto(this.access, principal, project.projectId);
     const chartUuid = await insertWithUniqueSlug(this.dataSource.manager, 'saved_charts', space.projectId, slugify(dto.name, 'chart'), async (slug) => {
       const [row] = await this.dataSource.query(
         `INSERT INTO saved_charts (space_id, project_id, name, description, slug, table_name, metric_query, chart_config, table_config,

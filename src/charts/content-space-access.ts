@@ -30,3 +30,15 @@ export async function spaceToWriteInto(
   if (!canEditContent(space)) throw new ForbiddenError();
   return space;
 }
+
+/**
+ * The space a chart created without `spaceUuid` goes to, as Lightdash does: the project's first
+ * space the caller may see (its default space "Shared"); 404 when they see none, 403 without
+ * `space:edit-content` there.
+ */
+export async function defaultSpaceToWriteInto(access: AccessService, caller: { userId: string }, projectId: string): Promise<SpaceAccess> {
+  const space = await access.firstVisibleSpace(projectId, caller.userId);
+  if (!space) throw new NotFoundError('No space found in the project');
+  if (!canEditContent(space)) throw new ForbiddenError();
+  return space;
+}

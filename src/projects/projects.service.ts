@@ -12,6 +12,7 @@ import { encryptCredentials } from '../warehouse-credentials/credentials-cipher.
 import { ParameterError } from '../common/errors.js';
 import type { CreateProjectDto, CreateProjectResultDto, OrganizationProjectDto, ProjectDto } from './dto/project.dto.js';
 import { isUpstreamViolation } from './project-settings.queries.js';
+import { createDefaultSpace } from './default-space.js';
 
 const PROJECT_COLUMNS = `
   o.organization_uuid AS "organizationUuid", p.project_uuid AS "projectUuid", p.name, p.project_type AS type,
@@ -52,10 +53,10 @@ export class ProjectsService {
     const warehouse = dto.warehouseConnection ? splitConnection(WAREHOUSE_CONNECTIONS, dto.warehouseConnection) : undefined;
     const encrypt = (kept: Record<string, unknown>) => (Object.keys(kept).length ? encryptCredentials(kept, this.config.secret) : null);
     const project = await this.dataSource.transaction(async (manager) => {
-      const [{ projectUuid }] = await manager.query(
+      const [{ projectId, projectUuid }] = await manager.query(
         `INSERT INTO projects (organization_id, name, project_type, dbt_version, dbt_connection, encrypted_dbt_secrets,
                                warehouse_type, warehouse_connection, encrypted_warehouse_secrets, upstream_project_uuid, created_by_user_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING project_uuid AS "projectUuid"`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING project_id::text AS "projectId", project_uuid AS "projectUuid"`,
         [
           principal.organizationId,
           dto.name,
@@ -70,6 +71,7 @@ export class ProjectsService {
           principal.userId,
         ],
       );
+      await createDefaultSpace(manager, projectId, principal.userId);
       await this.audit.record(manager, { action: 'project.create', targetType: 'project', targetUuid: projectUuid, details: { name: dto.name, type: dto.type } });
       const [row] = await manager.query(`SELECT ${PROJECT_COLUMNS} ${PROJECT_FROM} WHERE p.project_uuid = $1`, [projectUuid]);
       return toProjectDto(row);

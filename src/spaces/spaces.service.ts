@@ -13,18 +13,18 @@ import type {
   BreadcrumbDto,
   CreateSpaceDto,
   InitialSpaceShareDto,
-  SpaceAccessDto,
+  SpaceUserAccessDto,
   SpaceDashboardDto,
   SpaceDto,
   SpaceGroupAccessDto,
   SpaceChartDto,
-  SpaceShareDto,
   SpaceSummaryBaseDto,
   SpaceSummaryDto,
   UpdateSpaceDto,
 } from './dto/space.dto.js';
 import { firstFreeSlug, slugify } from './slug.js';
-import { spaceById, visibleSpacesCte } from '../authorization/access.sql.js';
+import { groupEntrySql, projectRoleSourcesSql, projectRoleSql, spaceById, userEntrySql, visibleSpacesCte } from '../authorization/access.sql.js';
+import { describeSpaceAccess, type SpaceAccessSources } from './space-access-origin.js';
 import type { RowLoader } from '../authorization/route-access.decorator.js';
 
 /**
@@ -36,18 +36,22 @@ const SPACE_ROW_COLUMNS = `s.space_id, s.space_uuid, s.name, s.slug, s.inherit_p
 
 /**
  * A space summary's columns, for a row `s` of SPACE_ROW_COLUMNS joined to its project `p`,
- * organization `o`, and the per-space CTEs chart_counts, dashboard_counts, child_counts
- * (space_id, n) and shares (space_id, users), joined by SUMMARY_JOINS.
+ * organization `o`, the caller's row `who` (the CTE caller_sources) and the per-space CTEs
+ * chart_counts, dashboard_counts, child_counts (space_id, n) and shares (space_id, users), joined by
+ * SUMMARY_JOINS. Counts are text, as Lightdash sends them.
  */
 const SUMMARY_COLUMNS = `s.space_uuid AS uuid, s.name, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", s.slug,
            NOT s.inherit_parent_permissions AS "isPrivate", s.inherit_parent_permissions AS "inheritParentPermissions",
-           s.parent_space_uuid AS "parentSpaceUuid", s.path,
-           coalesce(cc.n, 0) AS "chartCount", coalesce(dc.n, 0) AS "dashboardCount", coalesce(kc.n, 0) AS "childSpaceCount",
-           coalesce(sh.users, '{}') AS access,
-           s.space_role AS "spaceRole", s.project_role AS "projectRole", s.user_entry AS "userEntry", s.group_entry AS "groupEntry",
-           s.own_entry AS "ownEntry"`;
+           s.every_level_inherits AS "inheritsFromOrgOrProject", s.parent_space_uuid AS "parentSpaceUuid", s.path,
+           NULL AS "projectMemberAccessRole",
+           coalesce(cc.n, 0)::text AS "chartCount", coalesce(dc.n, 0)::text AS "dashboardCount", coalesce(kc.n, 0)::text AS "childSpaceCount",
+           '0' AS "appCount", coalesce(sh.users, '{}') AS access,
+           s.space_role AS "spaceRole", s.user_entry AS "userEntry", s.group_entry AS "groupEntry", s.own_entry AS "ownEntry",
+           who.organization_role AS "organizationRole", who.direct_project_role AS "directProjectRole",
+           who.group_project_role AS "groupProjectRole", who.first_name AS "firstName", who.last_name AS "lastName", who.email`;
 const SUMMARY_JOINS = `JOIN projects p ON p.project_id = $1
     JOIN organizations o ON o.organization_id = p.organization_id
+    CROSS JOIN caller_sources who
     LEFT JOIN chart_counts cc ON cc.space_id = s.space_id
     LEFT JOIN dashboard_counts dc ON dc.space_id = s.space_id
     LEFT JOIN child_counts kc ON kc.space_id = s.space_id
@@ -72,6 +76,11 @@ const LIST_SQL = `
   chart_counts AS (SELECT space_id, count(*)::int AS n FROM saved_charts WHERE project_id = $1 AND deleted_at IS NULL GROUP BY space_id),
   dashboard_counts AS (SELECT space_id, count(*)::int AS n FROM dashboards WHERE project_id = $1 AND deleted_at IS NULL GROUP BY space_id),
   child_counts AS (SELECT parent_space_id AS space_id, count(*)::int AS n FROM spaces WHERE project_id = $1 AND parent_space_id IS NOT NULL AND deleted_at IS NULL GROUP BY 1),
+  caller_sources AS MATERIALIZED (
+    SELECT src.*, u.first_name, u.last_name, u.email
+    FROM projects owner CROSS JOIN LATERAL (${projectRoleSourcesSql('owner', '$2')}) src JOIN users u ON u.user_id = $2
+    WHERE owner.project_id = $1
+  ),
   shares AS (
     SELECT a.space_id, array_agg(u.user_uuid::text ORDER BY u.user_uuid) AS users
     FROM space_user_access a JOIN spaces sp ON sp.space_id = a.space_id AND sp.project_id = $1 JOIN users u ON u.user_id = a.user_id
@@ -85,6 +94,10 @@ const LIST_SQL = `
     ${SUMMARY_JOINS}
   ) listed ON true
   ORDER BY listed.path`;
+
+/** Lightdash's `updatedByUser` from the users row `alias` (null when the user is gone: the key is then left out, see withKnownEditor). */
+const updatedByUser = (alias: string) =>
+  `CASE WHEN ${alias}.user_id IS NULL THEN NULL ELSE json_build_object('userUuid', ${alias}.user_uuid, 'firstName', ${alias}.first_name, 'lastName', ${alias}.last_name) END`;
 
 /** A timestamp as JSON.stringify writes a Date (ISO 8601, UTC, milliseconds), for values built in json. */
 const isoTimestamp = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -121,27 +134,44 @@ function spaceContentSql({ space, projectRole, projectUuid, organizationUuid }: 
               'uuid', c.saved_chart_uuid, 'name', c.name, 'description', c.description, 'spaceUuid', s.space_uuid, 'spaceName', s.name,
               'projectUuid', ${projectUuid}, 'organizationUuid', ${organizationUuid}, 'slug', c.slug, 'updatedAt', ${isoTimestamp('c.updated_at')},
               'chartKind', c.chart_kind, 'dashboardUuid', NULL, 'dashboardName', NULL, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL,
-              'views', c.views, 'firstViewedAt', ${isoTimestamp('c.first_viewed_at')}) ORDER BY lower(c.name), c.saved_chart_id), '[]')
-     FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id WHERE c.space_id = ${space} AND c.deleted_at IS NULL) AS queries,
+              'views', c.views, 'firstViewedAt', ${isoTimestamp('c.first_viewed_at')}, 'chartType', c.chart_config->>'type', 'source', 'dbt_explore',
+              'updatedByUser', ${updatedByUser('u')}, 'validationErrors', '[]'::json, 'verification', NULL)
+              ORDER BY lower(c.name), c.saved_chart_id), '[]')
+     FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id LEFT JOIN users u ON u.user_id = c.updated_by_user_id
+     WHERE c.space_id = ${space} AND c.deleted_at IS NULL) AS queries,
     (SELECT coalesce(json_agg(json_build_object(
               'uuid', d.dashboard_uuid, 'name', d.name, 'description', d.description, 'updatedAt', ${isoTimestamp('d.updated_at')},
               'projectUuid', ${projectUuid}, 'organizationUuid', ${organizationUuid}, 'spaceUuid', s.space_uuid, 'views', d.views,
-              'firstViewedAt', ${isoTimestamp('d.first_viewed_at')}, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL)
+              'firstViewedAt', ${isoTimestamp('d.first_viewed_at')}, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL, 'slug', d.slug,
+              'updatedByUser', ${updatedByUser('u')}, 'validationErrors', '[]'::json, 'verification', NULL)
               ORDER BY lower(d.name), d.dashboard_id), '[]')
-     FROM dashboards d JOIN spaces s ON s.space_id = d.space_id WHERE d.space_id = ${space} AND d.deleted_at IS NULL) AS dashboards,
+     FROM dashboards d JOIN spaces s ON s.space_id = d.space_id LEFT JOIN users u ON u.user_id = d.updated_by_user_id
+     WHERE d.space_id = ${space} AND d.deleted_at IS NULL) AS dashboards,
     (SELECT coalesce(json_agg(json_build_object(
-              'userUuid', u.user_uuid, 'role', a.role, 'hasDirectAccess', true, 'firstName', u.first_name, 'lastName', u.last_name, 'email', u.email)
+              'userUuid', u.user_uuid, 'firstName', u.first_name, 'lastName', u.last_name, 'email', u.email,
+              'organizationRole', src.organization_role, 'directProjectRole', src.direct_project_role, 'groupProjectRole', src.group_project_role,
+              'userEntry', e.user_entry, 'groupEntry', e.group_entry, 'ownEntry', e.own_entry, 'spaceRole', r.space_role)
               ORDER BY lower(u.first_name), lower(u.last_name), u.user_id), '[]')
-     FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = ${space}) AS access,
+     -- every member of the organization who may open the space, each with the sources of their role
+     FROM spaces t
+     JOIN organization_memberships m ON m.organization_id = t.organization_id
+     JOIN users u ON u.user_id = m.user_id
+     CROSS JOIN LATERAL (${projectRoleSourcesSql('t', 'm.user_id')} OFFSET 0) src
+     CROSS JOIN LATERAL (SELECT ${userEntrySql('t.ancestor_ids', 'm.user_id')} AS user_entry, ${groupEntrySql('t.ancestor_ids', 'm.user_id')} AS group_entry,
+                                (SELECT own.role FROM space_user_access own WHERE own.space_id = t.space_id AND own.user_id = m.user_id) AS own_entry
+                         OFFSET 0) e
+     CROSS JOIN LATERAL (SELECT effective_space_role(${projectRoleSql('t', 'm.user_id')}, e.user_entry, e.group_entry, t.every_level_inherits) AS space_role
+                         OFFSET 0) r
+     WHERE t.space_id = ${space} AND r.space_role IS NOT NULL) AS access,
     (SELECT coalesce(json_agg(json_build_object('groupUuid', g.group_uuid, 'groupName', g.name, 'spaceRole', a.role)
               ORDER BY lower(g.name), g.group_id), '[]')
      FROM space_group_access a JOIN groups g ON g.group_id = a.group_id WHERE a.space_id = ${space}) AS "groupsAccess",
     (SELECT coalesce(json_agg(json_build_object(
-              'uuid', s.space_uuid, 'name', s.name, 'slug', s.slug, 'isPrivate', NOT s.inherit_parent_permissions,
-              'inheritParentPermissions', s.inherit_parent_permissions,
-              'chartCount', (SELECT count(*) FROM saved_charts c WHERE c.space_id = s.space_id AND c.deleted_at IS NULL),
-              'dashboardCount', (SELECT count(*) FROM dashboards d WHERE d.space_id = s.space_id AND d.deleted_at IS NULL),
-              'childSpaceCount', (SELECT count(*) FROM spaces child WHERE child.parent_space_id = s.space_id AND child.deleted_at IS NULL))
+              'uuid', s.space_uuid, 'name', s.name, 'slug', s.slug, 'inheritParentPermissions', s.inherit_parent_permissions,
+              'chartCount', (SELECT count(*) FROM saved_charts c WHERE c.space_id = s.space_id AND c.deleted_at IS NULL)::text,
+              'dashboardCount', (SELECT count(*) FROM dashboards d WHERE d.space_id = s.space_id AND d.deleted_at IS NULL)::text,
+              'childSpaceCount', (SELECT count(*) FROM spaces child WHERE child.parent_space_id = s.space_id AND child.deleted_at IS NULL)::text,
+              'appCount', '0')
               ORDER BY lower(s.name), s.space_id), '[]')
      FROM spaces s
      CROSS JOIN (SELECT user_max, group_max FROM chain WHERE space_id = ${space}) t
@@ -176,22 +206,29 @@ interface ChainLevel {
   spaceRole: SpaceRole | null;
 }
 
+/** A member who may open the space, with the sources of their role. */
+interface AccessRow extends SpaceAccessSources {
+  userUuid: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+}
+
 interface SpaceContentRow {
   chain: ChainLevel[] | null;
   queries: SpaceChartDto[];
   dashboards: SpaceDashboardDto[];
-  access: SpaceShareDto[];
+  access: AccessRow[];
   groupsAccess: SpaceGroupAccessDto[];
-  children: Omit<SpaceSummaryBaseDto, 'projectUuid' | 'organizationUuid' | 'parentSpaceUuid' | 'path' | 'pinnedListUuid' | 'pinnedListOrder'>[];
+  children: Omit<SpaceSummaryBaseDto, 'projectUuid' | 'organizationUuid' | 'parentSpaceUuid' | 'path' | 'pinnedListUuid' | 'pinnedListOrder' | 'projectMemberAccessRole'>[];
 }
 
-interface ListRow extends Omit<SpaceSummaryDto, 'userAccess' | 'pinnedListUuid' | 'pinnedListOrder'> {
+interface ListRow
+  extends Omit<SpaceSummaryDto, 'userAccess' | 'pinnedListUuid' | 'pinnedListOrder'>,
+    Omit<SpaceAccessSources, 'spaceRole'>,
+    Pick<SpaceUserAccessDto, 'firstName' | 'lastName' | 'email'> {
   totalResults: number;
   spaceRole: SpaceRole;
-  projectRole: ProjectRole | null;
-  userEntry: SpaceRole | null;
-  groupEntry: SpaceRole | null;
-  ownEntry: SpaceRole | null;
 }
 
 /** What reading one space needs to know about it and the caller. */
@@ -211,18 +248,14 @@ function requestedInheritance(body: { isPrivate?: boolean; inheritParentPermissi
   return inheritParentPermissions ?? (isPrivate === undefined ? undefined : !isPrivate);
 }
 
-/** How the caller's space role came about, in Lightdash's SpaceAccess terms. */
-function describeAccess(
-  userUuid: string,
-  role: SpaceRole,
-  projectRole: ProjectRole | null,
-  entries: { userEntry: SpaceRole | null; groupEntry: SpaceRole | null; ownEntry: SpaceRole | null },
-): SpaceAccessDto {
-  const base = { userUuid, role, hasDirectAccess: entries.ownEntry !== null, ...(projectRole ? { projectRole } : {}) };
-  if (projectRole === 'admin') return { ...base, inheritedRole: projectRole, inheritedFrom: 'project' };
-  if (entries.userEntry) return entries.ownEntry === entries.userEntry ? base : { ...base, inheritedFrom: 'parent_space' };
-  if (entries.groupEntry) return { ...base, inheritedFrom: 'space_group' };
-  return { ...base, inheritedRole: projectRole ?? undefined, inheritedFrom: 'project' };
+/**
+ * Leaves `updatedByUser` out when nobody is known (the user was deleted): clients parse the key as an
+ * object when it is present (lightdash-client-python fails on null).
+ */
+function withKnownEditor<T extends { updatedByUser?: unknown }>(item: T): T {
+  if (item.updatedByUser !== null) return item;
+  const { updatedByUser: _none, ...rest } = item;
+  return rest as T;
 }
 
 @Injectable()
@@ -240,12 +273,17 @@ export class SpacesService {
     const rows = await this.sql.rows<ListRow>('space-list', LIST_SQL, [access.projectId, principal.userId]);
     return rows
       .filter((row) => row.uuid !== null)
-      .map(({ totalResults: _total, spaceRole, projectRole, userEntry, groupEntry, ownEntry, ...space }) => ({
-        ...space,
-        pinnedListUuid: null,
-        pinnedListOrder: null,
-        userAccess: describeAccess(principal.userUuid, spaceRole, projectRole, { userEntry, groupEntry, ownEntry }),
-      }));
+      .map((row) => {
+        const { totalResults: _total, spaceRole, userEntry, groupEntry, ownEntry, organizationRole, directProjectRole, groupProjectRole, firstName, lastName, email, ...space } =
+          row;
+        const sources = { spaceRole, userEntry, groupEntry, ownEntry, organizationRole, directProjectRole, groupProjectRole };
+        return {
+          ...space,
+          pinnedListUuid: null,
+          pinnedListOrder: null,
+          userAccess: { ...describeSpaceAccess(principal.userUuid, sources), firstName, lastName, email },
+        };
+      });
   }
 
   /** The space as GET /spaces/{s} serves it; its content usually comes with the access check (SPACE_CONTENT). */
@@ -254,8 +292,9 @@ export class SpacesService {
   }
 
   async create(principal: Principal, access: ProjectAccess, body: CreateSpaceDto): Promise<SpaceDto> {
-    const inherits = requestedInheritance(body) ?? true;
     const parentSpaceId = body.parentSpaceUuid ? await this.parentWhereCallerMayCreate(principal, access, body.parentSpaceUuid) : null;
+    // as in Lightdash: without privacy settings a root space is private and a nested one inherits its parent's access
+    const inherits = requestedInheritance(body) ?? parentSpaceId !== null;
     const spaceId = await this.dataSource.transaction(async (manager) => {
       if (parentSpaceId !== null) {
         // the parent may have gone to the trash since it was checked; the share lock waits for a trash in progress
@@ -441,14 +480,15 @@ export class SpacesService {
     throw new Error(`could not find a free slug for "${base}"`);
   }
 
-  /** Members of the organization only; the membership row is locked so it cannot vanish before the entry is written. */
+  /** Members of the organization only (else 404); the membership row is locked so it cannot vanish before the entry is written. */
   private async upsertUserEntry(manager: EntityManager, spaceId: string, organizationId: string, share: InitialSpaceShareDto): Promise<void> {
     const [member] = await manager.query(
       `SELECT m.user_id::text AS "userId" FROM organization_memberships m JOIN users u ON u.user_id = m.user_id
        WHERE u.user_uuid = $1 AND m.organization_id = $2 FOR SHARE OF m`,
       [share.userUuid, organizationId],
     );
-    if (!member) throw new ParameterError(`User ${share.userUuid} is not a member of the organization`);
+    // 404 as in Lightdash: nothing tells a user of another organization from one that does not exist
+    if (!member) throw new NotFoundError(`User ${share.userUuid} not found in the organization`);
     try {
       await manager.query(
         `INSERT INTO space_user_access (space_id, user_id, organization_id, role) VALUES ($1, $2, $3, $4)
@@ -457,7 +497,7 @@ export class SpacesService {
       );
     } catch (error) {
       if (isForeignKeyViolation(error, 'space_user_access_user_id_organization_id_fkey')) {
-        throw new ParameterError(`User ${share.userUuid} is not a member of the organization`);
+        throw new NotFoundError(`User ${share.userUuid} not found in the organization`);
       }
       throw error;
     }
@@ -488,9 +528,19 @@ export class SpacesService {
       path,
       pinnedListUuid: null,
       pinnedListOrder: null,
-      queries,
-      dashboards,
-      access,
+      projectMemberAccessRole: null,
+      colorPaletteUuid: null,
+      queries: queries.map(withKnownEditor),
+      dashboards: dashboards.map(withKnownEditor),
+      access: access.map(({ userUuid, firstName, lastName, email, ...sources }) => ({
+        ...describeSpaceAccess(userUuid, sources),
+        firstName,
+        lastName,
+        email,
+        avatarUrl: null,
+        avatarGradient: null,
+        isInternal: false,
+      })),
       groupsAccess,
       childSpaces: children.map((child) => ({
         ...child,
@@ -500,6 +550,7 @@ export class SpacesService {
         path: `${path}.${child.slug}`,
         pinnedListUuid: null,
         pinnedListOrder: null,
+        projectMemberAccessRole: null,
       })),
       breadcrumbs,
     };

@@ -109,10 +109,8 @@ describe('saved charts', () => {
     await post(chartBody(publicSpace, { name: '   ' })).expect(422);
     const { metricQuery: _metricQuery, ...withoutQuery } = chartBody(publicSpace);
     await post(withoutQuery).expect(422);
-    const { spaceUuid: _spaceUuid, ...withoutSpace } = chartBody(publicSpace);
-    const spaceless = await post(withoutSpace).expect(422);
-    expect(spaceless.body.error.data).toHaveProperty(['body.spaceUuid']);
-    await post(chartBody('not-a-uuid')).expect(422);
+    const notUuid = await post(chartBody('not-a-uuid')).expect(422);
+    expect(notUuid.body.error.data).toHaveProperty(['body.spaceUuid']);
     await t.http().get('/api/v1/saved/not-a-uuid').set('Cookie', p.admin.cookie).expect(422);
     expect((await listUuids(p.admin, 'charts')).length).toBe(before.length);
 
@@ -125,6 +123,45 @@ describe('saved charts', () => {
     const stored = (await t.http().get(`/api/v1/saved/${dropped.body.results.uuid}`).set('Cookie', p.admin.cookie).expect(200)).body.results;
     expect(stored).not.toHaveProperty('owner');
     expect(stored.metricQuery).not.toHaveProperty('surprise');
+  });
+
+  it('saves a chart without spaceUuid in the project’s first space the caller may see: its default space "Shared"', async () => {
+    const project = await createProject(t, p.admin);
+    const spaces = await t.http().get(`/api/v1/projects/${project}/spaces`).set('Cookie', p.editor.cookie).expect(200);
+    expect(spaces.body.results).toEqual([expect.objectContaining({ name: 'Shared', slug: 'shared', parentSpaceUuid: null, inheritParentPermissions: true, access: [] })]);
+    const shared = spaces.body.results[0].uuid as string;
+    const post = (user: TestUser, body: Record<string, unknown>) => t.http().post(`/api/v1/projects/${project}/saved`).set('Cookie', user.cookie).send(body);
+    const { spaceUuid: _spaceUuid, ...withoutSpace } = chartBody(shared);
+
+    const created = await post(p.editor, withoutSpace).expect(200);
+    expect(created.body.results).toMatchObject({ spaceUuid: shared, spaceName: 'Shared', projectUuid: project });
+    const inShared = (await t.http().get(`/api/v1/projects/${project}/spaces/${shared}`).set('Cookie', p.editor.cookie).expect(200)).body.results.queries;
+    expect(inShared).toEqual([
+      expect.objectContaining({
+        uuid: created.body.results.uuid,
+        chartType: 'cartesian',
+        chartKind: expect.any(String),
+        source: 'dbt_explore',
+        updatedByUser: { userUuid: p.editor.userUuid, firstName: 'editor', lastName: 'Persona' },
+        validationErrors: [],
+        verification: null,
+      }),
+    ]);
+    expect((await post(p.developer, { ...withoutSpace, spaceUuid: null }).expect(200)).body.results.spaceUuid).toBe(shared);
+    // project viewers (interactive or not) are space viewers of the default space: they may not save in it
+    await post(p.interactive_viewer, withoutSpace).expect(403);
+    await post(p.viewer, withoutSpace).expect(403);
+    // an organization member without a project role is refused by the project check
+    await post(p.member, withoutSpace).expect(403);
+    // with the default space in the trash, the next space the caller may see takes its place; with none, 404
+    const privateFirst = await createSpace(t, p.admin, project, { name: 'Admins only', isPrivate: true });
+    const open = await createSpace(t, p.admin, project, { name: 'Open' });
+    await t.http().delete(`/api/v1/projects/${project}/spaces/${shared}`).set('Cookie', p.admin.cookie).expect(200);
+    expect((await post(p.editor, withoutSpace).expect(200)).body.results.spaceUuid).toBe(open);
+    expect((await post(p.admin, withoutSpace).expect(200)).body.results.spaceUuid).toBe(privateFirst);
+    await t.http().delete(`/api/v1/projects/${project}/spaces/${open}`).set('Cookie', p.admin.cookie).expect(200);
+    const none = await post(p.editor, withoutSpace).expect(404);
+    expect(none.body.error.name).toBe('NotFoundError');
   });
 
   it('answers 401 without credentials', async () => {

@@ -39,11 +39,9 @@ function allowed(permission: Permission, projectRole: ProjectRole | null, space?
   if (rule.scope !== 'space') throw new Error(`no matrix for ${permission}`);
   const spaceRole = effectiveSpaceRole(projectRole, space!.chain);
   const isPublic = space!.chain.every((l) => l.inheritsParentPermissions);
-  return (
-    atLeast(SPACE_ROLES, spaceRole, rule.minimum) &&
-    (!rule.projectMinimum || atLeast(PROJECT_ROLES, projectRole, rule.projectMinimum)) &&
-    (!rule.publicSpaceProjectMinimum || !isPublic || atLeast(PROJECT_ROLES, projectRole, rule.publicSpaceProjectMinimum))
-  );
+  // on a public space a high enough project role is enough on its own (Lightdash's `manage Space@public`)
+  if (rule.publicSpaceProjectMinimum && isPublic && atLeast(PROJECT_ROLES, projectRole, rule.publicSpaceProjectMinimum)) return true;
+  return atLeast(SPACE_ROLES, spaceRole, rule.minimum) && (!rule.projectMinimum || atLeast(PROJECT_ROLES, projectRole, rule.projectMinimum));
 }
 
 describe('the permission matrix of DESIGN §3', () => {
@@ -79,6 +77,10 @@ describe('the permission matrix of DESIGN §3', () => {
       spaces.push({ name, uuid, chain });
       return uuid;
     };
+    // the project's default space: public, nobody has an entry on it
+    const listed = await t.http().get(`/api/v1/projects/${projectUuid}/spaces`).set('Cookie', org.admin.cookie).expect(200);
+    const shared = listed.body.results.find((s: { name: string }) => s.name === 'Shared');
+    spaces.push({ name: 'default space Shared', uuid: shared.uuid, chain: [level(true)] });
     const publicRoot = await add('public root', [level(true)], {});
     await add('public child of public', [level(true), level(true)], { parentSpaceUuid: publicRoot });
     const privateRoot = await add('private root', [level(false)], { isPrivate: true });

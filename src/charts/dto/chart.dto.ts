@@ -192,9 +192,10 @@ export class CreateChartDto {
   @IsOpaqueObject()
   pivotConfig?: Record<string, unknown> | null;
 
-  @ApiProperty({ format: 'uuid', description: 'The space to save the chart in (required here; the peer picks a default space)' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'The space to save the chart in; without it, the first space of the project you may see (the default space "Shared")' })
+  @IsOptional()
   @IsUUID()
-  spaceUuid: string;
+  spaceUuid?: string | null;
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Charts saved inside a dashboard are not supported: only null is accepted' })
   @IsOptional()
