@@ -222,8 +222,10 @@ describe('charts and dashboards as code', () => {
       ['marketing', 'Marketing', true],
       ['sales', 'Sales', true],
       ['sales.emea-team', 'Emea team', false],
+      ['shared', 'Shared', false],
     ]);
-    expect(await spacePaths(p.editor, targetUuid)).toEqual([]);
+    // the editor sees only the project's default public space, not the uploader's private ones
+    expect(await spacePaths(p.editor, targetUuid)).toEqual(['shared']);
 
     // uploading the same documents again changes nothing; a changed one is updated in place
     for (const chart of chartsAgain) {
@@ -342,7 +344,7 @@ describe('charts and dashboards as code', () => {
     const results = await Promise.all([0, 1, 2].map(() => upload(p.developer, targetUuid, 'charts', { ...chart, spaceSlug: 'team/a' })));
     expect(results.map((res) => res.status)).toEqual([200, 200, 200]);
     expect(results.map((res) => res.body.results.charts[0].action).sort()).toEqual(['create', 'no changes', 'no changes']);
-    expect(await spacePaths(p.developer, targetUuid)).toEqual(['team', 'team.a']);
+    expect(await spacePaths(p.developer, targetUuid)).toEqual(['shared', 'team', 'team.a']);
   });
 });
 
