@@ -394,7 +394,7 @@ export class CatalogService {
 
   /** GET /dataCatalog/metrics: metrics, filtered, sorted, paginated (unpaginated answers hold the first CATALOG_MAX_RESULTS). */
   async metrics(access: ProjectAccess, query: MetricsCatalogQueryDto): Promise<Paginated<CatalogFieldDto>> {
-    const window = pageWindow(query);
+    const window = pageWindow(query, CATALOG_MAX_RESULTS);
     const search = catalogSearchOf(query.search);
     if (search === null) return paginated([], 0, window);
     const params = new Params(access.projectId);

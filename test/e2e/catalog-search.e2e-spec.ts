@@ -396,10 +396,20 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
     });
 
     it('rejects bad parameters with 422', async () => {
-      for (const query of ['?sort=views', '?order=up', '?categoriesFilterMode=xor', '?categories=not-a-uuid', '?tables=', `?search=${'x'.repeat(201)}`, '?pageSize=501&page=1', '?page=0&pageSize=10', '?page=abc', '?page=100000000000000000&pageSize=500', '?page=1e300&pageSize=5']) {
+      for (const query of ['?sort=views', '?order=up', '?categoriesFilterMode=xor', '?categories=not-a-uuid', '?tables=', `?search=${'x'.repeat(201)}`, '?page=-1&pageSize=10', '?page=abc', '?page=1.5&pageSize=5']) {
         const res = await get(p.viewer, `/metrics${query}`);
         expect({ query, status: res.status, envelope: res.body.status }).toEqual({ query, status: 422, envelope: 'error' });
         expect(['ValidateError', 'PaginationError']).toContain(res.body.error.name);
+      }
+    });
+
+    it('pages as Lightdash: page=0 is no paging, a large page size is served as the catalog cap, a far page is empty', async () => {
+      const all = await ok(p.viewer, '/metrics');
+      expect(await ok(p.viewer, '/metrics?page=0&pageSize=10')).toEqual(all);
+      const large = await ok(p.viewer, '/metrics?page=1&pageSize=100000');
+      expect(large).toEqual({ data: all.data, pagination: { page: 1, pageSize: 1000, totalPageCount: 1, totalResults: all.data.length } });
+      for (const page of ['100000000000000000', '1e300']) {
+        expect((await ok(p.viewer, `/metrics?page=${page}&pageSize=500`)).data).toEqual([]);
       }
     });
 
