@@ -26,9 +26,11 @@ const DASHBOARD = { type: 'dashboard', param: 'dashboardUuid' } as const;
 export class DashboardsController {
   constructor(private readonly dashboards: DashboardsService) {}
 
+  // Any member of the project's organization may ask: without a project role they see the dashboards
+  // of spaces shared with them, often none (200 [], as Lightdash; another organization's project: 404).
   @Get('projects/:projectUuid/dashboards')
-  @RequirePermission('project:view', PROJECT)
-  @ApiOperation({ operationId: 'getDashboards', summary: 'Dashboards in the spaces you may see' })
+  @RequirePermission('organization:view', PROJECT)
+  @ApiOperation({ operationId: 'getDashboards', summary: 'Dashboards in the spaces you may see (an empty list when you may see none)' })
   @ApiOkResponse({ type: [DashboardListItemDto] })
   list(
     @Param() _params: ProjectParamsDto,

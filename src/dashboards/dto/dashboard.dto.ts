@@ -199,7 +199,7 @@ export class CreateDashboardQueryDto {
 }
 
 export class ListDashboardsQueryDto {
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Default true; false lists only dashboards in public spaces' })
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Default true; false lists only dashboards in spaces open to the whole project or shared with you directly (not those you see as project admin or through a group)' })
   @IsOptionalNotNull()
   @IsIn(['true', 'false'])
   includePrivate?: string;
