@@ -12,6 +12,7 @@ import { AuthorizationGuard } from './authorization/authorization.guard.js';
 import { AuthorizationModule } from './authorization/authorization.module.js';
 import { ChartsModule } from './charts/charts.module.js';
 import { ContentModule } from './content/content.module.js';
+import { ContentViewsModule } from './content-views/content-views.module.js';
 import { ColorPalettesModule } from './color-palettes/color-palettes.module.js';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
 import { redactRequestForLog } from './common/redact-url.js';
@@ -77,6 +78,7 @@ export class AppModule {
         SpacesModule,
         ChartsModule,
         ContentModule,
+        ContentViewsModule,
         DashboardsModule,
         TagsModule,
         ExploresModule,

@@ -4,6 +4,7 @@ import { AuditAction } from '../audit/audit-action.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import type { ProjectAccess, SpaceAccess } from '../authorization/access.service.js';
 import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
+import { CountsView } from '../content-views/counts-view.decorator.js';
 import { ProjectParamsDto } from '../projects/dto/project.dto.js';
 import { DashboardRenamesPipe } from './dashboard-renames.pipe.js';
 import { DashboardsService } from './dashboards.service.js';
@@ -82,6 +83,7 @@ export class DashboardsController {
 
   @Get('dashboards/:dashboardUuid')
   @RequirePermission('space:view', DASHBOARD)
+  @CountsView('dashboard', 'dashboardUuid')
   @ApiOperation({ operationId: 'getDashboard', summary: 'A dashboard with its tiles, tabs and filters' })
   @ApiOkResponse({ type: DashboardDto })
   get(@Param() params: DashboardParamsDto): Promise<DashboardDto> {
