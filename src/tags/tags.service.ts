@@ -4,18 +4,12 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
-import { AlreadyExistsError, NotFoundError } from '../common/errors.js';
-import { isUniqueViolation } from '../common/postgres-errors.js';
+import { NotFoundError } from '../common/errors.js';
 import type { CreateTagDto, CreateTagResultDto, TagDto, UpdateTagDto } from './dto/tag.dto.js';
 
 const TAG_NOT_FOUND = 'Tag not found';
-const TAG_NAME_KEY = 'tags_project_name_key';
 
-function nameTaken(name: string): AlreadyExistsError {
-  return new AlreadyExistsError(`A tag named "${name}" already exists in this project`);
-}
-
-/** Tags of a project. Names are unique per project ignoring case (the tags_project_name_key index). */
+/** Tags of a project. Names may repeat and colours are any text, as in Lightdash. */
 @Injectable()
 export class TagsService {
   constructor(
@@ -37,16 +31,10 @@ export class TagsService {
 
   async create(principal: Principal, access: ProjectAccess, dto: CreateTagDto): Promise<CreateTagResultDto> {
     return this.dataSource.transaction(async (manager) => {
-      let tagUuid: string;
-      try {
-        [{ tagUuid }] = await manager.query(
-          'INSERT INTO tags (project_id, name, color, created_by_user_id) VALUES ($1, $2, $3, $4) RETURNING tag_uuid AS "tagUuid"',
-          [access.projectId, dto.name, dto.color, principal.userId],
-        );
-      } catch (error) {
-        if (isUniqueViolation(error, TAG_NAME_KEY)) throw nameTaken(dto.name);
-        throw error;
-      }
+      const [{ tagUuid }]: { tagUuid: string }[] = await manager.query(
+        'INSERT INTO tags (project_id, name, color, created_by_user_id) VALUES ($1, $2, $3, $4) RETURNING tag_uuid AS "tagUuid"',
+        [access.projectId, dto.name, dto.color, principal.userId],
+      );
       await this.audit.record(manager, {
         action: 'tag.create',
         targetType: 'tag',
@@ -60,16 +48,11 @@ export class TagsService {
   async update(access: ProjectAccess, tagUuid: string, dto: UpdateTagDto): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const before = await this.lockTag(manager, access, tagUuid);
-      try {
-        await manager.query('UPDATE tags SET name = coalesce($2, name), color = coalesce($3, color) WHERE tag_id = $1', [
-          before.tagId,
-          dto.name ?? null,
-          dto.color ?? null,
-        ]);
-      } catch (error) {
-        if (isUniqueViolation(error, TAG_NAME_KEY)) throw nameTaken(dto.name!);
-        throw error;
-      }
+      await manager.query('UPDATE tags SET name = coalesce($2, name), color = coalesce($3, color) WHERE tag_id = $1', [
+        before.tagId,
+        dto.name ?? null,
+        dto.color ?? null,
+      ]);
       await this.audit.record(manager, {
         action: 'tag.update',
         targetType: 'tag',
