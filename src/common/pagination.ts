@@ -42,13 +42,14 @@ export interface PageWindow {
 
 /**
  * The page to read, or undefined for "everything": Lightdash paginates only when both numbers are
- * given and non-zero (so `page=0` lists everything); a negative one is a PaginationError. A page past
+ * given and non-zero (so `page=0` lists everything, whatever `pageSize` says); then a negative one is a
+ * PaginationError. A page past
  * any possible row reads nothing (an empty page with the right totals), whatever its number.
  */
 export function pageWindow(query: PaginationQueryDto, maxRowsPerPage = MAX_ROWS_PER_PAGE): PageWindow | undefined {
-  if (query.page !== undefined && query.page < 0) throw new PaginationError('page should be greater than 0');
-  if (query.pageSize !== undefined && query.pageSize < 0) throw new PaginationError('pageSize should be greater than 0');
   if (!query.page || !query.pageSize) return undefined;
+  if (query.page < 0) throw new PaginationError('page should be greater than 0');
+  if (query.pageSize < 0) throw new PaginationError('pageSize should be greater than 0');
   const pageSize = Math.min(query.pageSize, maxRowsPerPage);
   const offset = (query.page - 1) * pageSize;
   return { page: query.page, pageSize, limit: pageSize, offset: Number.isSafeInteger(offset) ? offset : Number.MAX_SAFE_INTEGER };

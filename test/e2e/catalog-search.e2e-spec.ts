@@ -510,7 +510,7 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
       expect(dimensionNames(segments)).toEqual(['orders.status', 'customers.first_name', 'customers.email', 'payments.payment_method']);
       expect(await ok(p.viewer, '/orders/filter-dimensions')).toEqual(segments);
       const filters: Json[] = await ok(p.viewer, '/payments/filter-dimensions');
-      expect(filters).toEqual(Object.values(shopExplores()[2].tables.payments.dimensions).filter((dimension: Json) => dimension.type === 'string'));
+      expect(filters).toEqual(Object.values(shopExplores()[2].tables.payments.dimensions).filter((dimension) => (dimension as Json).type === 'string'));
       expect(filters.length).toBeGreaterThan(0);
       for (const path of ['/nope/segment-dimensions', '/nope/filter-dimensions', '/refunds/filter-dimensions']) await get(p.viewer, path).expect(404);
     });

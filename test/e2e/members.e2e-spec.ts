@@ -85,6 +85,11 @@ describe('organization members', () => {
       expect(negative.body.error).toMatchObject({ name: 'PaginationError', message: 'page should be greater than 0' });
       const negativeSize = await t.http().get('/api/v1/org/users?page=1&pageSize=-10').set('Cookie', admin.cookie).expect(422);
       expect(negativeSize.body.error).toMatchObject({ name: 'PaginationError', message: 'pageSize should be greater than 0' });
+      // both are needed to page, as Lightdash: alone, even a negative one lists everything
+      for (const query of ['page=-1', 'pageSize=-1', 'page=0&pageSize=-1']) {
+        const all = await t.http().get(`/api/v1/org/users?${query}`).set('Cookie', admin.cookie).expect(200);
+        expect(all.body.results).toEqual({ data: [expect.objectContaining({ userUuid: admin.userUuid })] });
+      }
       await t.http().get('/api/v1/org/users?page=abc&pageSize=10').set('Cookie', admin.cookie).expect(422);
       await t.http().get('/api/v1/org/users?page=1.5&pageSize=10').set('Cookie', admin.cookie).expect(422);
     });
