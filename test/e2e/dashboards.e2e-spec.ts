@@ -235,6 +235,8 @@ describe('dashboards', () => {
     const d = await createDashboard(p.editor, editorsOwn, { name: 'D', tiles: [] }, project);
     expect(await listUuids(p.admin, '', project)).toEqual([a, b, c, d]);
     expect(await listUuids(p.admin, '?includePrivate=false', project)).toEqual([a, b, c]);
+    // only "false" narrows, as Lightdash: any other value is the default
+    for (const value of ['true', '0', 'no', 'FALSE', '']) expect(await listUuids(p.admin, `?includePrivate=${value}`, project)).toEqual([a, b, c, d]);
     expect(await listUuids(p.admin, `?chartUuid=${chartA}`, project)).toEqual([a, b]);
     expect(await listUuids(p.admin, `?chartUuid=${chartB.toUpperCase()}`, project)).toEqual([b]);
     expect(await listUuids(p.viewer, `?chartUuid=${chartB}`, project)).toEqual([]);
