@@ -104,6 +104,29 @@ describe('chart and dashboard views', () => {
     expect((await counted(db, 'dashboards', dashboard)).views).toBe(20);
   });
 
+  it('keeps the counts of a write that failed for the next one', async () => {
+    const db = t.app.get(DataSource);
+    const impatient = await createTestApp({ env: { VIEWS_FLUSH_INTERVAL_MS: '3600000', DATABASE_LOCK_TIMEOUT_MS: '200' } });
+    const dashboard = await createDashboard(p.editor);
+    const holder = db.createQueryRunner();
+    try {
+      for (let i = 0; i < 3; i++) await impatient.http().get(`/api/v1/dashboards/${dashboard}`).set('Cookie', p.viewer.cookie).expect(200);
+      await holder.connect();
+      await holder.startTransaction();
+      await holder.query('SELECT 1 FROM dashboards WHERE dashboard_uuid = $1 FOR UPDATE', [dashboard]);
+      await expect(impatient.app.get(ViewCounter).flush()).rejects.toThrow();
+      await impatient.http().get(`/api/v1/dashboards/${dashboard}`).set('Cookie', p.viewer.cookie).expect(200);
+      await holder.rollbackTransaction();
+      expect((await counted(db, 'dashboards', dashboard)).views).toBe(0);
+      await impatient.app.get(ViewCounter).flush();
+      expect((await counted(db, 'dashboards', dashboard)).views).toBe(4);
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+      await impatient.close();
+    }
+  });
+
   it('writes views periodically, and at shutdown', async () => {
     const db = t.app.get(DataSource);
     const periodic = await createTestApp({ env: { VIEWS_FLUSH_INTERVAL_MS: '200' } });
