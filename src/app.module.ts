@@ -13,6 +13,7 @@ import { AuthorizationModule } from './authorization/authorization.module.js';
 import { ChartsModule } from './charts/charts.module.js';
 import { ContentModule } from './content/content.module.js';
 import { ContentAsCodeModule } from './content-as-code/content-as-code.module.js';
+import { ContentViewsModule } from './content-views/content-views.module.js';
 import { ColorPalettesModule } from './color-palettes/color-palettes.module.js';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
 import { redactRequestForLog } from './common/redact-url.js';
@@ -78,6 +79,7 @@ export class AppModule {
         SpacesModule,
         ChartsModule,
         ContentModule,
+        ContentViewsModule,
         DashboardsModule,
         ContentAsCodeModule,
         TagsModule,

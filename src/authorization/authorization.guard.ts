@@ -73,6 +73,12 @@ export class AuthorizationGuard implements CanActivate {
         const organizationId = await this.access.groupOrganizationId(this.resourceId(request, resource));
         if (!organizationId || organizationId !== principal.organizationId) throw new NotFoundError(NOT_FOUND_MESSAGES.group);
       }
+      // a list of a project's content that filters rather than refuses: the project must be in the
+      // caller's organization (else 404); the service shows what the caller's roles let them see
+      if (resource?.type === 'project') {
+        const { loaded, ...access } = await this.resolve(request, resource);
+        request.access = loaded ? { ...access, loaded } : access;
+      }
       if (!principal.organizationId) throw new ForbiddenError('You are not a member of an organization');
       if (!atLeast(ORGANIZATION_ROLES, principal.role, rule.minimum)) throw new ForbiddenError();
       return;

@@ -1,4 +1,4 @@
-import { atLeast, type OrganizationRole, PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole } from './roles.js';
+import { atLeast, ORGANIZATION_ROLES, type OrganizationRole, PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole } from './roles.js';
 
 /**
  * The permission table of DESIGN §3: one entry per action, with the scope it is checked in and the
@@ -66,6 +66,16 @@ export function describePermission(permission: Permission): string {
       ? ` and project role ${rule.projectMinimum}${rule.publicSpaceProjectMinimum ? `; on a public space, project role ${rule.publicSpaceProjectMinimum} is enough` : ''}`
       : '';
   return `Requires ${rule.scope} role \`${rule.minimum}\` or higher${extra} (permission \`${permission}\`: ${rule.description}).`;
+}
+
+type OrganizationPermission = { [P in Permission]: (typeof PERMISSIONS)[P]['scope'] extends 'organization' ? P : never }[Permission];
+
+/**
+ * Whether an organization-scoped permission holds for the caller's organization role: the guard's
+ * rule, also used by lists that filter rather than refuse (a list whose items need a higher role).
+ */
+export function organizationAllows(permission: OrganizationPermission, role: OrganizationRole | null | undefined): boolean {
+  return atLeast(ORGANIZATION_ROLES, role, PERMISSIONS[permission].minimum);
 }
 
 type SpacePermission = { [P in Permission]: (typeof PERMISSIONS)[P]['scope'] extends 'space' ? P : never }[Permission];

@@ -9,11 +9,13 @@ import { paginated, pageWindow, type Paginated } from '../common/pagination.js';
 import { catalogSearchOf, type CatalogSearch } from './catalog-search.js';
 import {
   CATALOG_MAX_RESULTS,
+  CATALOG_SEARCH_MAX_RESULTS,
   type CatalogAnalyticsDto,
   type CatalogCategoryDto,
   type CatalogChartDto,
   type CatalogFieldDto,
   type CatalogItem,
+  type CatalogJoinDto,
   type CatalogMetadataDto,
   type CatalogQueryDto,
   type CatalogTableDto,
@@ -107,8 +109,8 @@ const exploreDimensionsSql = (explore: string, condition: string) => `
 
 /** Date and timestamp dimensions a metric can be plotted over: visible, and not a generated interval of another dimension. */
 const TIME_DIMENSION = `d.value->>'type' IN ('date', 'timestamp') AND ${NOT_HIDDEN('d.value')} AND d.value->>'timeIntervalBaseDimensionName' IS NULL`;
-const SEGMENT_DIMENSION = `d.value->>'type' IN ('string', 'boolean') AND ${NOT_HIDDEN('d.value')}`;
-const FILTER_DIMENSION = NOT_HIDDEN('d.value');
+/** What Lightdash 1.219 offers to segment and to filter a metric by: visible string dimensions, not a generated interval of a date. */
+const STRING_DIMENSION = `d.value->>'type' = 'string' AND ${NOT_HIDDEN('d.value')} AND d.value->>'timeIntervalBaseDimensionName' IS NULL`;
 
 /**
  * Every column of a catalog item, for the rows of a relation `r(catalog_item_id, explore_id,
@@ -129,7 +131,8 @@ const ITEM_SELECT = `
          c.definition->'anyAttributes' AS "anyAttributes", c.definition->'source'->>'content' AS source,
          CASE WHEN c.item_type IS DISTINCT FROM 'table' THEN NULL
               WHEN h.base_table = c.table_name THEN
-                coalesce((SELECT json_agg(j->>'table') FROM json_array_elements(h.joined_tables) j WHERE j->>'table' IS NOT NULL), '[]')
+                coalesce((SELECT json_agg(j ORDER BY n) FROM json_array_elements(h.joined_tables) WITH ORDINALITY jt(j, n)
+                          WHERE json_typeof(j) = 'object' AND json_typeof(j->'table') = 'string'), '[]')
               ELSE '[]' END AS "joinedTables",
          x.summary->'errors' AS errors,
          c.icon, coalesce(cat.list, '[]') AS categories, coalesce(u.charts, 0) AS "chartUsage", r.search_rank AS "searchRank", r.position
@@ -167,7 +170,7 @@ interface ItemRow {
   requiredAttributes: unknown;
   anyAttributes: unknown;
   source: string | null;
-  joinedTables: string[] | null;
+  joinedTables: CatalogJoinDto[] | null;
   errors: { type: string; message: string }[] | null;
   icon: CatalogItem['icon'];
   categories: CatalogCategoryDto[];
@@ -283,7 +286,10 @@ function topSql(source: string, rank: string | undefined, order: string, limit: 
 export class CatalogService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** GET /dataCatalog: search, or list (tables first, then fields, by name). Errored explores are tables with `errors`. */
+  /**
+   * GET /dataCatalog: search, or list (tables first, then fields, by name), at most CATALOG_SEARCH_MAX_RESULTS
+   * items as Lightdash. Errored explores are tables with `errors`.
+   */
   async search(access: ProjectAccess, query: CatalogQueryDto): Promise<CatalogItem[]> {
     const search = catalogSearchOf(query.search);
     if (search === null) return []; // only punctuation: nothing can match
@@ -317,7 +323,7 @@ export class CatalogService {
             : ''
         }
       ),
-      r AS (${topSql('candidates', ranking?.rank, order, String(CATALOG_MAX_RESULTS), '0')})
+      r AS (${topSql('candidates', ranking?.rank, order, String(CATALOG_SEARCH_MAX_RESULTS), '0')})
       ${ITEM_SELECT}`;
     const rows: ItemRow[] = await this.dataSource.query(sql, params.values);
     return rows.map(toCatalogItem);
@@ -343,7 +349,7 @@ export class CatalogService {
       ...(tableRow.description !== null ? { description: tableRow.description } : {}),
       modelName: tableRow.name,
       ...(tableRow.source !== null ? { source: tableRow.source } : {}),
-      joinedTables: tableRow.joinedTables ?? [],
+      joinedTables: (tableRow.joinedTables ?? []).map((join) => join.table),
       fields: rows.filter((row) => row.type === 'field').map((row) => toCatalogItem(row) as CatalogFieldDto),
     };
   }
@@ -394,7 +400,7 @@ export class CatalogService {
 
   /** GET /dataCatalog/metrics: metrics, filtered, sorted, paginated (unpaginated answers hold the first CATALOG_MAX_RESULTS). */
   async metrics(access: ProjectAccess, query: MetricsCatalogQueryDto): Promise<Paginated<CatalogFieldDto>> {
-    const window = pageWindow(query);
+    const window = pageWindow(query, CATALOG_MAX_RESULTS);
     const search = catalogSearchOf(query.search);
     if (search === null) return paginated([], 0, window);
     const params = new Params(access.projectId);
@@ -443,7 +449,7 @@ export class CatalogService {
 
   /** GET /dataCatalog/metrics/{tableName}/{metricName}. */
   async metric(access: ProjectAccess, tableName: string, metricName: string): Promise<Json> {
-    const [metric] = await this.metricsWithTimeDimensions(access, { tableName, metricName, onlyWithTimeDimensions: false });
+    const [metric] = await this.metricsWithTimeDimensions(access, { tableName, metricName, onlyComparable: false });
     if (!metric) throw new NotFoundError(`Metric "${metricName}" of table "${tableName}" is not in the catalog`);
     return metric;
   }
@@ -451,10 +457,12 @@ export class CatalogService {
   /**
    * Metrics as uploaded, with the time dimensions of their table's explore and their default time
    * dimension. One statement: each table's explore is read once, whatever its number of metrics.
+   * `onlyComparable` keeps what Lightdash lists as metrics with time dimensions: metrics with a declared
+   * default time dimension (theirs or their table's) whose type is not string, boolean, date or timestamp.
    */
   async metricsWithTimeDimensions(
     access: ProjectAccess,
-    filter: { tableName?: string; metricName?: string; onlyWithTimeDimensions: boolean },
+    filter: { tableName?: string; metricName?: string; onlyComparable: boolean },
   ): Promise<Json[]> {
     const params = new Params(access.projectId);
     const table = filter.tableName === undefined ? '' : `AND t.table_name = ${params.add(filter.tableName)}`;
@@ -472,25 +480,33 @@ export class CatalogService {
        ) h
        JOIN catalog_items m ON m.project_id = $1 AND m.item_type = 'field' AND m.table_name = t.table_name AND m.field_type = 'metric' ${metric}
        WHERE t.project_id = $1 AND t.item_type = 'table' AND coalesce(t.field_name, '') = '' ${table}
-         ${filter.onlyWithTimeDimensions ? `AND json_array_length(h.dims) > 0` : ''}
+         ${
+           filter.onlyComparable
+             ? `AND coalesce(m.definition->'defaultTimeDimension', t.definition->'defaultTimeDimension') IS NOT NULL
+                AND coalesce(m.definition->>'type', '') NOT IN ('string', 'boolean', 'date', 'timestamp')`
+             : ''
+         }
        ORDER BY t.table_name, lower(m.field_name), m.field_name
        LIMIT ${CATALOG_MAX_RESULTS}`,
       params.values,
     );
-    return rows.map((row) => {
+    return rows.flatMap((row) => {
       const declared = timeDimensionOf(row.metricDefault) ?? timeDimensionOf(row.tableDefault);
-      return {
-        ...row.definition,
-        availableTimeDimensions: row.availableTimeDimensions,
-        ...(declared ? { timeDimension: { ...declared, table: row.tableName } } : {}),
-      };
+      if (filter.onlyComparable && !declared) return [];
+      return [
+        {
+          ...row.definition,
+          availableTimeDimensions: row.availableTimeDimensions,
+          ...(declared ? { timeDimension: { ...declared, table: row.tableName } } : {}),
+        },
+      ];
     });
   }
 
-  /** GET /dataCatalog/{tableName}/segment-dimensions and …/filter-dimensions. */
-  async dimensions(access: ProjectAccess, tableName: string, kind: 'segment' | 'filter'): Promise<Json[]> {
+  /** GET /dataCatalog/{tableName}/segment-dimensions and …/filter-dimensions: the same list, as in Lightdash 1.219. */
+  async dimensions(access: ProjectAccess, tableName: string): Promise<Json[]> {
     const [row]: { dims: Json[] | null }[] = await this.dataSource.query(
-      `SELECT (SELECT (${exploreDimensionsSql('e.definition', kind === 'segment' ? SEGMENT_DIMENSION : FILTER_DIMENSION)}) FROM (${homeExploreSql('t')}) e) AS dims
+      `SELECT (SELECT (${exploreDimensionsSql('e.definition', STRING_DIMENSION)}) FROM (${homeExploreSql('t')}) e) AS dims
        FROM catalog_items t
        WHERE t.project_id = $1 AND t.item_type = 'table' AND t.table_name = $2 AND coalesce(t.field_name, '') = ''`,
       [access.projectId, tableName],

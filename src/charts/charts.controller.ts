@@ -15,6 +15,7 @@ import {
   SpaceQueryDto,
   UpdateChartDto,
 } from './dto/chart.dto.js';
+import { CountsView } from '../content-views/counts-view.decorator.js';
 import { CachedResponse } from '../response-cache/cached-response.decorator.js';
 
 const PROJECT = { type: 'project', param: 'projectUuid' } as const;
@@ -47,6 +48,7 @@ export class ChartsController {
 
   @Get('saved/:chartUuid')
   @RequirePermission('space:view', { ...CHART, load: CHART_DETAILS })
+  @CountsView('chart', 'chartUuid')
   @CachedResponse()
   @ApiOperation({ operationId: 'GetSavedChart', summary: 'A saved chart' })
   @ApiOkResponse({ type: SavedChartDto })

@@ -56,7 +56,11 @@ export class DashboardsService {
     return row;
   }
 
-  /** Dashboards in the spaces the caller may see, filtered in SQL. */
+  /**
+   * Dashboards in the spaces the caller may see, filtered in SQL. `includePrivate=false`, as Lightdash:
+   * only spaces open to the whole project or that the caller was given access to themselves (an
+   * entry of their own on the space or above it); not those seen only as project admin or through a group.
+   */
   async list(principal: Principal, project: ProjectAccess, query: ListDashboardsQueryDto): Promise<DashboardListItemDto[]> {
     return this.dataSource.query(
       `WITH ${visibleSpacesCte('$1', '$2')}
@@ -64,7 +68,7 @@ export class DashboardsService {
               (SELECT COALESCE(jsonb_agg(DISTINCT tile->>'type'), '[]'::jsonb) FROM jsonb_array_elements(d.tiles) tile) AS "tileTypes"
        ${DASHBOARD_FROM} JOIN visible_spaces v ON v.space_id = d.space_id
        WHERE d.project_id = $1 AND d.deleted_at IS NULL
-         AND ($3::boolean OR v.inherits_from_project)
+         AND ($3::boolean OR v.inherits_from_project OR v.user_entry IS NOT NULL)
          AND ($4::text IS NULL OR d.tiles @> jsonb_build_array(jsonb_build_object('properties', jsonb_build_object('savedChartUuid', $4::text))))
        ORDER BY lower(d.name), d.dashboard_id`,
       [project.projectId, principal.userId, query.includePrivate !== 'false', query.chartUuid?.toLowerCase() ?? null],

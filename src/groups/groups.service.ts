@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
+import { organizationAllows } from '../authorization/permissions.js';
 import { AlreadyExistsError, NotFoundError, ParameterError } from '../common/errors.js';
 import { containsPattern, type Paginated, paginated, pageWindow } from '../common/pagination.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/postgres-errors.js';
@@ -28,7 +29,9 @@ const GROUP_JOINS = `
   JOIN organizations o ON o.organization_id = g.organization_id
   LEFT JOIN users creator ON creator.user_id = g.created_by_user_id
   LEFT JOIN users updater ON updater.user_id = g.updated_by_user_id`;
-const MEMBER_ORDER = 'lower(u.first_name), lower(u.last_name), u.user_id';
+/** Lightdash lists groups, and a group's members, in its tables' order: as they were created or added. */
+const GROUP_ORDER = 'g.created_at, g.group_id';
+const MEMBER_ORDER = 'gm.created_at, gm.user_id';
 
 /**
  * The members of each row `g`, in one pass: `members` is the window ($limit members after $offset;
@@ -106,8 +109,13 @@ export class GroupsService {
     private readonly audit: AuditService,
   ) {}
 
+  /**
+   * Groups in the order they were created (Lightdash's table order). Callers who may not see groups get
+   * an empty page, as Lightdash filters the list rather than refusing it.
+   */
   async list(principal: Principal, query: ListGroupsQueryDto): Promise<Paginated<GroupDto | GroupWithMembersDto>> {
     const window = pageWindow(query);
+    if (!organizationAllows('groups:view', principal.role)) return paginated([], 0, window);
     const search = query.searchQuery?.trim() ? containsPattern(query.searchQuery.trim()) : null;
     const withMembers = query.includeMembers !== undefined;
     const params: unknown[] = [principal.organizationId, window?.limit ?? null, window?.offset ?? 0, search];
@@ -118,12 +126,12 @@ export class GroupsService {
          SELECT g.*, count(*) OVER () AS total
          FROM groups g
          WHERE g.organization_id = $1 AND ($4::text IS NULL OR g.name ILIKE $4)
-         ORDER BY lower(g.name), g.group_id
+         ORDER BY ${GROUP_ORDER}
          LIMIT $2 OFFSET $3
        )
        SELECT ${GROUP_COLUMNS}, g.total ${withMembers ? ', member_lists.members, member_lists."memberUuids"' : ''}
        FROM page g ${GROUP_JOINS} ${withMembers ? memberListsJoin('$5', '0') : ''}
-       ORDER BY lower(g.name), g.group_id`,
+       ORDER BY ${GROUP_ORDER}`,
       params,
     );
     let total = rows.length ? Number(rows[0].total) : 0;

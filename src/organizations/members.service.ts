@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
+import { organizationAllows } from '../authorization/permissions.js';
 import type { OrganizationRole } from '../authorization/roles.js';
 import { NotFoundError } from '../common/errors.js';
 import { containsPattern, type Paginated, paginated, pageWindow } from '../common/pagination.js';
@@ -24,6 +25,9 @@ const MEMBER_FROM = `
   JOIN organizations o ON o.organization_id = m.organization_id
   LEFT JOIN invite_links i ON i.user_id = m.user_id`;
 
+/** Lightdash lists members in its membership table's order: when they joined. */
+const MEMBERSHIP_ORDER = 'm.created_at, m.user_id';
+
 type MemberRow = OrganizationMemberDto & { total?: string; userId?: string };
 
 @Injectable()
@@ -33,23 +37,30 @@ export class MembersService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Groups are listed only for admins (membership can be sensitive); everyone else gets members without them. */
+  /**
+   * Members in the order they joined (Lightdash lists them in its membership table's order). With
+   * `includeGroups=N` (N > 0), as Lightdash: every member carries `groups`, and unless a page is asked
+   * for, only the first N members are listed. Groups are shown to organization admins only (membership
+   * can be sensitive): everyone else gets `groups: []`.
+   */
   async list(principal: Principal, query: ListMembersQueryDto): Promise<Paginated<OrganizationMemberDto>> {
     const window = pageWindow(query);
-    const groupLimit = principal.role === 'admin' && query.includeGroups ? query.includeGroups : 0;
+    const withGroups = !!query.includeGroups && query.includeGroups > 0;
+    const showGroups = withGroups && organizationAllows('groups:view', principal.role);
+    const limit = window?.limit ?? (withGroups ? query.includeGroups! : null);
     const search = query.searchQuery?.trim() ? containsPattern(query.searchQuery.trim()) : null;
     const rows: MemberRow[] = await this.dataSource.query(
       `SELECT ${MEMBER_COLUMNS}, count(*) OVER () AS total,
-         CASE WHEN $4::int > 0 THEN coalesce((
-           SELECT json_agg(json_build_object('uuid', g.group_uuid, 'name', g.name) ORDER BY g.name)
-           FROM (SELECT g.group_uuid, g.name FROM group_memberships gm JOIN groups g ON g.group_id = gm.group_id
-                 WHERE gm.user_id = m.user_id ORDER BY g.name LIMIT $4) g), '[]'::json) END AS groups
+         CASE WHEN $4 THEN coalesce((
+           SELECT json_agg(json_build_object('uuid', g.group_uuid, 'name', g.name) ORDER BY g.name, g.group_id)
+           FROM group_memberships gm JOIN groups g ON g.group_id = gm.group_id
+           WHERE gm.user_id = m.user_id), '[]'::json) END AS groups
        ${MEMBER_FROM}
        WHERE m.organization_id = $1
          AND ($5::text IS NULL OR u.first_name || ' ' || u.last_name ILIKE $5 OR u.email ILIKE $5)
-       ORDER BY lower(u.first_name), lower(u.last_name), u.user_id
+       ORDER BY ${MEMBERSHIP_ORDER}
        LIMIT $2 OFFSET $3`,
-      [principal.organizationId, window?.limit ?? null, window?.offset ?? 0, groupLimit, search],
+      [principal.organizationId, limit, window?.offset ?? 0, showGroups, search],
     );
     let total = rows.length ? Number(rows[0].total) : 0;
     if (!rows.length && window && window.offset > 0) {
@@ -60,7 +71,11 @@ export class MembersService {
       );
       total = count;
     }
-    return paginated(rows.map(({ total: _total, groups, ...member }) => (groups ? { ...member, groups } : member)), total, window);
+    return paginated(
+      rows.map(({ total: _total, groups, ...member }) => (withGroups ? { ...member, groups: groups ?? [] } : member)),
+      total,
+      window,
+    );
   }
 
   async getByUuid(principal: Principal, userUuid: string): Promise<OrganizationMemberDto> {

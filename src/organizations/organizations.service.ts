@@ -101,18 +101,19 @@ export class OrganizationsService {
   }
 
   /**
-   * Deletes the organization with its groups, invites and memberships. Members keep their accounts
-   * (without an organization); invited users who never registered are deleted with it.
+   * Deletes the organization with everything in it and, as Lightdash does, the accounts of its members
+   * and invitees: their sessions and tokens go with them, so their next call is a 401 and they can no
+   * longer log in (an email may register anew). One transaction, under the organization's lock.
    */
   async delete(principal: Principal): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await lockOrganization(manager, principal.organizationId!);
-      await manager.query(
-        `DELETE FROM users WHERE is_invitee
-           AND user_id IN (SELECT user_id FROM organization_memberships WHERE organization_id = $1)`,
+      const members: { userId: string }[] = await manager.query(
+        'SELECT user_id::text AS "userId" FROM organization_memberships WHERE organization_id = $1',
         [principal.organizationId],
       );
       await manager.delete(Organization, { organizationId: principal.organizationId! });
+      await manager.query('DELETE FROM users WHERE user_id = ANY($1::bigint[])', [members.map((member) => member.userId)]);
       await this.audit.record(manager, { action: 'organization.delete', targetType: 'organization', targetUuid: principal.organizationUuid });
     });
   }

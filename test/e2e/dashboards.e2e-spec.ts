@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from '../support/app.js';
 import { createOrganization, createPersonas, type Personas } from '../support/organizations.js';
 import { createProject } from '../support/projects.js';
 import { createSpace, shareSpace } from '../support/spaces.js';
-import type { TestUser } from '../support/users.js';
+import { registerUser, type TestUser } from '../support/users.js';
 
 const CHART_BODY = {
   name: 'Revenue',
@@ -227,18 +227,35 @@ describe('dashboards', () => {
       expect.objectContaining({ uuid: c, tileTypes: [] }),
     ]);
     expect(await listUuids(p.admin, '', project)).toEqual([a, b, c]);
-    expect(await listUuids(p.admin, '?includePrivate=false', project)).toEqual([a, c]);
+    // includePrivate=false (as Lightdash): public spaces and those the caller was given access to themselves;
+    // the admin created Closed, so it has an entry of its own there
+    expect(await listUuids(p.admin, '?includePrivate=false', project)).toEqual([a, b, c]);
     expect(await listUuids(p.admin, '?includePrivate=true', project)).toEqual([a, b, c]);
+    const editorsOwn = await createSpace(t, p.editor, project, { name: "Editor's own", isPrivate: true });
+    const d = await createDashboard(p.editor, editorsOwn, { name: 'D', tiles: [] }, project);
+    expect(await listUuids(p.admin, '', project)).toEqual([a, b, c, d]);
+    expect(await listUuids(p.admin, '?includePrivate=false', project)).toEqual([a, b, c]);
+    // only "false" narrows, as Lightdash: any other value is the default
+    for (const value of ['true', '0', 'no', 'FALSE', '']) expect(await listUuids(p.admin, `?includePrivate=${value}`, project)).toEqual([a, b, c, d]);
     expect(await listUuids(p.admin, `?chartUuid=${chartA}`, project)).toEqual([a, b]);
     expect(await listUuids(p.admin, `?chartUuid=${chartB.toUpperCase()}`, project)).toEqual([b]);
     expect(await listUuids(p.viewer, `?chartUuid=${chartB}`, project)).toEqual([]);
     await shareSpace(t, p.admin, project, closed, p.viewer.userUuid, 'viewer');
     expect(await listUuids(p.viewer, '', project)).toEqual([a, b, c]);
-    expect(await listUuids(p.viewer, '?includePrivate=false', project)).toEqual([a, c]);
+    expect(await listUuids(p.viewer, '?includePrivate=false', project)).toEqual([a, b, c]);
 
-    await t.http().get(`/api/v1/projects/${project}/dashboards`).set('Cookie', p.member.cookie).expect(403);
+    // a member of the organization without access to the project: an empty list (as Lightdash), then
+    // the dashboards of a space shared with them; outsiders stay 404
+    expect(await listUuids(p.member, '', project)).toEqual([]);
+    await shareSpace(t, p.admin, project, closed, p.member.userUuid, 'viewer');
+    expect(await listUuids(p.member, '', project)).toEqual([b]);
+    expect(await listUuids(p.member, '?includePrivate=false', project)).toEqual([b]);
     const other = await createOrganization(t);
     await t.http().get(`/api/v1/projects/${project}/dashboards`).set('Cookie', other.admin.cookie).expect(404);
+    const loner = await registerUser(t);
+    await t.http().get(`/api/v1/projects/${project}/dashboards`).set('Cookie', loner.cookie).expect(404);
+    await t.http().get('/api/v1/projects/00000000-0000-4000-8000-000000000000/dashboards').set('Cookie', p.member.cookie).expect(404);
+    await t.http().get(`/api/v1/projects/${project}/dashboards`).expect(401);
   });
 
   it('duplicates a dashboard the caller may see and edit; a mismatched body is 400', async () => {

@@ -44,7 +44,6 @@ describe('groups', () => {
   function everyRoute(groupUuid: string, userUuid: string): Route[] {
     return [
       ['post', '/org/groups', { name: `Attempt ${randomUUID()}` }],
-      ['get', '/org/groups'],
       ['get', `/groups/${groupUuid}`],
       ['patch', `/groups/${groupUuid}`, { name: 'Renamed by someone' }],
       ['delete', `/groups/${groupUuid}`],
@@ -262,7 +261,7 @@ describe('groups', () => {
     expect(await groupCount(org.organizationUuid)).toBe(3);
   });
 
-  it('paginates with totals that add up, filters with searchQuery, and escapes LIKE wildcards', async () => {
+  it('paginates in creation order with totals that add up, filters with searchQuery, and escapes LIKE wildcards', async () => {
     const org = await createOrganization(t);
     const teamNames = ['Team 07', 'team 03', 'Team 01', 'Team 05', 'TEAM 02', 'Team 06', 'Team 04'];
     for (const name of teamNames) await createGroup(org.admin, { name });
@@ -277,9 +276,9 @@ describe('groups', () => {
       pages.push(res.body.results.data.map((group: { name: string }) => group.name));
     }
     expect(pages).toEqual([
-      ['Team 01', 'TEAM 02', 'team 03'],
-      ['Team 04', 'Team 05', 'Team 06'],
-      ['Team 07'],
+      ['Team 07', 'team 03', 'Team 01'],
+      ['Team 05', 'TEAM 02', 'Team 06'],
+      ['Team 04'],
     ]);
     const beyond = await call(org.admin, 'get', '/org/groups?searchQuery=team&page=4&pageSize=3').expect(200);
     expect(beyond.body.results).toEqual({ data: [], pagination: { page: 4, pageSize: 3, totalPageCount: 3, totalResults: 7 } });
@@ -293,7 +292,41 @@ describe('groups', () => {
     const underscore = await call(org.admin, 'get', '/org/groups?searchQuery=r_1').expect(200);
     expect(underscore.body.results.data.map((group: { name: string }) => group.name)).toEqual(['Other_1']);
 
-    expect((await call(org.admin, 'get', '/org/groups?page=0&pageSize=3').expect(422)).body.error.name).toBe('PaginationError');
+    // page=0 (or pageSize=0) means "no paging", as Lightdash; negative numbers are refused
+    expect((await call(org.admin, 'get', '/org/groups?page=0&pageSize=3').expect(200)).body.results).toEqual({ data: expect.any(Array) });
+    expect((await call(org.admin, 'get', '/org/groups?page=0&pageSize=3').expect(200)).body.results.data).toHaveLength(10);
+    expect((await call(org.admin, 'get', '/org/groups?page=-1&pageSize=3').expect(422)).body.error.name).toBe('PaginationError');
+    expect((await call(org.admin, 'get', '/org/groups?page=1&pageSize=-3').expect(422)).body.error.name).toBe('PaginationError');
+  });
+
+  it("lists every group the way the Terraform provider pages: Go's %f numbers, until an empty page", async () => {
+    const org = await createOrganization(t);
+    const created = [];
+    for (const name of ['Zeta', 'alpha', 'Mid']) created.push((await createGroup(org.admin, { name })).uuid);
+    const firstCall = await call(org.admin, 'get', '/org/groups?page=0.000000&pageSize=100.000000&includeMembers=0.000000&searchQuery=').expect(200);
+    expect(firstCall.body.results.data.map((group: { uuid: string }) => group.uuid)).toEqual(created);
+    const seen: string[] = [];
+    for (let page = 1; page < 10; page++) {
+      const res = await call(org.admin, 'get', `/org/groups?page=${page.toFixed(6)}&pageSize=${(2).toFixed(6)}&includeMembers=0.000000&searchQuery=`).expect(200);
+      if (res.body.results.data.length === 0) break;
+      expect(res.body.results.pagination).toEqual({ page, pageSize: 2, totalPageCount: 2, totalResults: 3 });
+      seen.push(...res.body.results.data.map((group: { uuid: string }) => group.uuid));
+    }
+    expect(seen).toEqual(created);
+    for (const query of ['page=1.5&pageSize=2', 'page=one&pageSize=2', 'page=1&pageSize=Infinity']) {
+      expect((await call(org.admin, 'get', `/org/groups?${query}`).expect(422)).body.error.name).toBe('ValidateError');
+    }
+  });
+
+  it('accepts any page size and any page number, bounding the work', async () => {
+    const org = await createOrganization(t);
+    for (const name of ['One', 'Two']) await createGroup(org.admin, { name });
+    const huge = await call(org.admin, 'get', '/org/groups?page=1&pageSize=100000000').expect(200);
+    expect(huge.body.results).toEqual({ data: [expect.objectContaining({ name: 'One' }), expect.objectContaining({ name: 'Two' })], pagination: { page: 1, pageSize: 5000, totalPageCount: 1, totalResults: 2 } });
+    for (const page of ['1000001', '100000000000000000', '1e300']) {
+      const far = await call(org.admin, 'get', `/org/groups?page=${page}&pageSize=500`).expect(200);
+      expect(far.body.results).toEqual({ data: [], pagination: { page: Number(page), pageSize: 500, totalPageCount: 1, totalResults: 2 } });
+    }
   });
 
   it('limits members with includeMembers (and offset on one group) while memberUuids lists them all', async () => {
@@ -332,7 +365,7 @@ describe('groups', () => {
     expect((await call(org.admin, 'get', `/groups/${big.uuid}?offset=-1`).expect(422)).body.error.data).toHaveProperty('offset');
   });
 
-  it('refuses every route, reads included, to every role below admin, and changes nothing', async () => {
+  it('refuses every route but the list to every role below admin, and changes nothing; the list is an empty page (as Lightdash)', async () => {
     const personas = await createPersonas(t);
     const { admin } = personas;
     const group = await createGroup(admin, { name: 'Secret Club', members: [{ userUuid: personas.editor.userUuid }] });
@@ -345,7 +378,13 @@ describe('groups', () => {
       }
       // removing someone who is a member is refused just the same
       expect((await call(personas[role], 'delete', `/groups/${group.uuid}/members/${personas.editor.userUuid}`).expect(403)).body).toEqual(FORBIDDEN);
+      expect((await call(personas[role], 'get', '/org/groups?includeMembers=10').expect(200)).body.results).toEqual({ data: [] });
+      expect((await call(personas[role], 'get', '/org/groups?page=1&pageSize=10').expect(200)).body.results).toEqual({
+        data: [],
+        pagination: { page: 1, pageSize: 10, totalPageCount: 0, totalResults: 0 },
+      });
     }
+    expect((await call(admin, 'get', '/org/groups').expect(200)).body.results.data).toHaveLength(1);
     expect(await readGroup(admin, group.uuid)).toEqual(before);
     expect(await groupCount(personas.organizationUuid)).toBe(1);
 
@@ -554,7 +593,7 @@ describe('groups', () => {
   it('documents the routes in the OpenAPI document under their tags', async () => {
     const doc = (await t.http().get('/api/docs/openapi.json').expect(200)).body;
     expect(doc.paths['/api/v1/org/groups'].post).toMatchObject({ operationId: 'CreateGroupInOrganization', tags: ['Organizations'], 'x-permission': 'groups:manage' });
-    expect(doc.paths['/api/v1/org/groups'].get).toMatchObject({ operationId: 'ListGroupsInOrganization', tags: ['Organizations'], 'x-permission': 'groups:view' });
+    expect(doc.paths['/api/v1/org/groups'].get).toMatchObject({ operationId: 'ListGroupsInOrganization', tags: ['Organizations'], 'x-permission': 'organization:view' });
     expect(doc.paths['/api/v1/groups/{groupUuid}/members/{userUuid}'].put).toMatchObject({ operationId: 'addUserToGroup', tags: ['User Groups'] });
     expect(doc.components.schemas.GroupWithMembersDto.properties.icon).toMatchObject({ example: '🧪', nullable: true });
   });

@@ -199,9 +199,14 @@ export class CreateDashboardQueryDto {
 }
 
 export class ListDashboardsQueryDto {
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Default true; false lists only dashboards in public spaces' })
+  @ApiPropertyOptional({
+    example: 'false',
+    description:
+      'Only `false` narrows the list (as Lightdash, any other value is the default, true): then only dashboards in spaces open to the whole project or shared with you directly (not those you see as project admin or through a group)',
+  })
   @IsOptionalNotNull()
-  @IsIn(['true', 'false'])
+  @IsString()
+  @MaxLength(20)
   includePrivate?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only dashboards with a tile of this saved chart' })

@@ -48,7 +48,7 @@ export class OrganizationMemberDto {
   @ApiProperty({ format: 'date-time' })
   userUpdatedAt: Date;
 
-  @ApiPropertyOptional({ type: [MemberGroupDto], description: 'With includeGroups, for organization admins' })
+  @ApiPropertyOptional({ type: [MemberGroupDto], description: 'With includeGroups > 0: the member\'s groups (empty unless you are an organization admin)' })
   groups?: MemberGroupDto[];
 }
 
@@ -59,7 +59,7 @@ export class ListMembersQueryDto extends PaginationQueryDto {
   @MaxLength(255)
   searchQuery?: string;
 
-  @ApiPropertyOptional({ example: 10, description: 'When > 0, each member lists up to this many of their groups (organization admins only)' })
+  @ApiPropertyOptional({ example: 10, description: 'When > 0: each member carries `groups` (filled for organization admins, empty for everyone else) and, unless paginated, only this many members are listed (as Lightdash)' })
   @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
