@@ -460,6 +460,8 @@ async function main() {
   const admin = runs('admin')
     ? await measure(api, baseUrl, [HEALTH, ...adminListRoutes(await adminToken(api, ctx), GROUP_COUNT)], DURATION, `admin lists: ${GROUP_COUNT} groups, 11 members`)
     : [];
+  const groupList = admin.find((r) => r.key === 'org-groups' && r.load);
+  const groupsCeiling = groupList ? await measureBareCeiling(groupList.bytes, DURATION, admin[0]) : undefined;
 
   let writing;
   if (runs('writers')) {
@@ -524,6 +526,12 @@ async function main() {
   for (const r of admin.filter((x) => x.key !== 'health')) {
     const detail = r.load ? `${r.ratio.toFixed(2)} of health (${Math.round(r.load.requestsPerSecond)} vs ${Math.round(admin[0].load.requestsPerSecond)} req/s), p99 ${r.load.p99} ms` : r.unavailable;
     log(`  ${pad(`${r.label}: ratio ≥ ${TARGET_RATIO}`, 56)} ${pad(verdict(r), 14)} ${detail}`);
+  }
+  if (groupsCeiling) {
+    log(
+      `  ${pad(`ceiling for ${groupsCeiling.bytes} bytes (bare node:http)`, 56)} ${pad('(report)', 14)} ${groupsCeiling.ratio.toFixed(2)} of health ` +
+        `(${Math.round(groupsCeiling.load.requestsPerSecond)} req/s): what any server can reach with the group list's size`,
+    );
   }
   if (writing) {
     const clean = !writing.failedReads && !writing.failedWrites;

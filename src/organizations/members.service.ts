@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import type { OrganizationRole } from '../authorization/roles.js';
 import { NotFoundError } from '../common/errors.js';
 import { containsPattern, type Paginated, paginated, pageWindow } from '../common/pagination.js';
+import { PreparedSql } from '../database/sql.js';
 import type { ListMembersQueryDto, OrganizationMemberDto } from './dto/member.dto.js';
 import { assertAdminRemains, lockOrganization } from './organization-lock.js';
 
@@ -24,12 +25,27 @@ const MEMBER_FROM = `
   JOIN organizations o ON o.organization_id = m.organization_id
   LEFT JOIN invite_links i ON i.user_id = m.user_id`;
 
+// A page of the organization's members ($2 after $3; all when $2 is null), with their total and, when
+// $4 > 0, the first $4 groups of each, filtered by $5 (an ILIKE pattern on name or email).
+const MEMBER_PAGE = `
+  SELECT ${MEMBER_COLUMNS}, count(*) OVER () AS total,
+    CASE WHEN $4::int > 0 THEN coalesce((
+      SELECT json_agg(json_build_object('uuid', g.group_uuid, 'name', g.name) ORDER BY g.name)
+      FROM (SELECT g.group_uuid, g.name FROM group_memberships gm JOIN groups g ON g.group_id = gm.group_id
+            WHERE gm.user_id = m.user_id ORDER BY g.name LIMIT $4) g), '[]'::json) END AS groups
+  ${MEMBER_FROM}
+  WHERE m.organization_id = $1
+    AND ($5::text IS NULL OR u.first_name || ' ' || u.last_name ILIKE $5 OR u.email ILIKE $5)
+  ORDER BY lower(u.first_name), lower(u.last_name), u.user_id
+  LIMIT $2 OFFSET $3`;
+
 type MemberRow = OrganizationMemberDto & { total?: string; userId?: string };
 
 @Injectable()
 export class MembersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: PreparedSql,
     private readonly audit: AuditService,
   ) {}
 
@@ -38,19 +54,13 @@ export class MembersService {
     const window = pageWindow(query);
     const groupLimit = principal.role === 'admin' && query.includeGroups ? query.includeGroups : 0;
     const search = query.searchQuery?.trim() ? containsPattern(query.searchQuery.trim()) : null;
-    const rows: MemberRow[] = await this.dataSource.query(
-      `SELECT ${MEMBER_COLUMNS}, count(*) OVER () AS total,
-         CASE WHEN $4::int > 0 THEN coalesce((
-           SELECT json_agg(json_build_object('uuid', g.group_uuid, 'name', g.name) ORDER BY g.name)
-           FROM (SELECT g.group_uuid, g.name FROM group_memberships gm JOIN groups g ON g.group_id = gm.group_id
-                 WHERE gm.user_id = m.user_id ORDER BY g.name LIMIT $4) g), '[]'::json) END AS groups
-       ${MEMBER_FROM}
-       WHERE m.organization_id = $1
-         AND ($5::text IS NULL OR u.first_name || ' ' || u.last_name ILIKE $5 OR u.email ILIKE $5)
-       ORDER BY lower(u.first_name), lower(u.last_name), u.user_id
-       LIMIT $2 OFFSET $3`,
-      [principal.organizationId, window?.limit ?? null, window?.offset ?? 0, groupLimit, search],
-    );
+    const rows = await this.sql.rows<MemberRow>('organization-members-page', MEMBER_PAGE, [
+      principal.organizationId,
+      window?.limit ?? null,
+      window?.offset ?? 0,
+      groupLimit,
+      search,
+    ]);
     let total = rows.length ? Number(rows[0].total) : 0;
     if (!rows.length && window && window.offset > 0) {
       const [{ count }] = await this.dataSource.query(
