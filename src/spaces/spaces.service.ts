@@ -9,190 +9,24 @@ import { ForbiddenError, NotFoundError, ParameterError } from '../common/errors.
 import { isForeignKeyViolation } from '../common/postgres-errors.js';
 import { PreparedSql } from '../database/sql.js';
 import { ContentTrashService } from '../content/content-trash.service.js';
-import type {
-  BreadcrumbDto,
-  CreateSpaceDto,
-  InitialSpaceShareDto,
-  SpaceAccessDto,
-  SpaceDashboardDto,
-  SpaceDto,
-  SpaceGroupAccessDto,
-  SpaceChartDto,
-  SpaceShareDto,
-  SpaceSummaryBaseDto,
-  SpaceSummaryDto,
-  UpdateSpaceDto,
-} from './dto/space.dto.js';
+import type { BreadcrumbDto, CreateSpaceDto, InitialSpaceShareDto, SpaceAccessDto, SpaceDto, SpaceSummaryDto, UpdateSpaceDto } from './dto/space.dto.js';
 import { firstFreeSlug, slugify } from './slug.js';
-import { spaceById, visibleSpacesCte } from '../authorization/access.sql.js';
-import type { RowLoader } from '../authorization/route-access.decorator.js';
-
-/**
- * The columns of space row `s` that a summary shows, with its parent's uuid: selected into the
- * materialized rows (`listed_spaces`, `page`) that SUMMARY_COLUMNS then reads.
- */
-const SPACE_ROW_COLUMNS = `s.space_id, s.space_uuid, s.name, s.slug, s.inherit_parent_permissions, s.path, s.ancestor_ids, s.every_level_inherits,
-           (SELECT parent.space_uuid FROM spaces parent WHERE parent.space_id = s.parent_space_id) AS parent_space_uuid`;
-
-/**
- * A space summary's columns, for a row `s` of SPACE_ROW_COLUMNS joined to its project `p`,
- * organization `o`, and the per-space CTEs chart_counts, dashboard_counts, child_counts
- * (space_id, n) and shares (space_id, users), joined by SUMMARY_JOINS.
- */
-const SUMMARY_COLUMNS = `s.space_uuid AS uuid, s.name, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", s.slug,
-           NOT s.inherit_parent_permissions AS "isPrivate", s.inherit_parent_permissions AS "inheritParentPermissions",
-           s.parent_space_uuid AS "parentSpaceUuid", s.path,
-           coalesce(cc.n, 0) AS "chartCount", coalesce(dc.n, 0) AS "dashboardCount", coalesce(kc.n, 0) AS "childSpaceCount",
-           coalesce(sh.users, '{}') AS access,
-           s.space_role AS "spaceRole", s.project_role AS "projectRole", s.user_entry AS "userEntry", s.group_entry AS "groupEntry",
-           s.own_entry AS "ownEntry"`;
-const SUMMARY_JOINS = `JOIN projects p ON p.project_id = $1
-    JOIN organizations o ON o.organization_id = p.organization_id
-    LEFT JOIN chart_counts cc ON cc.space_id = s.space_id
-    LEFT JOIN dashboard_counts dc ON dc.space_id = s.space_id
-    LEFT JOIN child_counts kc ON kc.space_id = s.space_id
-    LEFT JOIN shares sh ON sh.space_id = s.space_id`;
-
-/**
- * Every space of project $1 that user $2 may see, in path order, with its summary, in one statement
- * (see visibleSpacesCte). The listed rows are materialized first and the counts and shares, each
- * aggregated once for the project, joined to them afterwards: joined inside the per-row lookup of the
- * space, PostgreSQL re-read each aggregate for every row (90 ms instead of 8 at 1,000 spaces). The
- * first row carries the number of spaces, as the page does.
- */
-const LIST_SQL = `
-  WITH ${visibleSpacesCte('$1', '$2')},
-  listed_spaces AS MATERIALIZED (
-    SELECT ${SPACE_ROW_COLUMNS},
-           v.space_role, v.project_role, v.user_entry, v.group_entry,
-           (SELECT own.role FROM space_user_access own WHERE own.space_id = s.space_id AND own.user_id = $2) AS own_entry
-    FROM visible_spaces v
-    ${spaceById('s', 'v.space_id')}
-  ),
-  chart_counts AS (SELECT space_id, count(*)::int AS n FROM saved_charts WHERE project_id = $1 AND deleted_at IS NULL GROUP BY space_id),
-  dashboard_counts AS (SELECT space_id, count(*)::int AS n FROM dashboards WHERE project_id = $1 AND deleted_at IS NULL GROUP BY space_id),
-  child_counts AS (SELECT parent_space_id AS space_id, count(*)::int AS n FROM spaces WHERE project_id = $1 AND parent_space_id IS NOT NULL AND deleted_at IS NULL GROUP BY 1),
-  shares AS (
-    SELECT a.space_id, array_agg(u.user_uuid::text ORDER BY u.user_uuid) AS users
-    FROM space_user_access a JOIN spaces sp ON sp.space_id = a.space_id AND sp.project_id = $1 JOIN users u ON u.user_id = a.user_id
-    GROUP BY a.space_id
-  ),
-  total AS (SELECT count(*)::int AS n FROM visible_spaces)
-  SELECT total.n AS "totalResults", listed.*
-  FROM total LEFT JOIN (
-    SELECT ${SUMMARY_COLUMNS}
-    FROM listed_spaces s
-    ${SUMMARY_JOINS}
-  ) listed ON true
-  ORDER BY listed.path`;
-
-/** A timestamp as JSON.stringify writes a Date (ISO 8601, UTC, milliseconds), for values built in json. */
-const isoTimestamp = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/**
- * Everything GET /spaces/{s} shows about a space besides what the guard resolved, in one statement:
- * the chain from the root down (each level with the caller's ($2) role from the entries of that level
- * and its ancestors), the charts and dashboards, the user and group shares, and the children the
- * caller may see. The arguments are SQL expressions for the space id, the caller's project role and
- * the uuids of its project and organization.
- */
-function spaceContentSql({ space, projectRole, projectUuid, organizationUuid }: Record<'space' | 'projectRole' | 'projectUuid' | 'organizationUuid', string>): string {
-  return `
-  WITH chain AS MATERIALIZED (
-    -- from the root down to the space; each level with the most generous of the caller's entries on it or above it
-    SELECT l.depth, s.space_id, s.space_uuid, s.name, s.slug, s.inherit_parent_permissions, s.every_level_inherits,
-           max(ue.role) OVER down AS user_max, max(ge.role) OVER down AS group_max
-    FROM spaces target
-    CROSS JOIN LATERAL unnest(target.ancestor_ids) WITH ORDINALITY l(space_id, depth)
-    JOIN spaces s ON s.space_id = l.space_id
-    LEFT JOIN space_user_access ue ON ue.space_id = s.space_id AND ue.user_id = $2
-    LEFT JOIN LATERAL (SELECT max(a.role) AS role FROM space_group_access a
-                       JOIN group_memberships gm ON gm.group_id = a.group_id AND gm.user_id = $2 WHERE a.space_id = s.space_id) ge ON true
-    WHERE target.space_id = ${space}
-    WINDOW down AS (ORDER BY l.depth ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-  )
-  SELECT
-    (SELECT json_agg(json_build_object(
-              'uuid', space_uuid, 'name', name, 'slug', slug, 'inheritParentPermissions', inherit_parent_permissions,
-              'userEntry', user_max, 'groupEntry', group_max, 'everyLevelInherits', every_level_inherits,
-              'spaceRole', effective_space_role(${projectRole}, user_max, group_max, every_level_inherits)) ORDER BY depth)
-     FROM chain) AS chain,
-    (SELECT coalesce(json_agg(json_build_object(
-              'uuid', c.saved_chart_uuid, 'name', c.name, 'description', c.description, 'spaceUuid', s.space_uuid, 'spaceName', s.name,
-              'projectUuid', ${projectUuid}, 'organizationUuid', ${organizationUuid}, 'slug', c.slug, 'updatedAt', ${isoTimestamp('c.updated_at')},
-              'chartKind', c.chart_kind, 'dashboardUuid', NULL, 'dashboardName', NULL, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL,
-              'views', c.views, 'firstViewedAt', ${isoTimestamp('c.first_viewed_at')}) ORDER BY lower(c.name), c.saved_chart_id), '[]')
-     FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id WHERE c.space_id = ${space} AND c.deleted_at IS NULL) AS queries,
-    (SELECT coalesce(json_agg(json_build_object(
-              'uuid', d.dashboard_uuid, 'name', d.name, 'description', d.description, 'updatedAt', ${isoTimestamp('d.updated_at')},
-              'projectUuid', ${projectUuid}, 'organizationUuid', ${organizationUuid}, 'spaceUuid', s.space_uuid, 'views', d.views,
-              'firstViewedAt', ${isoTimestamp('d.first_viewed_at')}, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL)
-              ORDER BY lower(d.name), d.dashboard_id), '[]')
-     FROM dashboards d JOIN spaces s ON s.space_id = d.space_id WHERE d.space_id = ${space} AND d.deleted_at IS NULL) AS dashboards,
-    (SELECT coalesce(json_agg(json_build_object(
-              'userUuid', u.user_uuid, 'role', a.role, 'hasDirectAccess', true, 'firstName', u.first_name, 'lastName', u.last_name, 'email', u.email)
-              ORDER BY lower(u.first_name), lower(u.last_name), u.user_id), '[]')
-     FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = ${space}) AS access,
-    (SELECT coalesce(json_agg(json_build_object('groupUuid', g.group_uuid, 'groupName', g.name, 'spaceRole', a.role)
-              ORDER BY lower(g.name), g.group_id), '[]')
-     FROM space_group_access a JOIN groups g ON g.group_id = a.group_id WHERE a.space_id = ${space}) AS "groupsAccess",
-    (SELECT coalesce(json_agg(json_build_object(
-              'uuid', s.space_uuid, 'name', s.name, 'slug', s.slug, 'isPrivate', NOT s.inherit_parent_permissions,
-              'inheritParentPermissions', s.inherit_parent_permissions,
-              'chartCount', (SELECT count(*) FROM saved_charts c WHERE c.space_id = s.space_id AND c.deleted_at IS NULL),
-              'dashboardCount', (SELECT count(*) FROM dashboards d WHERE d.space_id = s.space_id AND d.deleted_at IS NULL),
-              'childSpaceCount', (SELECT count(*) FROM spaces child WHERE child.parent_space_id = s.space_id AND child.deleted_at IS NULL))
-              ORDER BY lower(s.name), s.space_id), '[]')
-     FROM spaces s
-     CROSS JOIN (SELECT user_max, group_max FROM chain WHERE space_id = ${space}) t
-     LEFT JOIN space_user_access ue ON ue.space_id = s.space_id AND ue.user_id = $2
-     LEFT JOIN LATERAL (SELECT max(a.role) AS role FROM space_group_access a
-                        JOIN group_memberships gm ON gm.group_id = a.group_id AND gm.user_id = $2 WHERE a.space_id = s.space_id) ge ON true
-     WHERE s.parent_space_id = ${space} AND s.deleted_at IS NULL
-       AND effective_space_role(${projectRole}, GREATEST(t.user_max, ue.role), GREATEST(t.group_max, ge.role), s.every_level_inherits) IS NOT NULL) AS children`;
-}
-
-const SPACE_CONTENT_SQL = spaceContentSql({ space: '$1', projectRole: '$3::project_role', projectUuid: '$4::uuid', organizationUuid: '$5::uuid' });
-
-/** The same, read by the guard's access check of GET /spaces/{s} ($1 the space uuid, $2 the caller). */
-export const SPACE_CONTENT: RowLoader = {
-  name: 'space-content',
-  sql: spaceContentSql({
-    space: 'access."spaceId"::bigint',
-    projectRole: 'access."projectRole"',
-    projectUuid: 'access."projectUuid"',
-    organizationUuid: '(SELECT o.organization_uuid FROM organizations o WHERE o.organization_id = access."organizationId"::bigint)',
-  }),
-};
-
-interface ChainLevel {
-  uuid: string;
-  name: string;
-  slug: string;
-  inheritParentPermissions: boolean;
-  userEntry: SpaceRole | null;
-  groupEntry: SpaceRole | null;
-  everyLevelInherits: boolean;
-  spaceRole: SpaceRole | null;
-}
-
-interface SpaceContentRow {
-  chain: ChainLevel[] | null;
-  queries: SpaceChartDto[];
-  dashboards: SpaceDashboardDto[];
-  access: SpaceShareDto[];
-  groupsAccess: SpaceGroupAccessDto[];
-  children: Omit<SpaceSummaryBaseDto, 'projectUuid' | 'organizationUuid' | 'parentSpaceUuid' | 'path' | 'pinnedListUuid' | 'pinnedListOrder'>[];
-}
-
-interface ListRow extends Omit<SpaceSummaryDto, 'userAccess' | 'pinnedListUuid' | 'pinnedListOrder'> {
-  totalResults: number;
-  spaceRole: SpaceRole;
-  projectRole: ProjectRole | null;
-  userEntry: SpaceRole | null;
-  groupEntry: SpaceRole | null;
-  ownEntry: SpaceRole | null;
-}
+import {
+  deleteGroupEntry,
+  deleteUserEntry,
+  insertSpaceUnlessSlugTaken,
+  listVisibleSpaces,
+  lockLiveSpace,
+  lockOrganizationGroup,
+  lockOrganizationMember,
+  lockSpaceForUpdate,
+  slugsStartingWith,
+  spaceContent,
+  type SpaceContentRow,
+  updateSpace,
+  upsertGroupEntry,
+  upsertUserEntry,
+} from './spaces.queries.js';
 
 /** What reading one space needs to know about it and the caller. */
 interface SpaceTarget {
@@ -237,7 +71,7 @@ export class SpacesService {
 
   /** Every visible space, as Lightdash's plain array (it ignores `page` and `pageSize` here; GET /api/v2/content pages). */
   async list(principal: Principal, access: ProjectAccess): Promise<SpaceSummaryDto[]> {
-    const rows = await this.sql.rows<ListRow>('space-list', LIST_SQL, [access.projectId, principal.userId]);
+    const rows = await listVisibleSpaces(this.sql, access.projectId, principal.userId);
     return rows
       .filter((row) => row.uuid !== null)
       .map(({ totalResults: _total, spaceRole, projectRole, userEntry, groupEntry, ownEntry, ...space }) => ({
@@ -248,7 +82,7 @@ export class SpacesService {
       }));
   }
 
-  /** The space as GET /spaces/{s} serves it; its content usually comes with the access check (SPACE_CONTENT). */
+  /** The space as GET /spaces/{s} serves it; its content usually comes with the access check (SPACE_CONTENT, spaces.queries.ts). */
   async get(principal: Principal, access: SpaceAccess): Promise<SpaceDto> {
     return this.read(principal, this.targetOf(principal, access), access.loaded as SpaceContentRow | undefined);
   }
@@ -259,15 +93,10 @@ export class SpacesService {
     const spaceId = await this.dataSource.transaction(async (manager) => {
       if (parentSpaceId !== null) {
         // the parent may have gone to the trash since it was checked; the share lock waits for a trash in progress
-        const [live] = await manager.query('SELECT 1 FROM spaces WHERE space_id = $1 AND deleted_at IS NULL FOR SHARE', [parentSpaceId]);
-        if (!live) throw new NotFoundError('Parent space not found');
+        if (!(await lockLiveSpace(manager, parentSpaceId))) throw new NotFoundError('Parent space not found');
       }
       const space = await this.insertWithFreeSlug(manager, access, principal, body.name, inherits, parentSpaceId);
-      await manager.query(`INSERT INTO space_user_access (space_id, user_id, organization_id, role) VALUES ($1, $2, $3, 'admin')`, [
-        space.spaceId,
-        principal.userId,
-        access.organizationId,
-      ]);
+      await upsertUserEntry(manager, space.spaceId, principal.userId, access.organizationId, 'admin');
       const shares = (body.access ?? []).filter((share) => share.userUuid !== principal.userUuid);
       for (const share of shares) await this.upsertUserEntry(manager, space.spaceId, access.organizationId, share);
       await this.audit.record(manager, {
@@ -285,20 +114,13 @@ export class SpacesService {
   async update(principal: Principal, access: SpaceAccess, body: UpdateSpaceDto): Promise<SpaceDto> {
     const inherits = requestedInheritance(body);
     await this.dataSource.transaction(async (manager) => {
-      const [current] = await manager.query(
-        'SELECT name, inherit_parent_permissions AS "inherits" FROM spaces WHERE space_id = $1 FOR UPDATE',
-        [access.spaceId],
-      );
+      const current = await lockSpaceForUpdate(manager, access.spaceId);
       if (!current) throw new NotFoundError('Space not found');
       // Opening a private space to the whole project is managing a public space: it needs project editor too.
       if (inherits === true && !current.inherits && !atLeast(PROJECT_ROLES, access.projectRole, 'editor')) {
         throw new ForbiddenError('Making a space public needs project role editor');
       }
-      await manager.query('UPDATE spaces SET name = $2, inherit_parent_permissions = COALESCE($3, inherit_parent_permissions), updated_at = now() WHERE space_id = $1', [
-        access.spaceId,
-        body.name,
-        inherits ?? null,
-      ]);
+      await updateSpace(manager, access.spaceId, body.name, inherits ?? null);
       await this.audit.record(manager, {
         action: 'space.update',
         targetType: 'space',
@@ -329,32 +151,22 @@ export class SpacesService {
   /** Idempotent: 200 whether or not the user had an entry. */
   async revokeUser(access: SpaceAccess, userUuid: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const [, removed] = await manager.query(
-        'DELETE FROM space_user_access WHERE space_id = $1 AND user_id = (SELECT user_id FROM users WHERE user_uuid = $2) RETURNING role',
-        [access.spaceId, userUuid],
-      );
+      const removed = await deleteUserEntry(manager, access.spaceId, userUuid);
       await this.audit.record(manager, {
         action: 'space.unshare',
         targetType: 'space',
         targetUuid: access.spaceUuid,
-        details: { projectUuid: access.projectUuid, userUuid, removed: removed > 0 },
+        details: { projectUuid: access.projectUuid, userUuid, removed },
       });
     });
   }
 
   async shareWithGroup(access: SpaceAccess, groupUuid: string, role: SpaceRole): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const [group] = await manager.query('SELECT group_id::text AS "groupId" FROM groups WHERE group_uuid = $1 AND organization_id = $2 FOR SHARE', [
-        groupUuid,
-        access.organizationId,
-      ]);
-      if (!group) throw new ParameterError(`Group ${groupUuid} is not a group of the organization`);
+      const groupId = await lockOrganizationGroup(manager, groupUuid, access.organizationId);
+      if (groupId === undefined) throw new ParameterError(`Group ${groupUuid} is not a group of the organization`);
       try {
-        await manager.query(
-          `INSERT INTO space_group_access (space_id, group_id, organization_id, role) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (space_id, group_id) DO UPDATE SET role = EXCLUDED.role`,
-          [access.spaceId, group.groupId, access.organizationId, role],
-        );
+        await upsertGroupEntry(manager, access.spaceId, groupId, access.organizationId, role);
       } catch (error) {
         if (isForeignKeyViolation(error, 'space_group_access_group_id_organization_id_fkey')) {
           throw new ParameterError(`Group ${groupUuid} is not a group of the organization`);
@@ -373,15 +185,12 @@ export class SpacesService {
   /** Idempotent: 200 whether or not the group had an entry. */
   async revokeGroup(access: SpaceAccess, groupUuid: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const [, removed] = await manager.query(
-        'DELETE FROM space_group_access WHERE space_id = $1 AND group_id = (SELECT group_id FROM groups WHERE group_uuid = $2) RETURNING role',
-        [access.spaceId, groupUuid],
-      );
+      const removed = await deleteGroupEntry(manager, access.spaceId, groupUuid);
       await this.audit.record(manager, {
         action: 'space.group.unshare',
         targetType: 'space',
         targetUuid: access.spaceUuid,
-        details: { projectUuid: access.projectUuid, groupUuid, removed: removed > 0 },
+        details: { projectUuid: access.projectUuid, groupUuid, removed },
       });
     });
   }
@@ -415,22 +224,17 @@ export class SpacesService {
   ): Promise<{ spaceId: string; spaceUuid: string; slug: string }> {
     const base = slugify(name);
     for (let attempt = 0; attempt < 20; attempt++) {
-      const taken: { slug: string }[] = await manager.query(
-        `SELECT slug FROM spaces WHERE project_id = $1 AND (slug = $2 OR starts_with(slug, $2 || '-'))`,
-        [access.projectId, base],
-      );
-      const slug = firstFreeSlug(
-        base,
-        taken.map((row) => row.slug),
-      );
+      const slug = firstFreeSlug(base, await slugsStartingWith(manager, access.projectId, base));
       try {
-        const [inserted] = await manager.query(
-          `INSERT INTO spaces (project_id, organization_id, parent_space_id, name, slug, inherit_parent_permissions, created_by_user_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT ON CONSTRAINT spaces_project_id_slug_key DO NOTHING
-           RETURNING space_id::text AS "spaceId", space_uuid AS "spaceUuid"`,
-          [access.projectId, access.organizationId, parentSpaceId, name, slug, inherits, principal.userId],
-        );
+        const inserted = await insertSpaceUnlessSlugTaken(manager, {
+          projectId: access.projectId,
+          organizationId: access.organizationId,
+          parentSpaceId,
+          name,
+          slug,
+          inherits,
+          createdByUserId: principal.userId,
+        });
         if (inserted) return { ...inserted, slug };
       } catch (error) {
         // the parent was deleted since it was checked
@@ -443,18 +247,10 @@ export class SpacesService {
 
   /** Members of the organization only; the membership row is locked so it cannot vanish before the entry is written. */
   private async upsertUserEntry(manager: EntityManager, spaceId: string, organizationId: string, share: InitialSpaceShareDto): Promise<void> {
-    const [member] = await manager.query(
-      `SELECT m.user_id::text AS "userId" FROM organization_memberships m JOIN users u ON u.user_id = m.user_id
-       WHERE u.user_uuid = $1 AND m.organization_id = $2 FOR SHARE OF m`,
-      [share.userUuid, organizationId],
-    );
-    if (!member) throw new ParameterError(`User ${share.userUuid} is not a member of the organization`);
+    const userId = await lockOrganizationMember(manager, share.userUuid, organizationId);
+    if (userId === undefined) throw new ParameterError(`User ${share.userUuid} is not a member of the organization`);
     try {
-      await manager.query(
-        `INSERT INTO space_user_access (space_id, user_id, organization_id, role) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (space_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
-        [spaceId, member.userId, organizationId, share.role],
-      );
+      await upsertUserEntry(manager, spaceId, userId, organizationId, share.role);
     } catch (error) {
       if (isForeignKeyViolation(error, 'space_user_access_user_id_organization_id_fkey')) {
         throw new ParameterError(`User ${share.userUuid} is not a member of the organization`);
@@ -466,9 +262,7 @@ export class SpacesService {
   /** A space with its content, shares, visible children and breadcrumbs: one statement. */
   private async read(principal: Principal, target: SpaceTarget, loaded?: SpaceContentRow): Promise<SpaceDto> {
     const { spaceId, projectUuid, organizationUuid, projectRole } = target;
-    const [row] = loaded
-      ? [loaded]
-      : await this.sql.rows<SpaceContentRow>('space-content-by-id', SPACE_CONTENT_SQL, [spaceId, principal.userId, projectRole, projectUuid, organizationUuid]);
+    const row = loaded ?? (await spaceContent(this.sql, { spaceId, userId: principal.userId, projectRole, projectUuid, organizationUuid }));
     const chain = row?.chain ?? [];
     const space = chain.at(-1);
     if (!space) throw new NotFoundError('Space not found');
