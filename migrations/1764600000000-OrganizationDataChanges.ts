@@ -64,7 +64,9 @@ export class OrganizationDataChanges1764600000000 implements MigrationInterface 
   async up(queryRunner: QueryRunner): Promise<void> {
     // rows already there keep organization_id NULL: changes for every organization, as they were
     await queryRunner.query(`ALTER TABLE data_changes DROP CONSTRAINT data_changes_pkey, ADD COLUMN organization_id bigint`);
+    // the hit check probes both: (organization, xid >= the snapshot's xmax) and (xid in the snapshot's running list)
     await queryRunner.query(`CREATE UNIQUE INDEX data_changes_organization_xid_key ON data_changes (organization_id, xid) NULLS NOT DISTINCT`);
+    await queryRunner.query(`CREATE INDEX data_changes_xid_idx ON data_changes (xid)`);
     await queryRunner.query(`
       CREATE FUNCTION record_organization_change() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
@@ -128,6 +130,7 @@ export class OrganizationDataChanges1764600000000 implements MigrationInterface 
     await queryRunner.query(`DROP FUNCTION lock_members_of_changed_memberships()`);
     await queryRunner.query(`DROP FUNCTION record_organization_change()`);
     await queryRunner.query(`DELETE FROM data_changes`);
+    await queryRunner.query(`DROP INDEX data_changes_xid_idx`);
     await queryRunner.query(`DROP INDEX data_changes_organization_xid_key`);
     await queryRunner.query(`ALTER TABLE data_changes DROP COLUMN organization_id, ADD PRIMARY KEY (xid)`);
   }

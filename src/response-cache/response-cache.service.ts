@@ -31,20 +31,21 @@ export interface Revalidation {
 
 // Did a transaction that wrote data of the entry's organization, or data of every organization
 // (organization_id NULL), commit after the entry's snapshot? Such a transaction either started after
-// it (xid >= xmax) or was running when it was taken (in xip): four index probes, however long a
-// transaction older than the snapshot stays open. The entry's organization is the caller's when it was
-// read ($6) and the caller's now (a resolved caller may be a few seconds old; a move between
-// organizations writes both). Another organization's writes are never looked at, so they neither
-// drop the entry nor show in whether it is served. The entry must also be younger than the maximum
-// age and come from this very PostgreSQL server.
+// it (xid >= xmax: an index probe per organization) or was running when it was taken (in xip: an
+// index probe per running transaction), however long a transaction older than the snapshot stays
+// open. The entry's organization is the caller's when it was read ($6) and the caller's now (a
+// resolved caller may be a few seconds old; a move between organizations writes both). Another
+// organization's writes are never looked at, so they neither drop the entry nor show in whether it
+// is served. The entry must also be younger than the maximum age and come from this very
+// PostgreSQL server.
 const ENTRY_ORGANIZATIONS = 'ARRAY[$6::bigint, (SELECT m.organization_id FROM organization_memberships m WHERE m.user_id = $2)]';
 const UNCHANGED_SINCE = `
   now() < $4::timestamptz + make_interval(secs => ${RESPONSE_CACHE_MAX_AGE_SECONDS})
   AND pg_postmaster_start_time() = $5::timestamptz
   AND NOT EXISTS (SELECT 1 FROM data_changes WHERE organization_id = ANY (${ENTRY_ORGANIZATIONS}) AND xid >= pg_snapshot_xmax($3::pg_snapshot))
   AND NOT EXISTS (SELECT 1 FROM data_changes WHERE organization_id IS NULL AND xid >= pg_snapshot_xmax($3::pg_snapshot))
-  AND NOT EXISTS (SELECT 1 FROM data_changes WHERE organization_id = ANY (${ENTRY_ORGANIZATIONS}) AND xid = ANY (ARRAY(SELECT pg_snapshot_xip($3::pg_snapshot))))
-  AND NOT EXISTS (SELECT 1 FROM data_changes WHERE organization_id IS NULL AND xid = ANY (ARRAY(SELECT pg_snapshot_xip($3::pg_snapshot))))`;
+  AND NOT EXISTS (SELECT 1 FROM data_changes WHERE xid = ANY (ARRAY(SELECT pg_snapshot_xip($3::pg_snapshot)))
+                    AND (organization_id IS NULL OR organization_id = ANY (${ENTRY_ORGANIZATIONS})))`;
 
 const ACTIVE_USER = 'EXISTS (SELECT 1 FROM users u WHERE u.user_id = $2 AND u.is_active)';
 
