@@ -7,6 +7,7 @@ import { organizationAllows } from '../authorization/permissions.js';
 import { AlreadyExistsError, NotFoundError, ParameterError } from '../common/errors.js';
 import { containsPattern, type Paginated, paginated, pageWindow } from '../common/pagination.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/postgres-errors.js';
+import { PreparedSql } from '../database/sql.js';
 import type { GroupDto, GroupMemberDto, GroupWithMembersDto } from './dto/group.dto.js';
 import type { CreateGroupDto, GroupMemberReferenceDto, UpdateGroupDto } from './dto/group-input.dto.js';
 import type { GetGroupQueryDto, ListGroupsQueryDto } from './dto/group-request.dto.js';
@@ -51,6 +52,44 @@ function memberListsJoin(limitParam: string, offsetParam: string): string {
           WHERE gm.group_id = g.group_id) ranked
   ) member_lists ON true`;
 }
+
+// A page of an organization's groups ($2 groups after $3; all when $2 is null), in creation order, optionally
+// filtered by $4 (an ILIKE pattern).
+const GROUP_PAGE_CTE = `
+  page AS (
+    SELECT g.*, count(*) OVER () AS total
+    FROM groups g
+    WHERE g.organization_id = $1 AND ($4::text IS NULL OR g.name ILIKE $4)
+    ORDER BY ${GROUP_ORDER}
+    LIMIT $2 OFFSET $3
+  )`;
+
+const GROUP_PAGE = `
+  WITH ${GROUP_PAGE_CTE}
+  SELECT ${GROUP_COLUMNS}, g.total
+  FROM page g ${GROUP_JOINS}
+  ORDER BY ${GROUP_ORDER}`;
+
+// The page with the members of each of its groups (the first $5 in `members`, all in `memberUuids`),
+// read in one pass over the page's memberships rather than once per group. MATERIALIZED: aggregated
+// once, whatever the generic plan would otherwise do (it re-aggregated per group: 9 ms instead of 1).
+const GROUP_PAGE_WITH_MEMBERS = `
+  WITH ${GROUP_PAGE_CTE},
+  ranked AS (
+    SELECT gm.group_id, u.user_uuid, u.email, u.first_name, u.last_name,
+           row_number() OVER (PARTITION BY gm.group_id ORDER BY ${MEMBER_ORDER}) AS position
+    FROM page p JOIN group_memberships gm ON gm.group_id = p.group_id JOIN users u ON u.user_id = gm.user_id
+  ),
+  member_lists AS MATERIALIZED (
+    SELECT group_id,
+           json_agg(json_build_object('userUuid', user_uuid, 'email', email, 'firstName', first_name, 'lastName', last_name) ORDER BY position)
+             FILTER (WHERE position <= $5::int) AS members,
+           json_agg(user_uuid ORDER BY position) AS "memberUuids"
+    FROM ranked GROUP BY group_id
+  )
+  SELECT ${GROUP_COLUMNS}, g.total, coalesce(ml.members, '[]') AS members, coalesce(ml."memberUuids", '[]') AS "memberUuids"
+  FROM page g ${GROUP_JOINS} LEFT JOIN member_lists ml ON ml.group_id = g.group_id
+  ORDER BY ${GROUP_ORDER}`;
 
 interface LockedGroup {
   groupId: string;
@@ -106,6 +145,7 @@ function translateConstraintViolation(error: unknown, invalidMemberMessage: stri
 export class GroupsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: PreparedSql,
     private readonly audit: AuditService,
   ) {}
 
@@ -120,20 +160,7 @@ export class GroupsService {
     const withMembers = query.includeMembers !== undefined;
     const params: unknown[] = [principal.organizationId, window?.limit ?? null, window?.offset ?? 0, search];
     if (withMembers) params.push(query.includeMembers);
-    // page first, then the members of that page only
-    const rows: GroupRow[] = await this.dataSource.query(
-      `WITH page AS (
-         SELECT g.*, count(*) OVER () AS total
-         FROM groups g
-         WHERE g.organization_id = $1 AND ($4::text IS NULL OR g.name ILIKE $4)
-         ORDER BY ${GROUP_ORDER}
-         LIMIT $2 OFFSET $3
-       )
-       SELECT ${GROUP_COLUMNS}, g.total ${withMembers ? ', member_lists.members, member_lists."memberUuids"' : ''}
-       FROM page g ${GROUP_JOINS} ${withMembers ? memberListsJoin('$5', '0') : ''}
-       ORDER BY ${GROUP_ORDER}`,
-      params,
-    );
+    const rows = await this.sql.rows<GroupRow>(withMembers ? 'groups-page-with-members' : 'groups-page', withMembers ? GROUP_PAGE_WITH_MEMBERS : GROUP_PAGE, params);
     let total = rows.length ? Number(rows[0].total) : 0;
     if (!rows.length && window && window.offset > 0) {
       const [{ count }] = await this.dataSource.query(

@@ -7,6 +7,7 @@ import { organizationAllows } from '../authorization/permissions.js';
 import type { OrganizationRole } from '../authorization/roles.js';
 import { NotFoundError } from '../common/errors.js';
 import { containsPattern, type Paginated, paginated, pageWindow } from '../common/pagination.js';
+import { PreparedSql } from '../database/sql.js';
 import type { ListMembersQueryDto, OrganizationMemberDto } from './dto/member.dto.js';
 import { assertAdminRemains, lockOrganization } from './organization-lock.js';
 
@@ -28,12 +29,27 @@ const MEMBER_FROM = `
 /** Lightdash lists members in its membership table's order: when they joined. */
 const MEMBERSHIP_ORDER = 'm.created_at, m.user_id';
 
+// A page of the organization's members ($2 after $3; all when $2 is null), with their total and, when
+// $4, the groups of each, filtered by $5 (an ILIKE pattern on name or email).
+const MEMBER_PAGE = `
+  SELECT ${MEMBER_COLUMNS}, count(*) OVER () AS total,
+    CASE WHEN $4::boolean THEN coalesce((
+      SELECT json_agg(json_build_object('uuid', g.group_uuid, 'name', g.name) ORDER BY g.name, g.group_id)
+      FROM group_memberships gm JOIN groups g ON g.group_id = gm.group_id
+      WHERE gm.user_id = m.user_id), '[]'::json) END AS groups
+  ${MEMBER_FROM}
+  WHERE m.organization_id = $1
+    AND ($5::text IS NULL OR u.first_name || ' ' || u.last_name ILIKE $5 OR u.email ILIKE $5)
+  ORDER BY ${MEMBERSHIP_ORDER}
+  LIMIT $2 OFFSET $3`;
+
 type MemberRow = OrganizationMemberDto & { total?: string; userId?: string };
 
 @Injectable()
 export class MembersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: PreparedSql,
     private readonly audit: AuditService,
   ) {}
 
@@ -49,19 +65,13 @@ export class MembersService {
     const showGroups = withGroups && organizationAllows('groups:view', principal.role);
     const limit = window?.limit ?? (withGroups ? query.includeGroups! : null);
     const search = query.searchQuery?.trim() ? containsPattern(query.searchQuery.trim()) : null;
-    const rows: MemberRow[] = await this.dataSource.query(
-      `SELECT ${MEMBER_COLUMNS}, count(*) OVER () AS total,
-         CASE WHEN $4 THEN coalesce((
-           SELECT json_agg(json_build_object('uuid', g.group_uuid, 'name', g.name) ORDER BY g.name, g.group_id)
-           FROM group_memberships gm JOIN groups g ON g.group_id = gm.group_id
-           WHERE gm.user_id = m.user_id), '[]'::json) END AS groups
-       ${MEMBER_FROM}
-       WHERE m.organization_id = $1
-         AND ($5::text IS NULL OR u.first_name || ' ' || u.last_name ILIKE $5 OR u.email ILIKE $5)
-       ORDER BY ${MEMBERSHIP_ORDER}
-       LIMIT $2 OFFSET $3`,
-      [principal.organizationId, limit, window?.offset ?? 0, showGroups, search],
-    );
+    const rows = await this.sql.rows<MemberRow>('organization-members-page', MEMBER_PAGE, [
+      principal.organizationId,
+      limit,
+      window?.offset ?? 0,
+      showGroups,
+      search,
+    ]);
     let total = rows.length ? Number(rows[0].total) : 0;
     if (!rows.length && window && window.offset > 0) {
       const [{ count }] = await this.dataSource.query(

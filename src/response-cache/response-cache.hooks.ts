@@ -76,8 +76,14 @@ export function installResponseCache(app: NestFastifyApplication): void {
     const pending = slots(request)[PENDING] as Pending | undefined;
     const readAt = slots(request)[READ_AT] as ReadAt | undefined;
     const user = (request as FastifyRequest & { user?: Principal }).user;
-    if (pending && readAt && user?.via === pending.credential.via && reply.statusCode === 200 && typeof payload === 'string') {
-      cache.set(pending.key, { payload: Buffer.from(payload), contentType: String(reply.getHeader('content-type')), userId: user.userId, ...readAt });
+    if (pending && readAt && user?.via === pending.credential.via && user.organizationId && reply.statusCode === 200 && typeof payload === 'string') {
+      cache.set(pending.key, {
+        payload: Buffer.from(payload),
+        contentType: String(reply.getHeader('content-type')),
+        userId: user.userId,
+        organizationId: user.organizationId,
+        ...readAt,
+      });
     }
     return payload;
   });
