@@ -189,3 +189,12 @@ export function spaceAllows(
 ): boolean {
   return can(permission, space);
 }
+
+/**
+ * Nobody grants beyond their own: whether every scope of a role being created or assigned is held by
+ * the caller at project level (their system role's and custom roles' scopes).
+ */
+export function grantsWithinOwnProjectScopes(standing: Pick<Standing, 'projectRole' | 'customScopes'>, granted: readonly string[]): boolean {
+  const own = heldProjectScopes(standing);
+  return granted.every((scope) => holds(own, scope));
+}
