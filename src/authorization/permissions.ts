@@ -1,5 +1,5 @@
 import { atLeast, ORGANIZATION_ROLES, type OrganizationRole, PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole } from './roles.js';
-import { holds, organizationRoleScopes, PROJECT_ROLE_SCOPES, type Scope } from './scopes.js';
+import { holds, isOrganizationOnlyScope, isScope, organizationRoleScopes, PROJECT_ROLE_SCOPES, type Scope } from './scopes.js';
 
 /**
  * The permission table of DESIGN §3 and §11: one entry per action, with the level it is checked at
@@ -196,5 +196,6 @@ export function spaceAllows(
  */
 export function grantsWithinOwnProjectScopes(standing: Pick<Standing, 'projectRole' | 'customScopes'>, granted: readonly string[]): boolean {
   const own = heldProjectScopes(standing);
-  return granted.every((scope) => holds(own, scope));
+  // organization-only scopes of a system role mean nothing on a project (they never match there)
+  return granted.every((scope) => (isScope(scope) && isOrganizationOnlyScope(scope)) || holds(own, scope));
 }

@@ -1,0 +1,400 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { addMember, createOrganization, createPersonas, type Personas } from '../support/organizations.js';
+import { createProject } from '../support/projects.js';
+import { createSpace } from '../support/spaces.js';
+import type { TestUser } from '../support/users.js';
+
+describe('v2 roles API: custom roles and role assignments', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t.close());
+
+  const roles = (org: string) => `/api/v2/orgs/${org}/roles`;
+  const projectAssignments = (project: string) => `/api/v2/projects/${project}/roles/assignments`;
+
+  async function createRole(p: Personas, body: Record<string, unknown>): Promise<string> {
+    const res = await t.http().post(roles(p.organizationUuid)).set('Cookie', p.admin.cookie).send(body);
+    if (res.status !== 201) throw new Error(`role creation failed: ${res.status} ${res.text}`);
+    return res.body.results.roleUuid;
+  }
+
+  async function createGroup(admin: TestUser, members: TestUser[]): Promise<string> {
+    const res = await t.http().post('/api/v1/org/groups').set('Cookie', admin.cookie).send({ name: `Group ${randomUUID()}`, members: members.map((m) => ({ userUuid: m.userUuid })) });
+    if (res.status !== 201) throw new Error(`group creation failed: ${res.status} ${res.text}`);
+    return res.body.results.uuid;
+  }
+
+  describe('roles', () => {
+    it('lists the five system roles with their scopes, then custom roles (scopes with load=scopes)', async () => {
+      const p = await createPersonas(t);
+      const roleUuid = await createRole(p, { name: 'Dashboard Curator', description: 'Curates dashboards', scopes: ['view:Project', 'view:Dashboard'] });
+      const listed = await t.http().get(roles(p.organizationUuid)).set('Cookie', p.admin.cookie).expect(200);
+      const results = listed.body.results;
+      expect(results.map((r: { roleUuid: string }) => r.roleUuid)).toEqual(['viewer', 'interactive_viewer', 'editor', 'developer', 'admin', roleUuid]);
+      expect(results[0]).toEqual({
+        roleUuid: 'viewer',
+        name: 'Viewer',
+        description: 'Viewer',
+        ownerType: 'system',
+        level: 'project',
+        scopes: expect.arrayContaining(['view:Dashboard', 'view:Project']),
+        organizationUuid: null,
+        createdAt: null,
+        updatedAt: null,
+        createdBy: null,
+      });
+      expect(results.slice(0, 5).map((r: { scopes: string[] }) => r.scopes.length)).toEqual([15, 40, 53, 91, 116]);
+      expect(results[5]).toEqual({
+        roleUuid,
+        name: 'Dashboard Curator',
+        description: 'Curates dashboards',
+        level: 'project',
+        organizationUuid: p.organizationUuid,
+        createdBy: p.admin.userUuid,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+        ownerType: 'user',
+      });
+      const withScopes = await t.http().get(`${roles(p.organizationUuid)}?load=scopes&roleTypeFilter=user`).set('Cookie', p.admin.cookie).expect(200);
+      expect(withScopes.body.results).toEqual([expect.objectContaining({ roleUuid, scopes: ['view:Project', 'view:Dashboard'] })]);
+      const system = await t.http().get(`${roles(p.organizationUuid)}?roleTypeFilter=system`).set('Cookie', p.admin.cookie).expect(200);
+      expect(system.body.results).toHaveLength(5);
+    });
+
+    it('refuses non-admins (403) and other organizations (404)', async () => {
+      const p = await createPersonas(t);
+      const other = await createOrganization(t);
+      await t.http().get(roles(p.organizationUuid)).set('Cookie', p.developer.cookie).expect(403);
+      await t.http().post(roles(p.organizationUuid)).set('Cookie', p.editor.cookie).send({ name: 'X' }).expect(403);
+      await t.http().get(roles(p.organizationUuid)).set('Cookie', other.admin.cookie).expect(404);
+      const roleUuid = await createRole(p, { name: 'Mine', scopes: ['view:Project'] });
+      // another organization's role, even through the caller's own organization path
+      await t.http().get(`${roles(other.organizationUuid)}/${roleUuid}`).set('Cookie', other.admin.cookie).expect(404);
+      await t.http().delete(`${roles(other.organizationUuid)}/${roleUuid}`).set('Cookie', other.admin.cookie).expect(404);
+      await t.http().get(`${roles(p.organizationUuid)}/${roleUuid}`).set('Cookie', p.admin.cookie).expect(200);
+    });
+
+    it('validates names, levels and scopes on create', async () => {
+      const p = await createPersonas(t);
+      const post = (body: unknown) => t.http().post(roles(p.organizationUuid)).set('Cookie', p.admin.cookie).send(body as object);
+      const created = await post({ name: '  SQL author ', scopes: ['manage:SqlRunner', 'manage:SqlRunner'] }).expect(201);
+      expect(created.body.results).not.toHaveProperty('scopes');
+      expect(created.body.results.name).toBe('SQL author');
+      expect((await post({ name: '   ' }).expect(400)).body.error.message).toBe('Role name cannot be empty');
+      expect((await post({ name: 'editor' }).expect(400)).body.error.message).toBe('Cannot create role with name "editor", this is reserved for system roles');
+      await post({ name: 'Admin', scopes: ['view:Project'] }).expect(201); // the check is case-sensitive
+      expect((await post({ name: 'SQL author' }).expect(409)).body.error.message).toBe('A role named "SQL author" already exists in this organization');
+      expect((await post({ name: 'Inviter', scopes: ['manage:InviteLink'] }).expect(400)).body.error.message).toBe(
+        'Scopes are not assignable at project level: manage:InviteLink',
+      );
+      await post({ name: 'Inviter', level: 'organization', scopes: ['manage:InviteLink'] }).expect(201);
+      expect((await post({ name: 'Nothing', scopes: ['view:Nothing'] }).expect(403)).body.error.message).toBe('Cannot grant permissions exceeding your own');
+      await post({ name: 'Bad level', level: 'space' }).expect(400);
+      expect((await post({ scopes: [] }).expect(422)).body.error.name).toBe('ValidateError');
+      await post({ name: 'x'.repeat(256) }).expect(400);
+      // nothing of the refused requests was stored
+      const listed = await t.http().get(`${roles(p.organizationUuid)}?roleTypeFilter=user`).set('Cookie', p.admin.cookie).expect(200);
+      expect(listed.body.results.map((r: { name: string }) => r.name).sort()).toEqual(['Admin', 'Inviter', 'SQL author']);
+    });
+
+    it('reads, updates, duplicates and deletes a role', async () => {
+      const p = await createPersonas(t);
+      const base = roles(p.organizationUuid);
+      const roleUuid = await createRole(p, { name: 'Curator', scopes: ['view:Project', 'view:Dashboard'] });
+      await createRole(p, { name: 'Taken', scopes: ['view:Project'] });
+
+      const got = await t.http().get(`${base}/${roleUuid}`).set('Cookie', p.admin.cookie).expect(200);
+      expect(got.body.results).toMatchObject({ roleUuid, name: 'Curator', scopes: ['view:Project', 'view:Dashboard'] });
+      expect((await t.http().get(`${base}/viewer`).set('Cookie', p.admin.cookie).expect(422)).body.error.name).toBe('ValidateError');
+      expect((await t.http().get(`${base}/${randomUUID()}`).set('Cookie', p.admin.cookie).expect(404)).body.error.message).toMatch(/^Role with uuid .* not found$/);
+
+      const patched = await t.http()
+        .patch(`${base}/${roleUuid}`)
+        .set('Cookie', p.admin.cookie)
+        .send({ name: 'Head curator', description: null, scopes: { add: ['manage:Dashboard@space'], remove: ['view:Dashboard', 'view:Tags'] } })
+        .expect(200);
+      expect(patched.body.results).toMatchObject({ name: 'Head curator', description: null, scopes: ['view:Project', 'manage:Dashboard@space'] });
+      await t.http().patch(`${base}/${roleUuid}`).set('Cookie', p.admin.cookie).send({ name: 'Taken' }).expect(409);
+      await t.http().patch(`${base}/${roleUuid}`).set('Cookie', p.admin.cookie).send({ scopes: { add: ['view:Tags'] } }).expect(422);
+      expect((await t.http().patch(`${base}/editor`).set('Cookie', p.admin.cookie).send({ name: 'E' }).expect(400)).body.error.message).toBe(
+        'Cannot update system role "editor"',
+      );
+
+      const copied = await t.http().post(`${base}/admin/duplicate`).set('Cookie', p.admin.cookie).send({ name: 'My admin', level: 'organization' }).expect(201);
+      expect(copied.body.results).toMatchObject({ name: 'My admin', description: 'Admin', level: 'project', ownerType: 'user' });
+      expect(copied.body.results.scopes).toContain('manage:Project');
+      expect(copied.body.results.scopes).not.toContain('manage:Organization');
+      const copy2 = await t.http().post(`${base}/${roleUuid}/duplicate`).set('Cookie', p.admin.cookie).send({ name: 'editor' }).expect(201);
+      expect(copy2.body.results).toMatchObject({ name: 'editor', description: 'Copy of: Head curator', scopes: ['view:Project', 'manage:Dashboard@space'] });
+      await t.http().post(`${base}/${randomUUID()}/duplicate`).set('Cookie', p.admin.cookie).send({ name: 'Z' }).expect(404);
+
+      const added = await t.http().post(`${base}/${roleUuid}/scopes`).set('Cookie', p.admin.cookie).send({ scopeNames: ['view:Tags'] }).expect(200);
+      expect(added.body).toEqual({ status: 'ok' });
+      expect(added.headers.deprecation).toBe('Wed, 10 Jun 2026 00:00:00 GMT');
+      expect(added.headers.warning).toContain('scopes.add');
+      const removed = await t.http().delete(`${base}/${roleUuid}/scopes/view:Project`).set('Cookie', p.admin.cookie).expect(200);
+      expect(removed.headers.warning).toContain('scopes.remove');
+      await t.http().delete(`${base}/${roleUuid}/scopes/view:Project`).set('Cookie', p.admin.cookie).expect(200);
+      await t.http().post(`${base}/viewer/scopes`).set('Cookie', p.admin.cookie).send({ scopeNames: ['view:Tags'] }).expect(400);
+      expect((await t.http().get(`${base}/${roleUuid}`).set('Cookie', p.admin.cookie)).body.results.scopes).toEqual(['manage:Dashboard@space', 'view:Tags']);
+
+      expect((await t.http().delete(`${base}/admin`).set('Cookie', p.admin.cookie).expect(400)).body.error.message).toBe('Cannot remove system roles');
+      expect(await t.http().delete(`${base}/${roleUuid}`).set('Cookie', p.admin.cookie).expect(200).then((r) => r.body)).toEqual({ status: 'ok' });
+      await t.http().get(`${base}/${roleUuid}`).set('Cookie', p.admin.cookie).expect(404);
+    });
+  });
+
+  describe('organization assignments', () => {
+    it('lists and sets organization roles, system or organization-level custom', async () => {
+      const p = await createPersonas(t);
+      const base = roles(p.organizationUuid);
+      const listed = await t.http().get(`${base}/assignments`).set('Cookie', p.admin.cookie).expect(200);
+      expect(listed.body.results).toHaveLength(6);
+      expect(listed.body.results).toContainEqual({
+        roleId: 'editor',
+        roleName: 'editor',
+        ownerType: 'system',
+        assigneeType: 'user',
+        assigneeId: p.editor.userUuid,
+        organizationId: p.organizationUuid,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+        hasMultipleRoles: false,
+      });
+
+      const assigned = await t.http().post(`${base}/assignments/user/${p.viewer.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: 'developer' }).expect(200);
+      expect(assigned.body.results).toMatchObject({ roleId: 'developer', roleName: 'developer', ownerType: 'system', assigneeId: p.viewer.userUuid, organizationId: p.organizationUuid });
+      const v1 = await t.http().get(`/api/v1/org/users/${p.viewer.userUuid}`).set('Cookie', p.admin.cookie).expect(200);
+      expect(v1.body.results.role).toBe('developer');
+
+      const orgRole = await createRole(p, { name: 'Org bot', level: 'organization', scopes: ['view:Project', 'view:Space'] });
+      const projectRole = await createRole(p, { name: 'Project bot', scopes: ['view:Project'] });
+      const emptyRole = await createRole(p, { name: 'Empty', level: 'organization' });
+      const custom = await t.http().post(`${base}/assignments/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: orgRole }).expect(200);
+      expect(custom.body.results).toMatchObject({ roleId: orgRole, roleName: 'Org bot', ownerType: 'user', assigneeName: 'member Persona' });
+      expect((await t.http().get(`/api/v1/org/users/${p.member.userUuid}`).set('Cookie', p.admin.cookie)).body.results.role).toBe('member');
+      const set = await t.http().get(`${base}/assignments/user/${p.member.userUuid}/set`).set('Cookie', p.admin.cookie).expect(200);
+      expect(set.body.results).toEqual({ systemRole: null, customRoleUuids: [orgRole] });
+
+      const wrongLevel = await t.http().post(`${base}/assignments/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: projectRole }).expect(400);
+      expect(wrongLevel.body.error.message).toBe('Custom role "Project bot" can only be assigned at project level');
+      const empty = await t.http().post(`${base}/assignments/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: emptyRole }).expect(400);
+      expect(empty.body.error.message).toBe('Custom role must have at least one scope');
+      await t.http().post(`${base}/assignments/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: 'superuser' }).expect(404);
+      await t.http().post(`${base}/assignments/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({}).expect(422);
+      const outsider = await createOrganization(t);
+      await t.http().post(`${base}/assignments/user/${outsider.admin.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: 'viewer' }).expect(404);
+      await t.http().post(`${base}/assignments/user/${p.member.userUuid}`).set('Cookie', p.editor.cookie).send({ roleId: 'viewer' }).expect(403);
+
+      // the held custom role cannot be deleted, and shows among its assignees
+      expect((await t.http().delete(`${base}/${orgRole}`).set('Cookie', p.admin.cookie).expect(400)).body.error.message).toBe('Role cannot be deleted if assigned');
+      const assignees = await t.http().get(`${base}/${orgRole}/assignees`).set('Cookie', p.admin.cookie).expect(200);
+      expect(assignees.body.results).toEqual([{ kind: 'organization_user', assigneeId: p.member.userUuid, assigneeName: 'member Persona', projectUuid: null, projectName: null }]);
+
+      // role sets hold one role here
+      const replaced = await t.http().put(`${base}/assignments/user/${p.member.userUuid}/set`).set('Cookie', p.admin.cookie).send({ systemRole: 'viewer', customRoleUuids: [] }).expect(200);
+      expect(replaced.body.results).toEqual({ systemRole: 'viewer', customRoleUuids: [] });
+      await t.http().put(`${base}/assignments/user/${p.member.userUuid}/set`).set('Cookie', p.admin.cookie).send({ systemRole: null, customRoleUuids: [] }).expect(400);
+    });
+
+    it('keeps an admin when two admins demote each other at the same time', async () => {
+      const org = await createOrganization(t);
+      const second = await addMember(t, org, 'admin');
+      const demote = (caller: TestUser, target: TestUser) =>
+        t.http().post(`${roles(org.organizationUuid)}/assignments/user/${target.userUuid}`).set('Cookie', caller.cookie).send({ roleId: 'viewer' });
+      const results = await Promise.all([demote(org.admin, second), demote(second, org.admin)]);
+      expect(results.map((r) => r.status).sort()).toEqual([200, 403]);
+      const listed = await t.http().get('/api/v1/org/users').set('Cookie', (results[0].status === 200 ? org.admin : second).cookie).expect(200);
+      expect(listed.body.results.data.filter((m: { role: string }) => m.role === 'admin')).toHaveLength(1);
+    });
+  });
+
+  describe('project assignments', () => {
+    it('assigns users and groups system and custom roles, seen by the v1 routes and the other way round', async () => {
+      const p = await createPersonas(t);
+      const projectUuid = await createProject(t, p.admin);
+      const roleUuid = await createRole(p, { name: 'Tagger', scopes: ['view:Project', 'create:Space'] });
+      const base = projectAssignments(projectUuid);
+      expect((await t.http().get(base).set('Cookie', p.admin.cookie).expect(200)).body).toEqual({ status: 'ok', results: [] });
+
+      const assigned = await t.http().post(`${base}/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: roleUuid, sendEmail: false }).expect(200);
+      expect(assigned.body.results).toEqual({
+        roleId: roleUuid,
+        roleName: 'Tagger',
+        ownerType: 'user',
+        assigneeType: 'user',
+        assigneeId: p.member.userUuid,
+        assigneeName: 'member Persona',
+        projectId: projectUuid,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      });
+      const system = await t.http().post(`${base}/user/${p.viewer.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: 'editor' }).expect(200);
+      expect(system.body.results).toMatchObject({ roleId: 'editor', roleName: 'Editor', ownerType: 'user' });
+
+      // v1 shows the custom role as the placeholder plus its uuid
+      const v1 = await t.http().get(`/api/v1/projects/${projectUuid}/access`).set('Cookie', p.admin.cookie).expect(200);
+      expect(v1.body.results).toContainEqual(expect.objectContaining({ userUuid: p.member.userUuid, role: 'viewer', roleUuid }));
+      expect(v1.body.results.find((m: { userUuid: string }) => m.userUuid === p.viewer.userUuid)).not.toHaveProperty('roleUuid');
+
+      const groupUuid = await createGroup(p.admin, [p.interactive_viewer]);
+      const group = await t.http().post(`${base}/group/${groupUuid}`).set('Cookie', p.admin.cookie).send({ roleId: roleUuid, sendEmail: true }).expect(200);
+      expect(group.body.results).toMatchObject({ roleId: roleUuid, assigneeType: 'group', assigneeId: groupUuid });
+      const groupsV1 = await t.http().get(`/api/v1/projects/${projectUuid}/groupAccesses`).set('Cookie', p.admin.cookie).expect(200);
+      expect(groupsV1.body.results).toEqual([{ projectUuid, groupUuid, role: roleUuid }]);
+
+      const listed = await t.http().get(base).set('Cookie', p.admin.cookie).expect(200);
+      expect(listed.body.results.map((a: { assigneeType: string; roleId: string; ownerType: string }) => [a.assigneeType, a.roleId, a.ownerType])).toEqual([
+        ['user', roleUuid, 'user'], // users by first name: "member" before "viewer"
+        ['user', 'editor', 'system'],
+        ['group', roleUuid, 'user'],
+      ]);
+      expect(listed.body.results[0]).toMatchObject({ roleName: 'Tagger', assigneeName: 'member Persona', hasMultipleRoles: false, projectId: projectUuid });
+      const set = await t.http().get(`${base}/user/${p.member.userUuid}/set`).set('Cookie', p.admin.cookie).expect(200);
+      expect(set.body.results).toEqual({ systemRole: null, customRoleUuids: [roleUuid] });
+
+      // a v1 change to a system role clears the custom role, and v2 shows it
+      await t.http().patch(`/api/v1/projects/${projectUuid}/access/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ role: 'interactive_viewer' }).expect(200);
+      const afterV1 = await t.http().get(base).set('Cookie', p.admin.cookie).expect(200);
+      expect(afterV1.body.results.find((a: { assigneeId: string }) => a.assigneeId === p.member.userUuid)).toMatchObject({ roleId: 'interactive_viewer', ownerType: 'system' });
+
+      const patched = await t.http().patch(`${base}/group/${groupUuid}`).set('Cookie', p.admin.cookie).send({ roleId: 'viewer' }).expect(200);
+      expect(patched.body.results).toMatchObject({ roleId: 'viewer', roleName: 'Viewer' });
+      expect((await t.http().get(`/api/v1/projects/${projectUuid}/groupAccesses`).set('Cookie', p.admin.cookie)).body.results).toEqual([{ projectUuid, groupUuid, role: 'viewer' }]);
+
+      expect((await t.http().delete(`${base}/group/${groupUuid}`).set('Cookie', p.admin.cookie).expect(200)).body).toEqual({ status: 'ok' });
+      await t.http().delete(`${base}/group/${groupUuid}`).set('Cookie', p.admin.cookie).expect(200);
+      expect((await t.http().delete(`${base}/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).expect(200)).body).toEqual({ status: 'ok' });
+      const gone = await t.http().delete(`${base}/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).expect(404);
+      expect(gone.body.error.message).toBe(`Access with id ${p.member.userUuid} not found`);
+      await t.http().get(`${base}/user/${p.member.userUuid}/set`).set('Cookie', p.admin.cookie).expect(404);
+    });
+
+    it('refuses bad roles, strangers and other organizations', async () => {
+      const p = await createPersonas(t);
+      const other = await createPersonas(t);
+      const projectUuid = await createProject(t, p.admin);
+      const otherProject = await createProject(t, other.admin);
+      const base = projectAssignments(projectUuid);
+      const orgRole = await createRole(p, { name: 'Org level', level: 'organization', scopes: ['view:Project'] });
+      const empty = await createRole(p, { name: 'Empty' });
+      const foreignRole = await createRole(other, { name: 'Foreign', scopes: ['view:Project'] });
+      const foreignGroup = await createGroup(other.admin, []);
+      const assign = (user: string, roleId: unknown) => t.http().post(`${base}/user/${user}`).set('Cookie', p.admin.cookie).send({ roleId });
+
+      expect((await assign(p.member.userUuid, orgRole).expect(400)).body.error.message).toBe('Custom role "Org level" can only be assigned at organization level');
+      expect((await assign(p.member.userUuid, empty).expect(400)).body.error.message).toBe('Custom role must have at least one scope');
+      await assign(p.member.userUuid, foreignRole).expect(404);
+      await assign(p.member.userUuid, 'member').expect(404);
+      await assign(p.member.userUuid, 'superuser').expect(404);
+      await assign(p.member.userUuid, 42).expect(422);
+      await assign(other.member.userUuid, 'viewer').expect(404);
+      await assign(randomUUID(), 'viewer').expect(404);
+      await t.http().post(`${base}/group/${foreignGroup}`).set('Cookie', p.admin.cookie).send({ roleId: 'viewer' }).expect(404);
+      await t.http().post(`${base}/user/not-a-uuid`).set('Cookie', p.admin.cookie).send({ roleId: 'viewer' }).expect(422);
+      // another organization's project is 404; a project member without manage:Project is 403
+      await t.http().get(projectAssignments(otherProject)).set('Cookie', p.admin.cookie).expect(404);
+      await t.http().post(`${base}/user/${p.editor.userUuid}`).set('Cookie', p.developer.cookie).send({ roleId: 'viewer' }).expect(403);
+      expect((await t.http().get(base).set('Cookie', p.admin.cookie)).body.results).toEqual([]);
+    });
+
+    it('lets nobody assign a role granting scopes beyond their own', async () => {
+      const p = await createPersonas(t);
+      const projectUuid = await createProject(t, p.admin);
+      const base = projectAssignments(projectUuid);
+      const manager = await createRole(p, { name: 'Access manager', scopes: ['view:Project', 'manage:Project', 'manage:Dashboard'] });
+      const dashboards = await createRole(p, { name: 'Dashboards', scopes: ['view:Project', 'view:Dashboard'] });
+      const sql = await createRole(p, { name: 'SQL', scopes: ['view:Project', 'manage:SqlRunner'] });
+      await t.http().post(`${base}/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: manager }).expect(200);
+
+      // the custom role's manage:Project lets its holder manage assignments, within its own scopes
+      await t.http().get(base).set('Cookie', p.member.cookie).expect(200);
+      await t.http().post(`${base}/user/${p.viewer.userUuid}`).set('Cookie', p.member.cookie).send({ roleId: dashboards }).expect(200);
+      const refused = await t.http().post(`${base}/user/${p.viewer.userUuid}`).set('Cookie', p.member.cookie).send({ roleId: sql }).expect(403);
+      expect(refused.body.error.message).toBe('Cannot grant permissions exceeding your own');
+      await t.http().post(`${base}/user/${p.viewer.userUuid}`).set('Cookie', p.member.cookie).send({ roleId: 'admin' }).expect(403);
+      await t.http().post(`${base}/user/${p.member.userUuid}`).set('Cookie', p.member.cookie).send({ roleId: 'admin' }).expect(403);
+      // the v1 route follows the same rule
+      await t.http().post(`/api/v1/projects/${projectUuid}/access`).set('Cookie', p.member.cookie).send({ email: p.editor.email, role: 'admin' }).expect(403);
+      const set = await t.http().get(`${base}/user/${p.viewer.userUuid}/set`).set('Cookie', p.admin.cookie).expect(200);
+      expect(set.body.results).toEqual({ systemRole: null, customRoleUuids: [dashboards] });
+    });
+
+    it('serialises a role’s deletion against its assignment: never both', async () => {
+      const p = await createPersonas(t);
+      const projectUuid = await createProject(t, p.admin);
+      for (let round = 0; round < 3; round++) {
+        const roleUuid = await createRole(p, { name: `Racing ${round}`, scopes: ['view:Project'] });
+        const [assigned, deleted] = await Promise.all([
+          t.http().post(`${projectAssignments(projectUuid)}/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: roleUuid }),
+          t.http().delete(`${roles(p.organizationUuid)}/${roleUuid}`).set('Cookie', p.admin.cookie),
+        ]);
+        expect([
+          [200, 400],
+          [404, 200],
+        ]).toContainEqual([assigned.status, deleted.status]);
+        // back to a system role so the next round starts clean
+        await t.http().post(`${projectAssignments(projectUuid)}/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: 'viewer' }).expect(200);
+      }
+    });
+  });
+
+  describe('custom roles take effect', () => {
+    it('grants exactly the role’s scopes on guarded project routes', async () => {
+      const p = await createPersonas(t);
+      const projectUuid = await createProject(t, p.admin);
+      const tagger = await createRole(p, { name: 'Tagger', scopes: ['view:Project', 'create:Space'] });
+      const viewOnly = await createRole(p, { name: 'Looker', scopes: ['view:Project'] });
+      const tag = (user: TestUser) => t.http().post(`/api/v1/projects/${projectUuid}/tags`).set('Cookie', user.cookie).send({ name: `T ${randomUUID()}`, color: '#000000' });
+      const view = (user: TestUser) => t.http().get(`/api/v1/projects/${projectUuid}`).set('Cookie', user.cookie);
+
+      await view(p.member).expect(403);
+      await t.http().post(`${projectAssignments(projectUuid)}/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: viewOnly }).expect(200);
+      await view(p.member).expect(200);
+      await tag(p.member).expect(403);
+      await t.http().patch(`${roles(p.organizationUuid)}/${viewOnly}`).set('Cookie', p.admin.cookie).send({ scopes: { add: ['create:Space'], remove: [] } }).expect(200);
+      await tag(p.member).expect(201);
+      // the placeholder `viewer` row grants nothing of its own: without view:Project the project is closed
+      await t.http().patch(`${roles(p.organizationUuid)}/${viewOnly}`).set('Cookie', p.admin.cookie).send({ scopes: { add: [], remove: ['view:Project'] } }).expect(200);
+      await view(p.member).expect(403);
+
+      // through a group, added to the member's system role
+      const groupUuid = await createGroup(p.admin, [p.viewer]);
+      await t.http().post(`${projectAssignments(projectUuid)}/group/${groupUuid}`).set('Cookie', p.admin.cookie).send({ roleId: tagger }).expect(200);
+      await view(p.viewer).expect(200);
+      await tag(p.viewer).expect(201);
+      await t.http().delete(`${projectAssignments(projectUuid)}/group/${groupUuid}`).set('Cookie', p.admin.cookie).expect(200);
+      await tag(p.viewer).expect(403);
+      // the project list leaves the project out for the member, whose role lost view:Project
+      const projects = await t.http().get('/api/v1/org/projects').set('Cookie', p.member.cookie).expect(200);
+      expect(projects.body.results).toEqual([]);
+    });
+
+    it('opens spaces through the space scopes of a custom role', async () => {
+      const p = await createPersonas(t);
+      const projectUuid = await createProject(t, p.admin);
+      const publicSpace = await createSpace(t, p.admin, projectUuid, { name: 'Public' });
+      const privateSpace = await createSpace(t, p.admin, projectUuid, { name: 'Private', isPrivate: true });
+      const spaceReader = await createRole(p, { name: 'Space reader', scopes: ['view:Project', 'view:Space'] });
+      const spaceAdmin = await createRole(p, { name: 'Space admin', scopes: ['view:Project', 'view:Space', 'manage:Space'] });
+      const read = (space: string) => t.http().get(`/api/v1/projects/${projectUuid}/spaces/${space}`).set('Cookie', p.member.cookie).set('Cache-Control', 'no-cache');
+      const assign = (roleId: string) =>
+        t.http().post(`${projectAssignments(projectUuid)}/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId }).expect(200);
+
+      await read(publicSpace).expect(403);
+      await assign(spaceReader);
+      await read(publicSpace).expect(200);
+      await read(privateSpace).expect(403);
+      await t.http().patch(`/api/v1/projects/${projectUuid}/spaces/${publicSpace}`).set('Cookie', p.member.cookie).send({ name: 'Renamed' }).expect(403);
+      await assign(spaceAdmin);
+      await read(privateSpace).expect(200);
+      await t.http().patch(`/api/v1/projects/${projectUuid}/spaces/${publicSpace}`).set('Cookie', p.member.cookie).send({ name: 'Renamed' }).expect(200);
+      const spaces = await t.http().get(`/api/v1/projects/${projectUuid}/spaces`).set('Cookie', p.member.cookie).expect(200);
+      expect(spaces.body.results.map((s: { uuid: string }) => s.uuid).sort()).toEqual([publicSpace, privateSpace].sort());
+    });
+  });
+});
