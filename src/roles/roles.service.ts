@@ -19,7 +19,7 @@ import {
   type RoleAssigneeRow,
   UPDATE_CUSTOM_ROLE,
 } from './roles.queries.js';
-import { isSystemRoleId, systemRoleDto } from './system-roles.js';
+import { isSystemRoleId, memberRoleDto, systemRoleDto } from './system-roles.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_NAME_LENGTH = 255;
@@ -39,7 +39,7 @@ export class RolesService {
   ) {}
 
   async list(principal: Principal, query: ListRolesQueryDto): Promise<RoleDto[]> {
-    const system = query.roleTypeFilter === 'user' ? [] : PROJECT_ROLES.map(systemRoleDto);
+    const system = query.roleTypeFilter === 'user' ? [] : [...PROJECT_ROLES.map(systemRoleDto), memberRoleDto()];
     if (query.roleTypeFilter === 'system') return system;
     const rows: CustomRoleRow[] = await this.dataSource.query(LIST_CUSTOM_ROLES, [principal.organizationId]);
     return [...system, ...rows.map((row) => customRoleDto(row, query.load === 'scopes'))];

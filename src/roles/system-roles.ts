@@ -1,5 +1,5 @@
 import { ORGANIZATION_ROLES, type OrganizationRole, PROJECT_ROLES, type ProjectRole } from '../authorization/roles.js';
-import { PROJECT_ROLE_SCOPES } from '../authorization/scopes.js';
+import { organizationRoleScopes, PROJECT_ROLE_SCOPES } from '../authorization/scopes.js';
 import type { RoleDto } from './dto/roles.dto.js';
 
 /** Labels of the system roles, as the v2 API names them. */
@@ -31,6 +31,26 @@ export function systemRoleDto(role: ProjectRole): RoleDto {
     ownerType: 'system',
     level: 'project',
     scopes: [...PROJECT_ROLE_SCOPES[role]],
+    organizationUuid: null,
+    createdAt: null,
+    updatedAt: null,
+    createdBy: null,
+  };
+}
+
+/**
+ * The organization-only `member` role. Lightdash 1.219 leaves it out of GET roles, yet the Terraform
+ * provider removes an organization role by looking `member` up in that list and assigning it; we list
+ * it after the five project roles so that removal works (docs/permissions.md).
+ */
+export function memberRoleDto(): RoleDto {
+  return {
+    roleUuid: 'member',
+    name: SYSTEM_ROLE_LABELS.member,
+    description: SYSTEM_ROLE_LABELS.member,
+    ownerType: 'system',
+    level: 'organization',
+    scopes: [...organizationRoleScopes('member')],
     organizationUuid: null,
     createdAt: null,
     updatedAt: null,
