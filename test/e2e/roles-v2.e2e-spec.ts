@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../support/app.js';
 import { addMember, createOrganization, createPersonas, type Personas } from '../support/organizations.js';
 import { createProject } from '../support/projects.js';
 import { createSpace } from '../support/spaces.js';
-import type { TestUser } from '../support/users.js';
+import { createToken, type TestUser } from '../support/users.js';
 
 describe('v2 roles API: custom roles and role assignments', () => {
   let t: TestApp;
@@ -34,7 +34,8 @@ describe('v2 roles API: custom roles and role assignments', () => {
       const roleUuid = await createRole(p, { name: 'Dashboard Curator', description: 'Curates dashboards', scopes: ['view:Project', 'view:Dashboard'] });
       const listed = await t.http().get(roles(p.organizationUuid)).set('Cookie', p.admin.cookie).expect(200);
       const results = listed.body.results;
-      expect(results.map((r: { roleUuid: string }) => r.roleUuid)).toEqual(['viewer', 'interactive_viewer', 'editor', 'developer', 'admin', roleUuid]);
+      // `member` too, unlike Lightdash: the Terraform provider looks it up to remove an organization role
+      expect(results.map((r: { roleUuid: string }) => r.roleUuid)).toEqual(['viewer', 'interactive_viewer', 'editor', 'developer', 'admin', 'member', roleUuid]);
       expect(results[0]).toEqual({
         roleUuid: 'viewer',
         name: 'Viewer',
@@ -48,7 +49,8 @@ describe('v2 roles API: custom roles and role assignments', () => {
         createdBy: null,
       });
       expect(results.slice(0, 5).map((r: { scopes: string[] }) => r.scopes.length)).toEqual([15, 40, 53, 91, 116]);
-      expect(results[5]).toEqual({
+      expect(results[5]).toMatchObject({ roleUuid: 'member', name: 'Member', ownerType: 'system', level: 'organization' });
+      expect(results[6]).toEqual({
         roleUuid,
         name: 'Dashboard Curator',
         description: 'Curates dashboards',
@@ -62,7 +64,7 @@ describe('v2 roles API: custom roles and role assignments', () => {
       const withScopes = await t.http().get(`${roles(p.organizationUuid)}?load=scopes&roleTypeFilter=user`).set('Cookie', p.admin.cookie).expect(200);
       expect(withScopes.body.results).toEqual([expect.objectContaining({ roleUuid, scopes: ['view:Project', 'view:Dashboard'] })]);
       const system = await t.http().get(`${roles(p.organizationUuid)}?roleTypeFilter=system`).set('Cookie', p.admin.cookie).expect(200);
-      expect(system.body.results).toHaveLength(5);
+      expect(system.body.results).toHaveLength(6);
     });
 
     it('refuses non-admins (403) and other organizations (404)', async () => {
@@ -395,6 +397,57 @@ describe('v2 roles API: custom roles and role assignments', () => {
       await t.http().patch(`/api/v1/projects/${projectUuid}/spaces/${publicSpace}`).set('Cookie', p.member.cookie).send({ name: 'Renamed' }).expect(200);
       const spaces = await t.http().get(`/api/v1/projects/${projectUuid}/spaces`).set('Cookie', p.member.cookie).expect(200);
       expect(spaces.body.results.map((s: { uuid: string }) => s.uuid).sort()).toEqual([publicSpace, privateSpace].sort());
+    });
+  });
+
+  describe('the Terraform provider', () => {
+    // the calls of ubie-oss/terraform-provider-lightdash (internal/lightdash/api/v2, services/roles.go), with its ApiKey header
+    it('provisions and removes organization, project-user and project-group roles, resolving role names from GET roles', async () => {
+      const p = await createPersonas(t);
+      const projectUuid = await createProject(t, p.admin);
+      const groupUuid = await createGroup(p.admin, [p.member]);
+      const { token } = await createToken(t, p.admin);
+      const api = (method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: object) => {
+        const request = t.http()[method](path).set('Authorization', `ApiKey ${token}`).set('Content-Type', 'application/json');
+        return body ? request.send(body) : request;
+      };
+      const catalog = (await api('get', roles(p.organizationUuid)).expect(200)).body.results as { roleUuid: string; name: string }[];
+      // the provider's lookup: a case-insensitive match on roleUuid, name, or name with spaces as underscores; it must be unique
+      const resolve = (name: string) => {
+        const target = name.toLowerCase();
+        const matches = catalog.filter((r) => r.roleUuid.toLowerCase() === target || r.name.toLowerCase().replaceAll(' ', '_') === target || r.name.toLowerCase() === target);
+        expect(matches).toHaveLength(1);
+        return matches[0].roleUuid;
+      };
+      const terraformRole = (a: { roleName: string; roleId: string }) => [a.roleName, a.roleId].map((c) => c.trim().toLowerCase().replaceAll(' ', '_'));
+
+      // lightdash_organization_role_member
+      const org = await api('post', `${roles(p.organizationUuid)}/assignments/user/${p.viewer.userUuid}`, { roleId: resolve('editor') }).expect(200);
+      expect(terraformRole(org.body.results)).toContain('editor');
+      const orgList = (await api('get', `${roles(p.organizationUuid)}/assignments`).expect(200)).body.results;
+      expect(orgList.find((a: { assigneeType: string; assigneeId: string }) => a.assigneeType === 'user' && a.assigneeId === p.viewer.userUuid).roleName).toBe('editor');
+
+      // lightdash_project_role_member
+      const user = await api('post', `${projectAssignments(projectUuid)}/user/${p.developer.userUuid}`, { roleId: resolve('interactive_viewer'), sendEmail: false }).expect(200);
+      expect(terraformRole(user.body.results)).toContain('interactive_viewer');
+      // lightdash_project_role_group
+      await api('post', `${projectAssignments(projectUuid)}/group/${groupUuid}`, { roleId: resolve('viewer'), sendEmail: false }).expect(200);
+      const updated = await api('patch', `${projectAssignments(projectUuid)}/group/${groupUuid}`, { roleId: resolve('Developer') }).expect(200);
+      expect(terraformRole(updated.body.results)).toContain('developer');
+      const projectList = (await api('get', projectAssignments(projectUuid)).expect(200)).body.results;
+      expect(projectList.filter((a: { assigneeType: string }) => a.assigneeType === 'group')).toEqual([
+        expect.objectContaining({ assigneeId: groupUuid, roleId: 'developer', roleName: 'developer' }),
+      ]);
+      // the group's role really applies to its member
+      await t.http().get(`/api/v1/projects/${projectUuid}`).set('Cookie', p.member.cookie).expect(200);
+
+      // removal: DELETE for project roles, assigning `member` (looked up by name) for the organization role
+      await api('delete', `${projectAssignments(projectUuid)}/user/${p.developer.userUuid}`).expect(200);
+      await api('delete', `${projectAssignments(projectUuid)}/group/${groupUuid}`).expect(200);
+      expect((await api('get', projectAssignments(projectUuid)).expect(200)).body.results).toEqual([]);
+      const removed = await api('post', `${roles(p.organizationUuid)}/assignments/user/${p.viewer.userUuid}`, { roleId: resolve('member') }).expect(200);
+      expect(terraformRole(removed.body.results)).toContain('member');
+      await t.http().get(`/api/v1/projects/${projectUuid}`).set('Cookie', p.member.cookie).expect(403);
     });
   });
 });
