@@ -23,6 +23,7 @@ import {
   UpdateRoleDto,
 } from './dto/roles.dto.js';
 import { RoleAssignmentsService } from './role-assignments.service.js';
+import { type AsCodeAction, type CustomRoleAsCode, RolesAsCodeService } from './roles-as-code.service.js';
 import { RolesService } from './roles.service.js';
 
 const ORGANIZATION = { type: 'organization', param: 'orgUuid' } as const;
@@ -43,6 +44,7 @@ export class OrganizationRolesController {
   constructor(
     private readonly roles: RolesService,
     private readonly assignments: RoleAssignmentsService,
+    private readonly asCode: RolesAsCodeService,
   ) {}
 
   @Get()
@@ -101,6 +103,26 @@ export class OrganizationRolesController {
   @ApiOkResponse({ type: RoleSetDto })
   replaceSet(@CurrentPrincipal() principal: Principal, @Param() params: OrganizationUserParamsDto, @Body() body: RoleSetDto): Promise<RoleSetDto> {
     return this.assignments.replaceOrganizationSet(principal, params.userId, body);
+  }
+
+  @Get('code')
+  @ApiTags('Roles as code')
+  @RequirePermission('organization:manage', ORGANIZATION)
+  @ApiOperation({ operationId: 'GetCustomRolesAsCode', summary: 'The custom roles as code (deprecated alias of GET /orgs/{orgUuid}/code/roles)', deprecated: true })
+  @ApiOkResponse({ description: '`{customRoles: [{version, name, description, level, scopes}]}`' })
+  listAsCode(@CurrentPrincipal() principal: Principal, @Param() _params: OrganizationParamsDto): Promise<{ customRoles: CustomRoleAsCode[] }> {
+    return this.asCode.list(principal);
+  }
+
+  @Post('code')
+  @HttpCode(200)
+  @ApiTags('Roles as code')
+  @RequirePermission('organization:manage', ORGANIZATION)
+  @AuditAction('role.upsert-as-code', 'role')
+  @ApiOperation({ operationId: 'UpsertCustomRoleAsCode', summary: 'Create or update a custom role by name (deprecated alias of POST /orgs/{orgUuid}/code/roles)', deprecated: true })
+  @ApiOkResponse({ description: '`{action: "create" | "update" | "no changes"}`' })
+  upsertAsCode(@CurrentPrincipal() principal: Principal, @Param() _params: OrganizationParamsDto, @Body() body: Record<string, unknown>): Promise<{ action: AsCodeAction }> {
+    return this.asCode.upsert(principal, body);
   }
 
   @Get(':roleUuid')
@@ -177,5 +199,30 @@ export class OrganizationRolesController {
   @ApiOkResponse({ type: [RoleAssigneeDto] })
   assignees(@CurrentPrincipal() principal: Principal, @Param() params: RoleParamsDto): Promise<RoleAssigneeDto[]> {
     return this.roles.assignees(principal, params.roleUuid);
+  }
+}
+
+/** Roles as code: the custom roles of an organization as files (the current paths). */
+@ApiTags('Roles as code')
+@Controller('api/v2/orgs/:orgUuid/code/roles')
+export class RolesAsCodeController {
+  constructor(private readonly asCode: RolesAsCodeService) {}
+
+  @Get()
+  @RequirePermission('organization:manage', ORGANIZATION)
+  @ApiOperation({ operationId: 'GetCodeCustomRoles', summary: 'The custom roles as code, scopes sorted' })
+  @ApiOkResponse({ description: '`{customRoles: [{version, name, description, level, scopes}]}`' })
+  list(@CurrentPrincipal() principal: Principal, @Param() _params: OrganizationParamsDto): Promise<{ customRoles: CustomRoleAsCode[] }> {
+    return this.asCode.list(principal);
+  }
+
+  @Post()
+  @HttpCode(200)
+  @RequirePermission('organization:manage', ORGANIZATION)
+  @AuditAction('role.upsert-as-code', 'role')
+  @ApiOperation({ operationId: 'UpsertCodeCustomRole', summary: 'Create or update a custom role by name; never renames, never changes its level' })
+  @ApiOkResponse({ description: '`{action: "create" | "update" | "no changes"}`' })
+  upsert(@CurrentPrincipal() principal: Principal, @Param() _params: OrganizationParamsDto, @Body() body: Record<string, unknown>): Promise<{ action: AsCodeAction }> {
+    return this.asCode.upsert(principal, body);
   }
 }

@@ -150,6 +150,36 @@ describe('v2 roles API: custom roles and role assignments', () => {
     });
   });
 
+  describe('roles as code', () => {
+    it('lists custom roles as code and upserts them by name', async () => {
+      const p = await createPersonas(t);
+      const code = `/api/v2/orgs/${p.organizationUuid}/code/roles`;
+      const upsert = (body: unknown) => t.http().post(code).set('Cookie', p.admin.cookie).send(body as object);
+      const file = { version: 1, name: 'Analyst', description: null, level: 'project', scopes: ['view:Project', 'manage:SqlRunner'] };
+      expect((await upsert(file).expect(200)).body).toEqual({ status: 'ok', results: { action: 'create' } });
+      expect((await upsert(file).expect(200)).body.results).toEqual({ action: 'no changes' });
+      expect((await upsert({ ...file, description: 'SQL', scopes: ['view:Project', 'manage:Explore'] }).expect(200)).body.results).toEqual({ action: 'update' });
+      const listed = await t.http().get(code).set('Cookie', p.admin.cookie).expect(200);
+      expect(listed.body.results).toEqual({ customRoles: [{ version: 1, name: 'Analyst', description: 'SQL', level: 'project', scopes: ['manage:Explore', 'view:Project'] }] });
+      const alias = await t.http().get(`${roles(p.organizationUuid)}/code`).set('Cookie', p.admin.cookie).expect(200);
+      expect(alias.body).toEqual(listed.body);
+      expect((await upsert({ ...file, level: 'organization' }).expect(400)).body.error.message).toBe(
+        'Cannot change custom role "Analyst" level from project to organization. Create a new role instead.',
+      );
+      expect((await upsert({ ...file, scopes: ['view:Nothing'] }).expect(400)).body.error.message).toBe('Unknown custom role scopes: view:Nothing');
+      await upsert({ ...file, version: 2 }).expect(400);
+      await upsert({ ...file, extra: true }).expect(400);
+      await upsert({ ...file, scopes: ['view:Project', 'view:Project'] }).expect(400);
+      const { description: _description, ...withoutDescription } = file;
+      await upsert(withoutDescription).expect(400);
+      // an older file: a project role with organization-only scopes is an organization role
+      await t.http().post(`${roles(p.organizationUuid)}/code`).set('Cookie', p.admin.cookie).send({ ...file, name: 'Inviter', scopes: ['manage:InviteLink'] }).expect(200);
+      const after = await t.http().get(code).set('Cookie', p.admin.cookie).expect(200);
+      expect(after.body.results.customRoles.find((r: { name: string }) => r.name === 'Inviter').level).toBe('organization');
+      await t.http().get(code).set('Cookie', p.developer.cookie).expect(403);
+    });
+  });
+
   describe('organization assignments', () => {
     it('lists and sets organization roles, system or organization-level custom', async () => {
       const p = await createPersonas(t);
