@@ -79,7 +79,9 @@ export class MembersService {
       await lockOrganization(manager, principal.organizationId!);
       const member = await this.findOne(manager, principal.organizationId!, 'u.user_uuid = $2', userUuid);
       if (member.role === 'admin' && role !== 'admin') await assertAdminRemains(manager, principal.organizationId!, member.userId!);
-      await manager.query('UPDATE organization_memberships SET role = $1, updated_at = now() WHERE user_id = $2', [role, member.userId]);
+      // a system role replaces the whole role set (custom roles included)
+      await manager.query('UPDATE organization_memberships SET role = $1, custom_role_id = NULL, updated_at = now() WHERE user_id = $2', [role, member.userId]);
+      await manager.query('DELETE FROM organization_membership_custom_roles WHERE user_id = $1', [member.userId]);
       await this.audit.record(manager, {
         action: 'member.role.update',
         targetType: 'user',

@@ -70,6 +70,7 @@ export class GroupProjectAccessService {
       ]);
       if (!previous) throw new NotFoundError(NO_GROUP_ACCESS);
       await manager.query('UPDATE project_group_access SET role = $3, custom_role_id = NULL WHERE project_id = $1 AND group_id = $2', [access.projectId, groupId, role]);
+      await manager.query('DELETE FROM project_group_access_custom_roles WHERE project_id = $1 AND group_id = $2', [access.projectId, groupId]);
       await this.audit.record(manager, {
         action: 'project.group-access.update',
         targetType: 'group',

@@ -69,8 +69,13 @@ export class ProjectAccessService {
     assertWithinOwnRole(access, role);
     await this.dataSource.transaction(async (manager) => {
       const grant = await this.findGrant(manager, access, userUuid, true);
+      // a system role replaces the whole role set: custom role and further roles go
       await manager.query('UPDATE project_memberships SET role = $1, custom_role_id = NULL WHERE project_id = $2 AND user_id = (SELECT user_id FROM users WHERE user_uuid = $3)', [
         role,
+        access.projectId,
+        userUuid,
+      ]);
+      await manager.query('DELETE FROM project_membership_custom_roles WHERE project_id = $1 AND user_id = (SELECT user_id FROM users WHERE user_uuid = $2)', [
         access.projectId,
         userUuid,
       ]);

@@ -11,7 +11,13 @@ import { isForeignKeyViolation } from '../common/postgres-errors.js';
 import { assertAdminRemains, lockOrganization } from '../organizations/organization-lock.js';
 import type { RoleAssignmentDto, RoleSetDto } from './dto/roles.dto.js';
 import {
+  ADD_ORGANIZATION_EXTRAS,
+  ADD_PROJECT_GROUP_EXTRAS,
+  ADD_PROJECT_MEMBER_EXTRAS,
   type AssignmentRow,
+  CLEAR_ORGANIZATION_EXTRAS,
+  CLEAR_PROJECT_GROUP_EXTRAS,
+  CLEAR_PROJECT_MEMBER_EXTRAS,
   type CustomRoleRow,
   DELETE_PROJECT_GROUP,
   DELETE_PROJECT_MEMBER,
@@ -24,6 +30,7 @@ import {
   PROJECT_GROUP_ROLE,
   PROJECT_MEMBER_ROLE,
   SET_ORGANIZATION_ROLE,
+  type StoredRoleSetRow,
   UPSERT_PROJECT_GROUP,
   UPSERT_PROJECT_MEMBER,
 } from './roles.queries.js';
@@ -33,9 +40,15 @@ import { isOrganizationRoleId, isSystemRoleId, SYSTEM_ROLE_LABELS } from './syst
 /** A role named by an assignment: a system role, or a custom role with its scopes. */
 type AssignableRole = { kind: 'system'; id: string; scopes: readonly string[] } | { kind: 'custom'; role: CustomRoleRow; scopes: readonly string[] };
 
-/** The row a role is stored as: a system role in `role`, or a placeholder and the custom role's id. */
-function slotOf(role: AssignableRole, placeholder: 'member' | 'viewer'): [string, string | null] {
-  return role.kind === 'system' ? [role.id, null] : [placeholder, role.role.customRoleId];
+/**
+ * How a role set is stored (lightdash-roles-v2.md §1.6): a system role in the row's `role`, or else a
+ * placeholder there and the first custom role in `custom_role_id`; the other custom roles as extras.
+ */
+function storageOf(roles: AssignableRole[], placeholder: 'member' | 'viewer'): { role: string; customRoleId: string | null; extras: string[] } {
+  const system = roles.find((role) => role.kind === 'system');
+  const customIds = roles.flatMap((role) => (role.kind === 'custom' ? [role.role.customRoleId] : []));
+  if (system) return { role: system.id, customRoleId: null, extras: customIds };
+  return { role: placeholder, customRoleId: customIds[0], extras: customIds.slice(1) };
 }
 
 type Assignee = { kind: 'user'; userId: string; uuid: string; name: string } | { kind: 'group'; groupId: string; uuid: string; name: string };
@@ -64,27 +77,15 @@ export class RoleAssignmentsService {
       organizationId: principal.organizationUuid!,
       createdAt: row.createdAt,
       updatedAt: row.createdAt,
-      hasMultipleRoles: false,
+      hasMultipleRoles: row.hasMultipleRoles,
     }));
   }
 
   /** Sets a member's organization role; the organization keeps an admin (checked under the organization lock). */
   async assignOrganization(principal: Principal, userUuid: string, roleId: string): Promise<RoleAssignmentDto> {
     return this.dataSource.transaction(async (manager) => {
-      await lockOrganization(manager, principal.organizationId!);
-      const [member] = await manager.query(LOCK_ORGANIZATION_MEMBER, [principal.organizationId, userUuid]);
-      if (!member) throw new NotFoundError(`Cannot find user with uuid ${userUuid}`);
-      const role = await this.organizationRole(manager, principal, roleId);
-      if (role.scopes.some((scope) => !holds(principal.role ? organizationRoleScopes(principal.role) : [], scope))) throw new ForbiddenError(EXCEEDS_OWN);
-      const stillAdmin = role.kind === 'system' && role.id === 'admin';
-      if (member.role === 'admin' && !stillAdmin) await assertAdminRemains(manager, principal.organizationId!, member.userId);
-      await manager.query(SET_ORGANIZATION_ROLE, [member.userId, ...slotOf(role, 'member')]);
-      await this.audit.record(manager, {
-        action: 'organization.role.assign',
-        targetType: 'user',
-        targetUuid: userUuid,
-        details: { from: member.role, to: roleId },
-      });
+      const { member, roles } = await this.writeOrganizationSet(manager, principal, userUuid, [roleId]);
+      const [role] = roles;
       const now = new Date();
       return {
         roleId,
@@ -100,6 +101,29 @@ export class RoleAssignmentsService {
     });
   }
 
+  /** Replaces a member's organization roles with the set (one system role at most, any custom roles of organization level). */
+  private async writeOrganizationSet(manager: EntityManager, principal: Principal, userUuid: string, roleIds: string[]) {
+    await lockOrganization(manager, principal.organizationId!);
+    const [member] = await manager.query(LOCK_ORGANIZATION_MEMBER, [principal.organizationId, userUuid]);
+    if (!member) throw new NotFoundError(`Cannot find user with uuid ${userUuid}`);
+    const roles: AssignableRole[] = [];
+    for (const roleId of roleIds) roles.push(await this.organizationRole(manager, principal, roleId));
+    const own = principal.role ? organizationRoleScopes(principal.role) : [];
+    if (roles.some((role) => role.scopes.some((scope) => !holds(own, scope)))) throw new ForbiddenError(EXCEEDS_OWN);
+    const stored = storageOf(roles, 'member');
+    if (member.role === 'admin' && stored.role !== 'admin') await assertAdminRemains(manager, principal.organizationId!, member.userId);
+    await manager.query(SET_ORGANIZATION_ROLE, [member.userId, stored.role, stored.customRoleId]);
+    await manager.query(CLEAR_ORGANIZATION_EXTRAS, [member.userId]);
+    if (stored.extras.length) await manager.query(ADD_ORGANIZATION_EXTRAS, [member.userId, principal.organizationId, stored.extras]);
+    await this.audit.record(manager, {
+      action: roleIds.length === 1 ? 'organization.role.assign' : 'organization.role-set.replace',
+      targetType: 'user',
+      targetUuid: userUuid,
+      details: { from: member.role, to: roleIds },
+    });
+    return { member: member as { name: string }, roles };
+  }
+
   async getOrganizationSet(principal: Principal, userUuid: string): Promise<RoleSetDto> {
     const [row] = await this.dataSource.query(ORGANIZATION_MEMBER_ROLE, [principal.organizationId, userUuid]);
     if (!row) throw new NotFoundError(`Cannot find user with uuid ${userUuid}`);
@@ -107,7 +131,8 @@ export class RoleAssignmentsService {
   }
 
   async replaceOrganizationSet(principal: Principal, userUuid: string, set: RoleSetDto): Promise<RoleSetDto> {
-    await this.assignOrganization(principal, userUuid, singleRoleOf(set));
+    const roleIds = roleIdsOf(set, 'organization');
+    await this.dataSource.transaction((manager) => this.writeOrganizationSet(manager, principal, userUuid, roleIds));
     return this.getOrganizationSet(principal, userUuid);
   }
 
@@ -121,7 +146,7 @@ export class RoleAssignmentsService {
       assigneeType: row.kind,
       assigneeId: row.assigneeId,
       assigneeName: row.assigneeName,
-      hasMultipleRoles: false,
+      hasMultipleRoles: row.hasMultipleRoles,
       projectId: access.projectUuid,
       createdAt: now,
       updatedAt: now,
@@ -131,27 +156,8 @@ export class RoleAssignmentsService {
   /** Creates or replaces a user's or a group's role on the project (the v1 routes see the same row). */
   async assignProject(principal: Principal, access: ProjectAccess, kind: 'user' | 'group', uuid: string, roleId: string): Promise<RoleAssignmentDto> {
     return this.dataSource.transaction(async (manager) => {
-      const assignee = await this.assignee(manager, access, kind, uuid);
-      const role = await this.projectRole(manager, principal, roleId);
-      if (!grantsWithinOwnProjectScopes(access, role.scopes)) throw new ForbiddenError(EXCEEDS_OWN);
-      const [systemRole, customRoleId] = slotOf(role, 'viewer');
-      try {
-        if (assignee.kind === 'user') {
-          await manager.query(UPSERT_PROJECT_MEMBER, [access.projectId, assignee.userId, access.organizationId, systemRole, customRoleId]);
-        } else {
-          await manager.query(UPSERT_PROJECT_GROUP, [access.projectId, assignee.groupId, access.organizationId, systemRole, customRoleId]);
-        }
-      } catch (error) {
-        // the user left the organization, or the group was deleted, meanwhile
-        if (isForeignKeyViolation(error)) throw new NotFoundError(kind === 'user' ? `Cannot find user with uuid ${uuid}` : 'No group found');
-        throw error;
-      }
-      await this.audit.record(manager, {
-        action: kind === 'user' ? 'project.access.assign' : 'project.group-access.assign',
-        targetType: kind,
-        targetUuid: uuid,
-        details: { projectUuid: access.projectUuid, role: roleId },
-      });
+      const { assignee, roles } = await this.writeProjectSet(manager, principal, access, kind, uuid, [roleId]);
+      const [role] = roles;
       const now = new Date();
       return {
         roleId,
@@ -165,6 +171,37 @@ export class RoleAssignmentsService {
         updatedAt: now,
       };
     });
+  }
+
+  /** Replaces a user's or group's roles on the project with the set, creating the grant when missing. */
+  private async writeProjectSet(manager: EntityManager, principal: Principal, access: ProjectAccess, kind: 'user' | 'group', uuid: string, roleIds: string[]) {
+    const assignee = await this.assignee(manager, access, kind, uuid);
+    const roles: AssignableRole[] = [];
+    for (const roleId of roleIds) roles.push(await this.projectRole(manager, principal, roleId));
+    if (!grantsWithinOwnProjectScopes(access, roles.flatMap((role) => role.scopes))) throw new ForbiddenError(EXCEEDS_OWN);
+    const stored = storageOf(roles, 'viewer');
+    try {
+      if (assignee.kind === 'user') {
+        await manager.query(UPSERT_PROJECT_MEMBER, [access.projectId, assignee.userId, access.organizationId, stored.role, stored.customRoleId]);
+        await manager.query(CLEAR_PROJECT_MEMBER_EXTRAS, [access.projectId, assignee.userId]);
+        if (stored.extras.length) await manager.query(ADD_PROJECT_MEMBER_EXTRAS, [access.projectId, assignee.userId, access.organizationId, stored.extras]);
+      } else {
+        await manager.query(UPSERT_PROJECT_GROUP, [access.projectId, assignee.groupId, access.organizationId, stored.role, stored.customRoleId]);
+        await manager.query(CLEAR_PROJECT_GROUP_EXTRAS, [access.projectId, assignee.groupId]);
+        if (stored.extras.length) await manager.query(ADD_PROJECT_GROUP_EXTRAS, [access.projectId, assignee.groupId, access.organizationId, stored.extras]);
+      }
+    } catch (error) {
+      // the user left the organization, or the group was deleted, meanwhile
+      if (isForeignKeyViolation(error)) throw new NotFoundError(kind === 'user' ? `Cannot find user with uuid ${uuid}` : 'No group found');
+      throw error;
+    }
+    await this.audit.record(manager, {
+      action: `${kind === 'user' ? 'project.access' : 'project.group-access'}.${roleIds.length === 1 ? 'assign' : 'role-set.replace'}`,
+      targetType: kind,
+      targetUuid: uuid,
+      details: { projectUuid: access.projectUuid, roles: roleIds },
+    });
+    return { assignee, roles };
   }
 
   /** Removes a user's direct role on the project (404 when there is none); a group's, idempotently. */
@@ -202,7 +239,8 @@ export class RoleAssignmentsService {
   }
 
   async replaceProjectSet(principal: Principal, access: ProjectAccess, kind: 'user' | 'group', uuid: string, set: RoleSetDto): Promise<RoleSetDto> {
-    await this.assignProject(principal, access, kind, uuid, singleRoleOf(set));
+    const roleIds = roleIdsOf(set, 'project');
+    await this.dataSource.transaction((manager) => this.writeProjectSet(manager, principal, access, kind, uuid, roleIds));
     return this.getProjectSet(access, kind, uuid);
   }
 
@@ -239,17 +277,18 @@ export class RoleAssignmentsService {
   }
 }
 
-function roleSet(row: { systemRole: string; customRoleUuid: string | null }): RoleSetDto {
-  return row.customRoleUuid ? { systemRole: null, customRoleUuids: [row.customRoleUuid] } : { systemRole: row.systemRole, customRoleUuids: [] };
+/** A stored set as the API shows it: a custom slot hides its placeholder role. */
+function roleSet(row: StoredRoleSetRow): RoleSetDto {
+  const customRoleUuids = [...new Set([...(row.customRoleUuid ? [row.customRoleUuid] : []), ...row.extraRoleUuids])];
+  return { systemRole: row.customRoleUuid ? null : row.systemRole, customRoleUuids };
 }
 
-/**
- * The one role a set may hold here: each assignee keeps one role per organization or project (a
- * system role or a custom role), so a set of several roles is refused rather than half-applied.
- */
-function singleRoleOf(set: RoleSetDto): string {
-  const roles = [...(set.systemRole ? [set.systemRole] : []), ...new Set(set.customRoleUuids)];
-  if (roles.length === 0) throw new ParameterError('A role set must contain at least one role');
-  if (roles.length > 1) throw new ParameterError('A role set holds one role here: a system role or one custom role');
-  return roles[0];
+/** The role ids of a set, the system role first, duplicates dropped; never empty, and the system role of the level. */
+function roleIdsOf(set: RoleSetDto, level: 'organization' | 'project'): string[] {
+  if (set.systemRole !== null && !(level === 'organization' ? isOrganizationRoleId(set.systemRole) : isSystemRoleId(set.systemRole))) {
+    throw new ParameterError(`Invalid ${level} system role "${set.systemRole}"`);
+  }
+  const ids = [...(set.systemRole ? [set.systemRole] : []), ...new Set(set.customRoleUuids.map((uuid) => uuid.toLowerCase()))];
+  if (ids.length === 0) throw new ParameterError('A role set must contain at least one role');
+  return ids;
 }

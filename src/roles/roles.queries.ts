@@ -57,7 +57,16 @@ export const ROLE_ASSIGNEES = `
   FROM project_memberships pm JOIN users u ON u.user_id = pm.user_id JOIN projects p ON p.project_id = pm.project_id WHERE pm.custom_role_id = $1
   UNION ALL
   SELECT 'project_group', g.group_uuid::text, g.name, p.project_uuid::text, p.name
-  FROM project_group_access pga JOIN groups g ON g.group_id = pga.group_id JOIN projects p ON p.project_id = pga.project_id WHERE pga.custom_role_id = $1`;
+  FROM project_group_access pga JOIN groups g ON g.group_id = pga.group_id JOIN projects p ON p.project_id = pga.project_id WHERE pga.custom_role_id = $1
+  UNION ALL
+  SELECT 'organization_user', u.user_uuid::text, trim(u.first_name || ' ' || u.last_name), NULL, NULL
+  FROM organization_membership_custom_roles x JOIN users u ON u.user_id = x.user_id WHERE x.custom_role_id = $1
+  UNION ALL
+  SELECT 'project_user', u.user_uuid::text, trim(u.first_name || ' ' || u.last_name), p.project_uuid::text, p.name
+  FROM project_membership_custom_roles x JOIN users u ON u.user_id = x.user_id JOIN projects p ON p.project_id = x.project_id WHERE x.custom_role_id = $1
+  UNION ALL
+  SELECT 'project_group', g.group_uuid::text, g.name, p.project_uuid::text, p.name
+  FROM project_group_access_custom_roles x JOIN groups g ON g.group_id = x.group_id JOIN projects p ON p.project_id = x.project_id WHERE x.custom_role_id = $1`;
 
 /** One assignment as the storage holds it: the system role, or the custom role it stands for. */
 export interface AssignmentRow {
@@ -67,12 +76,14 @@ export interface AssignmentRow {
   customRoleUuid: string | null;
   customRoleName: string | null;
   createdAt: Date;
+  hasMultipleRoles: boolean;
 }
 
 /** Every member of organization $1 with their organization role. */
 export const ORGANIZATION_ASSIGNMENTS = `
   SELECT u.user_uuid::text AS "assigneeId", trim(u.first_name || ' ' || u.last_name) AS "assigneeName", m.role::text AS "systemRole",
-         cr.role_uuid::text AS "customRoleUuid", cr.name AS "customRoleName", m.created_at AS "createdAt"
+         cr.role_uuid::text AS "customRoleUuid", cr.name AS "customRoleName", m.created_at AS "createdAt",
+         EXISTS (SELECT 1 FROM organization_membership_custom_roles x WHERE x.user_id = m.user_id) AS "hasMultipleRoles"
   FROM organization_memberships m JOIN users u ON u.user_id = m.user_id LEFT JOIN custom_roles cr ON cr.custom_role_id = m.custom_role_id
   WHERE m.organization_id = $1 ORDER BY m.created_at, u.user_id`;
 
@@ -80,11 +91,15 @@ export const ORGANIZATION_ASSIGNMENTS = `
 export const PROJECT_ASSIGNMENTS = `
   SELECT * FROM (
     SELECT 'user' AS kind, u.user_uuid::text AS "assigneeId", trim(u.first_name || ' ' || u.last_name) AS "assigneeName", pm.role::text AS "systemRole",
-           cr.role_uuid::text AS "customRoleUuid", cr.name AS "customRoleName", pm.created_at AS "createdAt", 0 AS rank, lower(u.first_name) AS sort1, u.user_id AS sort2
+           cr.role_uuid::text AS "customRoleUuid", cr.name AS "customRoleName", pm.created_at AS "createdAt",
+           EXISTS (SELECT 1 FROM project_membership_custom_roles x WHERE x.project_id = pm.project_id AND x.user_id = pm.user_id) AS "hasMultipleRoles",
+           0 AS rank, lower(u.first_name) AS sort1, u.user_id AS sort2
     FROM project_memberships pm JOIN users u ON u.user_id = pm.user_id LEFT JOIN custom_roles cr ON cr.custom_role_id = pm.custom_role_id
     WHERE pm.project_id = $1
     UNION ALL
-    SELECT 'group', g.group_uuid::text, g.name, pga.role::text, cr.role_uuid::text, cr.name, pga.created_at, 1, lower(g.name), g.group_id
+    SELECT 'group', g.group_uuid::text, g.name, pga.role::text, cr.role_uuid::text, cr.name, pga.created_at,
+           EXISTS (SELECT 1 FROM project_group_access_custom_roles x WHERE x.project_id = pga.project_id AND x.group_id = pga.group_id),
+           1, lower(g.name), g.group_id
     FROM project_group_access pga JOIN groups g ON g.group_id = pga.group_id LEFT JOIN custom_roles cr ON cr.custom_role_id = pga.custom_role_id
     WHERE pga.project_id = $1) a
   ORDER BY rank, sort1, sort2`;
@@ -120,18 +135,49 @@ export const UPSERT_PROJECT_GROUP = `
 export const DELETE_PROJECT_MEMBER = `DELETE FROM project_memberships WHERE project_id = $1 AND user_id = $2 RETURNING role`;
 export const DELETE_PROJECT_GROUP = `DELETE FROM project_group_access WHERE project_id = $1 AND group_id = $2 RETURNING role`;
 
+/** The further custom roles of a role set, oldest first, from join table `table` matching `on` (alias x). */
+function extras(table: string, on: string): string {
+  return `(SELECT coalesce(array_agg(xr.role_uuid::text ORDER BY x.created_at, xr.role_uuid), '{}') FROM ${table} x
+    JOIN custom_roles xr ON xr.custom_role_id = x.custom_role_id WHERE ${on})`;
+}
+
+export interface StoredRoleSetRow {
+  systemRole: string;
+  customRoleUuid: string | null;
+  extraRoleUuids: string[];
+}
+
+/** Replacing the further roles of a set: $1/$2 the assignment row's key, $3 its organization, $4 the custom role ids (bigint[]). */
+export const CLEAR_PROJECT_MEMBER_EXTRAS = `DELETE FROM project_membership_custom_roles WHERE project_id = $1 AND user_id = $2`;
+export const ADD_PROJECT_MEMBER_EXTRAS = `
+  INSERT INTO project_membership_custom_roles (project_id, user_id, organization_id, custom_role_id)
+  SELECT $1, $2, $3, id FROM unnest($4::bigint[]) WITH ORDINALITY AS r(id, n) ORDER BY n`;
+export const CLEAR_PROJECT_GROUP_EXTRAS = `DELETE FROM project_group_access_custom_roles WHERE project_id = $1 AND group_id = $2`;
+export const ADD_PROJECT_GROUP_EXTRAS = `
+  INSERT INTO project_group_access_custom_roles (project_id, group_id, organization_id, custom_role_id)
+  SELECT $1, $2, $3, id FROM unnest($4::bigint[]) WITH ORDINALITY AS r(id, n) ORDER BY n`;
+/** $1 user id. */
+export const CLEAR_ORGANIZATION_EXTRAS = `DELETE FROM organization_membership_custom_roles WHERE user_id = $1`;
+/** $1 user id, $2 organization id, $3 the custom role ids (bigint[]). */
+export const ADD_ORGANIZATION_EXTRAS = `
+  INSERT INTO organization_membership_custom_roles (user_id, organization_id, custom_role_id)
+  SELECT $1, $2, id FROM unnest($3::bigint[]) WITH ORDINALITY AS r(id, n) ORDER BY n`;
+
 /** The stored assignment of user $2 on project $1. */
 export const PROJECT_MEMBER_ROLE = `
-  SELECT pm.role::text AS "systemRole", cr.role_uuid::text AS "customRoleUuid"
+  SELECT pm.role::text AS "systemRole", cr.role_uuid::text AS "customRoleUuid",
+         ${extras('project_membership_custom_roles', 'x.project_id = pm.project_id AND x.user_id = pm.user_id')} AS "extraRoleUuids"
   FROM project_memberships pm LEFT JOIN custom_roles cr ON cr.custom_role_id = pm.custom_role_id WHERE pm.project_id = $1 AND pm.user_id = $2`;
 
 /** The stored assignment of group $2 on project $1. */
 export const PROJECT_GROUP_ROLE = `
-  SELECT pga.role::text AS "systemRole", cr.role_uuid::text AS "customRoleUuid"
+  SELECT pga.role::text AS "systemRole", cr.role_uuid::text AS "customRoleUuid",
+         ${extras('project_group_access_custom_roles', 'x.project_id = pga.project_id AND x.group_id = pga.group_id')} AS "extraRoleUuids"
   FROM project_group_access pga LEFT JOIN custom_roles cr ON cr.custom_role_id = pga.custom_role_id WHERE pga.project_id = $1 AND pga.group_id = $2`;
 
 /** The stored organization assignment of user $2 in organization $1. */
 export const ORGANIZATION_MEMBER_ROLE = `
-  SELECT m.role::text AS "systemRole", cr.role_uuid::text AS "customRoleUuid"
+  SELECT m.role::text AS "systemRole", cr.role_uuid::text AS "customRoleUuid",
+         ${extras('organization_membership_custom_roles', 'x.user_id = m.user_id')} AS "extraRoleUuids"
   FROM organization_memberships m JOIN users u ON u.user_id = m.user_id LEFT JOIN custom_roles cr ON cr.custom_role_id = m.custom_role_id
   WHERE m.organization_id = $1 AND u.user_uuid = $2`;

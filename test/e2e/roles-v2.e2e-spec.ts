@@ -227,10 +227,24 @@ describe('v2 roles API: custom roles and role assignments', () => {
       const assignees = await t.http().get(`${base}/${orgRole}/assignees`).set('Cookie', p.admin.cookie).expect(200);
       expect(assignees.body.results).toEqual([{ kind: 'organization_user', assigneeId: p.member.userUuid, assigneeName: 'member Persona', projectUuid: null, projectName: null }]);
 
-      // role sets hold one role here
-      const replaced = await t.http().put(`${base}/assignments/user/${p.member.userUuid}/set`).set('Cookie', p.admin.cookie).send({ systemRole: 'viewer', customRoleUuids: [] }).expect(200);
-      expect(replaced.body.results).toEqual({ systemRole: 'viewer', customRoleUuids: [] });
-      await t.http().put(`${base}/assignments/user/${p.member.userUuid}/set`).set('Cookie', p.admin.cookie).send({ systemRole: null, customRoleUuids: [] }).expect(400);
+      // role sets: a system role and further organization-level custom roles
+      const orgRole2 = await createRole(p, { name: 'Org bot 2', level: 'organization', scopes: ['view:Project'] });
+      const putSet = (body: object) => t.http().put(`${base}/assignments/user/${p.member.userUuid}/set`).set('Cookie', p.admin.cookie).send(body);
+      const replaced = await putSet({ systemRole: 'viewer', customRoleUuids: [orgRole2, orgRole] }).expect(200);
+      expect(replaced.body.results).toEqual({ systemRole: 'viewer', customRoleUuids: [orgRole2, orgRole] });
+      const afterSet = await t.http().get(`${base}/assignments`).set('Cookie', p.admin.cookie).expect(200);
+      expect(afterSet.body.results.find((a: { assigneeId: string }) => a.assigneeId === p.member.userUuid)).toMatchObject({ roleId: 'viewer', hasMultipleRoles: true });
+      expect((await putSet({ systemRole: null, customRoleUuids: [orgRole, orgRole2] }).expect(200)).body.results).toEqual({ systemRole: null, customRoleUuids: [orgRole, orgRole2] });
+      await putSet({ systemRole: null, customRoleUuids: [] }).expect(400);
+      await putSet({ systemRole: 'superuser', customRoleUuids: [] }).expect(400);
+      await putSet({ systemRole: null, customRoleUuids: [projectRole] }).expect(400);
+      await putSet({ systemRole: null, customRoleUuids: [randomUUID()] }).expect(404);
+      await putSet({ systemRole: null, customRoleUuids: ['nope'] }).expect(422);
+      await t.http().delete(`${base}/${orgRole2}`).set('Cookie', p.admin.cookie).expect(400);
+      // a v1 role change replaces the whole set
+      await t.http().patch(`/api/v1/org/users/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ role: 'viewer' }).expect(200);
+      expect((await t.http().get(`${base}/assignments/user/${p.member.userUuid}/set`).set('Cookie', p.admin.cookie)).body.results).toEqual({ systemRole: 'viewer', customRoleUuids: [] });
+      await t.http().delete(`${base}/${orgRole2}`).set('Cookie', p.admin.cookie).expect(200);
     });
 
     it('keeps an admin when two admins demote each other at the same time', async () => {
@@ -304,6 +318,47 @@ describe('v2 roles API: custom roles and role assignments', () => {
       const gone = await t.http().delete(`${base}/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).expect(404);
       expect(gone.body.error.message).toBe(`Access with id ${p.member.userUuid} not found`);
       await t.http().get(`${base}/user/${p.member.userUuid}/set`).set('Cookie', p.admin.cookie).expect(404);
+    });
+
+    it('replaces role sets of users and groups: every role of the set takes effect, a singular write clears the extras', async () => {
+      const p = await createPersonas(t);
+      const projectUuid = await createProject(t, p.admin);
+      const base = projectAssignments(projectUuid);
+      const viewer = await createRole(p, { name: 'Looker', scopes: ['view:Project'] });
+      const tagger = await createRole(p, { name: 'Tagger', scopes: ['create:Space'] });
+      const tag = (user: TestUser) => t.http().post(`/api/v1/projects/${projectUuid}/tags`).set('Cookie', user.cookie).send({ name: `T ${randomUUID()}`, color: '#000000' });
+      const view = (user: TestUser) => t.http().get(`/api/v1/projects/${projectUuid}`).set('Cookie', user.cookie);
+
+      const set = await t.http().put(`${base}/user/${p.member.userUuid}/set`).set('Cookie', p.admin.cookie).send({ systemRole: null, customRoleUuids: [viewer, tagger, viewer] }).expect(200);
+      expect(set.body.results).toEqual({ systemRole: null, customRoleUuids: [viewer, tagger] });
+      await view(p.member).expect(200);
+      await tag(p.member).expect(201);
+      const listed = await t.http().get(base).set('Cookie', p.admin.cookie).expect(200);
+      expect(listed.body.results).toEqual([expect.objectContaining({ roleId: viewer, hasMultipleRoles: true })]);
+      const assignees = await t.http().get(`${roles(p.organizationUuid)}/${tagger}/assignees`).set('Cookie', p.admin.cookie).expect(200);
+      expect(assignees.body.results).toEqual([expect.objectContaining({ kind: 'project_user', assigneeId: p.member.userUuid, projectUuid })]);
+      await t.http().delete(`${roles(p.organizationUuid)}/${tagger}`).set('Cookie', p.admin.cookie).expect(400);
+
+      // a system role with further custom roles
+      await t.http().put(`${base}/user/${p.member.userUuid}/set`).set('Cookie', p.admin.cookie).send({ systemRole: 'viewer', customRoleUuids: [tagger] }).expect(200);
+      const v1 = await t.http().get(`/api/v1/projects/${projectUuid}/access`).set('Cookie', p.admin.cookie).expect(200);
+      expect(v1.body.results).toEqual([expect.objectContaining({ userUuid: p.member.userUuid, role: 'viewer' })]);
+      await tag(p.member).expect(201);
+      // a singular write replaces the set
+      await t.http().post(`${base}/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: 'viewer' }).expect(200);
+      expect((await t.http().get(`${base}/user/${p.member.userUuid}/set`).set('Cookie', p.admin.cookie)).body.results).toEqual({ systemRole: 'viewer', customRoleUuids: [] });
+      await tag(p.member).expect(403);
+
+      // groups, created by the set when missing; the v1 PATCH replaces the set
+      const groupUuid = await createGroup(p.admin, [p.viewer]);
+      await t.http().get(`${base}/group/${groupUuid}/set`).set('Cookie', p.admin.cookie).expect(404);
+      await t.http().put(`${base}/group/${groupUuid}/set`).set('Cookie', p.admin.cookie).send({ systemRole: 'viewer', customRoleUuids: [tagger] }).expect(200);
+      expect((await t.http().get(`${base}/group/${groupUuid}/set`).set('Cookie', p.admin.cookie)).body.results).toEqual({ systemRole: 'viewer', customRoleUuids: [tagger] });
+      await tag(p.viewer).expect(201);
+      await t.http().patch(`/api/v1/groups/${groupUuid}/projects/${projectUuid}`).set('Cookie', p.admin.cookie).send({ role: 'viewer' }).expect(200);
+      await tag(p.viewer).expect(403);
+      await t.http().delete(`${roles(p.organizationUuid)}/${tagger}`).set('Cookie', p.admin.cookie).expect(200);
+      await t.http().put(`${base}/group/${groupUuid}/set`).set('Cookie', p.admin.cookie).send({ systemRole: 'member', customRoleUuids: [] }).expect(400);
     });
 
     it('refuses bad roles, strangers and other organizations', async () => {
