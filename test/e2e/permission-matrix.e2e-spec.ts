@@ -142,7 +142,7 @@ describe('the permission matrix of DESIGN §3', () => {
         expectStatus(p.label, 'space:manage', space.name, manage.status, allowed('space:manage', p.projectRole, space));
       }
     }
-  });
+  }, 180_000); // 25 personas × 9 spaces × 3 requests
 
   it('the space list holds exactly the spaces each persona may view', async () => {
     for (const p of personas) {

@@ -411,6 +411,25 @@ describe('v2 roles API: custom roles and role assignments', () => {
       expect(set.body.results).toEqual({ systemRole: null, customRoleUuids: [dashboards] });
     });
 
+    it('leaves exactly one of two role sets written at the same time, never a mix', async () => {
+      const p = await createPersonas(t);
+      const projectUuid = await createProject(t, p.admin);
+      const [a, b, c] = [
+        await createRole(p, { name: 'A', scopes: ['view:Project'] }),
+        await createRole(p, { name: 'B', scopes: ['view:Tags'] }),
+        await createRole(p, { name: 'C', scopes: ['create:Space'] }),
+      ];
+      const first = { systemRole: 'viewer', customRoleUuids: [a, b] };
+      const second = { systemRole: null, customRoleUuids: [c, a] };
+      const url = `${projectAssignments(projectUuid)}/user/${p.member.userUuid}/set`;
+      for (let round = 0; round < 4; round++) {
+        const results = await Promise.all([first, second].map((set) => t.http().put(url).set('Cookie', p.admin.cookie).send(set)));
+        expect(results.map((r) => r.status)).toEqual([200, 200]);
+        const stored = (await t.http().get(url).set('Cookie', p.admin.cookie).expect(200)).body.results;
+        expect([first, second]).toContainEqual(stored);
+      }
+    });
+
     it('serialises a role’s deletion against its assignment: never both', async () => {
       const p = await createPersonas(t);
       const projectUuid = await createProject(t, p.admin);
