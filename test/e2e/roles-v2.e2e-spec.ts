@@ -4,6 +4,7 @@ import { createTestApp, type TestApp } from '../support/app.js';
 import { addMember, createOrganization, createPersonas, type Personas } from '../support/organizations.js';
 import { createProject } from '../support/projects.js';
 import { createSpace } from '../support/spaces.js';
+import { statementsDuring } from '../support/statements.js';
 import { createToken, type TestUser } from '../support/users.js';
 
 describe('v2 roles API: custom roles and role assignments', () => {
@@ -478,6 +479,26 @@ describe('v2 roles API: custom roles and role assignments', () => {
       // the project list leaves the project out for the member, whose role lost view:Project
       const projects = await t.http().get('/api/v1/org/projects').set('Cookie', p.member.cookie).expect(200);
       expect(projects.body.results).toEqual([]);
+    });
+
+    it('keeps a guarded read at one statement however many custom roles reach the caller', async () => {
+      const p = await createPersonas(t);
+      const projectUuid = await createProject(t, p.admin);
+      const space = await createSpace(t, p.admin, projectUuid, { name: 'Public' });
+      const reader = await createRole(p, { name: 'Reader', scopes: ['view:Project', 'view:Space'] });
+      const extra = await createRole(p, { name: 'Extra', scopes: ['view:Tags'] });
+      await t.http().post(`${projectAssignments(projectUuid)}/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: reader }).expect(200);
+      const read = () => t.http().get(`/api/v1/projects/${projectUuid}/spaces/${space}`).set('Cookie', p.member.cookie).set('Cache-Control', 'no-cache').expect(200);
+      const statementsOfOneRead = async () => {
+        await read(); // caches the principal
+        return (await statementsDuring(t, read)).length;
+      };
+      expect(await statementsOfOneRead()).toBe(1);
+      for (let i = 0; i < 10; i++) {
+        const group = await createGroup(p.admin, [p.member]);
+        await t.http().put(`${projectAssignments(projectUuid)}/group/${group}/set`).set('Cookie', p.admin.cookie).send({ systemRole: null, customRoleUuids: [reader, extra] }).expect(200);
+      }
+      expect(await statementsOfOneRead()).toBe(1);
     });
 
     it('opens spaces through the space scopes of a custom role', async () => {
