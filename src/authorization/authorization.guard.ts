@@ -73,7 +73,7 @@ export class AuthorizationGuard implements CanActivate {
         if (!organizationId || organizationId !== principal.organizationId) throw new NotFoundError(NOT_FOUND_MESSAGES.group);
       }
       if (!principal.organizationId) throw new ForbiddenError('You are not a member of an organization');
-      if (!can(routeAccess.permission, { organizationRole: principal.role })) throw new ForbiddenError();
+      if (!can(routeAccess.permission, { organizationRole: principal.role, customScopes: principal.organizationCustomScopes })) throw new ForbiddenError();
       return;
     }
 

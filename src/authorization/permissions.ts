@@ -199,3 +199,14 @@ export function grantsWithinOwnProjectScopes(standing: Pick<Standing, 'projectRo
   // organization-only scopes of a system role mean nothing on a project (they never match there)
   return granted.every((scope) => (isScope(scope) && isOrganizationOnlyScope(scope)) || holds(own, scope));
 }
+
+/** The scopes a caller holds at organization level: their organization role's and their organization custom roles'. */
+export function heldOrganizationScopes(standing: Pick<Standing, 'organizationRole' | 'customScopes'>): string[] {
+  return [...new Set([...(standing.organizationRole ? organizationRoleScopes(standing.organizationRole) : []), ...(standing.customScopes ?? [])])];
+}
+
+/** Nobody grants beyond their own, at organization level: every scope must be held there. */
+export function grantsWithinOwnOrganizationScopes(standing: Pick<Standing, 'organizationRole' | 'customScopes'>, granted: readonly string[]): boolean {
+  const own = heldOrganizationScopes(standing);
+  return granted.every((scope) => holds(own, scope));
+}

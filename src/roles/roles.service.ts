@@ -4,7 +4,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { PROJECT_ROLES } from '../authorization/roles.js';
-import { holds, isOrganizationOnlyScope, isScope, organizationRoleScopes, PROJECT_ROLE_SCOPES } from '../authorization/scopes.js';
+import { grantsWithinOwnOrganizationScopes } from '../authorization/permissions.js';
+import { isOrganizationOnlyScope, isScope, PROJECT_ROLE_SCOPES } from '../authorization/scopes.js';
 import { AlreadyExistsError, ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/postgres-errors.js';
 import type { CreateRoleDto, DuplicateRoleDto, ListRolesQueryDto, RoleAssigneeDto, RoleDto, UpdateRoleDto } from './dto/roles.dto.js';
@@ -140,8 +141,8 @@ export class RolesService {
    */
   private grantableScopes(principal: Principal, scopes: string[], level: RoleLevel): string[] {
     const unique = [...new Set(scopes)];
-    const own = principal.role ? organizationRoleScopes(principal.role) : [];
-    if (unique.some((scope) => !isScope(scope) || !holds(own, scope))) throw new ForbiddenError(EXCEEDS_OWN);
+    const caller = { organizationRole: principal.role, customScopes: principal.organizationCustomScopes };
+    if (unique.some((scope) => !isScope(scope)) || !grantsWithinOwnOrganizationScopes(caller, unique)) throw new ForbiddenError(EXCEEDS_OWN);
     if (level === 'project') {
       const organizationOnly = unique.filter((scope) => isScope(scope) && isOrganizationOnlyScope(scope));
       if (organizationOnly.length) throw new ParameterError(`Scopes are not assignable at project level: ${organizationOnly.join(', ')}`);

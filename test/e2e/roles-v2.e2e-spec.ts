@@ -501,6 +501,22 @@ describe('v2 roles API: custom roles and role assignments', () => {
       expect(await statementsOfOneRead()).toBe(1);
     });
 
+    it('grants organization-level custom roles on organization routes and in every project', async () => {
+      const p = await createPersonas(t);
+      const projectUuid = await createProject(t, p.admin);
+      const groupManager = await createRole(p, { name: 'Group manager', level: 'organization', scopes: ['manage:Group', 'view:Project'] });
+      const createGroupAs = (user: TestUser) => t.http().post('/api/v1/org/groups').set('Cookie', user.cookie).send({ name: `G ${randomUUID()}` });
+      await createGroupAs(p.member).expect(403);
+      await t.http().post(`${roles(p.organizationUuid)}/assignments/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: groupManager }).expect(200);
+      await createGroupAs(p.member).expect(201);
+      await t.http().get(`/api/v1/projects/${projectUuid}`).set('Cookie', p.member.cookie).expect(200);
+      // still nothing else of an admin's
+      await t.http().get(roles(p.organizationUuid)).set('Cookie', p.member.cookie).expect(403);
+      await t.http().post(`/api/v1/projects/${projectUuid}/tags`).set('Cookie', p.member.cookie).send({ name: 'T', color: '#000000' }).expect(403);
+      await t.http().post(`${roles(p.organizationUuid)}/assignments/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: 'member' }).expect(200);
+      await createGroupAs(p.member).expect(403);
+    });
+
     it('opens spaces through the space scopes of a custom role', async () => {
       const p = await createPersonas(t);
       const projectUuid = await createProject(t, p.admin);
