@@ -17,7 +17,8 @@ const MEMBER_COLUMNS = `
   o.organization_uuid AS "organizationUuid", m.role, u.is_active AS "isActive",
   u.is_invitee AS "isPending",
   (u.is_invitee AND (i.expires_at IS NULL OR i.expires_at <= now())) AS "isInviteExpired",
-  u.created_at AS "userCreatedAt", u.updated_at AS "userUpdatedAt"`;
+  u.created_at AS "userCreatedAt", u.updated_at AS "userUpdatedAt",
+  (SELECT cr.role_uuid FROM custom_roles cr WHERE cr.custom_role_id = m.custom_role_id) AS "roleUuid"`;
 const MEMBER_FROM = `
   FROM organization_memberships m
   JOIN users u ON u.user_id = m.user_id
@@ -60,7 +61,11 @@ export class MembersService {
       );
       total = count;
     }
-    return paginated(rows.map(({ total: _total, groups, ...member }) => (groups ? { ...member, groups } : member)), total, window);
+    return paginated(
+      rows.map(({ total: _total, groups, ...member }) => withoutAbsentRoleUuid(groups ? { ...member, groups } : member)),
+      total,
+      window,
+    );
   }
 
   async getByUuid(principal: Principal, userUuid: string): Promise<OrganizationMemberDto> {
@@ -123,6 +128,11 @@ export class MembersService {
       [organizationId, value],
     );
     if (!row) throw new NotFoundError(MEMBER_NOT_FOUND);
-    return row;
+    return withoutAbsentRoleUuid(row);
   }
+}
+
+/** `roleUuid` is there only for a member holding an organization custom role (then `role` is the placeholder `member`). */
+function withoutAbsentRoleUuid<T extends { roleUuid?: string | null }>({ roleUuid, ...member }: T): T {
+  return (roleUuid ? { ...member, roleUuid } : member) as T;
 }

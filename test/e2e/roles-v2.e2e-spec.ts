@@ -203,13 +203,15 @@ describe('v2 roles API: custom roles and role assignments', () => {
       expect(assigned.body.results).toMatchObject({ roleId: 'developer', roleName: 'developer', ownerType: 'system', assigneeId: p.viewer.userUuid, organizationId: p.organizationUuid });
       const v1 = await t.http().get(`/api/v1/org/users/${p.viewer.userUuid}`).set('Cookie', p.admin.cookie).expect(200);
       expect(v1.body.results.role).toBe('developer');
+      expect(v1.body.results).not.toHaveProperty('roleUuid');
 
       const orgRole = await createRole(p, { name: 'Org bot', level: 'organization', scopes: ['view:Project', 'view:Space'] });
       const projectRole = await createRole(p, { name: 'Project bot', scopes: ['view:Project'] });
       const emptyRole = await createRole(p, { name: 'Empty', level: 'organization' });
       const custom = await t.http().post(`${base}/assignments/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: orgRole }).expect(200);
       expect(custom.body.results).toMatchObject({ roleId: orgRole, roleName: 'Org bot', ownerType: 'user', assigneeName: 'member Persona' });
-      expect((await t.http().get(`/api/v1/org/users/${p.member.userUuid}`).set('Cookie', p.admin.cookie)).body.results.role).toBe('member');
+      // v1 shows the placeholder plus the custom role's uuid
+      expect((await t.http().get(`/api/v1/org/users/${p.member.userUuid}`).set('Cookie', p.admin.cookie)).body.results).toMatchObject({ role: 'member', roleUuid: orgRole });
       const set = await t.http().get(`${base}/assignments/user/${p.member.userUuid}/set`).set('Cookie', p.admin.cookie).expect(200);
       expect(set.body.results).toEqual({ systemRole: null, customRoleUuids: [orgRole] });
 
