@@ -37,6 +37,7 @@ import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { QueriesModule } from './queries/queries.module.js';
 import { ResponseCacheModule } from './response-cache/response-cache.module.js';
+import { RolesModule } from './roles/roles.module.js';
 import { ScimModule } from './scim/scim.module.js';
 import { SpacesModule } from './spaces/spaces.module.js';
 import { TagsModule } from './tags/tags.module.js';
@@ -95,6 +96,7 @@ export class AppModule {
         EmailModule,
         EmailVerificationModule,
         ScimModule,
+        RolesModule,
       ],
       providers: [
         // guards and interceptors run in the order listed

@@ -4,14 +4,17 @@ import { sessionLive, tokenLive } from '../auth/credential.sql.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectRole, SpaceRole } from './roles.js';
 import type { RowLoader } from './route-access.decorator.js';
-import { groupEntrySql, projectRoleSql, userEntrySql } from './access.sql.js';
+import { customScopesSql, groupEntrySql, projectRoleSql, spaceBasisRole, userEntrySql } from './access.sql.js';
 
 /** The caller's standing on a project: which organization it belongs to, and their effective role. */
 export interface ProjectAccess {
   projectId: string;
   projectUuid: string;
   organizationId: string;
+  /** the effective role from system roles (custom-role rows count only through customScopes) */
   projectRole: ProjectRole | null;
+  /** the union of the scopes of the caller's custom roles on the project, or null when they hold none */
+  customScopes: string[] | null;
   /** the route's RowLoader row, read in the same statement as this access (only on routes that declare one) */
   loaded?: Record<string, unknown>;
 }
@@ -26,10 +29,11 @@ export interface SpaceAccess extends ProjectAccess {
 }
 
 const PROJECT_ROLE = projectRoleSql('p', '$2');
+const CUSTOM_SCOPES = customScopesSql('p', '$2');
 
 const PROJECT_SQL = `
   SELECT p.project_id::text AS "projectId", p.project_uuid AS "projectUuid", p.organization_id::text AS "organizationId",
-         ${PROJECT_ROLE} AS "projectRole"
+         ${PROJECT_ROLE} AS "projectRole", ${CUSTOM_SCOPES} AS "customScopes"
   FROM projects p WHERE p.project_uuid = $1`;
 
 /**
@@ -41,11 +45,12 @@ const PROJECT_SQL = `
 function spaceSql(target: string): string {
   return `
   SELECT t.space_id::text AS "spaceId", t.space_uuid AS "spaceUuid", p.project_id::text AS "projectId", p.project_uuid AS "projectUuid",
-         p.organization_id::text AS "organizationId", r.role AS "projectRole", t.every_level_inherits AS "inheritsFromProject",
-         effective_space_role(r.role, e.user_entry, e.group_entry, t.every_level_inherits) AS "spaceRole"
+         p.organization_id::text AS "organizationId", r.role AS "projectRole", r.scopes AS "customScopes",
+         t.every_level_inherits AS "inheritsFromProject",
+         effective_space_role(${spaceBasisRole('r.role', 'r.scopes')}, e.user_entry, e.group_entry, t.every_level_inherits) AS "spaceRole"
   FROM (${target}) t
   JOIN projects p ON p.project_id = t.project_id
-  CROSS JOIN LATERAL (SELECT ${PROJECT_ROLE} AS role OFFSET 0) r
+  CROSS JOIN LATERAL (SELECT ${PROJECT_ROLE} AS role, ${CUSTOM_SCOPES} AS scopes OFFSET 0) r
   CROSS JOIN LATERAL (SELECT ${userEntrySql('t.ancestor_ids', '$2')} AS user_entry, ${groupEntrySql('t.ancestor_ids', '$2')} AS group_entry OFFSET 0) e`;
 }
 

@@ -8,9 +8,8 @@ import { IS_PUBLIC } from '../auth/public.decorator.js';
 import { AppError, AuthorizationError, ForbiddenError, NotFoundError, ValidateError } from '../common/errors.js';
 import { noteReadAt } from '../response-cache/response-cache.hooks.js';
 import { AccessService, type AccessTarget, type ProjectAccess, type SpaceAccess } from './access.service.js';
-import { PERMISSIONS, type PermissionRule, spaceAllows } from './permissions.js';
+import { can, PERMISSIONS, type PermissionRule } from './permissions.js';
 import { type ResourceRef, type ResourceType, ROUTE_ACCESS, type RouteAccess } from './route-access.decorator.js';
-import { atLeast, ORGANIZATION_ROLES, PROJECT_ROLES } from './roles.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -80,18 +79,14 @@ export class AuthorizationGuard implements CanActivate {
         request.access = loaded ? { ...access, loaded } : access;
       }
       if (!principal.organizationId) throw new ForbiddenError('You are not a member of an organization');
-      if (!atLeast(ORGANIZATION_ROLES, principal.role, rule.minimum)) throw new ForbiddenError();
+      if (!can(routeAccess.permission, { organizationRole: principal.role, customScopes: principal.organizationCustomScopes })) throw new ForbiddenError();
       return;
     }
 
     if (!resource) throw new ForbiddenError(`Permission ${routeAccess.permission} needs the object it applies to`);
     const { loaded, ...access } = await this.resolve(request, resource);
     request.access = access;
-    if (rule.scope === 'project') {
-      if (!atLeast(PROJECT_ROLES, access.projectRole, rule.minimum)) throw new ForbiddenError();
-    } else {
-      if (!spaceAllows(routeAccess.permission as Parameters<typeof spaceAllows>[0], access as SpaceAccess)) throw new ForbiddenError();
-    }
+    if (!can(routeAccess.permission, access)) throw new ForbiddenError();
     // the route's read, done by the same statement, reaches the service only once the request is allowed
     if (loaded) request.access = { ...access, loaded };
   }

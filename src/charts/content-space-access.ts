@@ -1,13 +1,10 @@
 import type { AccessService, SpaceAccess } from '../authorization/access.service.js';
-import { PERMISSIONS } from '../authorization/permissions.js';
-import { atLeast, PROJECT_ROLES, SPACE_ROLES } from '../authorization/roles.js';
+import { can } from '../authorization/permissions.js';
 import { ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
 
-const EDIT_CONTENT = PERMISSIONS['space:edit-content'];
-
 /** space editor and project interactive_viewer (DESIGN §3): a plain project viewer stays read-only. */
-export function canEditContent(space: Pick<SpaceAccess, 'spaceRole' | 'projectRole'>): boolean {
-  return atLeast(SPACE_ROLES, space.spaceRole, EDIT_CONTENT.minimum) && atLeast(PROJECT_ROLES, space.projectRole, EDIT_CONTENT.projectMinimum);
+export function canEditContent(space: Pick<SpaceAccess, 'spaceRole' | 'projectRole'> & Partial<Pick<SpaceAccess, 'inheritsFromProject' | 'customScopes'>>): boolean {
+  return can('space:edit-content', space);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { callerEntriesCtes, callerReachCtes, projectRoleSql, spaceOpenToCaller, spaceVisibleToCaller } from '../authorization/access.sql.js';
+import { callerEntriesCtes, callerReachCtes, spaceBasisRoleSql, spaceOpenToCaller, spaceVisibleToCaller } from '../authorization/access.sql.js';
 import type { ContentSortColumn } from './dto/content.dto.js';
 
 /** The three kinds of content a project holds, with their table and key columns. */
@@ -195,7 +195,7 @@ export function listContentSql(sortBy: ContentSortColumn, direction: 'asc' | 'de
   return `
   WITH caller_role AS MATERIALIZED (
     SELECT p.project_id, r.role FROM projects p
-    CROSS JOIN LATERAL (SELECT ${projectRoleSql('p', '$1')} AS role OFFSET 0) r
+    CROSS JOIN LATERAL (SELECT ${spaceBasisRoleSql('p', '$1')} AS role OFFSET 0) r
     WHERE p.organization_id = $2 AND ($3::uuid[] IS NULL OR p.project_uuid = ANY ($3::uuid[])) AND r.role IS NOT NULL
   ),${callerReachCtes('$1')},
   scope_spaces AS MATERIALIZED (

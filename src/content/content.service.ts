@@ -4,8 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { AccessService, type ProjectAccess, type SpaceAccess } from '../authorization/access.service.js';
-import { PERMISSIONS, spaceAllows } from '../authorization/permissions.js';
-import { atLeast, PROJECT_ROLES } from '../authorization/roles.js';
+import { can, spaceAllows } from '../authorization/permissions.js';
 import { AppError, ForbiddenError, NotFoundError, PaginationError, ParameterError } from '../common/errors.js';
 import { containsPattern, escapeLike, MAX_PAGE, MAX_PAGE_SIZE, type Paginated, paginated, type PageWindow } from '../common/pagination.js';
 import { PreparedSql } from '../database/sql.js';
@@ -159,7 +158,7 @@ export class ContentService {
       checked.push({ kind, item, source: await this.allowedOn(principal, project, kind, item.uuid, 'live') });
     }
     const target = targetSpaceUuid === null ? null : await this.destination(principal, project, targetSpaceUuid, checked.map((c) => c.kind));
-    if (target === null && !atLeast(PROJECT_ROLES, project.projectRole, PERMISSIONS['project:edit'].minimum)) {
+    if (target === null && !can('project:edit', project)) {
       throw new ForbiddenError('Moving a space to the root of the project needs project role editor');
     }
     await this.dataSource.transaction(async (tx) => {

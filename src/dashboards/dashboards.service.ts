@@ -198,7 +198,7 @@ export class DashboardsService {
       const spaces = found.filter((row) => row.kind === 'space');
       if (dashboards.length !== dashboardUuids.length) throw new NotFoundError('Dashboard not found');
       if (spaces.length !== spaceUuids.length) throw new NotFoundError('Space not found');
-      if (!found.every((row) => canEditContent({ spaceRole: row.role, projectRole: project.projectRole }))) throw new ForbiddenError();
+      if (!found.every((row) => canEditContent({ spaceRole: row.role, projectRole: project.projectRole, customScopes: project.customScopes }))) throw new ForbiddenError();
       await manager.query(
         `UPDATE dashboards d SET name = x.name, description = CASE WHEN x.has_description THEN x.description ELSE d.description END,
                 space_id = s.space_id, version = d.version + 1, updated_by_user_id = $7, updated_at = now()

@@ -155,7 +155,7 @@ export class GroupsService {
    */
   async list(principal: Principal, query: ListGroupsQueryDto): Promise<Paginated<GroupDto | GroupWithMembersDto>> {
     const window = pageWindow(query);
-    if (!organizationAllows('groups:view', principal.role)) return paginated([], 0, window);
+    if (!organizationAllows('groups:view', { organizationRole: principal.role, customScopes: principal.organizationCustomScopes })) return paginated([], 0, window);
     const search = query.searchQuery?.trim() ? containsPattern(query.searchQuery.trim()) : null;
     const withMembers = query.includeMembers !== undefined;
     const params: unknown[] = [principal.organizationId, window?.limit ?? null, window?.offset ?? 0, search];

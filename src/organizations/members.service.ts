@@ -19,7 +19,8 @@ const MEMBER_COLUMNS = `
   o.organization_uuid AS "organizationUuid", m.role, u.is_active AS "isActive",
   u.is_invitee AS "isPending",
   (u.is_invitee AND (i.expires_at IS NULL OR i.expires_at <= now())) AS "isInviteExpired",
-  u.created_at AS "userCreatedAt", u.updated_at AS "userUpdatedAt"`;
+  u.created_at AS "userCreatedAt", u.updated_at AS "userUpdatedAt",
+  (SELECT cr.role_uuid FROM custom_roles cr WHERE cr.custom_role_id = m.custom_role_id) AS "roleUuid"`;
 const MEMBER_FROM = `
   FROM organization_memberships m
   JOIN users u ON u.user_id = m.user_id
@@ -62,7 +63,7 @@ export class MembersService {
   async list(principal: Principal, query: ListMembersQueryDto): Promise<Paginated<OrganizationMemberDto>> {
     const window = pageWindow(query);
     const withGroups = !!query.includeGroups && query.includeGroups > 0;
-    const showGroups = withGroups && organizationAllows('groups:view', principal.role);
+    const showGroups = withGroups && organizationAllows('groups:view', { organizationRole: principal.role, customScopes: principal.organizationCustomScopes });
     const limit = window?.limit ?? (withGroups ? query.includeGroups! : null);
     const search = query.searchQuery?.trim() ? containsPattern(query.searchQuery.trim()) : null;
     const rows = await this.sql.rows<MemberRow>('organization-members-page', MEMBER_PAGE, [
@@ -82,7 +83,7 @@ export class MembersService {
       total = count;
     }
     return paginated(
-      rows.map(({ total: _total, groups, ...member }) => (withGroups ? { ...member, groups: groups ?? [] } : member)),
+      rows.map(({ total: _total, groups, ...member }) => withoutAbsentRoleUuid(withGroups ? { ...member, groups: groups ?? [] } : member)),
       total,
       window,
     );
@@ -104,7 +105,9 @@ export class MembersService {
       await lockOrganization(manager, principal.organizationId!);
       const member = await this.findOne(manager, principal.organizationId!, 'u.user_uuid = $2', userUuid);
       if (member.role === 'admin' && role !== 'admin') await assertAdminRemains(manager, principal.organizationId!, member.userId!);
-      await manager.query('UPDATE organization_memberships SET role = $1, updated_at = now() WHERE user_id = $2', [role, member.userId]);
+      // a system role replaces the whole role set (custom roles included)
+      await manager.query('UPDATE organization_memberships SET role = $1, custom_role_id = NULL, updated_at = now() WHERE user_id = $2', [role, member.userId]);
+      await manager.query('DELETE FROM organization_membership_custom_roles WHERE user_id = $1', [member.userId]);
       await this.audit.record(manager, {
         action: 'member.role.update',
         targetType: 'user',
@@ -146,6 +149,11 @@ export class MembersService {
       [organizationId, value],
     );
     if (!row) throw new NotFoundError(MEMBER_NOT_FOUND);
-    return row;
+    return withoutAbsentRoleUuid(row);
   }
+}
+
+/** `roleUuid` is there only for a member holding an organization custom role (then `role` is the placeholder `member`). */
+function withoutAbsentRoleUuid<T extends { roleUuid?: string | null }>({ roleUuid, ...member }: T): T {
+  return (roleUuid ? { ...member, roleUuid } : member) as T;
 }

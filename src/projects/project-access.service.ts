@@ -3,13 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
-import { atLeast, PROJECT_ROLES, type ProjectRole } from '../authorization/roles.js';
-import { AlreadyExistsError, ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
+import type { ProjectRole } from '../authorization/roles.js';
+import { assertWithinOwnRole } from './group-project-access.service.js';
+import { AlreadyExistsError, NotFoundError, ParameterError } from '../common/errors.js';
 import { isUniqueViolation } from '../common/postgres-errors.js';
 import type { ProjectMemberDto } from './dto/project-access.dto.js';
 
-const MEMBER_COLUMNS = `u.user_uuid AS "userUuid", p.project_uuid AS "projectUuid", pm.role, u.email, u.first_name AS "firstName", u.last_name AS "lastName"`;
-const MEMBER_FROM = `FROM project_memberships pm JOIN users u ON u.user_id = pm.user_id JOIN projects p ON p.project_id = pm.project_id`;
+// a custom role shows as the placeholder role plus its uuid (as Lightdash's v1 list does)
+const MEMBER_COLUMNS = `u.user_uuid AS "userUuid", p.project_uuid AS "projectUuid", pm.role, u.email, u.first_name AS "firstName", u.last_name AS "lastName",
+  cr.role_uuid AS "roleUuid"`;
+const MEMBER_FROM = `FROM project_memberships pm JOIN users u ON u.user_id = pm.user_id JOIN projects p ON p.project_id = pm.project_id
+  LEFT JOIN custom_roles cr ON cr.custom_role_id = pm.custom_role_id`;
 
 /** Explicit (direct) grants of a project to users. Organization roles and groups are not listed here. */
 @Injectable()
@@ -20,9 +24,11 @@ export class ProjectAccessService {
   ) {}
 
   async list(access: ProjectAccess): Promise<ProjectMemberDto[]> {
-    return this.dataSource.query(`SELECT ${MEMBER_COLUMNS} ${MEMBER_FROM} WHERE pm.project_id = $1 ORDER BY lower(u.first_name), lower(u.last_name), u.user_id`, [
-      access.projectId,
-    ]);
+    const rows: ProjectMemberDto[] = await this.dataSource.query(
+      `SELECT ${MEMBER_COLUMNS} ${MEMBER_FROM} WHERE pm.project_id = $1 ORDER BY lower(u.first_name), lower(u.last_name), u.user_id`,
+      [access.projectId],
+    );
+    return rows.map(withoutAbsentRoleUuid);
   }
 
   async get(access: ProjectAccess, userUuid: string): Promise<ProjectMemberDto> {
@@ -31,7 +37,7 @@ export class ProjectAccessService {
 
   /** Grants a member of the project's organization a role no higher than the granter's own. */
   async grant(access: ProjectAccess, email: string, role: ProjectRole): Promise<void> {
-    this.assertWithinOwnRole(access, role);
+    assertWithinOwnRole(access, role);
     await this.dataSource.transaction(async (manager) => {
       const [member] = await manager.query(
         `SELECT m.user_id::text AS "userId", u.user_uuid AS "userUuid" FROM organization_memberships m JOIN users u ON u.user_id = m.user_id
@@ -60,11 +66,16 @@ export class ProjectAccessService {
   }
 
   async update(access: ProjectAccess, userUuid: string, role: ProjectRole): Promise<void> {
-    this.assertWithinOwnRole(access, role);
+    assertWithinOwnRole(access, role);
     await this.dataSource.transaction(async (manager) => {
       const grant = await this.findGrant(manager, access, userUuid, true);
-      await manager.query('UPDATE project_memberships SET role = $1 WHERE project_id = $2 AND user_id = (SELECT user_id FROM users WHERE user_uuid = $3)', [
+      // a system role replaces the whole role set: custom role and further roles go
+      await manager.query('UPDATE project_memberships SET role = $1, custom_role_id = NULL WHERE project_id = $2 AND user_id = (SELECT user_id FROM users WHERE user_uuid = $3)', [
         role,
+        access.projectId,
+        userUuid,
+      ]);
+      await manager.query('DELETE FROM project_membership_custom_roles WHERE project_id = $1 AND user_id = (SELECT user_id FROM users WHERE user_uuid = $2)', [
         access.projectId,
         userUuid,
       ]);
@@ -93,10 +104,6 @@ export class ProjectAccessService {
     });
   }
 
-  /** Nobody grants a role above their own. */
-  private assertWithinOwnRole(access: ProjectAccess, role: ProjectRole): void {
-    if (!atLeast(PROJECT_ROLES, access.projectRole, role)) throw new ForbiddenError('You cannot grant a role above your own');
-  }
 
   private async findGrant(manager: EntityManager, access: ProjectAccess, userUuid: string, lock = false): Promise<ProjectMemberDto> {
     const [grant] = await manager.query(
@@ -104,6 +111,11 @@ export class ProjectAccessService {
       [access.projectId, userUuid],
     );
     if (!grant) throw new NotFoundError('This user has no direct access to the project');
-    return grant;
+    return withoutAbsentRoleUuid(grant);
   }
+}
+
+/** `roleUuid` is there only when the grant is a custom role. */
+function withoutAbsentRoleUuid({ roleUuid, ...member }: ProjectMemberDto): ProjectMemberDto {
+  return roleUuid ? { ...member, roleUuid } : member;
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { projectRoleSql } from '../authorization/access.sql.js';
+import { projectVisibleSql } from '../authorization/access.sql.js';
 import { isForeignKeyViolation } from '../common/postgres-errors.js';
 
 // SQL of the project settings routes: scheduler settings and the upstream project (table projects).
@@ -40,7 +40,7 @@ export async function updateSchedulerSettings(manager: EntityManager, projectId:
 export async function isVisibleUpstream(manager: EntityManager, organizationId: string, userId: string, projectId: string, upstreamProjectUuid: string): Promise<boolean> {
   const rows = await manager.query(
     `SELECT 1 FROM projects p
-     WHERE p.project_uuid = $1 AND p.organization_id = $2 AND p.project_id <> $4 AND ${projectRoleSql('p', '$3')} IS NOT NULL`,
+     WHERE p.project_uuid = $1 AND p.organization_id = $2 AND p.project_id <> $4 AND ${projectVisibleSql('p', '$3')}`,
     [upstreamProjectUuid, organizationId, userId, projectId],
   );
   return rows.length > 0;

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { PreparedSql } from '../database/sql.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
-import { projectRoleSql } from '../authorization/access.sql.js';
+import { projectVisibleSql } from '../authorization/access.sql.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { DBT_CONNECTIONS, returnedConnection, splitConnection, WAREHOUSE_CONNECTIONS } from '../connections/connection-schemas.js';
 import { encryptCredentials } from '../warehouse-credentials/credentials-cipher.js';
@@ -89,7 +89,7 @@ export class ProjectsService {
               p.created_at AS "createdAt", p.upstream_project_uuid AS "upstreamProjectUuid", p.warehouse_type AS "warehouseType"
        FROM projects p LEFT JOIN users u ON u.user_id = p.created_by_user_id
        WHERE p.organization_id = $1
-         AND ${projectRoleSql('p', '$2')} IS NOT NULL
+         AND ${projectVisibleSql('p', '$2')}
        ORDER BY lower(p.name), p.project_id`,
       [principal.organizationId, principal.userId],
     );

@@ -33,6 +33,9 @@ export class OrganizationMemberDto {
   @ApiProperty({ enum: ORGANIZATION_ROLES, example: 'editor' })
   role: OrganizationRole;
 
+  @ApiPropertyOptional({ format: 'uuid', description: 'The organization custom role held (then `role` is the placeholder `member`)' })
+  roleUuid?: string;
+
   @ApiProperty({ example: true })
   isActive: boolean;
 

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsUUID } from 'class-validator';
 import { PROJECT_ROLES, type ProjectRole } from '../../authorization/roles.js';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
@@ -22,6 +22,9 @@ export class ProjectMemberDto {
 
   @ApiProperty({ example: 'Hopper' })
   lastName: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The custom role held (then `role` is the placeholder `viewer`)' })
+  roleUuid?: string;
 }
 
 export class GrantProjectAccessDto {
