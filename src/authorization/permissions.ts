@@ -31,7 +31,7 @@ export const PERMISSIONS = {
   'project:explore': { scope: 'project', minimum: 'interactive_viewer', description: 'Run explore queries (compile, totals, CSV)' },
   'project:run-sql': { scope: 'project', minimum: 'developer', description: 'Run raw SQL in the warehouse (SQL runner), and custom SQL in explore queries' },
   'project:edit': { scope: 'project', minimum: 'editor', description: 'Create spaces; manage tags, catalog categories and icons, metrics-tree edges' },
-  'project:develop': { scope: 'project', minimum: 'developer', description: 'Run raw SQL, upload explores, validate, update project settings' },
+  'project:develop': { scope: 'project', minimum: 'developer', description: 'Run raw SQL, upload explores, validate, update project settings, create preview projects from it' },
   'project:manage-access': { scope: 'project', minimum: 'admin', description: 'Grant, update and revoke project access; see the project access list' },
   'project:manage': { scope: 'project', minimum: 'admin', description: "Set the project's upstream project (Lightdash's `manage Project`)" },
   'project:delete': { scope: 'project', minimum: 'admin', description: 'Delete the project' },
