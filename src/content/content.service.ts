@@ -10,7 +10,7 @@ import { AppError, ForbiddenError, NotFoundError, PaginationError, ParameterErro
 import { containsPattern, escapeLike, MAX_PAGE, MAX_PAGE_SIZE, type Paginated, paginated, type PageWindow } from '../common/pagination.js';
 import { PreparedSql } from '../database/sql.js';
 import { ContentTrashService } from './content-trash.service.js';
-import { type ContentKind, type ContentRow, type DeletedContentRow, LIST_DELETED_SQL, listContentSql, MOVE_SPACE_SQL, moveItemSql } from './content.queries.js';
+import { type ContentKind, type ContentRow, type DeletedContentRow, LIST_DELETED_SQL, listContentStatement, MOVE_SPACE_SQL, moveItemSql } from './content.queries.js';
 import {
   type BulkDeleteResultDto,
   type ContentItemDto,
@@ -76,18 +76,20 @@ export class ContentService {
     const search = query.search?.trim() || null;
     const compact = search?.toLowerCase().replace(/[^a-z0-9]/g, '') || null;
     if (!principal.organizationId) throw new NotFoundError('Organization not found');
-    const rows = await this.sql.rows<ContentRow>(`content-list-${sortBy}-${direction}`, listContentSql(sortBy, direction), [
-      principal.userId,
-      principal.organizationId,
-      query.projectUuids?.length ? query.projectUuids : null,
-      query.spaceUuids?.length ? query.spaceUuids : null,
-      query.uuids?.length ? query.uuids : null,
-      contentKinds(query.contentTypes),
-      search ? containsPattern(search) : null,
-      compact ? `%${escapeLike(compact)}%` : search ? '' : null,
-      window.limit,
-      window.offset,
-    ]);
+    const statement = listContentStatement({
+      userId: principal.userId,
+      organizationId: principal.organizationId,
+      projectUuids: query.projectUuids?.length ? query.projectUuids : null,
+      spaceUuids: query.spaceUuids?.length ? query.spaceUuids : null,
+      uuids: query.uuids?.length ? query.uuids : null,
+      kinds: contentKinds(query.contentTypes),
+      search: search ? { pattern: containsPattern(search), compact: compact ? `%${escapeLike(compact)}%` : '' } : null,
+      sortBy,
+      direction,
+      limit: window.limit,
+      offset: window.offset,
+    });
+    const rows = await this.sql.rows<ContentRow>(statement.name, statement.text, statement.values);
     const total = rows[0]?.totalResults ?? 0;
     const data = rows.filter((row) => row.contentType !== null).map(toSummary);
     return paginated(data, total, window);
