@@ -274,7 +274,23 @@ export function listContentStatement(request: ContentListRequest): Statement {
   items AS (${request.kinds.map((kind) => arms[kind]).join('\n      UNION ALL')}
   ),
   total AS MATERIALIZED (SELECT count(*)::int AS n FROM items),
-  page AS MATERIALIZED (SELECT i.*, row_number() OVER (ORDER BY ${order}) AS position FROM items i ORDER BY ${order} LIMIT ${limit} OFFSET ${offset})
+  page AS MATERIALIZED (SELECT i.*, row_number() OVER (ORDER BY ${order}) AS position FROM items i ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}),
+  -- the page's spaces' counts and shares, each read once for all of them
+  page_spaces AS MATERIALIZED (SELECT coalesce(array_agg(id), '{}') AS ids FROM page WHERE content_type = 'space'),
+  dashboard_counts AS MATERIALIZED (
+    SELECT x.space_id, count(*)::int AS n FROM dashboards x, page_spaces WHERE x.space_id = ANY (page_spaces.ids) AND x.deleted_at IS NULL GROUP BY x.space_id
+  ),
+  chart_counts AS MATERIALIZED (
+    SELECT x.space_id, count(*)::int AS n FROM saved_charts x, page_spaces WHERE x.space_id = ANY (page_spaces.ids) AND x.deleted_at IS NULL GROUP BY x.space_id
+  ),
+  child_counts AS MATERIALIZED (
+    SELECT x.parent_space_id AS space_id, count(*)::int AS n FROM spaces x, page_spaces
+    WHERE x.parent_space_id = ANY (page_spaces.ids) AND x.deleted_at IS NULL GROUP BY x.parent_space_id
+  ),
+  shares AS MATERIALIZED (
+    SELECT a.space_id, array_agg(u.user_uuid::text ORDER BY u.user_uuid) AS users
+    FROM space_user_access a JOIN users u ON u.user_id = a.user_id, page_spaces WHERE a.space_id = ANY (page_spaces.ids) GROUP BY a.space_id
+  )
   SELECT total.n AS "totalResults", listed.* FROM total LEFT JOIN LATERAL (
     SELECT pg.content_type AS "contentType", pg.uuid, coalesce(s.slug, c.slug, d.slug) AS slug, pg.name,
            coalesce(c.description, d.description) AS description,
@@ -286,15 +302,12 @@ export function listContentStatement(request: ContentListRequest): Statement {
            home.space_uuid AS "spaceUuid", home.name AS "spaceName", pg.views,
            ${iso('coalesce(c.first_viewed_at, d.first_viewed_at)')} AS "firstViewedAt", c.chart_kind AS "chartKind",
            s.inherit_parent_permissions AS "inheritParentPermissions",
-           CASE WHEN s.space_id IS NOT NULL THEN (SELECT count(*)::int FROM dashboards x WHERE x.space_id = s.space_id AND x.deleted_at IS NULL) END AS "dashboardCount",
-           CASE WHEN s.space_id IS NOT NULL THEN (SELECT count(*)::int FROM saved_charts x WHERE x.space_id = s.space_id AND x.deleted_at IS NULL) END AS "chartCount",
-           CASE WHEN s.space_id IS NOT NULL THEN (SELECT count(*)::int FROM spaces x WHERE x.parent_space_id = s.space_id AND x.deleted_at IS NULL) END AS "childSpaceCount",
+           CASE WHEN s.space_id IS NOT NULL THEN coalesce(dashboard_counts.n, 0) END AS "dashboardCount",
+           CASE WHEN s.space_id IS NOT NULL THEN coalesce(chart_counts.n, 0) END AS "chartCount",
+           CASE WHEN s.space_id IS NOT NULL THEN coalesce(child_counts.n, 0) END AS "childSpaceCount",
            (SELECT parent.space_uuid FROM spaces parent WHERE parent.space_id = s.parent_space_id) AS "parentSpaceUuid",
            s.path,
-           -- a user lookup per share (index probes), not a join the planner may turn into a scan of users
-           CASE WHEN s.space_id IS NOT NULL THEN (SELECT coalesce(array_agg(shared.user_uuid ORDER BY shared.user_uuid), '{}')
-                                                  FROM (SELECT (SELECT u.user_uuid::text FROM users u WHERE u.user_id = a.user_id) AS user_uuid
-                                                        FROM space_user_access a WHERE a.space_id = s.space_id) shared) END AS access,
+           CASE WHEN s.space_id IS NOT NULL THEN coalesce(shares.users, '{}') END AS access,
            pg.position
     FROM page pg
     LEFT JOIN spaces s ON ${has('space') ? "pg.content_type = 'space' AND s.space_id = pg.id" : 'false'}
@@ -305,6 +318,10 @@ export function listContentStatement(request: ContentListRequest): Statement {
     JOIN organizations o ON o.organization_id = p.organization_id
     LEFT JOIN users creator ON creator.user_id = coalesce(s.created_by_user_id, d.created_by_user_id)
     LEFT JOIN users updater ON updater.user_id = coalesce(c.updated_by_user_id, d.updated_by_user_id)
+    LEFT JOIN dashboard_counts ON dashboard_counts.space_id = s.space_id
+    LEFT JOIN chart_counts ON chart_counts.space_id = s.space_id
+    LEFT JOIN child_counts ON child_counts.space_id = s.space_id
+    LEFT JOIN shares ON shares.space_id = s.space_id
   ) listed ON true
   ORDER BY listed.position`;
   const shape = [request.kinds.join('+'), projects ? 'p' : '', scope ? 's' : '', uuids ? 'u' : '', search ? 'q' : ''].join('');
