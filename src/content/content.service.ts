@@ -225,8 +225,40 @@ export class ContentService {
   }
 }
 
+/** Each kind's object is written out whole (no spreads): this runs for every row of every page. */
 function toSummary(row: ContentRow): ContentItemSummaryDto {
-  const base = {
+  const project = { uuid: row.projectUuid, name: row.projectName };
+  const organization = { uuid: row.organizationUuid, name: row.organizationName };
+  const space = { uuid: row.spaceUuid, name: row.spaceName };
+  if (row.contentType === 'space') {
+    return {
+      contentType: 'space',
+      uuid: row.uuid,
+      slug: row.slug,
+      name: row.name,
+      description: null,
+      createdAt: row.createdAt,
+      createdBy: row.createdBy,
+      lastUpdatedAt: row.lastUpdatedAt,
+      lastUpdatedBy: row.lastUpdatedBy,
+      project,
+      organization,
+      space,
+      pinnedList: null,
+      views: row.views,
+      firstViewedAt: null,
+      verification: null,
+      inheritParentPermissions: row.inheritParentPermissions!,
+      dashboardCount: row.dashboardCount!,
+      chartCount: row.chartCount!,
+      childSpaceCount: row.childSpaceCount!,
+      appCount: 0,
+      parentSpaceUuid: row.parentSpaceUuid,
+      path: row.path!,
+      access: row.access ?? [],
+    };
+  }
+  const item: ContentItemSummaryDto = {
     contentType: row.contentType!,
     uuid: row.uuid,
     slug: row.slug,
@@ -236,29 +268,20 @@ function toSummary(row: ContentRow): ContentItemSummaryDto {
     createdBy: row.createdBy,
     lastUpdatedAt: row.lastUpdatedAt,
     lastUpdatedBy: row.lastUpdatedBy,
-    project: { uuid: row.projectUuid, name: row.projectName },
-    organization: { uuid: row.organizationUuid, name: row.organizationName },
-    space: { uuid: row.spaceUuid, name: row.spaceName },
+    project,
+    organization,
+    space,
     pinnedList: null,
     views: row.views,
     firstViewedAt: row.firstViewedAt,
     verification: null,
   };
-  if (row.contentType === 'chart') return { ...base, source: 'dbt_explore', chartKind: row.chartKind, dashboard: null };
-  if (row.contentType === 'dashboard') return base;
-  return {
-    ...base,
-    description: null,
-    firstViewedAt: null,
-    inheritParentPermissions: row.inheritParentPermissions!,
-    dashboardCount: row.dashboardCount!,
-    chartCount: row.chartCount!,
-    childSpaceCount: row.childSpaceCount!,
-    appCount: 0,
-    parentSpaceUuid: row.parentSpaceUuid,
-    path: row.path!,
-    access: row.access ?? [],
-  };
+  if (row.contentType === 'chart') {
+    item.source = 'dbt_explore';
+    item.chartKind = row.chartKind;
+    item.dashboard = null;
+  }
+  return item;
 }
 
 function toDeletedItem(row: DeletedContentRow): DeletedContentItemDto {
