@@ -239,17 +239,17 @@ export function listContentStatement(request: ContentListRequest): Statement {
 
   const arms: Record<ContentKind, string> = {
     space: `
-      SELECT 0 AS type_rank, 'space' AS content_type, s.space_id AS id, s.space_uuid AS uuid, s.name, s.name AS space_name,
+      SELECT 0 AS type_rank, 'space' AS content_type, s.space_id AS id, s.space_uuid AS uuid, s.name, s.name AS space_name, s.space_uuid, s.project_id,
              s.created_at AS last_updated_at, 0 AS views
       FROM spaces s JOIN caller_role ON caller_role.project_id = s.project_id CROSS JOIN caller_reach
       WHERE ${where([spaceVisibleToCaller('s'), spacePlacement, ...filters('s', 'space_uuid')])}`,
     dashboard: `
-      SELECT 1 AS type_rank, 'dashboard' AS content_type, d.dashboard_id AS id, d.dashboard_uuid AS uuid, d.name, s.name AS space_name,
+      SELECT 1 AS type_rank, 'dashboard' AS content_type, d.dashboard_id AS id, d.dashboard_uuid AS uuid, d.name, s.name AS space_name, s.space_uuid, s.project_id,
              d.updated_at AS last_updated_at, d.views
       FROM dashboards d JOIN spaces s ON s.space_id = d.space_id JOIN caller_role ON caller_role.project_id = s.project_id CROSS JOIN caller_reach
       WHERE ${where(['d.deleted_at IS NULL', spaceVisibleToCaller('s'), inScope('d.space_id'), ...filters('d', 'dashboard_uuid')])}`,
     chart: `
-      SELECT 2 AS type_rank, 'chart' AS content_type, c.saved_chart_id AS id, c.saved_chart_uuid AS uuid, c.name, s.name AS space_name,
+      SELECT 2 AS type_rank, 'chart' AS content_type, c.saved_chart_id AS id, c.saved_chart_uuid AS uuid, c.name, s.name AS space_name, s.space_uuid, s.project_id,
              c.updated_at AS last_updated_at, c.views
       FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id JOIN caller_role ON caller_role.project_id = s.project_id CROSS JOIN caller_reach
       WHERE ${where(['c.deleted_at IS NULL', spaceVisibleToCaller('s'), inScope('c.space_id'), ...filters('c', 'saved_chart_uuid')])}`,
@@ -259,7 +259,8 @@ export function listContentStatement(request: ContentListRequest): Statement {
 
   const text = `
   WITH caller_role AS MATERIALIZED (
-    SELECT p.project_id, r.role FROM projects p
+    SELECT p.project_id, r.role, p.project_uuid, p.name AS project_name, o.organization_uuid, o.name AS organization_name
+    FROM projects p JOIN organizations o ON o.organization_id = p.organization_id
     CROSS JOIN LATERAL (SELECT ${projectRoleSql('p', user)} AS role OFFSET 0) r
     WHERE ${where([`p.organization_id = ${organization}`, projects ? `p.project_uuid = ANY (${projects})` : null, 'r.role IS NOT NULL'])}
   ),${callerReachCtes(user)},${
@@ -298,8 +299,8 @@ export function listContentStatement(request: ContentListRequest): Statement {
            CASE pg.content_type WHEN 'chart' THEN NULL ELSE ${userRef('creator')} END AS "createdBy",
            ${iso('pg.last_updated_at')} AS "lastUpdatedAt",
            CASE pg.content_type WHEN 'space' THEN NULL ELSE ${userRef('updater')} END AS "lastUpdatedBy",
-           p.project_uuid AS "projectUuid", p.name AS "projectName", o.organization_uuid AS "organizationUuid", o.name AS "organizationName",
-           home.space_uuid AS "spaceUuid", home.name AS "spaceName", pg.views,
+           home.project_uuid AS "projectUuid", home.project_name AS "projectName", home.organization_uuid AS "organizationUuid",
+           home.organization_name AS "organizationName", pg.space_uuid AS "spaceUuid", pg.space_name AS "spaceName", pg.views,
            ${iso('coalesce(c.first_viewed_at, d.first_viewed_at)')} AS "firstViewedAt", c.chart_kind AS "chartKind",
            s.inherit_parent_permissions AS "inheritParentPermissions",
            CASE WHEN s.space_id IS NOT NULL THEN coalesce(dashboard_counts.n, 0) END AS "dashboardCount",
@@ -313,9 +314,8 @@ export function listContentStatement(request: ContentListRequest): Statement {
     LEFT JOIN spaces s ON ${has('space') ? "pg.content_type = 'space' AND s.space_id = pg.id" : 'false'}
     LEFT JOIN saved_charts c ON ${has('chart') ? "pg.content_type = 'chart' AND c.saved_chart_id = pg.id" : 'false'}
     LEFT JOIN dashboards d ON ${has('dashboard') ? "pg.content_type = 'dashboard' AND d.dashboard_id = pg.id" : 'false'}
-    JOIN spaces home ON home.space_id = coalesce(s.space_id, c.space_id, d.space_id)
-    JOIN projects p ON p.project_id = home.project_id
-    JOIN organizations o ON o.organization_id = p.organization_id
+    -- the project and organization as the caller's role on them was read: no lookup per row
+    JOIN caller_role home ON home.project_id = pg.project_id
     LEFT JOIN users creator ON creator.user_id = coalesce(s.created_by_user_id, d.created_by_user_id)
     LEFT JOIN users updater ON updater.user_id = coalesce(c.updated_by_user_id, d.updated_by_user_id)
     LEFT JOIN dashboard_counts ON dashboard_counts.space_id = s.space_id
