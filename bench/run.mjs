@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '../dist/src/database/embedded-postgres.js';
 import { runMigrations } from '../dist/src/database/migrate.js';
 import { Api, isRouteMissing } from './api.mjs';
@@ -30,6 +31,7 @@ const CONNECTIONS = positive('BENCH_CONNECTIONS', 50);
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
 const ONLY_QUERIES = process.env.BENCH_ONLY === 'queries';
 const ONLY_CONTENT = process.env.BENCH_ONLY === 'content';
+const ANALYZE_AFTER_SEEDING = process.env.BENCH_ANALYZE === '1';
 const COUNT_REQUESTS = 50; // sequential requests per route when counting statements
 const TARGET_RATIO = 0.5;
 const DATABASE = 'lightdash_bench';
@@ -400,6 +402,17 @@ async function runQueryBench(api, ctx, databaseUrl) {
 
 // ---------------------------------------------------------------------------------------------
 
+/** What autovacuum does a minute after a bulk load: fresh planner statistics (the measurements start at once). */
+async function analyze(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('ANALYZE');
+  } finally {
+    await client.end();
+  }
+}
+
 async function main() {
   const started = Date.now();
   log(`Benchmark: ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}; load generator and server share them`);
@@ -426,15 +439,30 @@ async function main() {
   // the content page is never kept by the response cache: its plain row is already uncached
   const measured = () =>
     ONLY_CONTENT ? spaceRoutes(ctx).filter((route) => route.key === 'health' || route.key === 'content-spaces-page') : [...spaceRoutes(ctx), ...uncached(spaceRoutes(ctx))];
+  if (ANALYZE_AFTER_SEEDING) await analyze(databaseUrl);
   const small = await measure(api, baseUrl, measured(), SCALE_DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
 
   log('\nSeeding up to 1,000 spaces…');
   await seedSpaces(api, ctx, LARGE_CHAINS, log);
+  if (ANALYZE_AFTER_SEEDING) await analyze(databaseUrl);
   const large = await measure(api, baseUrl, measured(), DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
+  // the content page's 25 items weigh ~21 kB against health's 0.5 kB: what writing that many bytes alone allows
+  const contentPage = large.find((r) => r.key === 'content-spaces-page' && r.load);
+  const pageCeiling = contentPage ? await measureBareCeiling(contentPage.bytes, DURATION, large[0]) : undefined;
+  const printPageCeiling = () => {
+    if (!pageCeiling) return;
+    log(
+      `  ${pad(`ceiling for ${pageCeiling.bytes} bytes (bare node:http)`, 56)} ${pad('(report)', 14)} ${pageCeiling.ratio.toFixed(2)} of health ` +
+        `(${Math.round(pageCeiling.load.requestsPerSecond)} req/s): what any server can reach with the content page's size`,
+    );
+  };
   if (ONLY_CONTENT) {
     printTable(`Results — ${ctx.spaces.length} spaces, -d ${DURATION}`, large);
     printTable(`Results — 100-space run, -d ${SCALE_DURATION}`, small);
     printScale(small, large);
+    log('\nSUMMARY');
+    if (contentPage) log(`  ${pad(`${contentPage.label}: ratio ≥ ${TARGET_RATIO}`, 56)} ${pad(verdict(contentPage), 14)} ${contentPage.ratio.toFixed(2)} of health`);
+    printPageCeiling();
     log(`Load average after the run: ${loadavg()}`);
     log(`Done in ${Math.round((Date.now() - started) / 1000)} s.`);
     return;
@@ -479,6 +507,7 @@ async function main() {
         `(${Math.round(ceiling.load.requestsPerSecond)} req/s): what any server can reach with the whole list's size`,
     );
   }
+  printPageCeiling();
   for (const r of searches.filter((x) => x.key !== 'health')) {
     const detail = r.load ? `${r.ratio.toFixed(2)} of health (${Math.round(r.load.requestsPerSecond)} vs ${Math.round(searches[0].load.requestsPerSecond)} req/s), p99 ${r.load.p99} ms` : r.unavailable;
     log(`  ${pad(`${r.label}: ratio ≥ ${TARGET_RATIO}`, 56)} ${pad(verdict(r), 14)} ${detail}`);
