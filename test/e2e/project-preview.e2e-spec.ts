@@ -209,6 +209,42 @@ describe('POST /projects/{p}/createPreview', () => {
     expect((await get(p.admin, `/api/v1/projects/${byGrant}`)).createdByUserUuid).toBe(p.member.userUuid);
   });
 
+  it('applies the dbt overrides the connection type has (branch, environment) and keeps its token', async () => {
+    const p = await createPersonas(t);
+    const created = await http()
+      .post('/api/v1/org/projects')
+      .set('Cookie', p.admin.cookie)
+      .send({
+        name: 'Git project',
+        type: 'DEFAULT',
+        dbtVersion: 'v1.9',
+        dbtConnection: { type: 'github', authorization_method: 'personal_access_token', personal_access_token: 'ghp_secret', repository: 'acme/dbt', branch: 'main', project_sub_path: '/', environment: [{ key: 'A', value: '1' }] },
+        warehouseConnection: { type: 'postgres', host: 'warehouse.internal', port: 5432, user: 'lightdash', password: 'warehouse-secret', dbname: 'analytics', schema: 'public' },
+      })
+      .expect(200);
+    const projectUuid: string = created.body.results.project.projectUuid;
+    const previewUuid: string = (
+      await createPreview(p.admin, projectUuid)
+        .send({ name: 'Branch preview', copyContent: false, dbtConnectionOverrides: { branch: 'feature/x', environment: [{ key: 'B', value: '2', extra: 'dropped' }], manifest: '{}' } })
+        .expect(200)
+    ).body.results;
+    const preview = await get(p.admin, `/api/v1/projects/${previewUuid}`);
+    expect(preview.dbtConnection).toEqual({
+      type: 'github',
+      authorization_method: 'personal_access_token',
+      repository: 'acme/dbt',
+      branch: 'feature/x',
+      project_sub_path: '/',
+      environment: [{ key: 'B', value: '2' }],
+    });
+    const secrets = async (uuid: string) => {
+      const [row] = await t.app.get(DataSource).query('SELECT encrypted_dbt_secrets AS secrets FROM projects WHERE project_uuid = $1', [uuid]);
+      return decryptCredentials(row.secrets, t.app.get<ResolvedConfig>(APP_CONFIG).secret);
+    };
+    expect(await secrets(previewUuid)).toEqual({ personal_access_token: 'ghp_secret' });
+    expect((await get(p.admin, `/api/v1/projects/${projectUuid}`)).dbtConnection).toMatchObject({ branch: 'main', environment: [{ key: 'A', value: '1' }] });
+  });
+
   it('needs project developer (403 below, 404 for outsiders) and a valid body (422), creating nothing', async () => {
     const p = await createPersonas(t);
     const other = await createOrganization(t);
