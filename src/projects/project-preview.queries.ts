@@ -3,7 +3,8 @@ import type { EntityManager } from 'typeorm';
 // SQL of POST /projects/{p}/createPreview: copying a project into a new PREVIEW project. Every copy
 // is one INSERT … SELECT over the source's rows (spaces: one per nesting level), never a statement per
 // row. Copies are matched to their originals by slug, which is unique per project for spaces, charts
-// and dashboards, so no mapping table is needed. Trashed content is not copied.
+// and dashboards, so no mapping table is needed. Trashed content is not copied. The statements run in
+// one REPEATABLE READ transaction: they all read the source as it was at the first one.
 
 export interface PreviewSourceRow {
   name: string;
@@ -15,12 +16,12 @@ export interface PreviewSourceRow {
   encryptedWarehouseSecrets: Buffer | null;
 }
 
-/** The source project's connections, read under a share lock so they cannot change during the copy. */
-export async function lockPreviewSource(manager: EntityManager, projectId: string): Promise<PreviewSourceRow> {
+/** The source project's connections and dbt version. */
+export async function readPreviewSource(manager: EntityManager, projectId: string): Promise<PreviewSourceRow> {
   const [row] = await manager.query(
     `SELECT name, dbt_version AS "dbtVersion", dbt_connection AS "dbtConnection", encrypted_dbt_secrets AS "encryptedDbtSecrets",
             warehouse_type AS "warehouseType", warehouse_connection AS "warehouseConnection", encrypted_warehouse_secrets AS "encryptedWarehouseSecrets"
-     FROM projects WHERE project_id = $1 FOR SHARE`,
+     FROM projects WHERE project_id = $1`,
     [projectId],
   );
   return row;

@@ -4,7 +4,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
-import { ParameterError } from '../common/errors.js';
+import { ConflictError, ParameterError } from '../common/errors.js';
+import { isSerializationFailure } from '../common/postgres-errors.js';
 import { DBT_CONNECTIONS, WAREHOUSE_CONNECTIONS } from '../connections/connection-schemas.js';
 import type { CreatePreviewDto, DbtConnectionOverridesDto, WarehouseConnectionOverridesDto } from './dto/create-preview.dto.js';
 import {
@@ -14,7 +15,7 @@ import {
   COPY_SPACE_LEVEL_SQL,
   insertPreviewProject,
   LIVE_SPACE_DEPTH_SQL,
-  lockPreviewSource,
+  readPreviewSource,
 } from './project-preview.queries.js';
 
 /** The warehouse field a schema override sets, for the types that call their schema otherwise. */
@@ -53,32 +54,44 @@ export class ProjectPreviewService {
     private readonly audit: AuditService,
   ) {}
 
+  /**
+   * One REPEATABLE READ transaction: every copy reads the source as it was when the first statement ran,
+   * so a space moved, created or trashed meanwhile is copied as it was or not at all, never half-way.
+   */
   async createPreview(principal: Principal, source: ProjectAccess, dto: CreatePreviewDto): Promise<string> {
-    return this.dataSource.transaction(async (manager) => {
-      const stored = await lockPreviewSource(manager, source.projectId);
-      if (!stored.warehouseConnection) throw new ParameterError(`Missing warehouse connection for project ${source.projectUuid}`);
-      const preview = await insertPreviewProject(manager, {
-        organizationId: source.organizationId,
-        name: dto.name,
-        dbtVersion: stored.dbtVersion,
-        dbtConnection: overriddenDbt(stored.dbtConnection, dto.dbtConnectionOverrides),
-        encryptedDbtSecrets: stored.encryptedDbtSecrets,
-        warehouseType: stored.warehouseType,
-        warehouseConnection: overriddenWarehouse(stored.warehouseConnection, dto.warehouseConnectionOverrides),
-        encryptedWarehouseSecrets: stored.encryptedWarehouseSecrets,
-        upstreamProjectUuid: dto.copyContent ? source.projectUuid : null,
-        createdByUserId: principal.userId,
-      });
-      const [explores] = await manager.query(COPY_EXPLORES_SQL, [source.projectId, preview.projectId]);
-      const copied = dto.copyContent ? await this.copyContent(manager, source.projectId, preview.projectId) : undefined;
-      await this.audit.record(manager, {
-        action: 'project.preview.create',
-        targetType: 'project',
-        targetUuid: preview.projectUuid,
-        details: { name: dto.name, upstreamProjectUuid: source.projectUuid, copyContent: dto.copyContent, ...explores, ...copied },
-      });
-      return preview.projectUuid;
+    try {
+      return await this.dataSource.transaction('REPEATABLE READ', (manager) => this.copy(manager, principal, source, dto));
+    } catch (error) {
+      // a user or group whose grant is being copied left the organization meanwhile
+      if (isSerializationFailure(error)) throw new ConflictError('The project changed while its preview was being created; send the request again');
+      throw error;
+    }
+  }
+
+  private async copy(manager: EntityManager, principal: Principal, source: ProjectAccess, dto: CreatePreviewDto): Promise<string> {
+    const stored = await readPreviewSource(manager, source.projectId);
+    if (!stored.warehouseConnection) throw new ParameterError(`Missing warehouse connection for project ${source.projectUuid}`);
+    const preview = await insertPreviewProject(manager, {
+      organizationId: source.organizationId,
+      name: dto.name,
+      dbtVersion: stored.dbtVersion,
+      dbtConnection: overriddenDbt(stored.dbtConnection, dto.dbtConnectionOverrides),
+      encryptedDbtSecrets: stored.encryptedDbtSecrets,
+      warehouseType: stored.warehouseType,
+      warehouseConnection: overriddenWarehouse(stored.warehouseConnection, dto.warehouseConnectionOverrides),
+      encryptedWarehouseSecrets: stored.encryptedWarehouseSecrets,
+      upstreamProjectUuid: dto.copyContent ? source.projectUuid : null,
+      createdByUserId: principal.userId,
     });
+    const [explores] = await manager.query(COPY_EXPLORES_SQL, [source.projectId, preview.projectId]);
+    const copied = dto.copyContent ? await this.copyContent(manager, source.projectId, preview.projectId) : undefined;
+    await this.audit.record(manager, {
+      action: 'project.preview.create',
+      targetType: 'project',
+      targetUuid: preview.projectUuid,
+      details: { name: dto.name, upstreamProjectUuid: source.projectUuid, copyContent: dto.copyContent, ...explores, ...copied },
+    });
+    return preview.projectUuid;
   }
 
   /** Grants, then spaces level by level (a copy's parent is copied first), then shares, charts and dashboards. */

@@ -209,6 +209,51 @@ describe('POST /projects/{p}/createPreview', () => {
     expect((await get(p.admin, `/api/v1/projects/${byGrant}`)).createdByUserUuid).toBe(p.member.userUuid);
   });
 
+  it('copies one consistent state of the source while its spaces are moved and created concurrently', async () => {
+    const p = await createPersonas(t);
+    const projectUuid = await createProject(t, p.admin, 'Busy project');
+    const a = await createSpace(t, p.admin, projectUuid, { name: 'A' });
+    const b = await createSpace(t, p.admin, projectUuid, { name: 'B', parentSpaceUuid: a });
+    const c = await createSpace(t, p.admin, projectUuid, { name: 'C', parentSpaceUuid: b });
+    const roots = await Promise.all([1, 2, 3].map((i) => createSpace(t, p.admin, projectUuid, { name: `Root ${i}` })));
+    const move = (space: string, target: string | null) =>
+      http().post(`/api/v2/content/${projectUuid}/move`).set('Cookie', p.admin.cookie).send({ item: { uuid: space, contentType: 'space' }, action: { type: 'move', targetSpaceUuid: target } });
+
+    const previews = Array.from({ length: 4 }, (_, i) => createPreview(p.admin, projectUuid).send({ name: `Preview ${i}`, copyContent: true }));
+    // the changes one after the other (they would otherwise wait on each other's locks), alongside the previews
+    const changes = async () => {
+      const statuses: number[] = [];
+      for (const change of [
+        () => move(c, null),
+        () => move(b, roots[0]),
+        () => move(c, roots[1]),
+        ...[4, 5, 6].map((i) => () => http().post(`/api/v1/projects/${projectUuid}/spaces`).set('Cookie', p.admin.cookie).send({ name: `Child ${i}`, parentSpaceUuid: a })),
+      ]) {
+        statuses.push((await change()).status);
+      }
+      return statuses;
+    };
+    const [previewAnswers, changeStatuses] = await Promise.all([Promise.all(previews), changes()]);
+    expect(changeStatuses).toEqual([200, 200, 200, 200, 200, 200]);
+
+    for (const answer of previewAnswers) {
+      expect([200, 409]).toContain(answer.status);
+      if (answer.status !== 200) continue;
+      const copied = await spacesOf(p.admin, answer.body.results);
+      const byUuid = new Map(copied.map((space) => [space.uuid, space]));
+      // every copied space sits under a copied parent, and its path is its parents' slugs
+      for (const space of copied) {
+        if (space.parentSpaceUuid === null) continue;
+        const parent = byUuid.get(space.parentSpaceUuid);
+        expect(parent).toBeDefined();
+        expect(space.path.startsWith(`${parent!.path}.`)).toBe(true);
+      }
+      expect(copied.length).toBeGreaterThanOrEqual(6);
+      expect(copied.length).toBeLessThanOrEqual(9);
+    }
+    expect(previewAnswers.some((answer) => answer.status === 200)).toBe(true);
+  });
+
   it('applies the dbt overrides the connection type has (branch, environment) and keeps its token', async () => {
     const p = await createPersonas(t);
     const created = await http()
