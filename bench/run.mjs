@@ -7,10 +7,12 @@
 //   BENCH_VERBOSE=1          also print the statements each route issued
 //   BENCH_ONLY=admin,writers only these parts, comma-separated (default: all of them):
 //                            spaces   the space, chart and list reads, 100 and 1,000 spaces, cached and not
+//                            content  only health and the v2 content page, at 100 and 1,000 spaces (spaces includes it)
 //                            catalog  the catalog searches
 //                            queries  query execution (compile, v2 metric query vs pg, CSV export)
 //                            admin    GET /org/users and GET /org/groups (50 groups with members), uncached
 //                            writers  the viewer's cached reads while 100 other organizations write
+//   BENCH_ANALYZE=1          refresh the planner's statistics after seeding the spaces
 //
 // Exit code: 0 when the benchmark ran (whether or not the targets are met), 1 when it could not run.
 import { spawn } from 'node:child_process';
@@ -19,6 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '../dist/src/database/embedded-postgres.js';
 import { runMigrations } from '../dist/src/database/migrate.js';
 import { Api, isRouteMissing } from './api.mjs';
@@ -33,9 +36,10 @@ const DURATION = positive('BENCH_DURATION', 10);
 const SCALE_DURATION = positive('BENCH_SCALE_DURATION', Math.min(5, DURATION));
 const CONNECTIONS = positive('BENCH_CONNECTIONS', 50);
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
-const PARTS = ['spaces', 'catalog', 'queries', 'admin', 'writers'];
+const PARTS = ['spaces', 'content', 'catalog', 'queries', 'admin', 'writers'];
 const ONLY = parts('BENCH_ONLY');
 const runs = (part) => ONLY.has(part);
+const ANALYZE_AFTER_SEEDING = process.env.BENCH_ANALYZE === '1';
 const COUNT_REQUESTS = 50; // sequential requests per route when counting statements
 const TARGET_RATIO = 0.5;
 const DATABASE = 'lightdash_bench';
@@ -418,6 +422,17 @@ async function runQueryBench(api, ctx, databaseUrl) {
 
 // ---------------------------------------------------------------------------------------------
 
+/** What autovacuum does a minute after a bulk load: fresh planner statistics (the measurements start at once). */
+async function analyze(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('ANALYZE');
+  } finally {
+    await client.end();
+  }
+}
+
 async function main() {
   const started = Date.now();
   log(`Benchmark: ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}; load generator and server share them`);
@@ -434,18 +449,36 @@ async function main() {
   let small = [];
   let large = [];
   let ceiling;
-  if (runs('spaces') || runs('writers')) {
+  let pageCeiling;
+  if (runs('spaces') || runs('content') || runs('writers')) {
     await seedSpaces(api, ctx, SMALL_CHAINS, log);
     await seedChart(api, ctx, log);
   }
-  if (runs('spaces')) {
-    small = await measure(api, baseUrl, [...spaceRoutes(ctx), ...uncached(spaceRoutes(ctx))], SCALE_DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
+  if (runs('spaces') || runs('content')) {
+    // every space read, cached and not; or (content alone) health and the content page, which the response cache never keeps
+    const measured = () =>
+      runs('spaces')
+        ? [...spaceRoutes(ctx), ...uncached(spaceRoutes(ctx))]
+        : spaceRoutes(ctx).filter((route) => route.key === 'health' || route.key === 'content-spaces-page');
+    if (ANALYZE_AFTER_SEEDING) await analyze(databaseUrl);
+    small = await measure(api, baseUrl, measured(), SCALE_DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
     log('\nSeeding up to 1,000 spaces…');
     await seedSpaces(api, ctx, LARGE_CHAINS, log);
-    large = await measure(api, baseUrl, [...spaceRoutes(ctx), ...uncached(spaceRoutes(ctx))], DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
+    if (ANALYZE_AFTER_SEEDING) await analyze(databaseUrl);
+    large = await measure(api, baseUrl, measured(), DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
     const wholeList = large.find((r) => r.key === 'spaces' && r.load);
     ceiling = wholeList ? await measureBareCeiling(wholeList.bytes, DURATION, large[0]) : undefined;
+    // the content page's 25 items weigh ~21 kB against health's 0.5 kB: what writing that many bytes alone allows
+    const contentPage = large.find((r) => r.key === 'content-spaces-page' && r.load);
+    pageCeiling = contentPage ? await measureBareCeiling(contentPage.bytes, DURATION, large[0]) : undefined;
   }
+  const printPageCeiling = () => {
+    if (!pageCeiling) return;
+    log(
+      `  ${pad(`ceiling for ${pageCeiling.bytes} bytes (bare node:http)`, 56)} ${pad('(report)', 14)} ${pageCeiling.ratio.toFixed(2)} of health ` +
+        `(${Math.round(pageCeiling.load.requestsPerSecond)} req/s): what any server can reach with the content page's size`,
+    );
+  };
 
   let catalog = { unavailable: 'not run (BENCH_ONLY)' };
   let searches = [];
@@ -483,7 +516,7 @@ async function main() {
     `${ctx.spaces.length} spaces (${ctx.chains} chains ${CHAIN_DEPTH} deep), ${GROUP_COUNT} groups, viewer in ${VIEWER_GROUP_COUNT}; ` +
     `viewer access: ${ctx.viewerAccess}; token auth`;
   let scale = [];
-  if (runs('spaces')) {
+  if (runs('spaces') || runs('content')) {
     printTable(`Results — ${setup}; autocannon -c ${CONNECTIONS} -d ${DURATION} (separate process)`, large);
     printTable(`Results — 100-space run, -d ${SCALE_DURATION}`, small);
     scale = printScale(small, large);
@@ -514,6 +547,7 @@ async function main() {
         `(${Math.round(ceiling.load.requestsPerSecond)} req/s): what any server can reach with the whole list's size`,
     );
   }
+  printPageCeiling();
   for (const r of searches.filter((x) => x.key !== 'health')) {
     const detail = r.load ? `${r.ratio.toFixed(2)} of health (${Math.round(r.load.requestsPerSecond)} vs ${Math.round(searches[0].load.requestsPerSecond)} req/s), p99 ${r.load.p99} ms` : r.unavailable;
     log(`  ${pad(`${r.label}: ratio ≥ ${TARGET_RATIO}`, 56)} ${pad(verdict(r), 14)} ${detail}`);

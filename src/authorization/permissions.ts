@@ -51,7 +51,7 @@ const SPECS = {
   'project:explore': { scope: 'project', scopes: ['manage:Explore'], description: 'Run explore queries (compile, totals, CSV)' },
   'project:run-sql': { scope: 'project', scopes: ['manage:SqlRunner'], description: 'Run raw SQL in the warehouse (SQL runner), and custom SQL in explore queries' },
   'project:edit': { scope: 'project', scopes: ['create:Space'], description: 'Create spaces; manage tags, catalog categories and icons, metrics-tree edges' },
-  'project:develop': { scope: 'project', scopes: ['update:Project'], description: 'Run raw SQL, upload explores, validate, update project settings' },
+  'project:develop': { scope: 'project', scopes: ['update:Project'], description: 'Run raw SQL, upload explores, validate, update project settings, create preview projects from it' },
   'project:content-as-code': {
     scope: 'project',
     scopes: ['manage:ContentAsCode'],

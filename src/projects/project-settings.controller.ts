@@ -1,10 +1,10 @@
-import { Body, Controller, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Param, Patch, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditAction } from '../audit/audit-action.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
-import { UpdateProjectMetadataDto, UpdateSchedulerSettingsDto } from './dto/project-settings.dto.js';
+import { UpdateProjectMetadataDto, UpdateSchedulerSettingsDto, UpdateSemanticLayerConnectionDto } from './dto/project-settings.dto.js';
 import { ProjectDto, ProjectParamsDto } from './dto/project.dto.js';
 import { UpdateProjectDto, UpdateProjectQueryDto } from './dto/update-project.dto.js';
 import { ProjectSettingsService } from './project-settings.service.js';
@@ -53,5 +53,26 @@ export class ProjectSettingsController {
     @Body() body: UpdateProjectMetadataDto,
   ): Promise<void> {
     return this.settings.updateMetadata(principal, access, body);
+  }
+
+  @Patch('semantic-layer-connection')
+  @RequirePermission('project:develop', PROJECT)
+  @AuditAction('project.semantic-layer-connection.update', 'project', 'projectUuid')
+  @ApiOperation({
+    operationId: 'updateProjectSemanticLayerConnection',
+    summary: 'Set the semantic-layer connection (DBT or CUBE); the token is kept encrypted and never returned',
+  })
+  @ApiOkResponse({ description: '`{"status":"ok"}`' })
+  updateSemanticLayerConnection(@Param() _params: ProjectParamsDto, @ResolvedAccess() access: ProjectAccess, @Body() body: UpdateSemanticLayerConnectionDto): Promise<void> {
+    return this.settings.updateSemanticLayerConnection(access, body);
+  }
+
+  @Delete('semantic-layer-connection')
+  @RequirePermission('project:develop', PROJECT)
+  @AuditAction('project.semantic-layer-connection.delete', 'project', 'projectUuid')
+  @ApiOperation({ operationId: 'deleteProjectSemanticLayerConnection', summary: 'Remove the semantic-layer connection and its token' })
+  @ApiOkResponse({ description: '`{"status":"ok"}`' })
+  deleteSemanticLayerConnection(@Param() _params: ProjectParamsDto, @ResolvedAccess() access: ProjectAccess): Promise<void> {
+    return this.settings.deleteSemanticLayerConnection(access);
   }
 }

@@ -57,3 +57,27 @@ export async function setUpstreamProject(manager: EntityManager, projectId: stri
 export function isUpstreamViolation(error: unknown): boolean {
   return isForeignKeyViolation(error, UPSTREAM_FKEY);
 }
+
+export interface StoredSemanticLayerRow {
+  /** the returned fields (type, domain, environmentId), or null when the project has none */
+  connection: Record<string, unknown> | null;
+  encryptedSecrets: Buffer | null;
+}
+
+/** The project's semantic-layer connection as stored, read under the row lock. */
+export async function lockSemanticLayerConnection(manager: EntityManager, projectId: string): Promise<StoredSemanticLayerRow> {
+  const [row] = await manager.query(
+    `SELECT semantic_layer_connection AS connection, encrypted_semantic_layer_secrets AS "encryptedSecrets"
+     FROM projects WHERE project_id = $1 FOR UPDATE`,
+    [projectId],
+  );
+  return row;
+}
+
+/** Stores (or, with nulls, removes) the project's semantic-layer connection. */
+export async function setSemanticLayerConnection(manager: EntityManager, projectId: string, connection: Record<string, unknown> | null, encryptedSecrets: Buffer | null): Promise<void> {
+  await manager.query(
+    'UPDATE projects SET semantic_layer_connection = $2, encrypted_semantic_layer_secrets = $3, updated_at = now() WHERE project_id = $1',
+    [projectId, connection, encryptedSecrets],
+  );
+}

@@ -12,6 +12,7 @@ import {
   type ConnectionSchemas,
   DBT_CONNECTIONS,
   replaceConnection,
+  SEMANTIC_LAYER_CONNECTIONS,
   splitConnection,
   storedConnection,
   WAREHOUSE_CONNECTIONS,
@@ -19,9 +20,16 @@ import {
 import { WarehouseConnectionTester } from '../connections/warehouse-connection-tester.js';
 import { CredentialsDecryptionError, decryptCredentials, encryptCredentials } from '../warehouse-credentials/credentials-cipher.js';
 import type { ProjectDto } from './dto/project.dto.js';
-import type { UpdateProjectMetadataDto, UpdateSchedulerSettingsDto } from './dto/project-settings.dto.js';
+import type { UpdateProjectMetadataDto, UpdateSchedulerSettingsDto, UpdateSemanticLayerConnectionDto } from './dto/project-settings.dto.js';
 import type { UpdateProjectDto } from './dto/update-project.dto.js';
-import { isUpstreamViolation, isVisibleUpstream, setUpstreamProject, updateSchedulerSettings } from './project-settings.queries.js';
+import {
+  isUpstreamViolation,
+  isVisibleUpstream,
+  lockSemanticLayerConnection,
+  setSemanticLayerConnection,
+  setUpstreamProject,
+  updateSchedulerSettings,
+} from './project-settings.queries.js';
 import { canonicalTimeZone } from './time-zone.js';
 import { ProjectsService } from './projects.service.js';
 
@@ -144,6 +152,37 @@ export class ProjectSettingsService {
       if (isUpstreamViolation(error)) throw notFound();
       throw error;
     }
+  }
+
+  /**
+   * Replaces the project's semantic-layer connection. A token left out (or empty) keeps the stored one
+   * only while type, domain and environment are unchanged (replaceConnection): a stored token is never
+   * sent somewhere new.
+   */
+  async updateSemanticLayerConnection(access: ProjectAccess, dto: UpdateSemanticLayerConnectionDto): Promise<void> {
+    const { token, ...rest } = dto;
+    const given: Connection = { ...rest, ...(token ? { token } : {}) };
+    await this.dataSource.transaction(async (manager) => {
+      const stored = await lockSemanticLayerConnection(manager, access.projectId);
+      const next = replaceConnection(SEMANTIC_LAYER_CONNECTIONS, given, this.stored(SEMANTIC_LAYER_CONNECTIONS, stored.connection, stored.encryptedSecrets));
+      const { returned, kept } = splitConnection(SEMANTIC_LAYER_CONNECTIONS, next);
+      await setSemanticLayerConnection(manager, access.projectId, returned, this.encrypt(kept));
+      await this.audit.record(manager, {
+        action: 'project.semantic-layer-connection.update',
+        targetType: 'project',
+        targetUuid: access.projectUuid,
+        details: { ...returned, tokenSent: token !== undefined && token !== '', tokenKept: kept.token !== undefined },
+      });
+    });
+  }
+
+  /** Removes the project's semantic-layer connection with its token; nothing to remove is not an error (as Lightdash). */
+  async deleteSemanticLayerConnection(access: ProjectAccess): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await lockSemanticLayerConnection(manager, access.projectId);
+      await setSemanticLayerConnection(manager, access.projectId, null, null);
+      await this.audit.record(manager, { action: 'project.semantic-layer-connection.delete', targetType: 'project', targetUuid: access.projectUuid });
+    });
   }
 
   /** The warehouse connection the project has after this update: the one given, merged with what is stored, or the stored one. */

@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { projectVisibleSql } from '../authorization/access.sql.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
-import { DBT_CONNECTIONS, returnedConnection, splitConnection, WAREHOUSE_CONNECTIONS } from '../connections/connection-schemas.js';
+import { DBT_CONNECTIONS, returnedConnection, SEMANTIC_LAYER_CONNECTIONS, splitConnection, WAREHOUSE_CONNECTIONS } from '../connections/connection-schemas.js';
 import { encryptCredentials } from '../warehouse-credentials/credentials-cipher.js';
 import { ParameterError } from '../common/errors.js';
 import type { CreateProjectDto, CreateProjectResultDto, OrganizationProjectDto, ProjectDto } from './dto/project.dto.js';
@@ -19,20 +19,26 @@ const PROJECT_COLUMNS = `
   p.dbt_connection AS "dbtConnection", p.warehouse_connection AS "warehouseConnection", p.dbt_version AS "dbtVersion",
   p.scheduler_timezone AS "schedulerTimezone",
   p.scheduler_failure_notify_recipients AS "schedulerFailureNotifyRecipients", p.scheduler_failure_include_contact AS "schedulerFailureIncludeContact",
-  p.scheduler_failure_contact_override AS "schedulerFailureContactOverride", u.user_uuid AS "createdByUserUuid", p.upstream_project_uuid AS "upstreamProjectUuid"`;
+  p.scheduler_failure_contact_override AS "schedulerFailureContactOverride", u.user_uuid AS "createdByUserUuid", p.upstream_project_uuid AS "upstreamProjectUuid",
+  p.semantic_layer_connection AS "semanticLayerConnection"`;
 const PROJECT_FROM = `
   FROM projects p JOIN organizations o ON o.organization_id = p.organization_id
   LEFT JOIN users u ON u.user_id = p.created_by_user_id`;
 
-type ProjectRow = Omit<ProjectDto, 'hasDefaultUserSpaces'> & { warehouseConnection: Record<string, unknown> | null; upstreamProjectUuid: string | null };
+type ProjectRow = Omit<ProjectDto, 'hasDefaultUserSpaces'> & {
+  warehouseConnection: Record<string, unknown> | null;
+  upstreamProjectUuid: string | null;
+  semanticLayerConnection: Record<string, unknown> | null;
+};
 
 /** Connections go out through the allowlist even when read back: rows stored before it may hold secrets in clear. */
 function toProjectDto(row: ProjectRow): ProjectDto {
-  const { dbtConnection, warehouseConnection, upstreamProjectUuid, ...rest } = row;
+  const { dbtConnection, warehouseConnection, upstreamProjectUuid, semanticLayerConnection, ...rest } = row;
   return {
     ...rest,
     dbtConnection: returnedConnection(DBT_CONNECTIONS, dbtConnection),
     ...(warehouseConnection ? { warehouseConnection: returnedConnection(WAREHOUSE_CONNECTIONS, warehouseConnection) } : {}),
+    ...(semanticLayerConnection ? { semanticLayerConnection: returnedConnection(SEMANTIC_LAYER_CONNECTIONS, semanticLayerConnection) } : {}),
     ...(upstreamProjectUuid ? { upstreamProjectUuid } : {}),
     hasDefaultUserSpaces: false,
   };

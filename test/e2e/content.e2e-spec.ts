@@ -328,6 +328,39 @@ describe('content: the trash and the v2 content API', () => {
     expect(v1).toHaveLength(7);
   });
 
+  it('GET /api/v2/content answers every shape of request (types, search, uuids, spaces, pages past the end) with the same visibility', async () => {
+    const { p, projectUuid } = await setup();
+    // without the project's default space, Shared, so the counts below are this test's spaces alone
+    const shared = (await call(p.admin, 'get', `/projects/${projectUuid}/spaces`).expect(200)).body.results.find((s: { name: string }) => s.name === 'Shared');
+    await call(p.admin, 'delete', `/projects/${projectUuid}/spaces/${shared.uuid}`).expect(200);
+    const alpha = await createSpace(t, p.admin, projectUuid, { name: 'Alpha' });
+    const beta = await createSpace(t, p.admin, projectUuid, { name: 'Beta' });
+    const hidden = await createSpace(t, p.admin, projectUuid, { name: 'Hidden alpha', isPrivate: true });
+    const nested = await createSpace(t, p.admin, projectUuid, { name: 'Nested', parentSpaceUuid: alpha });
+    const chart = await insertChart(alpha, 'Alpha revenue');
+    const dashboard = await insertDashboard(beta, 'Beta board');
+    const hiddenChart = await insertChart(hidden, 'Hidden chart');
+    const list = async (user: TestUser, query: string) => {
+      const results = (await call(user, 'get', `/api/v2/content?projectUuids=${projectUuid}&${query}`).expect(200)).body.results;
+      return { uuids: results.data.map((d: { uuid: string }) => d.uuid), total: results.pagination.totalResults };
+    };
+
+    // root spaces only, newest first (the bench's request)
+    expect(await list(p.viewer, 'contentTypes=space&pageSize=1')).toEqual({ uuids: [beta], total: 2 });
+    expect(await list(p.admin, 'contentTypes=space&pageSize=25')).toEqual({ uuids: [hidden, beta, alpha], total: 3 });
+    expect(await list(p.viewer, 'contentTypes=space&page=3&pageSize=1')).toEqual({ uuids: [], total: 2 });
+    expect(await list(p.viewer, 'contentTypes=chart&contentTypes=dashboard&sortBy=name&sortDirection=asc')).toEqual({ uuids: [dashboard, chart], total: 2 });
+    expect(await list(p.admin, 'contentTypes=chart&sortBy=name&sortDirection=asc')).toEqual({ uuids: [chart, hiddenChart], total: 2 });
+    // a search looks at every level; what the caller cannot see stays out
+    expect(await list(p.viewer, 'search=ALPHA&sortBy=name&sortDirection=asc')).toEqual({ uuids: [alpha, chart], total: 2 });
+    expect(await list(p.admin, 'search=alpha&sortBy=name&sortDirection=asc')).toEqual({ uuids: [alpha, hidden, chart], total: 3 });
+    expect(await list(p.viewer, 'search=nest')).toEqual({ uuids: [nested], total: 1 });
+    expect(await list(p.viewer, `uuids=${nested}&uuids=${dashboard}&uuids=${hiddenChart}`)).toEqual({ uuids: [nested, dashboard], total: 2 });
+    expect(await list(p.viewer, `spaceUuids=${alpha}&contentTypes=space`)).toEqual({ uuids: [nested], total: 1 });
+    expect(await list(p.viewer, `spaceUuids=${hidden}`)).toEqual({ uuids: [], total: 0 });
+    expect(await list(p.admin, `spaceUuids=${hidden}`)).toEqual({ uuids: [hiddenChart], total: 1 });
+  });
+
   it('the purge deletes for good what stayed in the trash past the retention, one replica at a time', async () => {
     const { p, projectUuid } = await setup();
     const old = await createSpace(t, p.admin, projectUuid, { name: 'Old' });

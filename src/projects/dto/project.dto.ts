@@ -86,6 +86,13 @@ export class ProjectDto {
   })
   warehouseConnection?: Record<string, unknown>;
 
+  @ApiPropertyOptional({
+    type: Object,
+    example: { type: 'DBT', domain: 'semantic-layer.cloud.getdbt.com', environmentId: '123456' },
+    description: 'Present when set: the type, domain and environment; never the token',
+  })
+  semanticLayerConnection?: Record<string, unknown>;
+
   @ApiProperty({ enum: DBT_VERSIONS })
   dbtVersion: string;
 
