@@ -15,6 +15,8 @@ export interface ProjectAccess {
   projectRole: ProjectRole | null;
   /** the union of the scopes of the caller's custom roles on the project, or null when they hold none */
   customScopes: string[] | null;
+  /** the project role spaces are resolved from: the system role raised by what custom roles stand for on spaces */
+  spaceBasisRole: ProjectRole | null;
   /** the route's RowLoader row, read in the same statement as this access (only on routes that declare one) */
   loaded?: Record<string, unknown>;
 }
@@ -33,8 +35,9 @@ const CUSTOM_SCOPES = customScopesSql('p', '$2');
 
 const PROJECT_SQL = `
   SELECT p.project_id::text AS "projectId", p.project_uuid AS "projectUuid", p.organization_id::text AS "organizationId",
-         ${PROJECT_ROLE} AS "projectRole", ${CUSTOM_SCOPES} AS "customScopes"
-  FROM projects p WHERE p.project_uuid = $1`;
+         r.role AS "projectRole", r.scopes AS "customScopes", ${spaceBasisRole('r.role', 'r.scopes')} AS "spaceBasisRole"
+  FROM projects p CROSS JOIN LATERAL (SELECT ${PROJECT_ROLE} AS role, ${CUSTOM_SCOPES} AS scopes OFFSET 0) r
+  WHERE p.project_uuid = $1`;
 
 /**
  * `target` selects one space (its id, uuid, project, ancestor ids and inheritance); the rest resolves
@@ -46,6 +49,7 @@ function spaceSql(target: string): string {
   return `
   SELECT t.space_id::text AS "spaceId", t.space_uuid AS "spaceUuid", p.project_id::text AS "projectId", p.project_uuid AS "projectUuid",
          p.organization_id::text AS "organizationId", r.role AS "projectRole", r.scopes AS "customScopes",
+         ${spaceBasisRole('r.role', 'r.scopes')} AS "spaceBasisRole",
          t.every_level_inherits AS "inheritsFromProject",
          effective_space_role(${spaceBasisRole('r.role', 'r.scopes')}, e.user_entry, e.group_entry, t.every_level_inherits) AS "spaceRole"
   FROM (${target}) t

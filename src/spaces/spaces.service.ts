@@ -4,7 +4,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { AccessService, type ProjectAccess, type SpaceAccess } from '../authorization/access.service.js';
-import { atLeast, PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole } from '../authorization/roles.js';
+import { can } from '../authorization/permissions.js';
+import { atLeast, type ProjectRole, SPACE_ROLES, type SpaceRole } from '../authorization/roles.js';
 import { ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
 import { isForeignKeyViolation } from '../common/postgres-errors.js';
 import { PreparedSql } from '../database/sql.js';
@@ -189,7 +190,7 @@ export const SPACE_CONTENT: RowLoader = {
   name: 'space-content',
   sql: spaceContentSql({
     space: 'access."spaceId"::bigint',
-    projectRole: 'access."projectRole"',
+    projectRole: 'access."spaceBasisRole"',
     projectUuid: 'access."projectUuid"',
     organizationUuid: '(SELECT o.organization_uuid FROM organizations o WHERE o.organization_id = access."organizationId"::bigint)',
   }),
@@ -317,7 +318,7 @@ export class SpacesService {
       });
       return space.spaceId;
     });
-    return this.read(principal, { spaceId, projectUuid: access.projectUuid, organizationUuid: principal.organizationUuid!, projectRole: access.projectRole });
+    return this.read(principal, { spaceId, projectUuid: access.projectUuid, organizationUuid: principal.organizationUuid!, projectRole: access.spaceBasisRole });
   }
 
   /** Renames and/or changes privacy; the slug never changes. */
@@ -330,7 +331,7 @@ export class SpacesService {
       );
       if (!current) throw new NotFoundError('Space not found');
       // Opening a private space to the whole project is managing a public space: it needs project editor too.
-      if (inherits === true && !current.inherits && !atLeast(PROJECT_ROLES, access.projectRole, 'editor')) {
+      if (inherits === true && !current.inherits && !can('space:manage', { ...access, inheritsFromProject: true })) {
         throw new ForbiddenError('Making a space public needs project role editor');
       }
       await manager.query('UPDATE spaces SET name = $2, inherit_parent_permissions = COALESCE($3, inherit_parent_permissions), updated_at = now() WHERE space_id = $1', [
@@ -426,7 +427,7 @@ export class SpacesService {
   }
 
   private targetOf(principal: Principal, access: SpaceAccess): SpaceTarget {
-    return { spaceId: access.spaceId, projectUuid: access.projectUuid, organizationUuid: principal.organizationUuid!, projectRole: access.projectRole };
+    return { spaceId: access.spaceId, projectUuid: access.projectUuid, organizationUuid: principal.organizationUuid!, projectRole: access.spaceBasisRole };
   }
 
   /**

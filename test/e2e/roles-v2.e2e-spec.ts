@@ -530,17 +530,22 @@ describe('v2 roles API: custom roles and role assignments', () => {
       const assign = (roleId: string) =>
         t.http().post(`${projectAssignments(projectUuid)}/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId }).expect(200);
 
+      const privateChild = await createSpace(t, p.admin, projectUuid, { name: 'Private child', parentSpaceUuid: publicSpace, inheritParentPermissions: false });
+      const children = async () => (await read(publicSpace).expect(200)).body.results.childSpaces.map((c: { uuid: string }) => c.uuid);
       await read(publicSpace).expect(403);
       await assign(spaceReader);
       await read(publicSpace).expect(200);
       await read(privateSpace).expect(403);
+      expect(await children()).toEqual([]);
       await t.http().patch(`/api/v1/projects/${projectUuid}/spaces/${publicSpace}`).set('Cookie', p.member.cookie).send({ name: 'Renamed' }).expect(403);
       await assign(spaceAdmin);
       await read(privateSpace).expect(200);
+      // manage:Space opens every space, so the space read lists the private child too
+      expect(await children()).toEqual([privateChild]);
       await t.http().patch(`/api/v1/projects/${projectUuid}/spaces/${publicSpace}`).set('Cookie', p.member.cookie).send({ name: 'Renamed' }).expect(200);
       const spaces = await t.http().get(`/api/v1/projects/${projectUuid}/spaces`).set('Cookie', p.member.cookie).expect(200);
       // with the project's default public space, Shared
-      expect(spaces.body.results.map((s: { name: string }) => s.name).sort()).toEqual(['Private', 'Renamed', 'Shared']);
+      expect(spaces.body.results.map((s: { name: string }) => s.name).sort()).toEqual(['Private', 'Private child', 'Renamed', 'Shared']);
     });
   });
 
