@@ -40,6 +40,14 @@ describe('projects and direct project access', () => {
         schedulerFailureContactOverride: null,
         createdByUserUuid: org.admin.userUuid,
         hasDefaultUserSpaces: false,
+        // what an unconfigured Lightdash 1.219 answers for features this server does not have
+        colorPaletteUuid: null,
+        pinnedListUuid: null,
+        expiresAt: null,
+        provisioningSource: null,
+        queryTimezone: null,
+        useProjectTimezoneInFilters: false,
+        agentSqlScope: null,
       },
       hasContentCopy: false,
     });
