@@ -45,7 +45,7 @@ describe('invites and joining with an invite code', () => {
     const email = uniqueEmail('grace');
     const code = (await invite(org.admin.cookie, { email, role: 'developer' }).expect(201)).body.results.inviteCode;
     const res = await activate(code).expect(200);
-    expect(res.body.results).toMatchObject({ email, firstName: 'Grace', role: 'developer', organizationUuid: org.organizationUuid, isEmailVerified: true, isPending: false });
+    expect(res.body.results).toMatchObject({ email, firstName: 'Grace', role: 'developer', organizationUuid: org.organizationUuid, isPending: false });
     const cookie = sessionCookie(res.headers['set-cookie']);
     await t.http().get('/api/v1/org').set('Cookie', cookie).expect(200);
     await t.http().post('/api/v1/login').send({ email, password: 'compiler1' }).expect(200);
@@ -260,7 +260,7 @@ describe('invites and joining with an invite code', () => {
     const email = uniqueEmail();
     await invite(org.admin.cookie, { email }).expect(201);
     await t.http().post('/api/v1/login').send({ email, password: 'anything1' }).expect(401);
-    const signup = await t.http().post('/api/v1/user').send({ firstName: 'A', lastName: 'B', email, password: 'password1' }).expect(400);
+    const signup = await t.http().post('/api/v1/user').send({ firstName: 'A', lastName: 'B', email, password: 'password1' }).expect(409);
     expect(signup.body.error.message).toBe('Email already in use');
   });
 });
