@@ -17,7 +17,8 @@ const MEMBER_COLUMNS = `
   o.organization_uuid AS "organizationUuid", m.role, u.is_active AS "isActive",
   u.is_invitee AS "isPending",
   (u.is_invitee AND (i.expires_at IS NULL OR i.expires_at <= now())) AS "isInviteExpired",
-  u.created_at AS "userCreatedAt", u.updated_at AS "userUpdatedAt"`;
+  u.created_at AS "userCreatedAt", u.updated_at AS "userUpdatedAt",
+  NULL AS "avatarUrl", NULL AS "avatarGradient", false AS "hasMultipleRoles"`;
 const MEMBER_FROM = `
   FROM organization_memberships m
   JOIN users u ON u.user_id = m.user_id

@@ -4,12 +4,14 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { atLeast, PROJECT_ROLES, type ProjectRole } from '../authorization/roles.js';
-import { AlreadyExistsError, ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
+import { AlreadyExistsError, ForbiddenError, NotFoundError, ValidateError } from '../common/errors.js';
 import { isUniqueViolation } from '../common/postgres-errors.js';
-import type { ProjectMemberDto } from './dto/project-access.dto.js';
+import type { ProjectMemberDto, ProjectMemberListItemDto } from './dto/project-access.dto.js';
 
 const MEMBER_COLUMNS = `u.user_uuid AS "userUuid", p.project_uuid AS "projectUuid", pm.role, u.email, u.first_name AS "firstName", u.last_name AS "lastName"`;
 const MEMBER_FROM = `FROM project_memberships pm JOIN users u ON u.user_id = pm.user_id JOIN projects p ON p.project_id = pm.project_id`;
+
+const NO_DIRECT_ACCESS = 'This user has no direct access to the project';
 
 /** Explicit (direct) grants of a project to users. Organization roles and groups are not listed here. */
 @Injectable()
@@ -19,8 +21,9 @@ export class ProjectAccessService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(access: ProjectAccess): Promise<ProjectMemberDto[]> {
-    return this.dataSource.query(`SELECT ${MEMBER_COLUMNS} ${MEMBER_FROM} WHERE pm.project_id = $1 ORDER BY lower(u.first_name), lower(u.last_name), u.user_id`, [
+  async list(access: ProjectAccess): Promise<ProjectMemberListItemDto[]> {
+    // the list (not the single grant) says whether a user has several roles, as Lightdash: never, one grant per user here
+    return this.dataSource.query(`SELECT ${MEMBER_COLUMNS}, false AS "hasMultipleRoles" ${MEMBER_FROM} WHERE pm.project_id = $1 ORDER BY lower(u.first_name), lower(u.last_name), u.user_id`, [
       access.projectId,
     ]);
   }
@@ -38,7 +41,8 @@ export class ProjectAccessService {
          WHERE m.organization_id = $1 AND lower(u.email) = lower($2) FOR SHARE OF m`,
         [access.organizationId, email],
       );
-      if (!member) throw new ParameterError(`Can't find user with email ${email} in the organization`);
+      // as Lightdash: an email that is no member of the organization (unknown, or another organization's) is not found
+      if (!member) throw new NotFoundError(`Can't find user with email ${email} in the organization`);
       try {
         await manager.query('INSERT INTO project_memberships (project_id, user_id, organization_id, role) VALUES ($1, $2, $3, $4)', [
           access.projectId,
@@ -62,7 +66,9 @@ export class ProjectAccessService {
   async update(access: ProjectAccess, userUuid: string, role: ProjectRole): Promise<void> {
     this.assertWithinOwnRole(access, role);
     await this.dataSource.transaction(async (manager) => {
-      const grant = await this.findGrant(manager, access, userUuid, true);
+      const grant = await this.findGrantOrNone(manager, access, userUuid, true);
+      // Lightdash answers a change of a grant that does not exist as a validation failure
+      if (!grant) throw new ValidateError({ userUuid: { message: NO_DIRECT_ACCESS, value: userUuid } }, NO_DIRECT_ACCESS);
       await manager.query('UPDATE project_memberships SET role = $1 WHERE project_id = $2 AND user_id = (SELECT user_id FROM users WHERE user_uuid = $3)', [
         role,
         access.projectId,
@@ -77,9 +83,11 @@ export class ProjectAccessService {
     });
   }
 
+  /** Idempotent, as in Lightdash: revoking a grant that does not exist succeeds and changes nothing. */
   async revoke(access: ProjectAccess, userUuid: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const grant = await this.findGrant(manager, access, userUuid, true);
+      const grant = await this.findGrantOrNone(manager, access, userUuid, true);
+      if (!grant) return;
       await manager.query('DELETE FROM project_memberships WHERE project_id = $1 AND user_id = (SELECT user_id FROM users WHERE user_uuid = $2)', [
         access.projectId,
         userUuid,
@@ -98,12 +106,17 @@ export class ProjectAccessService {
     if (!atLeast(PROJECT_ROLES, access.projectRole, role)) throw new ForbiddenError('You cannot grant a role above your own');
   }
 
-  private async findGrant(manager: EntityManager, access: ProjectAccess, userUuid: string, lock = false): Promise<ProjectMemberDto> {
+  private async findGrant(manager: EntityManager, access: ProjectAccess, userUuid: string): Promise<ProjectMemberDto> {
+    const grant = await this.findGrantOrNone(manager, access, userUuid);
+    if (!grant) throw new NotFoundError(NO_DIRECT_ACCESS);
+    return grant;
+  }
+
+  private async findGrantOrNone(manager: EntityManager, access: ProjectAccess, userUuid: string, lock = false): Promise<ProjectMemberDto | undefined> {
     const [grant] = await manager.query(
       `SELECT ${MEMBER_COLUMNS} ${MEMBER_FROM} WHERE pm.project_id = $1 AND u.user_uuid = $2 ${lock ? 'FOR UPDATE OF pm' : ''}`,
       [access.projectId, userUuid],
     );
-    if (!grant) throw new NotFoundError('This user has no direct access to the project');
     return grant;
   }
 }

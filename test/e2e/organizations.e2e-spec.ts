@@ -33,6 +33,7 @@ describe('organizations', () => {
         name: 'Acme Analytics_1',
         createdAt: expect.any(String),
         needsProject: true,
+        pgWire: { enabled: false, host: 'localhost', port: null, tlsRequired: false },
       });
       const health = await t.http().get('/api/v1/health').expect(200);
       expect(health.body.results.requiresOrgRegistration).toBe(false);
@@ -129,7 +130,7 @@ describe('organizations', () => {
       const invite = await t.http().post('/api/v1/invite-links').set('Cookie', org.admin.cookie).send({ email: `pending-${Date.now()}@example.com` }).expect(201);
       await t.http().delete(`/api/v1/org/${org.organizationUuid}`).set('Cookie', org.admin.cookie).expect(200);
       const me = (await t.http().get('/api/v1/user').set('Cookie', editor.cookie).expect(200)).body.results;
-      expect(me.organizationUuid).toBeUndefined();
+      expect(me.organizationUuid).toBeNull();
       await t.http().get('/api/v1/org').set('Cookie', org.admin.cookie).expect(403);
       await t.http().get(`/api/v1/invite-links/${invite.body.results.inviteCode}`).expect(404);
       const [{ count }] = await t.app.get(DataSource).query('SELECT count(*)::int AS count FROM users WHERE user_uuid = $1', [invite.body.results.userUuid]);

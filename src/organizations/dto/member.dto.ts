@@ -48,6 +48,15 @@ export class OrganizationMemberDto {
   @ApiProperty({ format: 'date-time' })
   userUpdatedAt: Date;
 
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: no avatars here' })
+  avatarUrl: null;
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: no avatars here' })
+  avatarGradient: null;
+
+  @ApiProperty({ example: false, description: 'Always false: one role per member and organization here' })
+  hasMultipleRoles: boolean;
+
   @ApiPropertyOptional({ type: [MemberGroupDto], description: 'With includeGroups, for organization admins' })
   groups?: MemberGroupDto[];
 }
