@@ -123,7 +123,7 @@ export interface ObservedResponse {
 
 /**
  * Differences between one of our responses and one reference call, with the deliberate differences
- * of DESIGN §8 applied: §8.1 another organization's object is 404 where the reference says 403,
+ * of DESIGN §8 applied: §8.1 another organization's object is 404 whatever 4xx the reference gives,
  * §8.2 the reference's 500s for bad input are a 4xx here, §8.3 a 401 is our JSON envelope.
  */
 export function responseDifferences(reference: ReferenceCall, observed: ObservedResponse, options: { otherOrganization?: boolean } = {}): string[] {
@@ -136,8 +136,10 @@ export function responseDifferences(reference: ReferenceCall, observed: Observed
     if (observed.status !== 401) return [`status: expected 401, got ${observed.status}`];
     return body?.error?.name === 'AuthorizationError' ? [] : ['body: expected the JSON AuthorizationError envelope (DESIGN §8.3)'];
   }
-  const expectedStatus = options.otherOrganization && reference.status === 403 ? 404 : reference.status;
-  const expectedError = options.otherOrganization && reference.status === 403 ? 'NotFoundError' : reference.error;
+  // §8.1: whatever 4xx the reference gives for another organization's object, it is 404 here
+  const otherOrganization = options.otherOrganization && reference.status >= 400 && reference.status < 500;
+  const expectedStatus = otherOrganization ? 404 : reference.status;
+  const expectedError = otherOrganization ? 'NotFoundError' : reference.error;
   if (observed.status !== expectedStatus) {
     const detail = body?.error?.name ? ` ${body.error.name}: ${String(body.error.message).slice(0, 120)}` : '';
     return [`status: expected ${expectedStatus}, got ${observed.status}${detail}`];
