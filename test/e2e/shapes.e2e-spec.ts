@@ -116,12 +116,6 @@ const KNOWN_DIFFERENCES: Allowance[] = [
     why: "we invite an email that has an account in another organization like a new one, so invites reveal no other organization's users; the reference refuses it with 400",
   },
   {
-    routes: /^PUT \/api\/v1\/groups\/\{gTemp\}\/members\/\{u\.outsider\}$/,
-    matches: /^status: expected 204, got 400/,
-    owner: 'open',
-    why: "adding another organization's user to a group: the reference answers 204 and changes nothing",
-  },
-  {
     routes: /^GET \/api\/v1\/org\/projects$/,
     matches: /^\$\[\]\.warehouseType: missing$/,
     owner: 'open',
