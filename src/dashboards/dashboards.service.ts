@@ -48,7 +48,11 @@ const TILES = `(
                   ELSE jsonb_strip_nulls(jsonb_build_object('belongsToDashboard', false, 'chartName', ch.name, 'chartSlug', ch.slug, 'lastVersionChartKind', ch.chart_kind)) END)
            ORDER BY t.ord), '[]'::jsonb)
   FROM jsonb_array_elements(d.tiles) WITH ORDINALITY AS t(tile, ord)
-  LEFT JOIN saved_charts ch ON t.tile->>'type' = 'saved_chart' AND ch.saved_chart_uuid::text = t.tile->'properties'->>'savedChartUuid' AND ch.deleted_at IS NULL)`;
+  -- a chart tile's savedChartUuid is validated as a uuid when saved (other tiles' properties are not,
+  -- hence the CASE): compared as a uuid, the unique index finds the chart
+  LEFT JOIN saved_charts ch
+    ON ch.saved_chart_uuid = CASE WHEN t.tile->>'type' = 'saved_chart' THEN (t.tile->'properties'->>'savedChartUuid')::uuid END
+   AND ch.deleted_at IS NULL)`;
 
 // versionUuid names the dashboard's current version: derived from the dashboard and its version number
 const DASHBOARD_COLUMNS = `${BASIC_COLUMNS}, d.version AS "dashboardVersionId", md5(d.dashboard_uuid::text || ':' || d.version)::uuid AS "versionUuid",

@@ -116,6 +116,13 @@ describe('dashboards', () => {
     await t.http().get(`/api/v1/dashboards/${dashboard.uuid}`).set('Cookie', p.admin.cookie).expect(404);
   });
 
+  it('reads a non-chart tile whose properties hold any savedChartUuid (only chart tiles name their chart)', async () => {
+    const odd = { ...MARKDOWN_TILE, properties: { ...MARKDOWN_TILE.properties, savedChartUuid: 'not-a-uuid' } };
+    const created = await t.http().post(`/api/v1/projects/${projectUuid}/dashboards`).set('Cookie', p.editor.cookie).send(dashboardBody(publicSpace, { tiles: [odd] })).expect(201);
+    const read = await t.http().get(`/api/v1/dashboards/${created.body.results.uuid}`).set('Cookie', p.viewer.cookie).expect(200);
+    expect(read.body.results.tiles).toEqual([{ ...odd, tabUuid: null, uuid: expect.any(String), properties: { ...odd.properties, hideTitle: false } }]);
+  });
+
   it('drops unknown properties of a dashboard, its tiles, tabs and filters: none is stored', async () => {
     const uuid = await createDashboard(p.editor, publicSpace, {
       owner: 'me',
