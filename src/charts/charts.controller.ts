@@ -9,7 +9,7 @@ import { CHART_DETAILS, ChartsService } from './charts.service.js';
 import {
   ChartParamsDto,
   ChartSummariesQueryDto,
-  ChartSummaryDto,
+  ChartSummaryListItemDto,
   CreateChartDto,
   SavedChartDto,
   SpaceQueryDto,
@@ -89,13 +89,13 @@ export class ChartsController {
   @Get('projects/:projectUuid/chart-summaries')
   @RequirePermission('project:view', PROJECT)
   @ApiOperation({ operationId: 'ListChartSummariesInProject', summary: 'Summaries of the saved charts in the spaces you may see' })
-  @ApiOkResponse({ type: [ChartSummaryDto] })
+  @ApiOkResponse({ type: [ChartSummaryListItemDto] })
   listSummaries(
     @Param() _params: ProjectParamsDto,
     @Query() _query: ChartSummariesQueryDto,
     @CurrentPrincipal() principal: Principal,
     @ResolvedAccess() project: ProjectAccess,
-  ): Promise<ChartSummaryDto[]> {
+  ): Promise<ChartSummaryListItemDto[]> {
     return this.charts.listSummaries(principal, project);
   }
 }

@@ -11,7 +11,8 @@ import { ContentTrashService } from '../content/content-trash.service.js';
 import { chartKindOf } from './chart-kind.js';
 import { insertWithUniqueSlug, slugify } from './content-slug.js';
 import { defaultSpaceToWriteInto, spaceToWriteInto } from './content-space-access.js';
-import type { ChartSummaryDto, CreateChartDto, SavedChartDto, SpaceQueryDto, UpdateChartDto } from './dto/chart.dto.js';
+import type { ChartSummaryListItemDto, CreateChartDto, SavedChartDto, SpaceQueryDto, UpdateChartDto } from './dto/chart.dto.js';
+import { presentSavedChart, type SavedChartRow } from './saved-chart-presenter.js';
 
 const UPDATED_BY_USER = `CASE WHEN u.user_id IS NULL THEN NULL
   ELSE json_build_object('userUuid', u.user_uuid, 'firstName', u.first_name, 'lastName', u.last_name) END`;
@@ -23,12 +24,15 @@ const CHART_FROM = `
   JOIN organizations o ON o.organization_id = p.organization_id
   LEFT JOIN users u ON u.user_id = c.updated_by_user_id`;
 
+// The chart's palette is the organization's (its active palette, else its chart colours, else Lightdash's default).
 const SAVED_CHART_COLUMNS = `
   c.saved_chart_uuid AS uuid, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid",
   s.space_uuid AS "spaceUuid", s.name AS "spaceName", c.name, c.description, c.slug, c.table_name AS "tableName",
   c.metric_query AS "metricQuery", c.chart_config AS "chartConfig", c.table_config AS "tableConfig", c.pivot_config AS "pivotConfig",
-  c.updated_at AS "updatedAt", ${UPDATED_BY_USER} AS "updatedByUser", c.views,
-  NULL AS "dashboardUuid", NULL AS "dashboardName", NULL AS "pinnedListUuid"`;
+  c.updated_at AS "updatedAt", ${UPDATED_BY_USER} AS "updatedByUser",
+  NULL AS "dashboardUuid", NULL AS "dashboardName", NULL AS "dashboardSlug", NULL AS "pinnedListUuid", NULL::integer AS "pinnedListOrder",
+  NOT s.every_level_inherits AS "isPrivate", s.every_level_inherits AS "inheritsFromOrgOrProject",
+  coalesce((SELECT cp.colors FROM organization_color_palettes cp WHERE cp.color_palette_uuid = o.color_palette_uuid), o.chart_colors) AS "organizationColors"`;
 
 /** A chart's details by its uuid ($1): the read of GET /saved/{chartUuid}, also run with its access check. */
 export const CHART_DETAILS: RowLoader = {
@@ -39,11 +43,14 @@ export const CHART_DETAILS: RowLoader = {
 const SUMMARY_COLUMNS = `
   c.saved_chart_uuid AS uuid, c.name, c.description, s.space_uuid AS "spaceUuid", s.name AS "spaceName",
   p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", NULL AS "pinnedListUuid",
-  NULL AS "dashboardUuid", NULL AS "dashboardName", c.slug, 'dbt_explore' AS source, c.chart_kind AS "chartKind",
+  NULL AS "dashboardUuid", NULL AS "dashboardName", c.slug, c.chart_kind AS "chartKind",
   c.chart_config->>'type' AS "chartType"`;
 
 const SPACE_QUERY_COLUMNS = `${SUMMARY_COLUMNS}, c.updated_at AS "updatedAt", ${UPDATED_BY_USER} AS "updatedByUser",
-  NULL::integer AS "pinnedListOrder", c.views, c.first_viewed_at AS "firstViewedAt"`;
+  NULL::integer AS "pinnedListOrder", c.views, c.first_viewed_at AS "firstViewedAt", 'dbt_explore' AS source,
+  '[]'::json AS "validationErrors", NULL AS verification`;
+
+const CHART_SUMMARY_COLUMNS = `${SUMMARY_COLUMNS}, NULL AS "dashboardSlug", c.updated_at AS "updatedAt", c.views AS "viewsCount"`;
 
 /** Saved charts: each lives in one space, whose access decides who sees and edits it. */
 @Injectable()
@@ -91,10 +98,10 @@ export class ChartsService {
    * (`access.loaded`, see CHART_DETAILS). Reading does not count a view: GET stays a cheap read.
    */
   async get(chartUuid: string, access?: SpaceAccess): Promise<SavedChartDto> {
-    if (access?.loaded) return access.loaded as unknown as SavedChartDto;
-    const [row] = await this.sql.rows<SavedChartDto>(CHART_DETAILS.name, CHART_DETAILS.sql, [chartUuid]);
+    if (access?.loaded) return presentSavedChart(access.loaded as unknown as SavedChartRow);
+    const [row] = await this.sql.rows<SavedChartRow>(CHART_DETAILS.name, CHART_DETAILS.sql, [chartUuid]);
     if (!row) throw new NotFoundError('Chart not found');
-    return row;
+    return presentSavedChart(row);
   }
 
   /** Renames and/or moves the chart; moving needs `space:edit-content` on the destination too. */
@@ -128,10 +135,10 @@ export class ChartsService {
     );
   }
 
-  async listSummaries(principal: Principal, project: ProjectAccess): Promise<ChartSummaryDto[]> {
+  async listSummaries(principal: Principal, project: ProjectAccess): Promise<ChartSummaryListItemDto[]> {
     return this.dataSource.query(
       `WITH ${visibleSpacesCte('$1', '$2')}
-       SELECT ${SUMMARY_COLUMNS} ${CHART_FROM} JOIN visible_spaces v ON v.space_id = c.space_id
+       SELECT ${CHART_SUMMARY_COLUMNS} ${CHART_FROM} JOIN visible_spaces v ON v.space_id = c.space_id
        WHERE c.project_id = $1 AND c.deleted_at IS NULL ORDER BY lower(c.name), c.saved_chart_id`,
       [project.projectId, principal.userId],
     );

@@ -299,13 +299,26 @@ export class GroupsService {
     });
   }
 
-  /** Adds one member; false when they already were one. */
+  /**
+   * Adds one member; false when they already were one. As in Lightdash, a user who is no member of
+   * the organization (unknown, another organization's, or leaving while being added) is not added,
+   * and that is no error either: the answer is the same 204 as for a member already there.
+   */
   async addMember(principal: Principal, groupUuid: string, userUuid: string): Promise<boolean> {
+    try {
+      return await this.addOrganizationMember(principal, groupUuid, userUuid);
+    } catch (error) {
+      if (error instanceof ParameterError && error.message === NOT_AN_ORGANIZATION_MEMBER) return false;
+      throw error;
+    }
+  }
+
+  private async addOrganizationMember(principal: Principal, groupUuid: string, userUuid: string): Promise<boolean> {
     const organizationId = principal.organizationId!;
     return this.inTransaction(async (manager) => {
       const group = await this.lockGroup(manager, organizationId, groupUuid);
       const [member] = await this.findOrganizationMembers(manager, organizationId, [userUuid]);
-      if (!member) throw new ParameterError(NOT_AN_ORGANIZATION_MEMBER);
+      if (!member) return false;
       const inserted = await this.insertMemberships(manager, group.groupId, organizationId, [member]);
       if (inserted.length === 0) return false;
       await this.touch(manager, group.groupId, principal);

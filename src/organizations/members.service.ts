@@ -20,7 +20,9 @@ const MEMBER_COLUMNS = `
   u.is_invitee AS "isPending",
   (u.is_invitee AND (i.expires_at IS NULL OR i.expires_at <= now())) AS "isInviteExpired",
   u.created_at AS "userCreatedAt", u.updated_at AS "userUpdatedAt",
-  (SELECT cr.role_uuid FROM custom_roles cr WHERE cr.custom_role_id = m.custom_role_id) AS "roleUuid"`;
+  (SELECT cr.role_uuid FROM custom_roles cr WHERE cr.custom_role_id = m.custom_role_id) AS "roleUuid",
+  NULL AS "avatarUrl", NULL AS "avatarGradient",
+  EXISTS (SELECT 1 FROM organization_membership_custom_roles extra WHERE extra.user_id = m.user_id AND extra.organization_id = m.organization_id) AS "hasMultipleRoles"`;
 const MEMBER_FROM = `
   FROM organization_memberships m
   JOIN users u ON u.user_id = m.user_id

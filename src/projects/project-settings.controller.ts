@@ -5,7 +5,7 @@ import type { ProjectAccess } from '../authorization/access.service.js';
 import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { UpdateProjectMetadataDto, UpdateSchedulerSettingsDto, UpdateSemanticLayerConnectionDto } from './dto/project-settings.dto.js';
-import { ProjectDto, ProjectParamsDto } from './dto/project.dto.js';
+import { ProjectParamsDto, ProjectUpdateJobDto } from './dto/project.dto.js';
 import { UpdateProjectDto, UpdateProjectQueryDto } from './dto/update-project.dto.js';
 import { ProjectSettingsService } from './project-settings.service.js';
 
@@ -20,14 +20,14 @@ export class ProjectSettingsController {
   @RequirePermission('project:develop', PROJECT)
   @AuditAction('project.update', 'project', 'projectUuid')
   @ApiOperation({ operationId: 'UpdateProject', summary: 'Change the name, dbt version, connections or scheduler time zone of the project' })
-  @ApiOkResponse({ type: ProjectDto })
+  @ApiOkResponse({ type: ProjectUpdateJobDto })
   @ApiBadRequestResponse({ description: '`WarehouseConnectionError`: with `?test=true`, the postgres warehouse connection failed; nothing changed' })
   update(
     @Param() _params: ProjectParamsDto,
     @ResolvedAccess() access: ProjectAccess,
     @Body() body: UpdateProjectDto,
     @Query() query: UpdateProjectQueryDto,
-  ): Promise<ProjectDto> {
+  ): Promise<ProjectUpdateJobDto> {
     return this.settings.update(access, body, query.test === true);
   }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -19,7 +20,7 @@ import {
 } from '../connections/connection-schemas.js';
 import { WarehouseConnectionTester } from '../connections/warehouse-connection-tester.js';
 import { CredentialsDecryptionError, decryptCredentials, encryptCredentials } from '../warehouse-credentials/credentials-cipher.js';
-import type { ProjectDto } from './dto/project.dto.js';
+import type { ProjectUpdateJobDto } from './dto/project.dto.js';
 import type { UpdateProjectMetadataDto, UpdateSchedulerSettingsDto, UpdateSemanticLayerConnectionDto } from './dto/project-settings.dto.js';
 import type { UpdateProjectDto } from './dto/update-project.dto.js';
 import {
@@ -31,7 +32,6 @@ import {
   updateSchedulerSettings,
 } from './project-settings.queries.js';
 import { canonicalTimeZone } from './time-zone.js';
-import { ProjectsService } from './projects.service.js';
 
 interface StoredRow {
   dbtConnection: Record<string, unknown>;
@@ -56,11 +56,15 @@ export class ProjectSettingsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     private readonly audit: AuditService,
-    private readonly projects: ProjectsService,
     private readonly tester: WarehouseConnectionTester,
   ) {}
 
-  async update(access: ProjectAccess, dto: UpdateProjectDto, testConnection: boolean): Promise<ProjectDto> {
+  /**
+   * Lightdash answers with the uuid of the compile job the change starts. This server compiles
+   * nothing (explores are uploaded), so the change is complete when we answer and the job uuid is a
+   * fresh one that names no stored job.
+   */
+  async update(access: ProjectAccess, dto: UpdateProjectDto, testConnection: boolean): Promise<ProjectUpdateJobDto> {
     // The test runs before the transaction, holding no database connection or row lock while it waits
     // on a warehouse; the transaction then saves only if the connection is still the one tested.
     let tested: Connection | null = null;
@@ -106,7 +110,7 @@ export class ProjectSettingsService {
         details: { fields: Object.keys(dto).filter((key) => dto[key as keyof UpdateProjectDto] !== undefined), tested: testConnection },
       });
     });
-    return this.projects.get(access);
+    return { jobUuid: randomUUID() };
   }
 
   /**

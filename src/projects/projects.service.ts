@@ -25,11 +25,22 @@ const PROJECT_FROM = `
   FROM projects p JOIN organizations o ON o.organization_id = p.organization_id
   LEFT JOIN users u ON u.user_id = p.created_by_user_id`;
 
-type ProjectRow = Omit<ProjectDto, 'hasDefaultUserSpaces'> & {
+type ProjectRow = Omit<ProjectDto, 'hasDefaultUserSpaces' | keyof typeof UNCONFIGURED_PROJECT_FIELDS> & {
   warehouseConnection: Record<string, unknown> | null;
   upstreamProjectUuid: string | null;
   semanticLayerConnection: Record<string, unknown> | null;
 };
+
+/** What an unconfigured Lightdash 1.219 answers for project features this server does not have. */
+const UNCONFIGURED_PROJECT_FIELDS = {
+  colorPaletteUuid: null,
+  pinnedListUuid: null,
+  expiresAt: null,
+  provisioningSource: null,
+  queryTimezone: null,
+  useProjectTimezoneInFilters: false,
+  agentSqlScope: null,
+} as const;
 
 /** Connections go out through the allowlist even when read back: rows stored before it may hold secrets in clear. */
 function toProjectDto(row: ProjectRow): ProjectDto {
@@ -41,6 +52,7 @@ function toProjectDto(row: ProjectRow): ProjectDto {
     ...(semanticLayerConnection ? { semanticLayerConnection: returnedConnection(SEMANTIC_LAYER_CONNECTIONS, semanticLayerConnection) } : {}),
     ...(upstreamProjectUuid ? { upstreamProjectUuid } : {}),
     hasDefaultUserSpaces: false,
+    ...UNCONFIGURED_PROJECT_FIELDS,
   };
 }
 
@@ -92,7 +104,9 @@ export class ProjectsService {
   async listForOrganization(principal: Principal): Promise<OrganizationProjectDto[]> {
     const rows = await this.dataSource.query(
       `SELECT p.project_uuid AS "projectUuid", p.name, p.project_type AS type, u.user_uuid AS "createdByUserUuid",
-              p.created_at AS "createdAt", p.upstream_project_uuid AS "upstreamProjectUuid", p.warehouse_type AS "warehouseType"
+              nullif(trim(concat_ws(' ', u.first_name, u.last_name)), '') AS "createdByUserName",
+              p.created_at AS "createdAt", p.upstream_project_uuid AS "upstreamProjectUuid", p.warehouse_type AS "warehouseType",
+              NULL AS "expiresAt", NULL AS "provisioningSource", false AS "requireUserCredentials"
        FROM projects p LEFT JOIN users u ON u.user_id = p.created_by_user_id
        WHERE p.organization_id = $1
          AND ${projectVisibleSql('p', '$2')}

@@ -67,16 +67,25 @@ describe('saved charts', () => {
       description: 'Revenue by month',
       slug: 'monthly-revenue',
       tableName: 'orders',
-      metricQuery: METRIC_QUERY,
+      // the keys Lightdash fills in for a query that uses none of them
+      metricQuery: { ...METRIC_QUERY, additionalMetrics: [], customDimensions: [], metricOverrides: {}, timezone: 'UTC' },
       chartConfig: chartBody(publicSpace).chartConfig,
       tableConfig: { columnOrder: ['orders_order_date_month', 'orders_total_revenue'] },
-      pivotConfig: null,
       updatedAt: expect.any(String),
       updatedByUser: { userUuid: p.editor.userUuid, firstName: 'editor', lastName: 'Persona' },
-      views: 0,
       dashboardUuid: null,
       dashboardName: null,
+      dashboardSlug: null,
       pinnedListUuid: null,
+      pinnedListOrder: null,
+      isPrivate: false,
+      inheritsFromOrgOrProject: true,
+      access: [],
+      colorPaletteUuid: null,
+      colorPalette: expect.arrayContaining([expect.stringMatching(/^#/)]),
+      resolvedColorPalette: { colors: expect.any(Array), darkColors: null, paletteName: null, paletteUuid: null, source: { type: expect.any(String) } },
+      merge: null,
+      verification: null,
     });
     const read = await t.http().get(`/api/v1/saved/${chart.uuid}`).set('Cookie', p.viewer.cookie).expect(200);
     expect(read.body.results).toEqual(chart);
@@ -85,7 +94,7 @@ describe('saved charts', () => {
     expect(second.body.results).toMatchObject({ name: 'Monthly revenue', slug: 'monthly-revenue-2', tableConfig: chart.tableConfig });
 
     const renamed = await t.http().patch(`/api/v1/saved/${chart.uuid}`).set('Cookie', p.developer.cookie).send({ name: 'Revenue', description: null }).expect(200);
-    expect(renamed.body.results).toMatchObject({ uuid: chart.uuid, name: 'Revenue', description: null, slug: 'monthly-revenue', metricQuery: METRIC_QUERY });
+    expect(renamed.body.results).toMatchObject({ uuid: chart.uuid, name: 'Revenue', description: null, slug: 'monthly-revenue', metricQuery: chart.metricQuery });
     expect(renamed.body.results.updatedByUser.userUuid).toBe(p.developer.userUuid);
 
     const deleted = await t.http().delete(`/api/v1/saved/${chart.uuid}`).set('Cookie', p.editor.cookie).expect(200);
@@ -244,12 +253,24 @@ describe('saved charts', () => {
       dashboardUuid: null,
       dashboardName: null,
       slug: 'a',
-      source: 'dbt_explore',
       chartKind: 'table',
       chartType: 'table',
+      dashboardSlug: null,
+      updatedAt: expect.any(String),
+      viewsCount: 0,
     });
     const [query] = await list(p.viewer, 'charts');
-    expect(query).toEqual({ ...summary, updatedAt: expect.any(String), updatedByUser: expect.objectContaining({ userUuid: p.admin.userUuid }), pinnedListOrder: null, views: 0, firstViewedAt: null });
+    const { dashboardSlug: _slug, viewsCount: _views, ...common } = summary;
+    expect(query).toEqual({
+      ...common,
+      source: 'dbt_explore',
+      updatedByUser: expect.objectContaining({ userUuid: p.admin.userUuid }),
+      pinnedListOrder: null,
+      views: 0,
+      firstViewedAt: null,
+      validationErrors: [],
+      verification: null,
+    });
 
     // a direct entry on the private parent reaches the nested space too
     await shareSpace(t, p.admin, project, closed, p.viewer.userUuid, 'viewer');

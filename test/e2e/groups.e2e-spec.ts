@@ -15,7 +15,6 @@ const NOT_FOUND = errorBody(404, 'NotFoundError', 'No group found');
 const FORBIDDEN = errorBody(403, 'ForbiddenError', "You don't have access to this resource or action");
 const NAME_TAKEN = errorBody(409, 'AlreadyExistsError', 'Group name already exists');
 const INVALID_MEMBERS = errorBody(400, 'ParameterError', 'Some provided user UUIDs are invalid');
-const NOT_AN_ORGANIZATION_MEMBER = errorBody(400, 'ParameterError', 'User is not a member of this organization');
 const OK = { status: 'ok' };
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -426,7 +425,7 @@ describe('groups', () => {
     ]);
   });
 
-  it('refuses users outside the organization as members (400) on create, update and add, and changes nothing', async () => {
+  it('refuses users outside the organization as members (400) on create and update, ignores them on add (204, as Lightdash), and changes nothing', async () => {
     const org = await createOrganization(t);
     const alice = await addMember(t, org, 'editor', 'Alice');
     const other = await createOrganization(t);
@@ -440,17 +439,18 @@ describe('groups', () => {
       expect(created.body).toEqual(INVALID_MEMBERS);
       const updated = await call(org.admin, 'patch', `/groups/${group.uuid}`, { name: 'Changed', members: [{ userUuid: outsider }] }).expect(400);
       expect(updated.body).toEqual(INVALID_MEMBERS);
-      const added = await call(org.admin, 'put', `/groups/${group.uuid}/members/${outsider}`).expect(400);
-      expect(added.body).toEqual(NOT_AN_ORGANIZATION_MEMBER);
+      // as Lightdash: adding a non-member changes nothing and answers like "already a member"
+      const added = await call(org.admin, 'put', `/groups/${group.uuid}/members/${outsider}`).expect(204);
+      expect(added.text).toBe('');
     }
     expect(await readGroup(org.admin, group.uuid)).toEqual(before);
     expect(await groupCount(org.organizationUuid)).toBe(1);
     expect((await readGroup(other.admin, (await createGroup(other.admin, { name: 'Mixed' })).uuid)).members).toEqual([]);
 
     const refusals = (await auditRows(org.organizationUuid)).filter((row) => row.outcome !== 'success');
-    expect(refusals).toHaveLength(12);
+    expect(refusals).toHaveLength(8);
     expect(new Set(refusals.map(({ outcome, statusCode }) => `${outcome} ${statusCode}`))).toEqual(new Set(['failed 400']));
-    expect(refusals.slice(0, 3).map((row) => row.action)).toEqual(['group.create', 'group.update', 'group.member.add']);
+    expect(refusals.slice(0, 2).map((row) => row.action)).toEqual(['group.create', 'group.update']);
   });
 
   it('validates bodies, queries and path parameters with 422', async () => {
@@ -549,10 +549,11 @@ describe('groups', () => {
     expect((await readGroup(org.admin, first.uuid)).memberUuids).toEqual([bob.userUuid]);
     expect((await readGroup(org.admin, second.uuid)).memberUuids).toEqual([]);
     // and cannot be added back while outside the organization
-    expect((await call(org.admin, 'put', `/groups/${second.uuid}/members/${alice.userUuid}`).expect(400)).body).toEqual(NOT_AN_ORGANIZATION_MEMBER);
+    await call(org.admin, 'put', `/groups/${second.uuid}/members/${alice.userUuid}`).expect(204);
+    expect((await readGroup(org.admin, second.uuid)).memberUuids).toEqual([]);
   });
 
-  it('answers 400 when the member leaves the organization while being added (the foreign key decides)', async () => {
+  it('does not add a member who leaves the organization while being added (the foreign key decides): 204 for add, 400 for create', async () => {
     const org = await createOrganization(t);
     const group = await createGroup(org.admin, { name: 'Racing' });
     const dataSource = t.app.get(DataSource);
@@ -580,7 +581,7 @@ describe('groups', () => {
 
     const alice = await addMember(t, org, 'viewer', 'Alice');
     const added = await whileLeaving(alice, () => call(org.admin, 'put', `/groups/${group.uuid}/members/${alice.userUuid}`).then((res) => res));
-    expect({ status: added.status, body: added.body }).toEqual({ status: 400, body: NOT_AN_ORGANIZATION_MEMBER });
+    expect(added.status).toBe(204);
 
     const bob = await addMember(t, org, 'viewer', 'Bob');
     const created = await whileLeaving(bob, () => call(org.admin, 'post', '/org/groups', { name: 'Late', members: [{ userUuid: bob.userUuid }] }).then((res) => res));

@@ -35,6 +35,9 @@ describe('organization members', () => {
         isInviteExpired: false,
         userCreatedAt: expect.any(String),
         userUpdatedAt: expect.any(String),
+        avatarUrl: null,
+        avatarGradient: null,
+        hasMultipleRoles: false,
       });
     });
 
@@ -207,7 +210,7 @@ describe('organization members', () => {
       await t.http().get('/api/v1/user').set('Cookie', p.editor.cookie).expect(401);
       await t.http().get('/api/v1/user').set('Cookie', second).expect(401);
       const relogin = sessionCookie((await t.http().post('/api/v1/login').send({ email: p.editor.email, password: p.editor.password }).expect(200)).headers['set-cookie']);
-      expect((await t.http().get('/api/v1/user').set('Cookie', relogin)).body.results.organizationUuid).toBeUndefined();
+      expect((await t.http().get('/api/v1/user').set('Cookie', relogin)).body.results.organizationUuid).toBeNull();
       await t.http().get(`/api/v1/org/users/${p.editor.userUuid}`).set('Cookie', p.admin.cookie).expect(404);
     });
 

@@ -33,6 +33,7 @@ describe('organizations', () => {
         name: 'Acme Analytics_1',
         createdAt: expect.any(String),
         needsProject: true,
+        pgWire: { enabled: false, host: 'localhost', port: null, tlsRequired: false },
       });
       const health = await t.http().get('/api/v1/health').expect(200);
       expect(health.body.results.requiresOrgRegistration).toBe(false);

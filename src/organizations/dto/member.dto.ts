@@ -51,6 +51,15 @@ export class OrganizationMemberDto {
   @ApiProperty({ format: 'date-time' })
   userUpdatedAt: Date;
 
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: no avatars here' })
+  avatarUrl: null;
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: no avatars here' })
+  avatarGradient: null;
+
+  @ApiProperty({ example: false, description: 'Always false: one role per member and organization here' })
+  hasMultipleRoles: boolean;
+
   @ApiPropertyOptional({ type: [MemberGroupDto], description: 'With includeGroups > 0: the member\'s groups (empty unless you are an organization admin)' })
   groups?: MemberGroupDto[];
 }

@@ -27,6 +27,12 @@ export class ProjectMemberDto {
   roleUuid?: string;
 }
 
+/** An item of the project's access list, which (as Lightdash's) also says whether the user has several roles. */
+export class ProjectMemberListItemDto extends ProjectMemberDto {
+  @ApiProperty({ example: false, description: 'Always false: one direct grant per user and project here' })
+  hasMultipleRoles: boolean;
+}
+
 export class GrantProjectAccessDto {
   @ApiProperty({ example: 'grace@example.com', description: 'A member of the project’s organization' })
   @Trim()
