@@ -159,6 +159,14 @@ export function can(permission: Permission, standing: Standing): boolean {
   }
 }
 
+/**
+ * Whether the caller manages public spaces of the project on their project roles alone (Lightdash's
+ * `manage Space@public`): what opening a private space to the whole project needs.
+ */
+export function managesPublicSpaces(standing: Pick<Standing, 'projectRole' | 'customScopes'>): boolean {
+  return holdsAny('project', standing, SPECS['space:manage'].publicSpaceScopes);
+}
+
 /** The scopes a caller holds at project level: their system role's and their custom roles'. */
 export function heldProjectScopes(standing: Pick<Standing, 'projectRole' | 'customScopes'>): string[] {
   return [...new Set([...(standing.projectRole ? PROJECT_ROLE_SCOPES[standing.projectRole] : []), ...(standing.customScopes ?? [])])];

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { AccessService, type ProjectAccess, type SpaceAccess } from '../authorization/access.service.js';
-import { can } from '../authorization/permissions.js';
+import { managesPublicSpaces } from '../authorization/permissions.js';
 import { atLeast, type ProjectRole, SPACE_ROLES, type SpaceRole } from '../authorization/roles.js';
 import { ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
 import { isForeignKeyViolation } from '../common/postgres-errors.js';
@@ -331,7 +331,7 @@ export class SpacesService {
       );
       if (!current) throw new NotFoundError('Space not found');
       // Opening a private space to the whole project is managing a public space: it needs project editor too.
-      if (inherits === true && !current.inherits && !can('space:manage', { ...access, inheritsFromProject: true })) {
+      if (inherits === true && !current.inherits && !managesPublicSpaces(access)) {
         throw new ForbiddenError('Making a space public needs project role editor');
       }
       await manager.query('UPDATE spaces SET name = $2, inherit_parent_permissions = COALESCE($3, inherit_parent_permissions), updated_at = now() WHERE space_id = $1', [
