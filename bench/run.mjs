@@ -5,7 +5,14 @@
 //   BENCH_SCALE_DURATION=5   seconds of load per route in the 100-space run (default 5)
 //   BENCH_CONNECTIONS=50     concurrent connections of the load generator (default 50)
 //   BENCH_VERBOSE=1          also print the statements each route issued
-//   BENCH_ONLY=queries       only the query-execution part (compile, v2 metric query vs pg, CSV export)
+//   BENCH_ONLY=admin,writers only these parts, comma-separated (default: all of them):
+//                            spaces   the space, chart and list reads, 100 and 1,000 spaces, cached and not
+//                            content  only health and the v2 content page, at 100 and 1,000 spaces (spaces includes it)
+//                            catalog  the catalog searches
+//                            queries  query execution (compile, v2 metric query vs pg, CSV export)
+//                            admin    GET /org/users and GET /org/groups (50 groups with members), uncached
+//                            writers  the viewer's cached reads while 100 other organizations write
+//   BENCH_ANALYZE=1          refresh the planner's statistics after seeding the spaces
 //
 // Exit code: 0 when the benchmark ran (whether or not the targets are met), 1 when it could not run.
 import { spawn } from 'node:child_process';
@@ -14,12 +21,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '../dist/src/database/embedded-postgres.js';
 import { runMigrations } from '../dist/src/database/migrate.js';
 import { Api, isRouteMissing } from './api.mjs';
 import { benchQueries, querySummary } from './queries.mjs';
 import { CATALOG_ITEMS, CATALOG_SEARCHES, seedCatalog } from './catalog.mjs';
 import { CHAIN_DEPTH, GROUP_COUNT, seedChart, seedOrganization, seedSpaces, VIEWER_GROUP_COUNT } from './seed.mjs';
+import { adminListRoutes, adminToken, measureHitRateUnderWrites, seedWritingOrganizations, TARGET_HIT_RATE, WRITING_ORGANIZATIONS } from './organizations.mjs';
 import { preloadPgStatStatements, StatementCounter } from './statements.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,7 +36,10 @@ const DURATION = positive('BENCH_DURATION', 10);
 const SCALE_DURATION = positive('BENCH_SCALE_DURATION', Math.min(5, DURATION));
 const CONNECTIONS = positive('BENCH_CONNECTIONS', 50);
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
-const ONLY_QUERIES = process.env.BENCH_ONLY === 'queries';
+const PARTS = ['spaces', 'content', 'catalog', 'queries', 'admin', 'writers'];
+const ONLY = parts('BENCH_ONLY');
+const runs = (part) => ONLY.has(part);
+const ANALYZE_AFTER_SEEDING = process.env.BENCH_ANALYZE === '1';
 const COUNT_REQUESTS = 50; // sequential requests per route when counting statements
 const TARGET_RATIO = 0.5;
 const DATABASE = 'lightdash_bench';
@@ -44,6 +56,18 @@ function positive(name, fallback) {
     process.exit(1);
   }
   return value;
+}
+
+function parts(name) {
+  const raw = process.env[name]?.trim();
+  if (!raw) return new Set(PARTS);
+  const chosen = raw.split(',').map((part) => part.trim()).filter(Boolean);
+  const unknown = chosen.filter((part) => !PARTS.includes(part));
+  if (unknown.length || !chosen.length) {
+    process.stderr.write(`${name} lists parts among ${PARTS.join(', ')} (got "${raw}")\n`);
+    process.exit(1);
+  }
+  return new Set(chosen);
 }
 
 const log = (message = '') => process.stdout.write(`${message}\n`);
@@ -398,6 +422,17 @@ async function runQueryBench(api, ctx, databaseUrl) {
 
 // ---------------------------------------------------------------------------------------------
 
+/** What autovacuum does a minute after a bulk load: fresh planner statistics (the measurements start at once). */
+async function analyze(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('ANALYZE');
+  } finally {
+    await client.end();
+  }
+}
+
 async function main() {
   const started = Date.now();
   log(`Benchmark: ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}; load generator and server share them`);
@@ -411,43 +446,89 @@ async function main() {
 
   log('Seeding through the API…');
   const ctx = await seedOrganization(api, log);
-  if (ONLY_QUERIES) {
-    const queries = await runQueryBench(api, ctx, databaseUrl);
-    log('\nSUMMARY');
-    querySummary(queries, log, pad);
-    log(`Done in ${Math.round((Date.now() - started) / 1000)} s.`);
-    return;
+  let small = [];
+  let large = [];
+  let ceiling;
+  let pageCeiling;
+  if (runs('spaces') || runs('content') || runs('writers')) {
+    await seedSpaces(api, ctx, SMALL_CHAINS, log);
+    await seedChart(api, ctx, log);
   }
-  await seedSpaces(api, ctx, SMALL_CHAINS, log);
-  await seedChart(api, ctx, log);
+  if (runs('spaces') || runs('content')) {
+    // every space read, cached and not; or (content alone) health and the content page, which the response cache never keeps
+    const measured = () =>
+      runs('spaces')
+        ? [...spaceRoutes(ctx), ...uncached(spaceRoutes(ctx))]
+        : spaceRoutes(ctx).filter((route) => route.key === 'health' || route.key === 'content-spaces-page');
+    if (ANALYZE_AFTER_SEEDING) await analyze(databaseUrl);
+    small = await measure(api, baseUrl, measured(), SCALE_DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
+    log('\nSeeding up to 1,000 spaces…');
+    await seedSpaces(api, ctx, LARGE_CHAINS, log);
+    if (ANALYZE_AFTER_SEEDING) await analyze(databaseUrl);
+    large = await measure(api, baseUrl, measured(), DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
+    const wholeList = large.find((r) => r.key === 'spaces' && r.load);
+    ceiling = wholeList ? await measureBareCeiling(wholeList.bytes, DURATION, large[0]) : undefined;
+    // the content page's 25 items weigh ~21 kB against health's 0.5 kB: what writing that many bytes alone allows
+    const contentPage = large.find((r) => r.key === 'content-spaces-page' && r.load);
+    pageCeiling = contentPage ? await measureBareCeiling(contentPage.bytes, DURATION, large[0]) : undefined;
+  }
+  const printPageCeiling = () => {
+    if (!pageCeiling) return;
+    log(
+      `  ${pad(`ceiling for ${pageCeiling.bytes} bytes (bare node:http)`, 56)} ${pad('(report)', 14)} ${pageCeiling.ratio.toFixed(2)} of health ` +
+        `(${Math.round(pageCeiling.load.requestsPerSecond)} req/s): what any server can reach with the content page's size`,
+    );
+  };
 
-  const small = await measure(api, baseUrl, [...spaceRoutes(ctx), ...uncached(spaceRoutes(ctx))], SCALE_DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
+  let catalog = { unavailable: 'not run (BENCH_ONLY)' };
+  let searches = [];
+  if (runs('catalog')) {
+    log(`\nUploading compiled explores with ${CATALOG_ITEMS.toLocaleString('en')} catalog items…`);
+    catalog = await seedCatalog(api, ctx, log);
+    searches = catalog.unavailable ? [] : await measure(api, baseUrl, catalogRoutes(ctx), DURATION, `catalog of ${catalog.items} items`);
+  }
 
-  log('\nSeeding up to 1,000 spaces…');
-  await seedSpaces(api, ctx, LARGE_CHAINS, log);
-  const large = await measure(api, baseUrl, [...spaceRoutes(ctx), ...uncached(spaceRoutes(ctx))], DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
-  const wholeList = large.find((r) => r.key === 'spaces' && r.load);
-  const ceiling = wholeList ? await measureBareCeiling(wholeList.bytes, DURATION, large[0]) : undefined;
+  const queries = runs('queries') ? await runQueryBench(api, ctx, databaseUrl) : undefined;
 
-  log(`\nUploading compiled explores with ${CATALOG_ITEMS.toLocaleString('en')} catalog items…`);
-  const catalog = await seedCatalog(api, ctx, log);
-  const searches = catalog.unavailable
-    ? []
-    : await measure(api, baseUrl, catalogRoutes(ctx), DURATION, `catalog of ${catalog.items} items`);
+  const admin = runs('admin')
+    ? await measure(api, baseUrl, [HEALTH, ...adminListRoutes(await adminToken(api, ctx), GROUP_COUNT)], DURATION, `admin lists: ${GROUP_COUNT} groups, 11 members`)
+    : [];
+  const groupList = admin.find((r) => r.key === 'org-groups' && r.load);
+  const groupsCeiling = groupList ? await measureBareCeiling(groupList.bytes, DURATION, admin[0]) : undefined;
 
-  const queries = await runQueryBench(api, ctx, databaseUrl);
+  let writing;
+  if (runs('writers')) {
+    log(`\nSeeding ${WRITING_ORGANIZATIONS} more organizations…`);
+    const writers = await seedWritingOrganizations(api, WRITING_ORGANIZATIONS, log);
+    const route = spaceRoutes(ctx).find((r) => r.key === 'space');
+    log(`\n== ${route.label} as the viewer while ${WRITING_ORGANIZATIONS} other organizations each write once a second: ${DURATION} s ==`);
+    writing = { route, ...(await measureHitRateUnderWrites(api, route, writers, DURATION)) };
+    log(
+      `  ${writing.reads} reads (${Math.round(writing.readsPerSecond)}/s), ${(writing.hitRate * 100).toFixed(1)} % hits; ` +
+        `${writing.writes} writes (${writing.writesPerSecond.toFixed(1)}/s)` +
+        (writing.failedReads || writing.failedWrites
+          ? ` — WARNING: ${writing.failedReads} failed reads, ${writing.failedWrites} failed writes; first: ${writing.firstFailure}`
+          : ''),
+    );
+  }
 
   const setup =
     `${ctx.spaces.length} spaces (${ctx.chains} chains ${CHAIN_DEPTH} deep), ${GROUP_COUNT} groups, viewer in ${VIEWER_GROUP_COUNT}; ` +
     `viewer access: ${ctx.viewerAccess}; token auth`;
-  printTable(`Results — ${setup}; autocannon -c ${CONNECTIONS} -d ${DURATION} (separate process)`, large);
-  printTable(`Results — 100-space run, -d ${SCALE_DURATION}`, small);
-  const scale = printScale(small, large);
-  if (catalog.unavailable) log(`\nCatalog: not available (${catalog.unavailable})`);
+  let scale = [];
+  if (runs('spaces') || runs('content')) {
+    printTable(`Results — ${setup}; autocannon -c ${CONNECTIONS} -d ${DURATION} (separate process)`, large);
+    printTable(`Results — 100-space run, -d ${SCALE_DURATION}`, small);
+    scale = printScale(small, large);
+  }
+  if (!runs('catalog')) {
+    /* not run */
+  } else if (catalog.unavailable) log(`\nCatalog: not available (${catalog.unavailable})`);
   else {
     printTable(`Catalog search — ${catalog.items} items (${(catalog.bytes / 1024 / 1024).toFixed(1)} MB of explores), viewer token; -d ${DURATION}`, searches);
     log(`Explores upload: first ${Math.round(catalog.firstMs)} ms, full re-upload of the same explores ${Math.round(catalog.reuploadMs)} ms`);
   }
+  if (admin.length) printTable(`Admin lists — admin token; -d ${DURATION}`, admin);
 
   const serverLog = resources.server?.output ?? [];
   if (serverLog.length) {
@@ -466,16 +547,35 @@ async function main() {
         `(${Math.round(ceiling.load.requestsPerSecond)} req/s): what any server can reach with the whole list's size`,
     );
   }
+  printPageCeiling();
   for (const r of searches.filter((x) => x.key !== 'health')) {
     const detail = r.load ? `${r.ratio.toFixed(2)} of health (${Math.round(r.load.requestsPerSecond)} vs ${Math.round(searches[0].load.requestsPerSecond)} req/s), p99 ${r.load.p99} ms` : r.unavailable;
     log(`  ${pad(`${r.label}: ratio ≥ ${TARGET_RATIO}`, 56)} ${pad(verdict(r), 14)} ${detail}`);
   }
-  if (!catalog.unavailable) log(`  ${pad('full re-upload of the explores', 56)} ${pad('(report)', 14)} ${Math.round(catalog.reuploadMs)} ms for ${catalog.items} items`);
+  if (runs('catalog') && !catalog.unavailable) log(`  ${pad('full re-upload of the explores', 56)} ${pad('(report)', 14)} ${Math.round(catalog.reuploadMs)} ms for ${catalog.items} items`);
   for (const row of scale.filter((x) => x.key !== 'health')) {
     const status = row.constant === 'yes' ? 'PASS' : row.constant === 'NO' ? 'FAIL' : 'NOT AVAILABLE';
     log(`  ${pad(`${row.label}: statements constant`, 56)} ${pad(status, 14)} ${fmtStatements(row.small)} at 100 spaces, ${fmtStatements(row.large)} at 1,000`);
   }
-  querySummary(queries, log, pad);
+  for (const r of admin.filter((x) => x.key !== 'health')) {
+    const detail = r.load ? `${r.ratio.toFixed(2)} of health (${Math.round(r.load.requestsPerSecond)} vs ${Math.round(admin[0].load.requestsPerSecond)} req/s), p99 ${r.load.p99} ms` : r.unavailable;
+    log(`  ${pad(`${r.label}: ratio ≥ ${TARGET_RATIO}`, 56)} ${pad(verdict(r), 14)} ${detail}`);
+  }
+  if (groupsCeiling) {
+    log(
+      `  ${pad(`ceiling for ${groupsCeiling.bytes} bytes (bare node:http)`, 56)} ${pad('(report)', 14)} ${groupsCeiling.ratio.toFixed(2)} of health ` +
+        `(${Math.round(groupsCeiling.load.requestsPerSecond)} req/s): what any server can reach with the group list's size`,
+    );
+  }
+  if (writing) {
+    const clean = !writing.failedReads && !writing.failedWrites;
+    const status = !clean ? 'INVALID (errors)' : writing.hitRate > TARGET_HIT_RATE ? 'PASS' : 'FAIL';
+    log(
+      `  ${pad(`hits while ${WRITING_ORGANIZATIONS} organizations write: > ${TARGET_HIT_RATE * 100} %`, 56)} ${pad(status, 14)} ` +
+        `${(writing.hitRate * 100).toFixed(1)} % of ${writing.reads} reads of ${writing.route.label}, ${writing.writesPerSecond.toFixed(1)} writes/s elsewhere`,
+    );
+  }
+  if (queries) querySummary(queries, log, pad);
   log(`Load average after the run: ${loadavg()}`);
   log(`Done in ${Math.round((Date.now() - started) / 1000)} s.`);
 }

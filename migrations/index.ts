@@ -21,5 +21,10 @@ import { DemoWarehouse1763804000000 } from './1763804000000-DemoWarehouse.js';
 import { Validations1763804100000 } from './1763804100000-Validations.js';
 import { ContentTrash1763805000000 } from './1763805000000-ContentTrash.js';
 import { OpenIdIdentities1763806000000 } from './1763806000000-OpenIdIdentities.js';
+import { CustomRoles1764300000000 } from './1764300000000-CustomRoles.js';
+import { CustomRoleSets1764300100000 } from './1764300100000-CustomRoleSets.js';
+import { OrganizationDataChanges1764600000000 } from './1764600000000-OrganizationDataChanges.js';
+import { SemanticLayerConnection1764700000000 } from './1764700000000-SemanticLayerConnection.js';
+import { TagNamesNotUnique1764800000000 } from './1764800000000-TagNamesNotUnique.js';
 
-export const migrations = [RoleEnums1763800000000, Identity1763800100000, Organizations1763800200000, ProjectsAndSpaces1763800300000, Catalog1763800400000, CatalogSearch1763800500000, SpaceAncestry1763800600000, OpenSpacesIndex1763800700000, BoundedSearchVector1763800800000, DataChanges1763800900000, ColorPalettes1763801000000, ProjectSchedulerAndUpstream1763801100000, EmailDomainOwners1763801300000, InviteesShareEmails1763801400000, RateLimitCounters1763801500000, Scim1763802000000, AsyncQueries1763803000000, DemoWarehouse1763804000000, Validations1763804100000, ContentTrash1763805000000, OpenIdIdentities1763806000000];
+export const migrations = [RoleEnums1763800000000, Identity1763800100000, Organizations1763800200000, ProjectsAndSpaces1763800300000, Catalog1763800400000, CatalogSearch1763800500000, SpaceAncestry1763800600000, OpenSpacesIndex1763800700000, BoundedSearchVector1763800800000, DataChanges1763800900000, ColorPalettes1763801000000, ProjectSchedulerAndUpstream1763801100000, EmailDomainOwners1763801300000, InviteesShareEmails1763801400000, RateLimitCounters1763801500000, Scim1763802000000, AsyncQueries1763803000000, DemoWarehouse1763804000000, Validations1763804100000, ContentTrash1763805000000, OpenIdIdentities1763806000000, CustomRoles1764300000000, CustomRoleSets1764300100000, OrganizationDataChanges1764600000000, SemanticLayerConnection1764700000000, TagNamesNotUnique1764800000000];

@@ -18,6 +18,7 @@ import { jsonLimitExceeded, type JsonLimits } from './common/json-limits.js';
 import { holdsNul, unstorableJsonText } from './common/storable-text.js';
 import type { ResolvedConfig } from './config/config.js';
 import { installResponseCache } from './response-cache/response-cache.hooks.js';
+import { installViewCounting } from './content-views/content-views.hooks.js';
 import { acceptScimJsonBodies, isScimRoute, SCIM_MEDIA_TYPE } from './scim/scim-http.js';
 import { SERVER_VERSION } from './version.js';
 
@@ -238,6 +239,7 @@ export async function configureApp(app: NestFastifyApplication, config: Resolved
   acceptScimJsonBodies(app, BODY_LIMIT_BYTES, (text, method, url) => jsonLimitExceeded(text, jsonLimits(config, method, url)));
 
   installResponseCache(app);
+  installViewCounting(app);
 
   let closing = false;
   fastify.addHook('preClose', async () => {

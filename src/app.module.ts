@@ -11,6 +11,7 @@ import { AuthorizationModule } from './authorization/authorization.module.js';
 import { ChartsModule } from './charts/charts.module.js';
 import { ContentModule } from './content/content.module.js';
 import { ContentAsCodeModule } from './content-as-code/content-as-code.module.js';
+import { ContentViewsModule } from './content-views/content-views.module.js';
 import { ColorPalettesModule } from './color-palettes/color-palettes.module.js';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
 import { redactRequestForLog } from './common/redact-url.js';
@@ -36,6 +37,7 @@ import { ProjectsModule } from './projects/projects.module.js';
 import { QueriesModule } from './queries/queries.module.js';
 import { RequestPipelineGuard } from './request-pipeline/request-pipeline.guard.js';
 import { ResponseCacheModule } from './response-cache/response-cache.module.js';
+import { RolesModule } from './roles/roles.module.js';
 import { ScimModule } from './scim/scim.module.js';
 import { SpacesModule } from './spaces/spaces.module.js';
 import { TagsModule } from './tags/tags.module.js';
@@ -79,6 +81,7 @@ export class AppModule {
         SpacesModule,
         ChartsModule,
         ContentModule,
+        ContentViewsModule,
         DashboardsModule,
         ContentAsCodeModule,
         TagsModule,
@@ -94,6 +97,7 @@ export class AppModule {
         EmailModule,
         EmailVerificationModule,
         ScimModule,
+        RolesModule,
       ],
       providers: [
         // guards and interceptors run in the order listed

@@ -13,7 +13,7 @@ export class AuditLogService {
 
   /** Newest first; always paginated (100 a page unless asked), since the trail only grows. */
   async list(principal: Principal, query: AuditLogQueryDto): Promise<Paginated<AuditLogEntryDto>> {
-    const window = pageWindow({ page: query.page ?? 1, pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE })!;
+    const window = pageWindow({ page: query.page || 1, pageSize: query.pageSize || DEFAULT_PAGE_SIZE })!;
     const actionPattern = query.action === undefined ? null : escapeLike(query.action) + (query.action.endsWith('.') ? '%' : '');
     const rows = await this.dataSource.query(
       `SELECT audit_log_uuid AS uuid, created_at AS "createdAt",

@@ -9,7 +9,10 @@ const USER_COLUMNS = `
   u.is_tracking_anonymized AS "isTrackingAnonymized", u.is_marketing_opted_in AS "isMarketingOptedIn",
   u.is_setup_complete AS "isSetupComplete", u.created_at AS "createdAt", u.updated_at AS "updatedAt",
   o.organization_id::text AS "organizationId", o.organization_uuid AS "organizationUuid", o.name AS "organizationName",
-  o.created_at AS "organizationCreatedAt", m.role`;
+  o.created_at AS "organizationCreatedAt", m.role,
+  (SELECT array_agg(DISTINCT scope) FROM custom_roles cr CROSS JOIN unnest(cr.scopes) scope
+   WHERE cr.custom_role_id = m.custom_role_id
+      OR cr.custom_role_id IN (SELECT x.custom_role_id FROM organization_membership_custom_roles x WHERE x.user_id = m.user_id)) AS "organizationCustomScopes"`;
 const USER_JOINS = `
   JOIN users u ON u.user_id = {owner}.user_id
   LEFT JOIN organization_memberships m ON m.user_id = u.user_id

@@ -23,6 +23,8 @@ export interface Principal {
   organizationName: string | null;
   organizationCreatedAt: Date | null;
   role: OrganizationRole | null;
+  /** The scopes of the caller's organization-level custom roles (role and role set), or null when they hold none. */
+  organizationCustomScopes?: string[] | null;
   /** How this request authenticated, and the id of that session or token. */
   via: 'session' | 'personal_access_token';
   credentialId: string;

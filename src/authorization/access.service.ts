@@ -5,14 +5,19 @@ import type { Principal } from '../auth/principal.js';
 import type { ProjectRole, SpaceRole } from './roles.js';
 import type { AccessColumns, LoadedRow, RowLoader } from './row-loader.js';
 import type { ReadAt } from '../database/read-at.js';
-import { groupEntrySql, projectRoleSql, userEntrySql } from './access.sql.js';
+import { customScopesSql, groupEntrySql, projectRoleSql, spaceBasisRole, userEntrySql } from './access.sql.js';
 
 /** The caller's standing on a project: which organization it belongs to, and their effective role. */
 export interface ProjectAccess {
   projectId: string;
   projectUuid: string;
   organizationId: string;
+  /** the effective role from system roles (custom-role rows count only through customScopes) */
   projectRole: ProjectRole | null;
+  /** the union of the scopes of the caller's custom roles on the project, or null when they hold none */
+  customScopes: string[] | null;
+  /** the project role spaces are resolved from: the system role raised by what custom roles stand for on spaces */
+  spaceBasisRole: ProjectRole | null;
   /** the route's RowLoader row, read in the same statement as this access (only on routes that declare one) */
   loaded?: LoadedRow;
 }
@@ -27,11 +32,13 @@ export interface SpaceAccess extends ProjectAccess {
 }
 
 const PROJECT_ROLE = projectRoleSql('p', '$2');
+const CUSTOM_SCOPES = customScopesSql('p', '$2');
 
 const PROJECT_SQL = `
   SELECT p.project_id::text AS "projectId", p.project_uuid AS "projectUuid", p.organization_id::text AS "organizationId",
-         ${PROJECT_ROLE} AS "projectRole"
-  FROM projects p WHERE p.project_uuid = $1`;
+         r.role AS "projectRole", r.scopes AS "customScopes", ${spaceBasisRole('r.role', 'r.scopes')} AS "spaceBasisRole"
+  FROM projects p CROSS JOIN LATERAL (SELECT ${PROJECT_ROLE} AS role, ${CUSTOM_SCOPES} AS scopes OFFSET 0) r
+  WHERE p.project_uuid = $1`;
 
 /**
  * `target` selects one space (its id, uuid, project, ancestor ids and inheritance); the rest resolves
@@ -42,11 +49,13 @@ const PROJECT_SQL = `
 function spaceSql(target: string): string {
   return `
   SELECT t.space_id::text AS "spaceId", t.space_uuid AS "spaceUuid", p.project_id::text AS "projectId", p.project_uuid AS "projectUuid",
-         p.organization_id::text AS "organizationId", r.role AS "projectRole", t.every_level_inherits AS "inheritsFromProject",
-         effective_space_role(r.role, e.user_entry, e.group_entry, t.every_level_inherits) AS "spaceRole"
+         p.organization_id::text AS "organizationId", r.role AS "projectRole", r.scopes AS "customScopes",
+         ${spaceBasisRole('r.role', 'r.scopes')} AS "spaceBasisRole",
+         t.every_level_inherits AS "inheritsFromProject",
+         effective_space_role(${spaceBasisRole('r.role', 'r.scopes')}, e.user_entry, e.group_entry, t.every_level_inherits) AS "spaceRole"
   FROM (${target}) t
   JOIN projects p ON p.project_id = t.project_id
-  CROSS JOIN LATERAL (SELECT ${PROJECT_ROLE} AS role OFFSET 0) r
+  CROSS JOIN LATERAL (SELECT ${PROJECT_ROLE} AS role, ${CUSTOM_SCOPES} AS scopes OFFSET 0) r
   CROSS JOIN LATERAL (SELECT ${userEntrySql('t.ancestor_ids', '$2')} AS user_entry, ${groupEntrySql('t.ancestor_ids', '$2')} AS group_entry OFFSET 0) e`;
 }
 
@@ -73,6 +82,17 @@ function contentSpaceSql(kind: ContentKind, state: 'live' | 'trashed'): string {
 }
 
 export type ContentKind = 'space' | 'chart' | 'dashboard';
+
+/**
+ * The oldest live space of project $1 that user $2 may see (the project's default space "Shared" while
+ * it is there and visible), with the caller's standing on it, as Lightdash's first accessible space.
+ */
+const FIRST_VISIBLE_SPACE = spaceSql(`
+  SELECT ${SPACE_COLUMNS} FROM spaces s JOIN projects owner ON owner.project_id = s.project_id
+  WHERE s.project_id = $1::bigint AND s.deleted_at IS NULL
+    AND effective_space_role(${projectRoleSql('owner', '$2')}, ${userEntrySql('s.ancestor_ids', '$2')}, ${groupEntrySql('s.ancestor_ids', '$2')},
+                             s.every_level_inherits) IS NOT NULL
+  ORDER BY s.space_id LIMIT 1`);
 
 const SPACE_BY_UUID = contentSpaceSql('space', 'live');
 const SPACE_BY_CHART = contentSpaceSql('chart', 'live');
@@ -138,6 +158,7 @@ const ACCESS_COLUMNS: AccessColumns = {
   projectUuid: 'access."projectUuid"',
   organizationId: 'access."organizationId"::bigint',
   projectRole: 'access."projectRole"',
+  spaceBasisRole: 'access."spaceBasisRole"',
   spaceId: 'access."spaceId"::bigint',
   spaceUuid: 'access."spaceUuid"',
 };
@@ -210,6 +231,12 @@ export class AccessService {
   /** The same for a space, chart or dashboard in the trash: its access is what it was before it was deleted. */
   async trashedContentSpace(kind: ContentKind, uuid: string, userId: string): Promise<SpaceAccess | undefined> {
     const [row] = await this.sql.rows<SpaceAccess>(`trashed-${kind}-space-access`, TRASHED_CONTENT_SPACE[kind], [uuid, userId]);
+    return row;
+  }
+
+  /** Where content created without a space goes: see FIRST_VISIBLE_SPACE; undefined when the caller sees no space. */
+  async firstVisibleSpace(projectId: string, userId: string): Promise<SpaceAccess | undefined> {
+    const [row] = await this.sql.rows<SpaceAccess>('first-visible-space', FIRST_VISIBLE_SPACE, [projectId, userId]);
     return row;
   }
 

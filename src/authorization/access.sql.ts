@@ -3,13 +3,71 @@
  * filters by access in the database. `user` is a placeholder or expression giving the user_id.
  */
 
-/** The user's effective project role on project row `project` (via the SQL function of the migration). */
+/**
+ * The user's effective project role from system roles on project row `project` (via the SQL function
+ * of the migration). Rows holding a custom role carry only a placeholder role and do not count here.
+ */
 export function projectRoleSql(project: string, user: string): string {
   return `effective_project_role(
-    (SELECT role FROM organization_memberships WHERE user_id = ${user} AND organization_id = ${project}.organization_id),
-    (SELECT role FROM project_memberships WHERE project_id = ${project}.project_id AND user_id = ${user}),
+    (SELECT role FROM organization_memberships WHERE user_id = ${user} AND organization_id = ${project}.organization_id AND custom_role_id IS NULL),
+    (SELECT role FROM project_memberships WHERE project_id = ${project}.project_id AND user_id = ${user} AND custom_role_id IS NULL),
     (SELECT max(pga.role) FROM project_group_access pga JOIN group_memberships gm ON gm.group_id = pga.group_id AND gm.user_id = ${user}
-     WHERE pga.project_id = ${project}.project_id))`;
+     WHERE pga.project_id = ${project}.project_id AND pga.custom_role_id IS NULL))`;
+}
+
+/**
+ * The union (text[], null when none) of the scopes of every custom role the user holds on project row
+ * `project`: directly, through a group, or as an organization-level role of the project's organization,
+ * each as the assignment row's role or as a further role of its role set.
+ */
+export function customScopesSql(project: string, user: string): string {
+  return `(SELECT array_agg(DISTINCT scope) FROM custom_roles cr CROSS JOIN unnest(cr.scopes) scope
+    WHERE cr.custom_role_id IN (
+      SELECT custom_role_id FROM project_memberships WHERE project_id = ${project}.project_id AND user_id = ${user}
+      UNION ALL
+      SELECT pga.custom_role_id FROM project_group_access pga JOIN group_memberships gm ON gm.group_id = pga.group_id AND gm.user_id = ${user}
+      WHERE pga.project_id = ${project}.project_id
+      UNION ALL
+      SELECT custom_role_id FROM organization_memberships WHERE user_id = ${user} AND organization_id = ${project}.organization_id
+      -- the further custom roles of role sets
+      UNION ALL
+      SELECT custom_role_id FROM project_membership_custom_roles WHERE project_id = ${project}.project_id AND user_id = ${user}
+      UNION ALL
+      SELECT x.custom_role_id FROM project_group_access_custom_roles x JOIN group_memberships gm ON gm.group_id = x.group_id AND gm.user_id = ${user}
+      WHERE x.project_id = ${project}.project_id
+      UNION ALL
+      SELECT custom_role_id FROM organization_membership_custom_roles WHERE user_id = ${user} AND organization_id = ${project}.organization_id))`;
+}
+
+/**
+ * The project role space access is resolved from: the effective system role, raised by what the
+ * caller's custom roles stand for on spaces (custom_scopes_space_role). `role` and `scopes` are SQL
+ * expressions for the two.
+ */
+export function spaceBasisRole(role: string, scopes: string): string {
+  return `GREATEST(${role}, custom_scopes_space_role(${scopes}))`;
+}
+
+/** The user's space-basis role on project row `project`, computed in place. */
+export function spaceBasisRoleSql(project: string, user: string): string {
+  return spaceBasisRole(projectRoleSql(project, user), customScopesSql(project, user));
+}
+
+/** Whether the user may see project row `project`: a system role there, or a custom role granting `view:Project`. */
+export function projectVisibleSql(project: string, user: string): string {
+  return `(${projectRoleSql(project, user)} IS NOT NULL OR ${customScopesSql(project, user)} && ARRAY['view:Project', 'manage:Project'])`;
+}
+
+/**
+ * Where the user's project role on project row `project` comes from, as columns `organization_role`,
+ * `direct_project_role` and `group_project_role`: to explain a role (Lightdash's `inheritedFrom`),
+ * never to decide it (projectRoleSql does).
+ */
+export function projectRoleSourcesSql(project: string, user: string): string {
+  return `SELECT (SELECT role FROM organization_memberships WHERE user_id = ${user} AND organization_id = ${project}.organization_id) AS organization_role,
+    (SELECT role FROM project_memberships WHERE project_id = ${project}.project_id AND user_id = ${user}) AS direct_project_role,
+    (SELECT max(pga.role) FROM project_group_access pga JOIN group_memberships gm ON gm.group_id = pga.group_id AND gm.user_id = ${user}
+     WHERE pga.project_id = ${project}.project_id) AS group_project_role`;
 }
 
 /** The user's most generous direct entry on any of the spaces `spaceIds` (an array: a space and its ancestors). */
@@ -55,7 +113,7 @@ export function visibleSpacesCte(projectId: string, user: string): string {
     GROUP BY d.space_id
   ),
   visible_space_project_role AS MATERIALIZED (
-    SELECT ${projectRoleSql('p', user)} AS role FROM projects p WHERE p.project_id = ${projectId}
+    SELECT ${spaceBasisRoleSql('p', user)} AS role FROM projects p WHERE p.project_id = ${projectId}
   ),
   visible_spaces AS (
     SELECT * FROM (
@@ -90,7 +148,7 @@ export function spaceById(alias: string, id: string): string {
 export function callerEntriesCtes(projectId: string, user: string): string {
   return `
   caller_role AS MATERIALIZED (
-    SELECT ${projectRoleSql('p', user)} AS role FROM projects p WHERE p.project_id = ${projectId}
+    SELECT ${spaceBasisRoleSql('p', user)} AS role FROM projects p WHERE p.project_id = ${projectId}
   ),${callerReachCtes(user)}`;
 }
 

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { AuthorizationError, ForbiddenError, NotFoundError, ValidateError } from '../common/errors.js';
 import type { ReadAt } from '../database/read-at.js';
 import { AccessService, type AccessTarget, type ProjectAccess, type SpaceAccess } from './access.service.js';
-import { PERMISSIONS, type PermissionRule, spaceAllows } from './permissions.js';
+import { can, PERMISSIONS, type PermissionRule } from './permissions.js';
 import type { ResourceRef, ResourceType, RouteAccess } from './route-access.decorator.js';
-import { atLeast, ORGANIZATION_ROLES, PROJECT_ROLES } from './roles.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,6 +34,8 @@ declare module '../auth/request-context.js' {
  * allowed, with the access resolved and where it was read; or the caller's cached principal turned
  * out stale, so the caller must be authenticated afresh and checked again.
  */
+type Resolved = { kind: 'resolved'; access: ProjectAccess | SpaceAccess; readAt: ReadAt };
+
 export type AccessDecision = { kind: 'allowed'; access?: ProjectAccess | SpaceAccess; readAt?: ReadAt } | { kind: 'stale-principal' };
 
 /**
@@ -66,12 +68,38 @@ export class Authorizer {
         const organizationId = await this.access.groupOrganizationId(this.resourceId(request, resource));
         if (!organizationId || organizationId !== principal.organizationId) throw new NotFoundError(NOT_FOUND_MESSAGES.group);
       }
+      // a list of a project's content that filters rather than refuses: the project must be in the
+      // caller's organization (else 404); the service shows what the caller's roles let them see
+      let resolved: Resolved | undefined;
+      if (resource?.type === 'project') {
+        const outcome = await this.resolve(request, resource, principal, context);
+        if (outcome.kind === 'stale-principal') return outcome;
+        resolved = outcome;
+      }
       if (!principal.organizationId) throw new ForbiddenError('You are not a member of an organization');
-      if (!atLeast(ORGANIZATION_ROLES, principal.role, rule.minimum)) throw new ForbiddenError();
-      return { kind: 'allowed' };
+      if (!can(routeAccess.permission, { organizationRole: principal.role, customScopes: principal.organizationCustomScopes })) throw new ForbiddenError();
+      return resolved ? { kind: 'allowed', access: resolved.access, readAt: resolved.readAt } : { kind: 'allowed' };
     }
 
     if (!resource) throw new ForbiddenError(`Permission ${routeAccess.permission} needs the object it applies to`);
+    const outcome = await this.resolve(request, resource, principal, context);
+    if (outcome.kind === 'stale-principal') return outcome;
+    if (!can(routeAccess.permission, outcome.access)) throw new ForbiddenError();
+    // the route's read, done by the same statement, reaches the service only once the request is allowed
+    return { kind: 'allowed', access: outcome.access, readAt: outcome.readAt };
+  }
+
+  /**
+   * Looks the object up with the caller's roles on it; 404 unless it exists in the caller's
+   * organization (and project). A cached principal is re-validated by the same statement; a stale one
+   * is a decision of its own.
+   */
+  private async resolve(
+    request: FastifyRequest,
+    resource: ResourceRef,
+    principal: Principal,
+    context: RequestContext,
+  ): Promise<Resolved | { kind: 'stale-principal' }> {
     if (resource.type === 'organization' || resource.type === 'group') {
       throw new ForbiddenError(`A ${resource.type} is not checked with a project or space permission`);
     }
@@ -83,15 +111,18 @@ export class Authorizer {
     const inOtherProject =
       resource.projectParam !== undefined && access?.projectUuid !== (request.params as Record<string, string>)[resource.projectParam];
     if (!access || access.organizationId !== principal.organizationId || inOtherProject) {
+      if (!access && resource.trashed === 'forbidden' && (await this.inCallersTrash(request, resource, target, id, principal))) throw new ForbiddenError();
       throw new NotFoundError(NOT_FOUND_MESSAGES[resource.type]);
     }
-    if (rule.scope === 'project') {
-      if (!atLeast(PROJECT_ROLES, access.projectRole, rule.minimum)) throw new ForbiddenError();
-    } else {
-      if (!spaceAllows(routeAccess.permission as Parameters<typeof spaceAllows>[0], access as SpaceAccess)) throw new ForbiddenError();
-    }
-    // the route's read, done by the same statement, reaches the service only once the request is allowed
-    return { kind: 'allowed', access: checked.loaded ? { ...access, loaded: checked.loaded } : access, readAt };
+    return { kind: 'resolved', access: checked.loaded ? { ...access, loaded: checked.loaded } : access, readAt };
+  }
+
+  /** Whether the object is in the trash of the caller's organization (and of the route's project): one more round trip, on refusals only. */
+  private async inCallersTrash(request: FastifyRequest, resource: ResourceRef, target: AccessTarget, id: string, principal: Principal): Promise<boolean> {
+    if (target === 'project') return false;
+    const trashed = await this.access.trashedContentSpace(target, id, principal.userId);
+    const projectUuid = resource.projectParam === undefined ? undefined : (request.params as Record<string, string>)[resource.projectParam];
+    return !!trashed && trashed.organizationId === principal.organizationId && (projectUuid === undefined || trashed.projectUuid === projectUuid);
   }
 
   private resourceId(request: FastifyRequest, resource: ResourceRef): string {

@@ -23,6 +23,11 @@ export interface ResourceRef {
   projectParam?: string;
   /** the read the route serves, run in the access check's statement (see RowLoader) */
   load?: RowLoader<unknown>;
+  /**
+   * 'forbidden': a space, chart or dashboard of the caller's organization (and project) that is in
+   * the trash answers 403 instead of 404, as Lightdash answers deleting a deleted space again
+   */
+  trashed?: 'forbidden';
 }
 
 export type RouteAccess = { kind: 'permission'; permission: Permission; resource?: ResourceRef } | { kind: 'self' } | { kind: 'scim-token' };

@@ -8,6 +8,8 @@ export interface AccessColumns {
   organizationId: string;
   /** the caller's effective project role (a `project_role`, or NULL) */
   projectRole: string;
+  /** the project role spaces are resolved from (the system role raised by custom roles' space scopes) */
+  spaceBasisRole: string;
   /** on space, chart and dashboard routes: the space that decides access */
   spaceId: string;
   spaceUuid: string;

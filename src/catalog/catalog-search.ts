@@ -1,6 +1,6 @@
 /**
  * Turning what a user typed into a catalog search (docs/catalog.md). Pure functions: the SQL that
- * uses them is in catalog.service.ts.
+ * uses them is in catalog.queries.ts.
  */
 
 /** A run of letters and digits, in any script. Everything else separates words and is never sent to PostgreSQL. */

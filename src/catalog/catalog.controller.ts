@@ -77,7 +77,7 @@ export class CatalogController {
   @RequirePermission('project:view', PROJECT)
   @ApiOperation({
     operationId: 'getMetricsWithTimeDimensions',
-    summary: `Metrics that have at least one time dimension to be plotted over, with those dimensions (at most ${CATALOG_MAX_RESULTS}, by table and name)`,
+    summary: `Metrics that declare a default time dimension (theirs or their table's) and are not of a string, boolean, date or timestamp type, as Lightdash, with their time dimensions (at most ${CATALOG_MAX_RESULTS}, by table and name)`,
   })
   @ApiOkResponse({ schema: { type: 'array', items: METRIC_WITH_TIME_DIMENSIONS_SCHEMA } })
   metricsWithTimeDimensions(
@@ -85,7 +85,7 @@ export class CatalogController {
     @Query() query: MetricsWithTimeDimensionsQueryDto,
     @ResolvedAccess() access: ProjectAccess,
   ): Promise<Record<string, unknown>[]> {
-    return this.catalog.metricsWithTimeDimensions(access, { tableName: query.tableName, onlyWithTimeDimensions: true });
+    return this.catalog.metricsWithTimeDimensions(access, { tableName: query.tableName, onlyComparable: true });
   }
 
   @Get('metrics/:tableName/:metricName')
@@ -130,17 +130,17 @@ export class CatalogController {
 
   @Get(':tableName/segment-dimensions')
   @RequirePermission('project:view', PROJECT)
-  @ApiOperation({ operationId: 'getSegmentDimensions', summary: "Visible string and boolean dimensions of the table's explore, to segment its metrics by" })
+  @ApiOperation({ operationId: 'getSegmentDimensions', summary: "Visible string dimensions of the table's explore (not generated date intervals), to segment its metrics by" })
   @ApiOkResponse({ schema: { type: 'array', items: COMPILED_DIMENSION_SCHEMA } })
   segmentDimensions(@Param() params: CatalogTableNameParamsDto, @ResolvedAccess() access: ProjectAccess): Promise<Record<string, unknown>[]> {
-    return this.catalog.dimensions(access, params.tableName, 'segment');
+    return this.catalog.dimensions(access, params.tableName);
   }
 
   @Get(':tableName/filter-dimensions')
   @RequirePermission('project:view', PROJECT)
-  @ApiOperation({ operationId: 'getFilterDimensions', summary: "Visible dimensions of the table's explore, to filter its metrics by" })
+  @ApiOperation({ operationId: 'getFilterDimensions', summary: "Visible string dimensions of the table's explore (not generated date intervals), to filter its metrics by, as Lightdash 1.219" })
   @ApiOkResponse({ schema: { type: 'array', items: COMPILED_DIMENSION_SCHEMA } })
   filterDimensions(@Param() params: CatalogTableNameParamsDto, @ResolvedAccess() access: ProjectAccess): Promise<Record<string, unknown>[]> {
-    return this.catalog.dimensions(access, params.tableName, 'filter');
+    return this.catalog.dimensions(access, params.tableName);
   }
 }

@@ -3,15 +3,23 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
-import { visibleSpacesCte } from '../authorization/access.sql.js';
 import { NotFoundError } from '../common/errors.js';
 import { paginated, pageWindow, type Paginated } from '../common/pagination.js';
-import { catalogSearchOf, type CatalogSearch } from './catalog-search.js';
+import { isPlainObject } from '../common/plain-object.js';
+import { catalogSearchOf } from './catalog-search.js';
+import {
+  type CatalogItemRow,
+  chartsUsing,
+  metricsPage,
+  metricsWithTimeDimensions,
+  projectHasMetrics,
+  searchCatalogItems,
+  tableDimensions,
+  tableWithFields,
+} from './catalog.queries.js';
 import {
   CATALOG_MAX_RESULTS,
   type CatalogAnalyticsDto,
-  type CatalogCategoryDto,
-  type CatalogChartDto,
   type CatalogFieldDto,
   type CatalogItem,
   type CatalogMetadataDto,
@@ -19,161 +27,8 @@ import {
   type CatalogTableDto,
   type MetricsCatalogQueryDto,
 } from './dto/catalog.dto.js';
-import { isPlainObject } from '../common/plain-object.js';
 
 type Json = Record<string, unknown>;
-
-/** Collects positional parameters: `add(value)` gives its placeholder. $1 is always the project id. */
-class Params {
-  readonly values: unknown[];
-  constructor(projectId: string) {
-    this.values = [projectId];
-  }
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-}
-
-/** A field's id as charts reference it (`<table>_<field>`, dots as `__`): the expression of catalog_items_field_id_idx. */
-const fieldIdSql = (item: string) => `(${item}.table_name || '_' || replace(${item}.field_name, '.', '__'))`;
-
-/** The field ids a saved chart uses: its dimensions and metrics (arrays, as the chart routes validate them). */
-const chartFieldIdsSql = (chart: string) => `(
-  CASE WHEN jsonb_typeof(${chart}.metric_query->'dimensions') = 'array' THEN ${chart}.metric_query->'dimensions' ELSE '[]' END
-  || CASE WHEN jsonb_typeof(${chart}.metric_query->'metrics') = 'array' THEN ${chart}.metric_query->'metrics' ELSE '[]' END)`;
-
-/**
- * `chart_usage(catalog_item_id, charts)`: for every item some chart of project $1 uses, how many
- * charts use it, whatever space they are in (charts in the trash do not count). A field is used by the charts that reference its id; a
- * table by the charts built on it (`table_name`) or using one of its fields. One pass over the
- * project's charts; each distinct id they reference is resolved by catalog_items_field_id_idx
- * (OFFSET 0 keeps the lookup a per-id index probe: as a join the planner would sort every field of
- * the catalog by its id), so the cost follows the number of charts, not the size of the catalog.
- */
-const CHART_USAGE_CTES = `
-  usage_refs AS (
-    SELECT ch.saved_chart_id, r.field_id
-    FROM saved_charts ch CROSS JOIN LATERAL jsonb_array_elements_text(${chartFieldIdsSql('ch')}) r(field_id)
-    WHERE ch.project_id = $1 AND ch.deleted_at IS NULL
-  ),
-  usage_items AS (
-    SELECT i.field_id, f.catalog_item_id, f.table_name
-    FROM (SELECT DISTINCT field_id FROM usage_refs) i
-    CROSS JOIN LATERAL (
-      SELECT f.catalog_item_id, f.table_name FROM catalog_items f
-      WHERE f.project_id = $1 AND f.item_type = 'field' AND ${fieldIdSql('f')} = i.field_id OFFSET 0
-    ) f
-  ),
-  usage_fields AS (
-    SELECT u.catalog_item_id, u.table_name, r.saved_chart_id FROM usage_refs r JOIN usage_items u ON u.field_id = r.field_id
-  ),
-  chart_usage AS (
-    SELECT catalog_item_id, count(DISTINCT saved_chart_id)::int AS charts FROM usage_fields GROUP BY catalog_item_id
-    UNION ALL
-    SELECT t.catalog_item_id, u.charts
-    FROM (
-      SELECT table_name, count(DISTINCT saved_chart_id)::int AS charts
-      FROM (SELECT table_name, saved_chart_id FROM usage_fields UNION ALL SELECT table_name, saved_chart_id FROM saved_charts WHERE project_id = $1 AND deleted_at IS NULL) used
-      GROUP BY table_name
-    ) u
-    CROSS JOIN LATERAL (
-      SELECT t.catalog_item_id FROM catalog_items t
-      WHERE t.project_id = $1 AND t.item_type = 'table' AND t.table_name = u.table_name AND coalesce(t.field_name, '') = '' OFFSET 0
-    ) t
-  )`;
-
-/**
- * The explore a table is browsed through (its joined tables, time and segment dimensions): the
- * explore named like the table and built on it when there is one, else the first explore of the
- * upload that has the table (the item's explore_name). At most two lookups by the unique
- * (project, name) key, and each definition is parsed once (json_to_record).
- */
-const homeExploreSql = (table: string) => `
-  SELECT e.definition, e.summary, d."baseTable" AS base_table, d."joinedTables" AS joined_tables
-  FROM explores e CROSS JOIN LATERAL json_to_record(e.definition) AS d("baseTable" text, "joinedTables" json)
-  WHERE e.project_id = ${table}.project_id AND NOT e.is_errored AND e.name IN (${table}.table_name, ${table}.explore_name)
-  ORDER BY (e.name = ${table}.table_name AND d."baseTable" = ${table}.table_name) DESC, e.name = ${table}.explore_name DESC
-  LIMIT 1`;
-
-const NOT_HIDDEN = (field: string) => `coalesce(${field}->>'hidden', 'false') <> 'true'`;
-
-/** The compiled dimensions of an explore (json `explore`) that pass `condition` on `d.value`, in upload order, as a json array. */
-const exploreDimensionsSql = (explore: string, condition: string) => `
-  SELECT coalesce(json_agg(d.value ORDER BY tt.ord, d.ord), '[]')
-  FROM json_each(${explore}->'tables') WITH ORDINALITY tt(key, value, ord)
-  CROSS JOIN LATERAL json_each(tt.value->'dimensions') WITH ORDINALITY d(key, value, ord)
-  WHERE ${condition}`;
-
-/** Date and timestamp dimensions a metric can be plotted over: visible, and not a generated interval of another dimension. */
-const TIME_DIMENSION = `d.value->>'type' IN ('date', 'timestamp') AND ${NOT_HIDDEN('d.value')} AND d.value->>'timeIntervalBaseDimensionName' IS NULL`;
-const SEGMENT_DIMENSION = `d.value->>'type' IN ('string', 'boolean') AND ${NOT_HIDDEN('d.value')}`;
-const FILTER_DIMENSION = NOT_HIDDEN('d.value');
-
-/**
- * Every column of a catalog item, for the rows of a relation `r(catalog_item_id, explore_id,
- * position, search_rank)`: an item of the catalog, or (explore_id) an explore that failed to compile,
- * shown as a table with its errors. Needs the chart_usage CTE. Each lookup is a per-row index probe
- * (OFFSET 0 keeps the planner from turning them into joins that sort or scan the whole catalog).
- */
-const ITEM_SELECT = `
-  SELECT coalesce(c.item_type, 'table') AS type, c.catalog_search_uuid AS "catalogSearchUuid",
-         coalesce(c.name, x.name) AS name, coalesce(c.label, x.summary->>'label', x.name) AS label,
-         CASE WHEN c.catalog_item_id IS NULL THEN x.summary->>'description' ELSE c.description END AS description,
-         c.field_type AS "fieldType", c.table_name AS "tableName",
-         coalesce(t.label, c.definition->>'tableLabel', c.table_name) AS "tableLabel", t.definition->'groupLabel' AS "tableGroupLabel",
-         c.definition->>'type' AS "fieldValueType",
-         coalesce(c.definition, x.summary)->'groupLabel' AS "groupLabel",
-         CASE WHEN c.item_type = 'field' THEN c.definition->'tags' ELSE coalesce(c.definition->'tags', h.summary->'tags', x.summary->'tags') END AS tags,
-         c.definition->'aiHint' AS "aiHint", c.definition->'requiredAttributes' AS "requiredAttributes",
-         c.definition->'anyAttributes' AS "anyAttributes", c.definition->'source'->>'content' AS source,
-         CASE WHEN c.item_type IS DISTINCT FROM 'table' THEN NULL
-              WHEN h.base_table = c.table_name THEN
-                coalesce((SELECT json_agg(j->>'table') FROM json_array_elements(h.joined_tables) j WHERE j->>'table' IS NOT NULL), '[]')
-              ELSE '[]' END AS "joinedTables",
-         x.summary->'errors' AS errors,
-         c.icon, coalesce(cat.list, '[]') AS categories, coalesce(u.charts, 0) AS "chartUsage", r.search_rank AS "searchRank", r.position
-  FROM r
-  LEFT JOIN LATERAL (SELECT * FROM catalog_items c WHERE c.catalog_item_id = r.catalog_item_id OFFSET 0) c ON true
-  LEFT JOIN LATERAL (SELECT * FROM explores x WHERE x.explore_id = r.explore_id OFFSET 0) x ON true
-  LEFT JOIN LATERAL (
-    SELECT t.label, t.definition FROM catalog_items t
-    WHERE c.item_type = 'field' AND t.project_id = c.project_id AND t.item_type = 'table' AND t.table_name = c.table_name
-      AND coalesce(t.field_name, '') = '' OFFSET 0
-  ) t ON true
-  LEFT JOIN LATERAL (SELECT * FROM (${homeExploreSql('c')}) h WHERE c.item_type = 'table' OFFSET 0) h ON true
-  LEFT JOIN LATERAL (
-    SELECT json_agg(json_build_object('tagUuid', tg.tag_uuid, 'name', tg.name, 'color', tg.color, 'yamlReference', tg.yaml_reference)
-                    ORDER BY lower(tg.name), tg.tag_id) AS list
-    FROM catalog_item_categories cc JOIN tags tg ON tg.tag_id = cc.tag_id WHERE cc.catalog_item_id = c.catalog_item_id
-  ) cat ON true
-  LEFT JOIN chart_usage u ON u.catalog_item_id = r.catalog_item_id
-  ORDER BY r.position`;
-
-interface ItemRow {
-  type: 'table' | 'field';
-  catalogSearchUuid: string | null;
-  name: string;
-  label: string;
-  description: string | null;
-  fieldType: 'dimension' | 'metric' | null;
-  tableName: string | null;
-  tableLabel: string | null;
-  tableGroupLabel: unknown;
-  fieldValueType: string | null;
-  groupLabel: unknown;
-  tags: unknown;
-  aiHint: unknown;
-  requiredAttributes: unknown;
-  anyAttributes: unknown;
-  source: string | null;
-  joinedTables: string[] | null;
-  errors: { type: string; message: string }[] | null;
-  icon: CatalogItem['icon'];
-  categories: CatalogCategoryDto[];
-  chartUsage: number;
-  searchRank: number | null;
-}
 
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 
@@ -196,14 +51,14 @@ function aiHintsOf(aiHint: unknown): string[] | null {
 }
 
 /** The keys the peer marks optional are left out when there is nothing to say. */
-function optional(row: ItemRow): Json {
+function optional(row: CatalogItemRow): Json {
   return {
     ...(row.description !== null ? { description: row.description } : {}),
     ...(isStringArray(row.tags) ? { tags: row.tags } : {}),
   };
 }
 
-function toCatalogItem(row: ItemRow): CatalogItem {
+function toCatalogItem(row: CatalogItemRow): CatalogItem {
   const common = {
     categories: row.categories,
     icon: row.icon ?? null,
@@ -243,41 +98,6 @@ function toCatalogItem(row: ItemRow): CatalogItem {
   } as CatalogFieldDto;
 }
 
-/**
- * Ranking of search matches, best first (docs/catalog.md), as one number, `searchRank`:
- * the tier (3: the name is the search, ignoring case and separators; 2: the label is; 1: every word
- * is in the name or the label; 0: some word only in the description), plus 0.5 for a table (inside a
- * tier, tables come before fields), plus half the ts_rank (name A 1.0, label B 0.4, description C
- * 0.2; normalized to [0, 1)). Ties are broken by name. `item` has `name`, `label`, `doc` (the
- * tsvector) and `is_table`.
- */
-function searchRankSql(item: string, params: Params, search: CatalogSearch): { where: string; rank: string } {
-  const query = `to_tsquery('simple', catalog_search_fold(${params.add(search.query)}))`;
-  const nameOrLabelQuery = `to_tsquery('simple', catalog_search_fold(${params.add(search.nameOrLabelQuery)}))`;
-  const exact = `ARRAY(SELECT catalog_search_fold(e) FROM unnest(${params.add(search.exact)}::text[]) e)`;
-  const tier = `CASE WHEN catalog_search_fold(${item}.name) = ANY(${exact}) THEN 3
-                     WHEN catalog_search_fold(${item}.label) = ANY(${exact}) THEN 2
-                     WHEN ${item}.doc @@ ${nameOrLabelQuery} THEN 1 ELSE 0 END`;
-  return {
-    where: `@@ ${query}`,
-    rank: `(${tier} + CASE WHEN ${item}.is_table THEN 0.5 ELSE 0 END + ts_rank(${item}.doc, ${query}, 32) / 2)::float8`,
-  };
-}
-
-/**
- * The relation `r` of ITEM_SELECT: a page of `source` (rows `m` with catalog_item_id, explore_id and
- * what `order` and `rank` use) in `order`, numbered. Sorted with LIMIT first (a top-N sort in bounded
- * memory), numbered after: a window over the whole source would sort all of it.
- */
-function topSql(source: string, rank: string | undefined, order: string, limit: string, offset: string): string {
-  return `
-    SELECT m.catalog_item_id, m.explore_id, m.search_rank, row_number() OVER (ORDER BY ${order}) AS position
-    FROM (
-      SELECT m.*, ${rank ?? 'NULL::float8'} AS search_rank FROM ${source} m
-      ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}
-    ) m`;
-}
-
 /** Tables and fields of the catalog of one project; answers are bounded (CATALOG_MAX_RESULTS) and one statement each. */
 @Injectable()
 export class CatalogService {
@@ -287,54 +107,19 @@ export class CatalogService {
   async search(access: ProjectAccess, query: CatalogQueryDto): Promise<CatalogItem[]> {
     const search = catalogSearchOf(query.search);
     if (search === null) return []; // only punctuation: nothing can match
-    const params = new Params(access.projectId);
-    const conditions: string[] = [];
-    if (query.type) conditions.push(`c.item_type = ${params.add(query.type)}`);
-    if (query.filter === 'tables') conditions.push(`c.item_type = 'table'`);
-    if (query.filter === 'dimensions' || query.filter === 'metrics') conditions.push(`c.field_type = ${params.add(query.filter.slice(0, -1))}`);
-    const withErrored = (query.type ?? 'table') === 'table' && (query.filter ?? 'tables') === 'tables';
-
-    const ranking = search ? searchRankSql('m', params, search) : undefined;
-    const match = (doc: string) => (ranking ? `AND ${doc} ${ranking.where}` : '');
-    const order = ranking
-      ? `search_rank DESC, lower(m.name), m.table_name, m.catalog_item_id, m.explore_id`
-      : `is_table DESC, lower(m.name), m.table_name, m.catalog_item_id, m.explore_id`;
-    const sql = `
-      WITH ${CHART_USAGE_CTES},
-      candidates AS (
-        SELECT c.catalog_item_id, NULL::bigint AS explore_id, c.item_type = 'table' AS is_table, c.name, c.label, c.table_name,
-               ${ranking ? 'c.search_vector' : 'NULL::tsvector'} AS doc
-        FROM catalog_items c
-        WHERE c.project_id = $1 ${conditions.map((condition) => `AND ${condition}`).join(' ')} ${match('c.search_vector')}
-        ${
-          withErrored
-            ? `UNION ALL
-               SELECT NULL, e.explore_id, true, e.name, coalesce(e.summary->>'label', e.name), e.name,
-                      ${ranking ? `catalog_search_vector(e.name, coalesce(e.summary->>'label', e.name), e.summary->>'description')` : 'NULL'}
-               FROM explores e
-               WHERE e.project_id = $1 AND e.is_errored
-                     ${match(`catalog_search_vector(e.name, coalesce(e.summary->>'label', e.name), e.summary->>'description')`)}`
-            : ''
-        }
-      ),
-      r AS (${topSql('candidates', ranking?.rank, order, String(CATALOG_MAX_RESULTS), '0')})
-      ${ITEM_SELECT}`;
-    const rows: ItemRow[] = await this.dataSource.query(sql, params.values);
+    const rows = await searchCatalogItems(this.dataSource.manager, access.projectId, {
+      itemType: query.type,
+      tablesOnly: query.filter === 'tables',
+      fieldType: query.filter === 'dimensions' ? 'dimension' : query.filter === 'metrics' ? 'metric' : undefined,
+      withErrored: (query.type ?? 'table') === 'table' && (query.filter ?? 'tables') === 'tables',
+      search,
+    });
     return rows.map(toCatalogItem);
   }
 
   /** GET /dataCatalog/{table}/metadata: the table and its fields (dimensions, then metrics, by name). */
   async metadata(access: ProjectAccess, table: string): Promise<CatalogMetadataDto> {
-    const rows: ItemRow[] = await this.dataSource.query(
-      `WITH ${CHART_USAGE_CTES},
-       r AS (
-         SELECT c.catalog_item_id, NULL::bigint AS explore_id, NULL::float8 AS search_rank,
-                row_number() OVER (ORDER BY c.item_type = 'table' DESC, c.field_type, lower(c.name), c.catalog_item_id) AS position
-         FROM catalog_items c WHERE c.project_id = $1 AND c.item_type IN ('table', 'field') AND c.table_name = $2
-       )
-       ${ITEM_SELECT}`,
-      [access.projectId, table],
-    );
+    const rows = await tableWithFields(this.dataSource.manager, access.projectId, table);
     const tableRow = rows.find((row) => row.type === 'table');
     if (!tableRow) throw new NotFoundError(`Table "${table}" is not in the catalog`);
     return {
@@ -343,7 +128,7 @@ export class CatalogService {
       ...(tableRow.description !== null ? { description: tableRow.description } : {}),
       modelName: tableRow.name,
       ...(tableRow.source !== null ? { source: tableRow.source } : {}),
-      joinedTables: tableRow.joinedTables ?? [],
+      joinedTables: (tableRow.joinedTables ?? []).map((join) => join.table),
       fields: rows.filter((row) => row.type === 'field').map((row) => toCatalogItem(row) as CatalogFieldDto),
     };
   }
@@ -354,37 +139,10 @@ export class CatalogService {
    * is not in the catalog.
    */
   async analytics(principal: Principal, access: ProjectAccess, table: string, field?: string): Promise<CatalogAnalyticsDto> {
-    const uses =
-      field === undefined
-        ? `ch.table_name = $3 OR ${chartFieldIdsSql('ch')} ?| ARRAY(
-             SELECT ${fieldIdSql('f')} FROM catalog_items f WHERE f.project_id = $1 AND f.item_type = 'field' AND f.table_name = $3)`
-        : `${chartFieldIdsSql('ch')} @> jsonb_build_array($3::text || '_' || replace($4::text, '.', '__'))`;
-    const [row]: { found: boolean; charts: (CatalogChartDto & { description: string | null; chartKind: string | null })[] }[] =
-      await this.dataSource.query(
-        `WITH ${visibleSpacesCte('$1', '$2')}
-         SELECT EXISTS (
-                  SELECT 1 FROM catalog_items c
-                  WHERE c.project_id = $1 AND c.table_name = $3
-                    AND ${field === undefined ? `c.item_type = 'table' AND coalesce(c.field_name, '') = ''` : `c.item_type = 'field' AND coalesce(c.field_name, '') = $4`}
-                ) AS found,
-                coalesce((
-                  SELECT json_agg(chart ORDER BY chart.position)
-                  FROM (
-                    SELECT ch.saved_chart_uuid AS uuid, ch.name, ch.description, s.space_uuid AS "spaceUuid", s.name AS "spaceName",
-                           NULL AS "dashboardUuid", NULL AS "dashboardName", ch.chart_kind AS "chartKind", ch.views AS "viewsCount",
-                           row_number() OVER (ORDER BY lower(ch.name), ch.saved_chart_id) AS position
-                    FROM saved_charts ch
-                    JOIN visible_spaces v ON v.space_id = ch.space_id
-                    JOIN spaces s ON s.space_id = ch.space_id
-                    WHERE ch.project_id = $1 AND ch.deleted_at IS NULL AND (${uses})
-                    ORDER BY position LIMIT ${CATALOG_MAX_RESULTS}
-                  ) chart
-                ), '[]') AS charts`,
-        field === undefined ? [access.projectId, principal.userId, table] : [access.projectId, principal.userId, table, field],
-      );
+    const row = await chartsUsing(this.dataSource.manager, access.projectId, principal.userId, table, field);
     if (!row.found) throw new NotFoundError(field === undefined ? `Table "${table}" is not in the catalog` : `Field "${field}" of table "${table}" is not in the catalog`);
     return {
-      charts: row.charts.map(({ position: _position, description, chartKind, ...chart }: CatalogChartDto & { position?: number; description: string | null; chartKind: string | null }) => ({
+      charts: row.charts.map(({ position: _position, description, chartKind, ...chart }) => ({
         ...chart,
         ...(description !== null ? { description } : {}),
         ...(chartKind !== null ? { chartKind } : {}),
@@ -394,45 +152,22 @@ export class CatalogService {
 
   /** GET /dataCatalog/metrics: metrics, filtered, sorted, paginated (unpaginated answers hold the first CATALOG_MAX_RESULTS). */
   async metrics(access: ProjectAccess, query: MetricsCatalogQueryDto): Promise<Paginated<CatalogFieldDto>> {
-    const window = pageWindow(query);
+    const window = pageWindow(query, CATALOG_MAX_RESULTS);
     const search = catalogSearchOf(query.search);
     if (search === null) return paginated([], 0, window);
-    const params = new Params(access.projectId);
-    const conditions: string[] = [];
-    const ranking = search ? searchRankSql('m', params, search) : undefined;
-    if (ranking) conditions.push(`c.search_vector ${ranking.where}`);
-    if (query.tables) conditions.push(`c.table_name = ANY(${params.add(query.tables)}::text[])`);
-    if (query.categories) {
-      const tagUuids = [...new Set(query.categories.map((uuid) => uuid.toLowerCase()))];
-      const inCategories = `FROM catalog_item_categories cc JOIN tags tg ON tg.tag_id = cc.tag_id
-        WHERE cc.catalog_item_id = c.catalog_item_id AND tg.project_id = $1 AND tg.tag_uuid = ANY(${params.add(tagUuids)}::uuid[])`;
-      conditions.push(
-        query.categoriesFilterMode === 'and' ? `(SELECT count(*) ${inCategories}) = ${params.add(tagUuids.length)}` : `EXISTS (SELECT 1 ${inCategories})`,
-      );
-    }
-    const direction = query.order === 'desc' ? 'DESC' : 'ASC';
-    const order =
-      query.sort === 'name'
-        ? `lower(m.name) ${direction}, m.table_name ${direction}, m.catalog_item_id`
-        : query.sort === 'chartUsage'
-          ? `m.chart_usage ${direction}, lower(m.name), m.table_name, m.catalog_item_id`
-          : ranking
-            ? `search_rank DESC, lower(m.name), m.table_name, m.catalog_item_id`
-            : `lower(m.name), m.table_name, m.catalog_item_id`;
-    const limit = params.add(window?.limit ?? CATALOG_MAX_RESULTS);
-    const offset = params.add(window?.offset ?? 0);
-    const [row]: { total: number; data: ItemRow[] }[] = await this.dataSource.query(
-      `WITH ${CHART_USAGE_CTES},
-       matching AS (
-         SELECT c.catalog_item_id, NULL::bigint AS explore_id, false AS is_table, c.name, c.label, c.table_name,
-                ${ranking ? 'c.search_vector' : 'NULL::tsvector'} AS doc,
-                coalesce(u.charts, 0) AS chart_usage
-         FROM catalog_items c LEFT JOIN chart_usage u ON u.catalog_item_id = c.catalog_item_id
-         WHERE c.project_id = $1 AND c.item_type = 'field' AND c.field_type = 'metric' ${conditions.map((condition) => `AND ${condition}`).join(' ')}
-       ),
-       r AS (${topSql('matching', ranking?.rank, order, limit, offset)})
-       SELECT (SELECT count(*)::int FROM matching) AS total, coalesce((SELECT json_agg(item ORDER BY item.position) FROM (${ITEM_SELECT}) item), '[]') AS data`,
-      params.values,
+    const row = await metricsPage(
+      this.dataSource.manager,
+      access.projectId,
+      {
+        search,
+        tables: query.tables,
+        categories: query.categories
+          ? { tagUuids: [...new Set(query.categories.map((uuid) => uuid.toLowerCase()))], mode: query.categoriesFilterMode === 'and' ? 'and' : 'or' }
+          : undefined,
+        sort: query.sort,
+        descending: query.order === 'desc',
+      },
+      { limit: window?.limit ?? CATALOG_MAX_RESULTS, offset: window?.offset ?? 0 },
     );
     return paginated(
       row.data.map((item) => toCatalogItem(item) as CatalogFieldDto),
@@ -443,69 +178,45 @@ export class CatalogService {
 
   /** GET /dataCatalog/metrics/{tableName}/{metricName}. */
   async metric(access: ProjectAccess, tableName: string, metricName: string): Promise<Json> {
-    const [metric] = await this.metricsWithTimeDimensions(access, { tableName, metricName, onlyWithTimeDimensions: false });
+    const [metric] = await this.metricsWithTimeDimensions(access, { tableName, metricName, onlyComparable: false });
     if (!metric) throw new NotFoundError(`Metric "${metricName}" of table "${tableName}" is not in the catalog`);
     return metric;
   }
 
   /**
    * Metrics as uploaded, with the time dimensions of their table's explore and their default time
-   * dimension. One statement: each table's explore is read once, whatever its number of metrics.
+   * dimension (the metric's own, else its table's). One statement. `onlyComparable` keeps what
+   * Lightdash lists as metrics with time dimensions: metrics with a declared default time dimension
+   * (theirs or their table's) whose type is not string, boolean, date or timestamp.
    */
   async metricsWithTimeDimensions(
     access: ProjectAccess,
-    filter: { tableName?: string; metricName?: string; onlyWithTimeDimensions: boolean },
+    filter: { tableName?: string; metricName?: string; onlyComparable: boolean },
   ): Promise<Json[]> {
-    const params = new Params(access.projectId);
-    const table = filter.tableName === undefined ? '' : `AND t.table_name = ${params.add(filter.tableName)}`;
-    const metric = filter.metricName === undefined ? '' : `AND coalesce(m.field_name, '') = ${params.add(filter.metricName)}`;
-    // Tables in name order, each explore read once (OFFSET 0: not once per metric) and only when the
-    // table has metrics; with the LIMIT, the planner stops reading explores once the answer is full.
-    const rows: { tableName: string; definition: Json; availableTimeDimensions: Json[]; metricDefault: unknown; tableDefault: unknown }[] = await this.dataSource.query(
-      `SELECT t.table_name AS "tableName", m.definition, h.dims AS "availableTimeDimensions",
-              m.definition->'defaultTimeDimension' AS "metricDefault", t.definition->'defaultTimeDimension' AS "tableDefault"
-       FROM catalog_items t
-       CROSS JOIN LATERAL (
-         SELECT coalesce((SELECT (${exploreDimensionsSql('e.definition', TIME_DIMENSION)}) FROM (${homeExploreSql('t')}) e), '[]') AS dims
-         WHERE EXISTS (SELECT 1 FROM catalog_items m WHERE m.project_id = $1 AND m.item_type = 'field' AND m.table_name = t.table_name AND m.field_type = 'metric' ${metric})
-         OFFSET 0
-       ) h
-       JOIN catalog_items m ON m.project_id = $1 AND m.item_type = 'field' AND m.table_name = t.table_name AND m.field_type = 'metric' ${metric}
-       WHERE t.project_id = $1 AND t.item_type = 'table' AND coalesce(t.field_name, '') = '' ${table}
-         ${filter.onlyWithTimeDimensions ? `AND json_array_length(h.dims) > 0` : ''}
-       ORDER BY t.table_name, lower(m.field_name), m.field_name
-       LIMIT ${CATALOG_MAX_RESULTS}`,
-      params.values,
-    );
-    return rows.map((row) => {
+    const rows = await metricsWithTimeDimensions(this.dataSource.manager, access.projectId, filter);
+    return rows.flatMap((row) => {
       const declared = timeDimensionOf(row.metricDefault) ?? timeDimensionOf(row.tableDefault);
-      return {
-        ...row.definition,
-        availableTimeDimensions: row.availableTimeDimensions,
-        ...(declared ? { timeDimension: { ...declared, table: row.tableName } } : {}),
-      };
+      if (filter.onlyComparable && !declared) return [];
+      return [
+        {
+          ...row.definition,
+          availableTimeDimensions: row.availableTimeDimensions,
+          ...(declared ? { timeDimension: { ...declared, table: row.tableName } } : {}),
+        },
+      ];
     });
   }
 
-  /** GET /dataCatalog/{tableName}/segment-dimensions and …/filter-dimensions. */
-  async dimensions(access: ProjectAccess, tableName: string, kind: 'segment' | 'filter'): Promise<Json[]> {
-    const [row]: { dims: Json[] | null }[] = await this.dataSource.query(
-      `SELECT (SELECT (${exploreDimensionsSql('e.definition', kind === 'segment' ? SEGMENT_DIMENSION : FILTER_DIMENSION)}) FROM (${homeExploreSql('t')}) e) AS dims
-       FROM catalog_items t
-       WHERE t.project_id = $1 AND t.item_type = 'table' AND t.table_name = $2 AND coalesce(t.field_name, '') = ''`,
-      [access.projectId, tableName],
-    );
+  /** GET /dataCatalog/{tableName}/segment-dimensions and …/filter-dimensions: the same list, as in Lightdash 1.219. */
+  async dimensions(access: ProjectAccess, tableName: string): Promise<Json[]> {
+    const row = await tableDimensions(this.dataSource.manager, access.projectId, tableName);
     if (!row) throw new NotFoundError(`Table "${tableName}" is not in the catalog`);
     return row.dims ?? [];
   }
 
   /** GET /dataCatalog/metrics/has. */
   async hasMetrics(access: ProjectAccess): Promise<boolean> {
-    const [row]: { has: boolean }[] = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM catalog_items WHERE project_id = $1 AND item_type = 'field' AND field_type = 'metric') AS has`,
-      [access.projectId],
-    );
-    return row.has;
+    return projectHasMetrics(this.dataSource.manager, access.projectId);
   }
 }
 

@@ -10,16 +10,16 @@ import { ChartsService } from './charts.service.js';
 import {
   ChartParamsDto,
   ChartSummariesQueryDto,
-  ChartSummaryDto,
+  ChartSummaryListItemDto,
   CreateChartDto,
   SavedChartDto,
   SpaceQueryDto,
   UpdateChartDto,
 } from './dto/chart.dto.js';
+import { CountsView } from '../content-views/counts-view.decorator.js';
 import { CachedResponse } from '../response-cache/cached-response.decorator.js';
 
 const PROJECT = { type: 'project', param: 'projectUuid' } as const;
-const BODY_SPACE = { type: 'space', param: 'spaceUuid', in: 'body', projectParam: 'projectUuid' } as const;
 const CHART = { type: 'chart', param: 'chartUuid' } as const;
 
 @ApiTags('Projects')
@@ -27,22 +27,29 @@ const CHART = { type: 'chart', param: 'chartUuid' } as const;
 export class ChartsController {
   constructor(private readonly charts: ChartsService) {}
 
+  // Declared on the project: the space is the body's `spaceUuid`, or the project's first space the
+  // caller may see when it names none, so the service checks `space:edit-content` on it.
   @Post('projects/:projectUuid/saved')
   @HttpCode(200)
-  @RequirePermission('space:edit-content', BODY_SPACE)
-  @ApiOperation({ operationId: 'CreateSavedChart', summary: 'Save a chart in a space of the project (`spaceUuid` is required)' })
+  @RequirePermission('project:view', PROJECT)
+  @ApiOperation({
+    operationId: 'CreateSavedChart',
+    summary: 'Save a chart in a space of the project (without `spaceUuid`: in its first space you may see, the default space "Shared")',
+    description: 'Also needs `space:edit-content` on the space.',
+  })
   @ApiOkResponse({ type: SavedChartDto })
   create(
     @Param() _params: ProjectParamsDto,
     @CurrentPrincipal() principal: Principal,
-    @ResolvedAccess() space: SpaceAccess,
+    @ResolvedAccess() project: ProjectAccess,
     @Body() body: CreateChartDto,
   ): Promise<SavedChartDto> {
-    return this.charts.create(principal, space, body);
+    return this.charts.create(principal, project, body);
   }
 
   @Get('saved/:chartUuid')
   @RequirePermission('space:view', { ...CHART, load: CHART_DETAILS })
+  @CountsView('chart', 'chartUuid')
   @CachedResponse()
   @ApiOperation({ operationId: 'GetSavedChart', summary: 'A saved chart' })
   @ApiOkResponse({ type: SavedChartDto })
@@ -83,13 +90,13 @@ export class ChartsController {
   @Get('projects/:projectUuid/chart-summaries')
   @RequirePermission('project:view', PROJECT)
   @ApiOperation({ operationId: 'ListChartSummariesInProject', summary: 'Summaries of the saved charts in the spaces you may see' })
-  @ApiOkResponse({ type: [ChartSummaryDto] })
+  @ApiOkResponse({ type: [ChartSummaryListItemDto] })
   listSummaries(
     @Param() _params: ProjectParamsDto,
     @Query() _query: ChartSummariesQueryDto,
     @CurrentPrincipal() principal: Principal,
     @ResolvedAccess() project: ProjectAccess,
-  ): Promise<ChartSummaryDto[]> {
+  ): Promise<ChartSummaryListItemDto[]> {
     return this.charts.listSummaries(principal, project);
   }
 }

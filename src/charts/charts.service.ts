@@ -11,17 +11,20 @@ import { ContentTrashService } from '../content/content-trash.service.js';
 import { chartKindOf } from './chart-kind.js';
 import { CHART_DETAILS, CHART_DETAILS_SQL, CHART_FROM, parseSavedChart, UPDATED_BY_USER } from './charts.queries.js';
 import { insertWithUniqueSlug, slugify } from './content-slug.js';
-import { spaceToWriteInto } from './content-space-access.js';
-import type { ChartSummaryDto, CreateChartDto, SavedChartDto, SpaceQueryDto, UpdateChartDto } from './dto/chart.dto.js';
+import { defaultSpaceToWriteInto, spaceToWriteInto } from './content-space-access.js';
+import type { ChartSummaryListItemDto, CreateChartDto, SavedChartDto, SpaceQueryDto, UpdateChartDto } from './dto/chart.dto.js';
 
 const SUMMARY_COLUMNS = `
   c.saved_chart_uuid AS uuid, c.name, c.description, s.space_uuid AS "spaceUuid", s.name AS "spaceName",
   p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", NULL AS "pinnedListUuid",
-  NULL AS "dashboardUuid", NULL AS "dashboardName", c.slug, 'dbt_explore' AS source, c.chart_kind AS "chartKind",
+  NULL AS "dashboardUuid", NULL AS "dashboardName", c.slug, c.chart_kind AS "chartKind",
   c.chart_config->>'type' AS "chartType"`;
 
 const SPACE_QUERY_COLUMNS = `${SUMMARY_COLUMNS}, c.updated_at AS "updatedAt", ${UPDATED_BY_USER} AS "updatedByUser",
-  NULL::integer AS "pinnedListOrder", c.views, c.first_viewed_at AS "firstViewedAt"`;
+  NULL::integer AS "pinnedListOrder", c.views, c.first_viewed_at AS "firstViewedAt", 'dbt_explore' AS source,
+  '[]'::json AS "validationErrors", NULL AS verification`;
+
+const CHART_SUMMARY_COLUMNS = `${SUMMARY_COLUMNS}, NULL AS "dashboardSlug", c.updated_at AS "updatedAt", c.views AS "viewsCount"`;
 
 /** Saved charts: each lives in one space, whose access decides who sees and edits it. */
 @Injectable()
@@ -33,9 +36,12 @@ export class ChartsService {
     private readonly trash: ContentTrashService,
   ) {}
 
-  /** `space` is the body's space, already checked by the guard: in the path's project, and `space:edit-content`. */
-  async create(principal: Principal, space: SpaceAccess, dto: CreateChartDto): Promise<SavedChartDto> {
+  /** In the body's space of the project, or without one in the project's default space; `space:edit-content` there. */
+  async create(principal: Principal, project: ProjectAccess, dto: CreateChartDto): Promise<SavedChartDto> {
     if (dto.dashboardUuid) throw new ParameterError('Saving a chart inside a dashboard is not supported; save it in a space');
+    const space = dto.spaceUuid
+      ? await spaceToWriteInto(this.access, dto.spaceUuid, principal, project.projectId, 'not-found')
+      : await defaultSpaceToWriteInto(this.access, principal, project.projectId);
     const chartUuid = await insertWithUniqueSlug(this.dataSource.manager, 'saved_charts', space.projectId, slugify(dto.name, 'chart'), async (slug) => {
       const [row] = await this.dataSource.query(
         `INSERT INTO saved_charts (space_id, project_id, name, description, slug, table_name, metric_query, chart_config, table_config,
@@ -104,10 +110,10 @@ export class ChartsService {
     );
   }
 
-  async listSummaries(principal: Principal, project: ProjectAccess): Promise<ChartSummaryDto[]> {
+  async listSummaries(principal: Principal, project: ProjectAccess): Promise<ChartSummaryListItemDto[]> {
     return this.dataSource.query(
       `WITH ${visibleSpacesCte('$1', '$2')}
-       SELECT ${SUMMARY_COLUMNS} ${CHART_FROM} JOIN visible_spaces v ON v.space_id = c.space_id
+       SELECT ${CHART_SUMMARY_COLUMNS} ${CHART_FROM} JOIN visible_spaces v ON v.space_id = c.space_id
        WHERE c.project_id = $1 AND c.deleted_at IS NULL ORDER BY lower(c.name), c.saved_chart_id`,
       [project.projectId, principal.userId],
     );

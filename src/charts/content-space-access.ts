@@ -1,13 +1,10 @@
 import type { AccessService, SpaceAccess } from '../authorization/access.service.js';
-import { PERMISSIONS } from '../authorization/permissions.js';
-import { atLeast, PROJECT_ROLES, SPACE_ROLES } from '../authorization/roles.js';
+import { can } from '../authorization/permissions.js';
 import { ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
 
-const EDIT_CONTENT = PERMISSIONS['space:edit-content'];
-
 /** space editor and project interactive_viewer (DESIGN §3): a plain project viewer stays read-only. */
-export function canEditContent(space: Pick<SpaceAccess, 'spaceRole' | 'projectRole'>): boolean {
-  return atLeast(SPACE_ROLES, space.spaceRole, EDIT_CONTENT.minimum) && atLeast(PROJECT_ROLES, space.projectRole, EDIT_CONTENT.projectMinimum);
+export function canEditContent(space: Pick<SpaceAccess, 'spaceRole' | 'projectRole'> & Partial<Pick<SpaceAccess, 'inheritsFromProject' | 'customScopes'>>): boolean {
+  return can('space:edit-content', space);
 }
 
 /**
@@ -27,6 +24,18 @@ export async function spaceToWriteInto(
   if (space.projectId !== projectId) {
     throw inOtherProject === 'not-found' ? new NotFoundError('Space not found') : new ParameterError('Content can only move to a space of the same project');
   }
+  if (!canEditContent(space)) throw new ForbiddenError();
+  return space;
+}
+
+/**
+ * The space a chart created without `spaceUuid` goes to, as Lightdash does: the project's first
+ * space the caller may see (its default space "Shared"); 404 when they see none, 403 without
+ * `space:edit-content` there.
+ */
+export async function defaultSpaceToWriteInto(access: AccessService, caller: { userId: string }, projectId: string): Promise<SpaceAccess> {
+  const space = await access.firstVisibleSpace(projectId, caller.userId);
+  if (!space) throw new NotFoundError('No space found in the project');
   if (!canEditContent(space)) throw new ForbiddenError();
   return space;
 }

@@ -4,19 +4,29 @@ import { Type } from 'class-transformer';
 import { IsInt } from 'class-validator';
 import { PaginationError } from './errors.js';
 
+/** The v2 content lists' limits (they refuse larger values, as documented there). */
 export const MAX_PAGE_SIZE = 500;
 /** Far beyond any real list; keeps (page - 1) * pageSize an exact integer that fits PostgreSQL's OFFSET. */
 export const MAX_PAGE = 1_000_000;
+/**
+ * Rows one page of a v1 list holds at most. Lightdash accepts any `pageSize`; a larger one is served
+ * as this many rows and echoed as such, so `totalPageCount` and the next page's offset stay consistent
+ * and a client paging on until an empty page still sees every row.
+ */
+export const MAX_ROWS_PER_PAGE = 5_000;
 
-/** `page` and `pageSize` as Lightdash takes them: both needed to paginate; 1-based. */
+/**
+ * `page` and `pageSize` as Lightdash's v1 lists take them: any JSON-style number (`2`, `2.000000` as Go's
+ * `%f` prints it, `2e0`) whose value is whole; both needed to paginate, 1-based; 0 means "not given".
+ */
 export class PaginationQueryDto {
-  @ApiPropertyOptional({ example: 1, minimum: 1, maximum: MAX_PAGE, description: 'Page number (1-based); used together with pageSize' })
+  @ApiPropertyOptional({ example: 1, minimum: 0, description: 'Page number (1-based); used together with pageSize; 0 or absent: no paging' })
   @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
   page?: number;
 
-  @ApiPropertyOptional({ example: 25, minimum: 1, maximum: MAX_PAGE_SIZE })
+  @ApiPropertyOptional({ example: 25, minimum: 0, description: `Rows per page; more than ${MAX_ROWS_PER_PAGE} are served as ${MAX_ROWS_PER_PAGE}` })
   @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
@@ -30,16 +40,19 @@ export interface PageWindow {
   offset: number;
 }
 
-/** The page to read, or undefined for "everything" (Lightdash paginates only when both are given). */
-export function pageWindow(query: PaginationQueryDto): PageWindow | undefined {
-  if (query.page !== undefined && query.page < 1) throw new PaginationError('page should be greater than 0');
-  if (query.page !== undefined && query.page > MAX_PAGE) throw new PaginationError(`page should be at most ${MAX_PAGE}`);
-  if (query.pageSize !== undefined && query.pageSize < 1) throw new PaginationError('pageSize should be greater than 0');
-  if (query.pageSize !== undefined && query.pageSize > MAX_PAGE_SIZE) {
-    throw new PaginationError(`pageSize should be at most ${MAX_PAGE_SIZE}`);
-  }
+/**
+ * The page to read, or undefined for "everything": Lightdash paginates only when both numbers are
+ * given and non-zero (so `page=0` lists everything, whatever `pageSize` says); then a negative one is a
+ * PaginationError. A page past
+ * any possible row reads nothing (an empty page with the right totals), whatever its number.
+ */
+export function pageWindow(query: PaginationQueryDto, maxRowsPerPage = MAX_ROWS_PER_PAGE): PageWindow | undefined {
   if (!query.page || !query.pageSize) return undefined;
-  return { page: query.page, pageSize: query.pageSize, limit: query.pageSize, offset: (query.page - 1) * query.pageSize };
+  if (query.page < 0) throw new PaginationError('page should be greater than 0');
+  if (query.pageSize < 0) throw new PaginationError('pageSize should be greater than 0');
+  const pageSize = Math.min(query.pageSize, maxRowsPerPage);
+  const offset = (query.page - 1) * pageSize;
+  return { page: query.page, pageSize, limit: pageSize, offset: Number.isSafeInteger(offset) ? offset : Number.MAX_SAFE_INTEGER };
 }
 
 export class PaginationDto {

@@ -16,6 +16,11 @@ export function isForeignKeyViolation(error: unknown, constraint?: string): bool
   return e?.code === '23503' && (constraint === undefined || e.constraint === constraint);
 }
 
+/** A REPEATABLE READ or SERIALIZABLE transaction met a concurrent change it cannot be ordered with (SQLSTATE 40001); retrying it succeeds. */
+export function isSerializationFailure(error: unknown): boolean {
+  return driverError(error)?.code === '40001';
+}
+
 /**
  * Why the database could not answer: it is out of reach (down, restarting, refusing connections),
  * or too busy (a lock or statement timed out, no pooled connection came free in time).

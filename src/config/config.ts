@@ -50,6 +50,8 @@ export interface AppConfig {
   authLoginSlowdownAfter: number;
   /** Bytes of responses the response cache may keep (0: no cache). */
   responseCacheBytes: number;
+  /** How often counted chart and dashboard views are written to the database. */
+  viewsFlushIntervalMs: number;
   /** Bounds on a JSON body's shape, checked before it is parsed (the explores upload scales keys and items with its size). */
   jsonMaxDepth: number;
   jsonMaxKeys: number;
@@ -296,6 +298,7 @@ export function parseConfig(env: Env): AppConfig {
     authRateLimitPerAccount: integer(env, 'AUTH_RATE_LIMIT_PER_ACCOUNT', 10, 1, 1_000_000)!,
     authLoginSlowdownAfter: integer(env, 'AUTH_LOGIN_SLOWDOWN_AFTER', 10, 1, 1_000_000)!,
     responseCacheBytes: integer(env, 'RESPONSE_CACHE_MB', 64, 0, 4096)! * 1024 * 1024,
+    viewsFlushIntervalMs: integer(env, 'VIEWS_FLUSH_INTERVAL_MS', 10_000, 100, 3_600_000)!,
     jsonMaxDepth: integer(env, 'JSON_MAX_DEPTH', 64, 8, 512)!,
     jsonMaxKeys: integer(env, 'JSON_MAX_KEYS', 20_000, 100, 100_000)!,
     jsonMaxArrayLength: integer(env, 'JSON_MAX_ARRAY_LENGTH', 10_000, 100, 1_000_000)!,

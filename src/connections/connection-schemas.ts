@@ -34,7 +34,7 @@ export interface ConnectionSchema {
 
 export interface ConnectionSchemas {
   /** names the generated DTO classes, e.g. `PostgresWarehouseConnection` */
-  name: 'WarehouseConnection' | 'DbtConnection';
+  name: 'WarehouseConnection' | 'DbtConnection' | 'SemanticLayerConnection';
   types: Readonly<Record<string, ConnectionSchema>>;
 }
 
@@ -271,6 +271,18 @@ export const DBT_CONNECTIONS: ConnectionSchemas = {
     },
     none: { fields: { ...DBT_RUN, hideRefreshButton: shown(BOOLEAN) }, destination: [] },
     manifest: { fields: { manifest: shown(text(5 * 1024 * 1024)), hideRefreshButton: shown(BOOLEAN) }, destination: [] },
+  },
+};
+
+/**
+ * A project's semantic-layer connection (Lightdash's `SemanticLayerType`): the token is kept; the
+ * domain (and dbt Cloud's environment) say where it is sent.
+ */
+export const SEMANTIC_LAYER_CONNECTIONS: ConnectionSchemas = {
+  name: 'SemanticLayerConnection',
+  types: {
+    DBT: { fields: { environmentId: shown(text()), domain: shown(text(2048)), token: kept(text(MAX_PEM)) }, destination: ['environmentId', 'domain'] },
+    CUBE: { fields: { domain: shown(text(2048)), token: kept(text(MAX_PEM)) }, destination: ['domain'] },
   },
 };
 

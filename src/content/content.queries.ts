@@ -1,4 +1,4 @@
-import { callerEntriesCtes, callerReachCtes, projectRoleSql, spaceOpenToCaller, spaceVisibleToCaller } from '../authorization/access.sql.js';
+import { callerEntriesCtes, callerReachCtes, spaceBasisRoleSql, spaceOpenToCaller, spaceVisibleToCaller } from '../authorization/access.sql.js';
 import type { ContentSortColumn } from './dto/content.dto.js';
 
 /** The three kinds of content a project holds, with their table and key columns. */
@@ -181,51 +181,117 @@ export interface ContentRow {
   access: string[] | null;
 }
 
+/** What a GET /api/v2/content request asks for; absent filters are null. */
+export interface ContentListRequest {
+  userId: string;
+  organizationId: string;
+  projectUuids: string[] | null;
+  /** list the content directly inside these spaces (null: root spaces, and content anywhere) */
+  spaceUuids: string[] | null;
+  uuids: string[] | null;
+  kinds: ContentKind[];
+  /** an ILIKE pattern on the name, and the same with non-alphanumerics removed */
+  search: { pattern: string; compact: string } | null;
+  sortBy: ContentSortColumn;
+  direction: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+export interface Statement {
+  /** the prepared statement's name: one per shape of request, so each keeps a plan made for it */
+  name: string;
+  text: string;
+  values: unknown[];
+}
+
 /**
- * One page of GET /api/v2/content, in one statement. $1 the user, $2 their organization, $3 the
- * projects asked for (null: all), $4 the spaces asked for (null: none), $5 the uuids asked for, $6
- * the content types, $7 a name pattern (ILIKE) and $8 the same with non-alphanumerics removed,
- * $9/$10 limit and offset. Projects are those where the caller has a project role; spaces are
- * filtered by spaceVisibleToCaller (the space list's rule, live spaces only), with `caller_role`
- * joined per project. Only the page's rows are then read in full (counts, shares, users).
+ * One page of GET /api/v2/content, in one statement written for the request's shape: only the arms
+ * of the content types asked for, and only the filters given (no `$n IS NULL OR …` that a generic plan
+ * would have to evaluate for every row). Projects are those where the caller has a project role;
+ * spaces are filtered by spaceVisibleToCaller (the space list's rule, live spaces only), with
+ * `caller_role` joined per project. Root spaces are read from the partial index of live root spaces.
+ * All matching items are counted; only the page's rows are then read in full (counts, shares, users).
  */
-export function listContentSql(sortBy: ContentSortColumn, direction: 'asc' | 'desc'): string {
-  const order = `i.type_rank, ${SORT_EXPRESSIONS[sortBy]} ${direction.toUpperCase()} NULLS LAST, i.uuid`;
-  const nameFilter = `($7::text IS NULL OR i.name ILIKE $7 OR regexp_replace(lower(i.name), '[^a-z0-9]', '', 'g') LIKE $8)`;
-  return `
-  WITH caller_role AS MATERIALIZED (
-    SELECT p.project_id, r.role FROM projects p
-    CROSS JOIN LATERAL (SELECT ${projectRoleSql('p', '$1')} AS role OFFSET 0) r
-    WHERE p.organization_id = $2 AND ($3::uuid[] IS NULL OR p.project_uuid = ANY ($3::uuid[])) AND r.role IS NOT NULL
-  ),${callerReachCtes('$1')},
-  scope_spaces AS MATERIALIZED (
-    SELECT s.space_id FROM spaces s JOIN caller_role ON caller_role.project_id = s.project_id CROSS JOIN caller_reach
-    WHERE $4::uuid[] IS NOT NULL AND s.space_uuid = ANY ($4::uuid[]) AND ${spaceVisibleToCaller('s')}
-  ),
-  items AS (
-    SELECT * FROM (
-      SELECT 0 AS type_rank, 'space' AS content_type, s.space_id AS id, s.space_uuid AS uuid, s.name, s.name AS space_name,
+export function listContentStatement(request: ContentListRequest): Statement {
+  const values: unknown[] = [];
+  const param = (value: unknown, type: string) => {
+    values.push(value);
+    return `$${values.length}::${type}`;
+  };
+  const user = param(request.userId, 'bigint');
+  const organization = param(request.organizationId, 'bigint');
+  const projects = request.projectUuids && param(request.projectUuids, 'uuid[]');
+  const scope = request.spaceUuids && param(request.spaceUuids, 'uuid[]');
+  const uuids = request.uuids && param(request.uuids, 'uuid[]');
+  const search = request.search && { pattern: param(request.search.pattern, 'text'), compact: param(request.search.compact, 'text') };
+  const limit = param(request.limit, 'int');
+  const offset = param(request.offset, 'int');
+
+  const filters = (alias: string, uuidColumn: string) =>
+    [
+      uuids ? `${alias}.${uuidColumn} = ANY (${uuids})` : null,
+      search ? `(${alias}.name ILIKE ${search.pattern} OR regexp_replace(lower(${alias}.name), '[^a-z0-9]', '', 'g') LIKE ${search.compact})` : null,
+    ].filter(Boolean);
+  const where = (conditions: (string | null)[]) => conditions.filter(Boolean).join(' AND ');
+  const inScope = (column: string) => (scope ? `${column} IN (SELECT space_id FROM scope_spaces)` : null);
+  const spacePlacement = scope ? inScope('s.parent_space_id') : uuids || search ? null : 's.parent_space_id IS NULL';
+
+  const arms: Record<ContentKind, string> = {
+    space: `
+      SELECT 0 AS type_rank, 'space' AS content_type, s.space_id AS id, s.space_uuid AS uuid, s.name, s.name AS space_name, s.space_uuid, s.project_id,
              s.created_at AS last_updated_at, 0 AS views
       FROM spaces s JOIN caller_role ON caller_role.project_id = s.project_id CROSS JOIN caller_reach
-      WHERE 'space' = ANY ($6::text[]) AND ${spaceVisibleToCaller('s')}
-        AND CASE WHEN $4::uuid[] IS NOT NULL THEN s.parent_space_id IN (SELECT space_id FROM scope_spaces)
-                 WHEN $5::uuid[] IS NOT NULL OR $7::text IS NOT NULL THEN true
-                 ELSE s.parent_space_id IS NULL END
-      UNION ALL
-      SELECT 1, 'dashboard', d.dashboard_id, d.dashboard_uuid, d.name, s.name, d.updated_at, d.views
+      WHERE ${where([spaceVisibleToCaller('s'), spacePlacement, ...filters('s', 'space_uuid')])}`,
+    dashboard: `
+      SELECT 1 AS type_rank, 'dashboard' AS content_type, d.dashboard_id AS id, d.dashboard_uuid AS uuid, d.name, s.name AS space_name, s.space_uuid, s.project_id,
+             d.updated_at AS last_updated_at, d.views
       FROM dashboards d JOIN spaces s ON s.space_id = d.space_id JOIN caller_role ON caller_role.project_id = s.project_id CROSS JOIN caller_reach
-      WHERE 'dashboard' = ANY ($6::text[]) AND d.deleted_at IS NULL AND ${spaceVisibleToCaller('s')}
-        AND ($4::uuid[] IS NULL OR d.space_id IN (SELECT space_id FROM scope_spaces))
-      UNION ALL
-      SELECT 2, 'chart', c.saved_chart_id, c.saved_chart_uuid, c.name, s.name, c.updated_at, c.views
+      WHERE ${where(['d.deleted_at IS NULL', spaceVisibleToCaller('s'), inScope('d.space_id'), ...filters('d', 'dashboard_uuid')])}`,
+    chart: `
+      SELECT 2 AS type_rank, 'chart' AS content_type, c.saved_chart_id AS id, c.saved_chart_uuid AS uuid, c.name, s.name AS space_name, s.space_uuid, s.project_id,
+             c.updated_at AS last_updated_at, c.views
       FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id JOIN caller_role ON caller_role.project_id = s.project_id CROSS JOIN caller_reach
-      WHERE 'chart' = ANY ($6::text[]) AND c.deleted_at IS NULL AND ${spaceVisibleToCaller('s')}
-        AND ($4::uuid[] IS NULL OR c.space_id IN (SELECT space_id FROM scope_spaces))
-    ) i
-    WHERE ($5::uuid[] IS NULL OR i.uuid = ANY ($5::uuid[])) AND ${nameFilter}
+      WHERE ${where(['c.deleted_at IS NULL', spaceVisibleToCaller('s'), inScope('c.space_id'), ...filters('c', 'saved_chart_uuid')])}`,
+  };
+  const has = (kind: ContentKind) => request.kinds.includes(kind);
+  const order = `i.type_rank, ${SORT_EXPRESSIONS[request.sortBy]} ${request.direction.toUpperCase()} NULLS LAST, i.uuid`;
+
+  const text = `
+  WITH caller_role AS MATERIALIZED (
+    SELECT p.project_id, r.role, p.project_uuid, p.name AS project_name, o.organization_uuid, o.name AS organization_name
+    FROM projects p JOIN organizations o ON o.organization_id = p.organization_id
+    CROSS JOIN LATERAL (SELECT ${spaceBasisRoleSql('p', user)} AS role OFFSET 0) r
+    WHERE ${where([`p.organization_id = ${organization}`, projects ? `p.project_uuid = ANY (${projects})` : null, 'r.role IS NOT NULL'])}
+  ),${callerReachCtes(user)},${
+    scope
+      ? `
+  scope_spaces AS MATERIALIZED (
+    SELECT s.space_id FROM spaces s JOIN caller_role ON caller_role.project_id = s.project_id CROSS JOIN caller_reach
+    WHERE s.space_uuid = ANY (${scope}) AND ${spaceVisibleToCaller('s')}
+  ),`
+      : ''
+  }
+  items AS (${request.kinds.map((kind) => arms[kind]).join('\n      UNION ALL')}
   ),
   total AS MATERIALIZED (SELECT count(*)::int AS n FROM items),
-  page AS MATERIALIZED (SELECT i.*, row_number() OVER (ORDER BY ${order}) AS position FROM items i ORDER BY ${order} LIMIT $9 OFFSET $10)
+  page AS MATERIALIZED (SELECT i.*, row_number() OVER (ORDER BY ${order}) AS position FROM items i ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}),
+  -- the page's spaces' counts and shares, each read once for all of them
+  page_spaces AS MATERIALIZED (SELECT coalesce(array_agg(id), '{}') AS ids FROM page WHERE content_type = 'space'),
+  dashboard_counts AS MATERIALIZED (
+    SELECT x.space_id, count(*)::int AS n FROM dashboards x, page_spaces WHERE x.space_id = ANY (page_spaces.ids) AND x.deleted_at IS NULL GROUP BY x.space_id
+  ),
+  chart_counts AS MATERIALIZED (
+    SELECT x.space_id, count(*)::int AS n FROM saved_charts x, page_spaces WHERE x.space_id = ANY (page_spaces.ids) AND x.deleted_at IS NULL GROUP BY x.space_id
+  ),
+  child_counts AS MATERIALIZED (
+    SELECT x.parent_space_id AS space_id, count(*)::int AS n FROM spaces x, page_spaces
+    WHERE x.parent_space_id = ANY (page_spaces.ids) AND x.deleted_at IS NULL GROUP BY x.parent_space_id
+  ),
+  shares AS MATERIALIZED (
+    SELECT a.space_id, array_agg(u.user_uuid::text ORDER BY u.user_uuid) AS users
+    FROM space_user_access a JOIN users u ON u.user_id = a.user_id, page_spaces WHERE a.space_id = ANY (page_spaces.ids) GROUP BY a.space_id
+  )
   SELECT total.n AS "totalResults", listed.* FROM total LEFT JOIN LATERAL (
     SELECT pg.content_type AS "contentType", pg.uuid, coalesce(s.slug, c.slug, d.slug) AS slug, pg.name,
            coalesce(c.description, d.description) AS description,
@@ -233,29 +299,33 @@ export function listContentSql(sortBy: ContentSortColumn, direction: 'asc' | 'de
            CASE pg.content_type WHEN 'chart' THEN NULL ELSE ${userRef('creator')} END AS "createdBy",
            ${iso('pg.last_updated_at')} AS "lastUpdatedAt",
            CASE pg.content_type WHEN 'space' THEN NULL ELSE ${userRef('updater')} END AS "lastUpdatedBy",
-           p.project_uuid AS "projectUuid", p.name AS "projectName", o.organization_uuid AS "organizationUuid", o.name AS "organizationName",
-           home.space_uuid AS "spaceUuid", home.name AS "spaceName", pg.views,
+           home.project_uuid AS "projectUuid", home.project_name AS "projectName", home.organization_uuid AS "organizationUuid",
+           home.organization_name AS "organizationName", pg.space_uuid AS "spaceUuid", pg.space_name AS "spaceName", pg.views,
            ${iso('coalesce(c.first_viewed_at, d.first_viewed_at)')} AS "firstViewedAt", c.chart_kind AS "chartKind",
            s.inherit_parent_permissions AS "inheritParentPermissions",
-           CASE WHEN s.space_id IS NOT NULL THEN (SELECT count(*)::int FROM dashboards x WHERE x.space_id = s.space_id AND x.deleted_at IS NULL) END AS "dashboardCount",
-           CASE WHEN s.space_id IS NOT NULL THEN (SELECT count(*)::int FROM saved_charts x WHERE x.space_id = s.space_id AND x.deleted_at IS NULL) END AS "chartCount",
-           CASE WHEN s.space_id IS NOT NULL THEN (SELECT count(*)::int FROM spaces x WHERE x.parent_space_id = s.space_id AND x.deleted_at IS NULL) END AS "childSpaceCount",
+           CASE WHEN s.space_id IS NOT NULL THEN coalesce(dashboard_counts.n, 0) END AS "dashboardCount",
+           CASE WHEN s.space_id IS NOT NULL THEN coalesce(chart_counts.n, 0) END AS "chartCount",
+           CASE WHEN s.space_id IS NOT NULL THEN coalesce(child_counts.n, 0) END AS "childSpaceCount",
            (SELECT parent.space_uuid FROM spaces parent WHERE parent.space_id = s.parent_space_id) AS "parentSpaceUuid",
            s.path,
-           CASE WHEN s.space_id IS NOT NULL THEN (SELECT coalesce(array_agg(u.user_uuid::text ORDER BY u.user_uuid), '{}')
-                                                  FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = s.space_id) END AS access,
+           CASE WHEN s.space_id IS NOT NULL THEN coalesce(shares.users, '{}') END AS access,
            pg.position
     FROM page pg
-    LEFT JOIN spaces s ON pg.content_type = 'space' AND s.space_id = pg.id
-    LEFT JOIN saved_charts c ON pg.content_type = 'chart' AND c.saved_chart_id = pg.id
-    LEFT JOIN dashboards d ON pg.content_type = 'dashboard' AND d.dashboard_id = pg.id
-    JOIN spaces home ON home.space_id = coalesce(s.space_id, c.space_id, d.space_id)
-    JOIN projects p ON p.project_id = home.project_id
-    JOIN organizations o ON o.organization_id = p.organization_id
+    LEFT JOIN spaces s ON ${has('space') ? "pg.content_type = 'space' AND s.space_id = pg.id" : 'false'}
+    LEFT JOIN saved_charts c ON ${has('chart') ? "pg.content_type = 'chart' AND c.saved_chart_id = pg.id" : 'false'}
+    LEFT JOIN dashboards d ON ${has('dashboard') ? "pg.content_type = 'dashboard' AND d.dashboard_id = pg.id" : 'false'}
+    -- the project and organization as the caller's role on them was read: no lookup per row
+    JOIN caller_role home ON home.project_id = pg.project_id
     LEFT JOIN users creator ON creator.user_id = coalesce(s.created_by_user_id, d.created_by_user_id)
     LEFT JOIN users updater ON updater.user_id = coalesce(c.updated_by_user_id, d.updated_by_user_id)
+    LEFT JOIN dashboard_counts ON dashboard_counts.space_id = s.space_id
+    LEFT JOIN chart_counts ON chart_counts.space_id = s.space_id
+    LEFT JOIN child_counts ON child_counts.space_id = s.space_id
+    LEFT JOIN shares ON shares.space_id = s.space_id
   ) listed ON true
   ORDER BY listed.position`;
+  const shape = [request.kinds.join('+'), projects ? 'p' : '', scope ? 's' : '', uuids ? 'u' : '', search ? 'q' : ''].join('');
+  return { name: `content-list-${request.sortBy}-${request.direction}-${shape}`, text, values };
 }
 
 export interface DeletedContentRow {

@@ -4,13 +4,12 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { AccessService, type ProjectAccess, type SpaceAccess } from '../authorization/access.service.js';
-import { PERMISSIONS, spaceAllows } from '../authorization/permissions.js';
-import { atLeast, PROJECT_ROLES } from '../authorization/roles.js';
+import { can, spaceAllows } from '../authorization/permissions.js';
 import { AppError, ForbiddenError, NotFoundError, PaginationError, ParameterError } from '../common/errors.js';
 import { containsPattern, escapeLike, MAX_PAGE, MAX_PAGE_SIZE, type Paginated, paginated, type PageWindow } from '../common/pagination.js';
 import { PreparedSql } from '../database/sql.js';
 import { ContentTrashService } from './content-trash.service.js';
-import { type ContentKind, type ContentRow, type DeletedContentRow, LIST_DELETED_SQL, listContentSql, MOVE_SPACE_SQL, moveItemSql } from './content.queries.js';
+import { type ContentKind, type ContentRow, type DeletedContentRow, LIST_DELETED_SQL, listContentStatement, MOVE_SPACE_SQL, moveItemSql } from './content.queries.js';
 import {
   type BulkDeleteResultDto,
   type ContentItemDto,
@@ -76,18 +75,20 @@ export class ContentService {
     const search = query.search?.trim() || null;
     const compact = search?.toLowerCase().replace(/[^a-z0-9]/g, '') || null;
     if (!principal.organizationId) throw new NotFoundError('Organization not found');
-    const rows = await this.sql.rows<ContentRow>(`content-list-${sortBy}-${direction}`, listContentSql(sortBy, direction), [
-      principal.userId,
-      principal.organizationId,
-      query.projectUuids?.length ? query.projectUuids : null,
-      query.spaceUuids?.length ? query.spaceUuids : null,
-      query.uuids?.length ? query.uuids : null,
-      contentKinds(query.contentTypes),
-      search ? containsPattern(search) : null,
-      compact ? `%${escapeLike(compact)}%` : search ? '' : null,
-      window.limit,
-      window.offset,
-    ]);
+    const statement = listContentStatement({
+      userId: principal.userId,
+      organizationId: principal.organizationId,
+      projectUuids: query.projectUuids?.length ? query.projectUuids : null,
+      spaceUuids: query.spaceUuids?.length ? query.spaceUuids : null,
+      uuids: query.uuids?.length ? query.uuids : null,
+      kinds: contentKinds(query.contentTypes),
+      search: search ? { pattern: containsPattern(search), compact: compact ? `%${escapeLike(compact)}%` : '' } : null,
+      sortBy,
+      direction,
+      limit: window.limit,
+      offset: window.offset,
+    });
+    const rows = await this.sql.rows<ContentRow>(statement.name, statement.text, statement.values);
     const total = rows[0]?.totalResults ?? 0;
     const data = rows.filter((row) => row.contentType !== null).map(toSummary);
     return paginated(data, total, window);
@@ -159,7 +160,7 @@ export class ContentService {
       checked.push({ kind, item, source: await this.allowedOn(principal, project, kind, item.uuid, 'live') });
     }
     const target = targetSpaceUuid === null ? null : await this.destination(principal, project, targetSpaceUuid, checked.map((c) => c.kind));
-    if (target === null && !atLeast(PROJECT_ROLES, project.projectRole, PERMISSIONS['project:edit'].minimum)) {
+    if (target === null && !can('project:edit', project)) {
       throw new ForbiddenError('Moving a space to the root of the project needs project role editor');
     }
     await this.dataSource.transaction(async (tx) => {
@@ -223,8 +224,40 @@ export class ContentService {
   }
 }
 
+/** Each kind's object is written out whole (no spreads): this runs for every row of every page. */
 function toSummary(row: ContentRow): ContentItemSummaryDto {
-  const base = {
+  const project = { uuid: row.projectUuid, name: row.projectName };
+  const organization = { uuid: row.organizationUuid, name: row.organizationName };
+  const space = { uuid: row.spaceUuid, name: row.spaceName };
+  if (row.contentType === 'space') {
+    return {
+      contentType: 'space',
+      uuid: row.uuid,
+      slug: row.slug,
+      name: row.name,
+      description: null,
+      createdAt: row.createdAt,
+      createdBy: row.createdBy,
+      lastUpdatedAt: row.lastUpdatedAt,
+      lastUpdatedBy: row.lastUpdatedBy,
+      project,
+      organization,
+      space,
+      pinnedList: null,
+      views: row.views,
+      firstViewedAt: null,
+      verification: null,
+      inheritParentPermissions: row.inheritParentPermissions!,
+      dashboardCount: row.dashboardCount!,
+      chartCount: row.chartCount!,
+      childSpaceCount: row.childSpaceCount!,
+      appCount: 0,
+      parentSpaceUuid: row.parentSpaceUuid,
+      path: row.path!,
+      access: row.access ?? [],
+    };
+  }
+  const item: ContentItemSummaryDto = {
     contentType: row.contentType!,
     uuid: row.uuid,
     slug: row.slug,
@@ -234,29 +267,20 @@ function toSummary(row: ContentRow): ContentItemSummaryDto {
     createdBy: row.createdBy,
     lastUpdatedAt: row.lastUpdatedAt,
     lastUpdatedBy: row.lastUpdatedBy,
-    project: { uuid: row.projectUuid, name: row.projectName },
-    organization: { uuid: row.organizationUuid, name: row.organizationName },
-    space: { uuid: row.spaceUuid, name: row.spaceName },
+    project,
+    organization,
+    space,
     pinnedList: null,
     views: row.views,
     firstViewedAt: row.firstViewedAt,
     verification: null,
   };
-  if (row.contentType === 'chart') return { ...base, source: 'dbt_explore', chartKind: row.chartKind, dashboard: null };
-  if (row.contentType === 'dashboard') return base;
-  return {
-    ...base,
-    description: null,
-    firstViewedAt: null,
-    inheritParentPermissions: row.inheritParentPermissions!,
-    dashboardCount: row.dashboardCount!,
-    chartCount: row.chartCount!,
-    childSpaceCount: row.childSpaceCount!,
-    appCount: 0,
-    parentSpaceUuid: row.parentSpaceUuid,
-    path: row.path!,
-    access: row.access ?? [],
-  };
+  if (row.contentType === 'chart') {
+    item.source = 'dbt_explore';
+    item.chartKind = row.chartKind;
+    item.dashboard = null;
+  }
+  return item;
 }
 
 function toDeletedItem(row: DeletedContentRow): DeletedContentItemDto {

@@ -4,6 +4,7 @@ import { AuditAction } from '../audit/audit-action.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import type { ProjectAccess, SpaceAccess } from '../authorization/access.service.js';
 import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
+import { CountsView } from '../content-views/counts-view.decorator.js';
 import { ProjectParamsDto } from '../projects/dto/project.dto.js';
 import { DashboardRenamesPipe } from './dashboard-renames.pipe.js';
 import { DashboardsService } from './dashboards.service.js';
@@ -26,9 +27,11 @@ const DASHBOARD = { type: 'dashboard', param: 'dashboardUuid' } as const;
 export class DashboardsController {
   constructor(private readonly dashboards: DashboardsService) {}
 
+  // Any member of the project's organization may ask: without a project role they see the dashboards
+  // of spaces shared with them, often none (200 [], as Lightdash; another organization's project: 404).
   @Get('projects/:projectUuid/dashboards')
-  @RequirePermission('project:view', PROJECT)
-  @ApiOperation({ operationId: 'getDashboards', summary: 'Dashboards in the spaces you may see' })
+  @RequirePermission('organization:view', PROJECT)
+  @ApiOperation({ operationId: 'getDashboards', summary: 'Dashboards in the spaces you may see (an empty list when you may see none)' })
   @ApiOkResponse({ type: [DashboardListItemDto] })
   list(
     @Param() _params: ProjectParamsDto,
@@ -80,6 +83,7 @@ export class DashboardsController {
 
   @Get('dashboards/:dashboardUuid')
   @RequirePermission('space:view', DASHBOARD)
+  @CountsView('dashboard', 'dashboardUuid')
   @ApiOperation({ operationId: 'getDashboard', summary: 'A dashboard with its tiles, tabs and filters' })
   @ApiOkResponse({ type: DashboardDto })
   get(@Param() params: DashboardParamsDto): Promise<DashboardDto> {

@@ -36,8 +36,36 @@ const BASIC_COLUMNS = `
   CASE WHEN u.user_id IS NULL THEN NULL ELSE json_build_object('userUuid', u.user_uuid, 'firstName', u.first_name, 'lastName', u.last_name) END AS "updatedByUser",
   d.views, d.first_viewed_at AS "firstViewedAt", NULL AS "pinnedListUuid", NULL::integer AS "pinnedListOrder"`;
 
-const DASHBOARD_COLUMNS = `${BASIC_COLUMNS}, d.version AS "dashboardVersionId", d.tiles, d.filters, d.parameters, s.name AS "spaceName",
-  d.tabs, NOT s.every_level_inherits AS "isPrivate", s.every_level_inherits AS "inheritsFromOrgOrProject", NULL AS access, d.slug, d.config`;
+/**
+ * Tiles as Lightdash answers them: no tab and a shown title unless set, and a chart tile's chart named
+ * (name, slug, kind) from the chart it shows, read in the same statement.
+ */
+const TILES = `(
+  SELECT coalesce(jsonb_agg(
+           jsonb_build_object('tabUuid', NULL) || t.tile || jsonb_build_object('properties',
+             jsonb_build_object('hideTitle', false) || coalesce(t.tile->'properties', '{}'::jsonb) ||
+             CASE WHEN ch.saved_chart_id IS NULL THEN '{}'::jsonb
+                  ELSE jsonb_strip_nulls(jsonb_build_object('belongsToDashboard', false, 'chartName', ch.name, 'chartSlug', ch.slug, 'lastVersionChartKind', ch.chart_kind)) END)
+           ORDER BY t.ord), '[]'::jsonb)
+  FROM jsonb_array_elements(d.tiles) WITH ORDINALITY AS t(tile, ord)
+  -- a chart tile's savedChartUuid is validated as a uuid when saved (other tiles' properties are not,
+  -- hence the CASE): compared as a uuid, the unique index finds the chart
+  LEFT JOIN saved_charts ch
+    ON ch.saved_chart_uuid = CASE WHEN t.tile->>'type' = 'saved_chart' THEN (t.tile->'properties'->>'savedChartUuid')::uuid END
+   AND ch.deleted_at IS NULL)`;
+
+// versionUuid names the dashboard's current version: derived from the dashboard and its version number
+const DASHBOARD_COLUMNS = `${BASIC_COLUMNS}, d.version AS "dashboardVersionId", md5(d.dashboard_uuid::text || ':' || d.version)::uuid AS "versionUuid",
+  ${TILES} AS tiles, d.filters, d.parameters, s.name AS "spaceName",
+  d.tabs, NOT s.every_level_inherits AS "isPrivate", s.every_level_inherits AS "inheritsFromOrgOrProject", '[]'::json AS access, d.slug, d.config,
+  NULL AS "colorPaletteUuid", NULL AS verification`;
+
+type DashboardRow = Omit<DashboardDto, 'config' | 'parameters'> & { config: Record<string, unknown> | null; parameters: Record<string, unknown> | null };
+
+/** Lightdash answers no `config` or `parameters` key when the dashboard has none (lightdash-client-python refuses a null config). */
+function presentDashboard({ config, parameters, ...row }: DashboardRow): DashboardDto {
+  return { ...row, ...(config ? { config } : {}), ...(parameters ? { parameters } : {}) };
+}
 
 const jsonOrNull = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
 
@@ -51,20 +79,24 @@ export class DashboardsService {
   ) {}
 
   async get(dashboardUuid: string): Promise<DashboardDto> {
-    const [row] = await this.dataSource.query(`SELECT ${DASHBOARD_COLUMNS} ${DASHBOARD_FROM} WHERE d.dashboard_uuid = $1`, [dashboardUuid]);
+    const [row]: DashboardRow[] = await this.dataSource.query(`SELECT ${DASHBOARD_COLUMNS} ${DASHBOARD_FROM} WHERE d.dashboard_uuid = $1`, [dashboardUuid]);
     if (!row) throw new NotFoundError('Dashboard not found');
-    return row;
+    return presentDashboard(row);
   }
 
-  /** Dashboards in the spaces the caller may see, filtered in SQL. */
+  /**
+   * Dashboards in the spaces the caller may see, filtered in SQL. `includePrivate=false`, as Lightdash:
+   * only spaces open to the whole project or that the caller was given access to themselves (an
+   * entry of their own on the space or above it); not those seen only as project admin or through a group.
+   */
   async list(principal: Principal, project: ProjectAccess, query: ListDashboardsQueryDto): Promise<DashboardListItemDto[]> {
     return this.dataSource.query(
       `WITH ${visibleSpacesCte('$1', '$2')}
-       SELECT ${BASIC_COLUMNS},
+       SELECT ${BASIC_COLUMNS}, d.slug, '[]'::json AS "validationErrors", NULL AS verification,
               (SELECT COALESCE(jsonb_agg(DISTINCT tile->>'type'), '[]'::jsonb) FROM jsonb_array_elements(d.tiles) tile) AS "tileTypes"
        ${DASHBOARD_FROM} JOIN visible_spaces v ON v.space_id = d.space_id
        WHERE d.project_id = $1 AND d.deleted_at IS NULL
-         AND ($3::boolean OR v.inherits_from_project)
+         AND ($3::boolean OR v.inherits_from_project OR v.user_entry IS NOT NULL)
          AND ($4::text IS NULL OR d.tiles @> jsonb_build_array(jsonb_build_object('properties', jsonb_build_object('savedChartUuid', $4::text))))
        ORDER BY lower(d.name), d.dashboard_id`,
       [project.projectId, principal.userId, query.includePrivate !== 'false', query.chartUuid?.toLowerCase() ?? null],
@@ -194,7 +226,7 @@ export class DashboardsService {
       const spaces = found.filter((row) => row.kind === 'space');
       if (dashboards.length !== dashboardUuids.length) throw new NotFoundError('Dashboard not found');
       if (spaces.length !== spaceUuids.length) throw new NotFoundError('Space not found');
-      if (!found.every((row) => canEditContent({ spaceRole: row.role, projectRole: project.projectRole }))) throw new ForbiddenError();
+      if (!found.every((row) => canEditContent({ spaceRole: row.role, projectRole: project.projectRole, customScopes: project.customScopes }))) throw new ForbiddenError();
       await manager.query(
         `UPDATE dashboards d SET name = x.name, description = CASE WHEN x.has_description THEN x.description ELSE d.description END,
                 space_id = s.space_id, version = d.version + 1, updated_by_user_id = $7, updated_at = now()
@@ -212,7 +244,9 @@ export class DashboardsService {
         ],
       );
     });
-    const rows: DashboardDto[] = await this.dataSource.query(`SELECT ${DASHBOARD_COLUMNS} ${DASHBOARD_FROM} WHERE d.dashboard_uuid = ANY($1::uuid[])`, [dashboardUuids]);
+    const rows: DashboardDto[] = (
+      await this.dataSource.query(`SELECT ${DASHBOARD_COLUMNS} ${DASHBOARD_FROM} WHERE d.dashboard_uuid = ANY($1::uuid[])`, [dashboardUuids])
+    ).map(presentDashboard);
     const byUuid = new Map(rows.map((row) => [row.uuid, row]));
     return dashboardUuids.map((uuid) => byUuid.get(uuid)).filter((row): row is DashboardDto => row !== undefined);
   }

@@ -10,6 +10,7 @@ import { encryptCredentials } from '../warehouse-credentials/credentials-cipher.
 import { DEMO_DATA_VERSION, DEMO_SCHEMA, demoDataStatements } from './demo-data.sql.js';
 import { demoExplores } from './demo-explores.js';
 import { DEMO_PROJECT_NAME, DEMO_READER_ROLE, demoReaderPassword, demoWarehouseConnection } from './demo-warehouse.js';
+import { createDefaultSpace } from '../projects/default-space.js';
 
 // one start-up at a time prepares the demo (several replicas may start at once with DEMO_WAREHOUSE=true)
 const PREPARE_LOCK = 7_263_804_000;
@@ -145,6 +146,7 @@ export class DemoWarehouseService {
        RETURNING project_id::text AS "projectId", project_uuid AS "projectUuid"`,
       [organizationId, DEMO_PROJECT_NAME, userId],
     );
+    await createDefaultSpace(manager, project.projectId, userId === null ? null : String(userId));
     await this.storeConnection(manager, project.projectId);
     await this.storeExplores(manager, project.projectId);
     await manager.query('UPDATE demo_warehouse SET project_id = $1, attached_at = now()', [project.projectId]);

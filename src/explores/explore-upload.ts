@@ -173,7 +173,15 @@ function toStoredExplore(explore: Json): StoredExplore {
       name,
       isErrored: true,
       definition: explore,
-      summary: { name, label: explore.label ?? name, ...pick(explore, ['tags', 'groupLabel', 'type', 'errors', 'databaseName', 'schemaName', 'description']) },
+      // as Lightdash summarises an explore that failed to compile: no database or schema, tags null when none
+      summary: {
+        name,
+        label: explore.label ?? name,
+        tags: explore.tags ?? null,
+        ...pick(explore, ['groupLabel', 'type', 'errors', 'description']),
+        databaseName: null,
+        schemaName: null,
+      },
     };
   }
   const baseTable = (explore.tables as Record<string, Json>)[explore.baseTable as string];

@@ -43,7 +43,7 @@ export class ExploresController {
 
   @Get(':exploreId')
   @RequirePermission('project:view', PROJECT)
-  @ApiOperation({ operationId: 'getExplore', summary: 'The compiled explore as uploaded (400 ParameterError when it failed to compile)' })
+  @ApiOperation({ operationId: 'getExplore', summary: 'The compiled explore as uploaded (404 NotFoundError when it failed to compile, as in Lightdash)' })
   @ApiOkResponse({ schema: { type: 'object' } })
   get(@Param() params: ExploreParamsDto, @ResolvedAccess() access: ProjectAccess): Promise<Record<string, unknown>> {
     return this.explores.get(access, params.exploreId);

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
-import { NotFoundError, ParameterError } from '../common/errors.js';
+import { NotFoundError } from '../common/errors.js';
 import type { ExploresUploadResultDto } from './dto/explore.dto.js';
 import type { ExploresUpload } from './explore-upload.js';
 import { storeProjectExplores } from './explores.queries.js';
@@ -29,7 +29,8 @@ export class ExploresService {
         targetUuid: access.projectUuid,
         details: { explores: upload.explores.length, erroredExplores, catalogItems },
       });
-      return { explores: upload.explores.length, catalogItems };
+      // dbt warnings are not carried by the upload format this server reads, so there are none to report
+      return { exploreCount: upload.explores.length, warnings: { exploresWithWarnings: [], warningCount: 0, warningExploreCount: 0 } };
     });
   }
 
@@ -47,7 +48,8 @@ export class ExploresService {
       [access.projectId, exploreName],
     );
     if (!row) throw new NotFoundError(`Explore "${exploreName}" does not exist`);
-    if (row.isErrored) throw new ParameterError(`Explore "${exploreName}" has errors`, { errors: row.definition.errors });
+    // Lightdash answers an explore that failed to compile as one it cannot find
+    if (row.isErrored) throw new NotFoundError(`Explore "${exploreName}" failed to compile`, { errors: row.definition.errors });
     const { unfilteredTables: _unfilteredTables, ...explore } = row.definition;
     return explore;
   }

@@ -58,7 +58,7 @@ export class GroupsController {
     summary: 'Add a member of your organization to the group (400 for anyone else, unlike the peer API, which ignores them)',
   })
   @ApiCreatedResponse({ description: '`{"status":"ok"}`: added' })
-  @ApiNoContentResponse({ description: 'Already a member; no body' })
+  @ApiNoContentResponse({ description: 'Already a member, or no member of the organization (nothing changes); no body' })
   async addMember(
     @CurrentPrincipal() principal: Principal,
     @Param() params: GroupMemberParamsDto,

@@ -3,9 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
+import { organizationAllows } from '../authorization/permissions.js';
 import { AlreadyExistsError, NotFoundError, ParameterError } from '../common/errors.js';
 import { containsPattern, type Paginated, paginated, pageWindow } from '../common/pagination.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/postgres-errors.js';
+import { PreparedSql } from '../database/sql.js';
 import type { GroupDto, GroupMemberDto, GroupWithMembersDto } from './dto/group.dto.js';
 import type { CreateGroupDto, GroupMemberReferenceDto, UpdateGroupDto } from './dto/group-input.dto.js';
 import type { GetGroupQueryDto, ListGroupsQueryDto } from './dto/group-request.dto.js';
@@ -28,7 +30,9 @@ const GROUP_JOINS = `
   JOIN organizations o ON o.organization_id = g.organization_id
   LEFT JOIN users creator ON creator.user_id = g.created_by_user_id
   LEFT JOIN users updater ON updater.user_id = g.updated_by_user_id`;
-const MEMBER_ORDER = 'lower(u.first_name), lower(u.last_name), u.user_id';
+/** Lightdash lists groups, and a group's members, in its tables' order: as they were created or added. */
+const GROUP_ORDER = 'g.created_at, g.group_id';
+const MEMBER_ORDER = 'gm.created_at, gm.user_id';
 
 /**
  * The members of each row `g`, in one pass: `members` is the window ($limit members after $offset;
@@ -48,6 +52,44 @@ function memberListsJoin(limitParam: string, offsetParam: string): string {
           WHERE gm.group_id = g.group_id) ranked
   ) member_lists ON true`;
 }
+
+// A page of an organization's groups ($2 groups after $3; all when $2 is null), in creation order, optionally
+// filtered by $4 (an ILIKE pattern).
+const GROUP_PAGE_CTE = `
+  page AS (
+    SELECT g.*, count(*) OVER () AS total
+    FROM groups g
+    WHERE g.organization_id = $1 AND ($4::text IS NULL OR g.name ILIKE $4)
+    ORDER BY ${GROUP_ORDER}
+    LIMIT $2 OFFSET $3
+  )`;
+
+const GROUP_PAGE = `
+  WITH ${GROUP_PAGE_CTE}
+  SELECT ${GROUP_COLUMNS}, g.total
+  FROM page g ${GROUP_JOINS}
+  ORDER BY ${GROUP_ORDER}`;
+
+// The page with the members of each of its groups (the first $5 in `members`, all in `memberUuids`),
+// read in one pass over the page's memberships rather than once per group. MATERIALIZED: aggregated
+// once, whatever the generic plan would otherwise do (it re-aggregated per group: 9 ms instead of 1).
+const GROUP_PAGE_WITH_MEMBERS = `
+  WITH ${GROUP_PAGE_CTE},
+  ranked AS (
+    SELECT gm.group_id, u.user_uuid, u.email, u.first_name, u.last_name,
+           row_number() OVER (PARTITION BY gm.group_id ORDER BY ${MEMBER_ORDER}) AS position
+    FROM page p JOIN group_memberships gm ON gm.group_id = p.group_id JOIN users u ON u.user_id = gm.user_id
+  ),
+  member_lists AS MATERIALIZED (
+    SELECT group_id,
+           json_agg(json_build_object('userUuid', user_uuid, 'email', email, 'firstName', first_name, 'lastName', last_name) ORDER BY position)
+             FILTER (WHERE position <= $5::int) AS members,
+           json_agg(user_uuid ORDER BY position) AS "memberUuids"
+    FROM ranked GROUP BY group_id
+  )
+  SELECT ${GROUP_COLUMNS}, g.total, coalesce(ml.members, '[]') AS members, coalesce(ml."memberUuids", '[]') AS "memberUuids"
+  FROM page g ${GROUP_JOINS} LEFT JOIN member_lists ml ON ml.group_id = g.group_id
+  ORDER BY ${GROUP_ORDER}`;
 
 interface LockedGroup {
   groupId: string;
@@ -103,29 +145,22 @@ function translateConstraintViolation(error: unknown, invalidMemberMessage: stri
 export class GroupsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: PreparedSql,
     private readonly audit: AuditService,
   ) {}
 
+  /**
+   * Groups in the order they were created (Lightdash's table order). Callers who may not see groups get
+   * an empty page, as Lightdash filters the list rather than refusing it.
+   */
   async list(principal: Principal, query: ListGroupsQueryDto): Promise<Paginated<GroupDto | GroupWithMembersDto>> {
     const window = pageWindow(query);
+    if (!organizationAllows('groups:view', { organizationRole: principal.role, customScopes: principal.organizationCustomScopes })) return paginated([], 0, window);
     const search = query.searchQuery?.trim() ? containsPattern(query.searchQuery.trim()) : null;
     const withMembers = query.includeMembers !== undefined;
     const params: unknown[] = [principal.organizationId, window?.limit ?? null, window?.offset ?? 0, search];
     if (withMembers) params.push(query.includeMembers);
-    // page first, then the members of that page only
-    const rows: GroupRow[] = await this.dataSource.query(
-      `WITH page AS (
-         SELECT g.*, count(*) OVER () AS total
-         FROM groups g
-         WHERE g.organization_id = $1 AND ($4::text IS NULL OR g.name ILIKE $4)
-         ORDER BY lower(g.name), g.group_id
-         LIMIT $2 OFFSET $3
-       )
-       SELECT ${GROUP_COLUMNS}, g.total ${withMembers ? ', member_lists.members, member_lists."memberUuids"' : ''}
-       FROM page g ${GROUP_JOINS} ${withMembers ? memberListsJoin('$5', '0') : ''}
-       ORDER BY lower(g.name), g.group_id`,
-      params,
-    );
+    const rows = await this.sql.rows<GroupRow>(withMembers ? 'groups-page-with-members' : 'groups-page', withMembers ? GROUP_PAGE_WITH_MEMBERS : GROUP_PAGE, params);
     let total = rows.length ? Number(rows[0].total) : 0;
     if (!rows.length && window && window.offset > 0) {
       const [{ count }] = await this.dataSource.query(
@@ -264,13 +299,26 @@ export class GroupsService {
     });
   }
 
-  /** Adds one member; false when they already were one. */
+  /**
+   * Adds one member; false when they already were one. As in Lightdash, a user who is no member of
+   * the organization (unknown, another organization's, or leaving while being added) is not added,
+   * and that is no error either: the answer is the same 204 as for a member already there.
+   */
   async addMember(principal: Principal, groupUuid: string, userUuid: string): Promise<boolean> {
+    try {
+      return await this.addOrganizationMember(principal, groupUuid, userUuid);
+    } catch (error) {
+      if (error instanceof ParameterError && error.message === NOT_AN_ORGANIZATION_MEMBER) return false;
+      throw error;
+    }
+  }
+
+  private async addOrganizationMember(principal: Principal, groupUuid: string, userUuid: string): Promise<boolean> {
     const organizationId = principal.organizationId!;
     return this.inTransaction(async (manager) => {
       const group = await this.lockGroup(manager, organizationId, groupUuid);
       const [member] = await this.findOrganizationMembers(manager, organizationId, [userUuid]);
-      if (!member) throw new ParameterError(NOT_AN_ORGANIZATION_MEMBER);
+      if (!member) return false;
       const inserted = await this.insertMemberships(manager, group.groupId, organizationId, [member]);
       if (inserted.length === 0) return false;
       await this.touch(manager, group.groupId, principal);

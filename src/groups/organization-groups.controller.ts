@@ -25,8 +25,11 @@ export class OrganizationGroupsController {
   }
 
   @Get()
-  @RequirePermission('groups:view')
-  @ApiOperation({ operationId: 'ListGroupsInOrganization', summary: 'Groups of your organization, by name (paginated with page and pageSize)' })
+  @RequirePermission('organization:view')
+  @ApiOperation({
+    operationId: 'ListGroupsInOrganization',
+    summary: 'Groups of your organization, oldest first (paginated with page and pageSize); an empty page unless you are an organization admin',
+  })
   @ApiOkResponse({ type: GroupPageDto })
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListGroupsQueryDto): Promise<Paginated<GroupDto | GroupWithMembersDto>> {
     return this.groups.list(principal, query);

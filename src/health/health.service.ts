@@ -6,6 +6,7 @@ import { OIDC_LOGIN_PATH } from '../oidc/oidc.service.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { SERVER_VERSION } from '../version.js';
 import type { HealthStateDto } from './dto/health-state.dto.js';
+import { UNCONFIGURED_HEALTH_FIELDS, UNCONFIGURED_SIGN_IN_METHODS } from './unconfigured-features.js';
 
 @Injectable()
 export class HealthService {
@@ -39,7 +40,12 @@ export class HealthService {
       hasEmailClient: this.config.smtpUrl !== undefined,
       siteUrl: this.config.siteUrl,
       latest: {},
+      ...UNCONFIGURED_HEALTH_FIELDS,
+      // custom roles take effect here without a licence (DESIGN §8.7)
+      isCustomRolesEnabled: true,
+      softDelete: { enabled: true, retentionDays: this.config.trashRetentionDays },
       auth: {
+        ...UNCONFIGURED_SIGN_IN_METHODS,
         disablePasswordAuthentication: this.config.disablePasswordAuthentication,
         oidc: { enabled: this.config.oidc !== undefined, loginPath: OIDC_LOGIN_PATH },
         pat: { maxExpirationTimeInDays: this.config.patMaxExpirationDays },

@@ -4,7 +4,7 @@ import { AuditAction } from '../audit/audit-action.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { Public } from '../auth/public.decorator.js';
 import { RequirePermission } from '../authorization/route-access.decorator.js';
-import { CreateInviteLinkDto, InviteCodeParamsDto, InviteLinkCheckDto, InviteLinkDto } from './dto/invite-link.dto.js';
+import { CreateInviteLinkDto, InviteCodeParamsDto, InviteLinkDto } from './dto/invite-link.dto.js';
 import { InvitesService } from './invites.service.js';
 
 @ApiTags('Organizations')
@@ -25,8 +25,8 @@ export class InvitesController {
   @Public()
   @Get(':inviteCode')
   @ApiOperation({ operationId: 'GetInviteLink', summary: 'Check an invite code: 404 unknown or used, 406 expired' })
-  @ApiOkResponse({ type: InviteLinkCheckDto })
-  check(@Param() params: InviteCodeParamsDto): Promise<InviteLinkCheckDto> {
+  @ApiOkResponse({ type: InviteLinkDto })
+  check(@Param() params: InviteCodeParamsDto): Promise<InviteLinkDto> {
     return this.invites.check(params.inviteCode);
   }
 

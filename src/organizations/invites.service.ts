@@ -5,16 +5,18 @@ import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { sha256 } from '../auth/tokens.js';
-import { AlreadyExistsError, ExpiredError, NotFoundError, ParameterError } from '../common/errors.js';
+import { ExpiredError, NotFoundError, ParameterError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { MailerService } from '../email/mailer.service.js';
-import type { CreateInviteLinkDto, InviteLinkCheckDto, InviteLinkDto } from './dto/invite-link.dto.js';
+import type { CreateInviteLinkDto, InviteLinkDto } from './dto/invite-link.dto.js';
 import { lockOrganization } from './organization-lock.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 export const INVITE_DEFAULT_DAYS = 3;
 export const INVITE_MAX_DAYS = 30;
 const INVITE_NOT_FOUND = 'Invite link not found';
+/** Lightdash's InviteLinkPurpose of an ordinary invite (it also has a 'setup' one, for warehouse set-up help). */
+const INVITE_PURPOSE = 'member';
 
 /**
  * Invites are bound to one email, single use and expiring. Inviting creates a pending member (a user
@@ -67,7 +69,8 @@ export class InvitesService {
         await manager.query('UPDATE organization_memberships SET role = $1, updated_at = now() WHERE user_id = $2', [role, userId]);
         await manager.query('DELETE FROM invite_links WHERE user_id = $1', [userId]);
       } else {
-        throw new AlreadyExistsError(`${dto.email} is already a member of this organization`);
+        // as Lightdash: 400, not a conflict
+        throw new ParameterError(`${dto.email} is already a member of this organization`);
       }
       await manager.query(
         'INSERT INTO invite_links (code_hash, user_id, organization_id, created_by_user_id, expires_at) VALUES ($1, $2, $3, $4, $5)',
@@ -83,26 +86,30 @@ export class InvitesService {
       return { userUuid };
     });
 
-    const inviteUrl = `${this.config.siteUrl}/invite/${code}`;
+    const inviteUrl = this.inviteUrl(code);
     await this.mailer.send({
       to: dto.email,
       subject: `You're invited to join ${principal.organizationName} on Lightdash`,
       text: `${principal.firstName} ${principal.lastName} invited you to ${principal.organizationName}.\n\nJoin here (valid until ${expiresAt.toISOString()}): ${inviteUrl}\n`,
     });
-    return { inviteCode: code, inviteUrl, email: dto.email, role, expiresAt, organizationUuid: principal.organizationUuid!, userUuid: invite.userUuid };
+    return { inviteCode: code, inviteUrl, email: dto.email, expiresAt, organizationUuid: principal.organizationUuid!, userUuid: invite.userUuid, purpose: INVITE_PURPOSE };
   }
 
   /** Public validity check, so a sign-up page can greet the invitee. */
-  async check(code: string): Promise<InviteLinkCheckDto> {
+  async check(code: string): Promise<InviteLinkDto> {
     const [invite] = await this.dataSource.query(
-      `SELECT u.email, i.expires_at AS "expiresAt", o.name AS "organizationName"
+      `SELECT u.email, i.expires_at AS "expiresAt", o.organization_uuid AS "organizationUuid", u.user_uuid AS "userUuid"
        FROM invite_links i JOIN users u ON u.user_id = i.user_id JOIN organizations o ON o.organization_id = i.organization_id
        WHERE i.code_hash = $1`,
       [sha256(code)],
     );
     if (!invite) throw new NotFoundError(INVITE_NOT_FOUND);
     if (invite.expiresAt.getTime() <= Date.now()) throw new ExpiredError('Invite link expired');
-    return { inviteCode: code, ...invite };
+    return { inviteCode: code, inviteUrl: this.inviteUrl(code), ...invite, purpose: INVITE_PURPOSE };
+  }
+
+  private inviteUrl(code: string): string {
+    return `${this.config.siteUrl}/invite/${code}`;
   }
 
   async revokeAll(principal: Principal): Promise<void> {

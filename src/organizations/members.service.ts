@@ -3,9 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
+import { organizationAllows } from '../authorization/permissions.js';
 import type { OrganizationRole } from '../authorization/roles.js';
 import { NotFoundError } from '../common/errors.js';
 import { containsPattern, type Paginated, paginated, pageWindow } from '../common/pagination.js';
+import { PreparedSql } from '../database/sql.js';
 import type { ListMembersQueryDto, OrganizationMemberDto } from './dto/member.dto.js';
 import { assertAdminRemains, lockOrganization } from './organization-lock.js';
 
@@ -17,12 +19,32 @@ const MEMBER_COLUMNS = `
   o.organization_uuid AS "organizationUuid", m.role, u.is_active AS "isActive",
   u.is_invitee AS "isPending",
   (u.is_invitee AND (i.expires_at IS NULL OR i.expires_at <= now())) AS "isInviteExpired",
-  u.created_at AS "userCreatedAt", u.updated_at AS "userUpdatedAt"`;
+  u.created_at AS "userCreatedAt", u.updated_at AS "userUpdatedAt",
+  (SELECT cr.role_uuid FROM custom_roles cr WHERE cr.custom_role_id = m.custom_role_id) AS "roleUuid",
+  NULL AS "avatarUrl", NULL AS "avatarGradient",
+  EXISTS (SELECT 1 FROM organization_membership_custom_roles extra WHERE extra.user_id = m.user_id AND extra.organization_id = m.organization_id) AS "hasMultipleRoles"`;
 const MEMBER_FROM = `
   FROM organization_memberships m
   JOIN users u ON u.user_id = m.user_id
   JOIN organizations o ON o.organization_id = m.organization_id
   LEFT JOIN invite_links i ON i.user_id = m.user_id`;
+
+/** Lightdash lists members in its membership table's order: when they joined. */
+const MEMBERSHIP_ORDER = 'm.created_at, m.user_id';
+
+// A page of the organization's members ($2 after $3; all when $2 is null), with their total and, when
+// $4, the groups of each, filtered by $5 (an ILIKE pattern on name or email).
+const MEMBER_PAGE = `
+  SELECT ${MEMBER_COLUMNS}, count(*) OVER () AS total,
+    CASE WHEN $4::boolean THEN coalesce((
+      SELECT json_agg(json_build_object('uuid', g.group_uuid, 'name', g.name) ORDER BY g.name, g.group_id)
+      FROM group_memberships gm JOIN groups g ON g.group_id = gm.group_id
+      WHERE gm.user_id = m.user_id), '[]'::json) END AS groups
+  ${MEMBER_FROM}
+  WHERE m.organization_id = $1
+    AND ($5::text IS NULL OR u.first_name || ' ' || u.last_name ILIKE $5 OR u.email ILIKE $5)
+  ORDER BY ${MEMBERSHIP_ORDER}
+  LIMIT $2 OFFSET $3`;
 
 type MemberRow = OrganizationMemberDto & { total?: string; userId?: string };
 
@@ -30,27 +52,29 @@ type MemberRow = OrganizationMemberDto & { total?: string; userId?: string };
 export class MembersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: PreparedSql,
     private readonly audit: AuditService,
   ) {}
 
-  /** Groups are listed only for admins (membership can be sensitive); everyone else gets members without them. */
+  /**
+   * Members in the order they joined (Lightdash lists them in its membership table's order). With
+   * `includeGroups=N` (N > 0), as Lightdash: every member carries `groups`, and unless a page is asked
+   * for, only the first N members are listed. Groups are shown to organization admins only (membership
+   * can be sensitive): everyone else gets `groups: []`.
+   */
   async list(principal: Principal, query: ListMembersQueryDto): Promise<Paginated<OrganizationMemberDto>> {
     const window = pageWindow(query);
-    const groupLimit = principal.role === 'admin' && query.includeGroups ? query.includeGroups : 0;
+    const withGroups = !!query.includeGroups && query.includeGroups > 0;
+    const showGroups = withGroups && organizationAllows('groups:view', { organizationRole: principal.role, customScopes: principal.organizationCustomScopes });
+    const limit = window?.limit ?? (withGroups ? query.includeGroups! : null);
     const search = query.searchQuery?.trim() ? containsPattern(query.searchQuery.trim()) : null;
-    const rows: MemberRow[] = await this.dataSource.query(
-      `SELECT ${MEMBER_COLUMNS}, count(*) OVER () AS total,
-         CASE WHEN $4::int > 0 THEN coalesce((
-           SELECT json_agg(json_build_object('uuid', g.group_uuid, 'name', g.name) ORDER BY g.name)
-           FROM (SELECT g.group_uuid, g.name FROM group_memberships gm JOIN groups g ON g.group_id = gm.group_id
-                 WHERE gm.user_id = m.user_id ORDER BY g.name LIMIT $4) g), '[]'::json) END AS groups
-       ${MEMBER_FROM}
-       WHERE m.organization_id = $1
-         AND ($5::text IS NULL OR u.first_name || ' ' || u.last_name ILIKE $5 OR u.email ILIKE $5)
-       ORDER BY lower(u.first_name), lower(u.last_name), u.user_id
-       LIMIT $2 OFFSET $3`,
-      [principal.organizationId, window?.limit ?? null, window?.offset ?? 0, groupLimit, search],
-    );
+    const rows = await this.sql.rows<MemberRow>('organization-members-page', MEMBER_PAGE, [
+      principal.organizationId,
+      limit,
+      window?.offset ?? 0,
+      showGroups,
+      search,
+    ]);
     let total = rows.length ? Number(rows[0].total) : 0;
     if (!rows.length && window && window.offset > 0) {
       const [{ count }] = await this.dataSource.query(
@@ -60,7 +84,11 @@ export class MembersService {
       );
       total = count;
     }
-    return paginated(rows.map(({ total: _total, groups, ...member }) => (groups ? { ...member, groups } : member)), total, window);
+    return paginated(
+      rows.map(({ total: _total, groups, ...member }) => withoutAbsentRoleUuid(withGroups ? { ...member, groups: groups ?? [] } : member)),
+      total,
+      window,
+    );
   }
 
   async getByUuid(principal: Principal, userUuid: string): Promise<OrganizationMemberDto> {
@@ -79,7 +107,9 @@ export class MembersService {
       await lockOrganization(manager, principal.organizationId!);
       const member = await this.findOne(manager, principal.organizationId!, 'u.user_uuid = $2', userUuid);
       if (member.role === 'admin' && role !== 'admin') await assertAdminRemains(manager, principal.organizationId!, member.userId!);
-      await manager.query('UPDATE organization_memberships SET role = $1, updated_at = now() WHERE user_id = $2', [role, member.userId]);
+      // a system role replaces the whole role set (custom roles included)
+      await manager.query('UPDATE organization_memberships SET role = $1, custom_role_id = NULL, updated_at = now() WHERE user_id = $2', [role, member.userId]);
+      await manager.query('DELETE FROM organization_membership_custom_roles WHERE user_id = $1', [member.userId]);
       await this.audit.record(manager, {
         action: 'member.role.update',
         targetType: 'user',
@@ -121,6 +151,11 @@ export class MembersService {
       [organizationId, value],
     );
     if (!row) throw new NotFoundError(MEMBER_NOT_FOUND);
-    return row;
+    return withoutAbsentRoleUuid(row);
   }
+}
+
+/** `roleUuid` is there only for a member holding an organization custom role (then `role` is the placeholder `member`). */
+function withoutAbsentRoleUuid<T extends { roleUuid?: string | null }>({ roleUuid, ...member }: T): T {
+  return (roleUuid ? { ...member, roleUuid } : member) as T;
 }

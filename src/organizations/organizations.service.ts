@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DemoWarehouseService } from '../demo/demo-warehouse.service.js';
@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import { ForbiddenError, NotFoundError } from '../common/errors.js';
 import { seedPresetPalettes } from '../color-palettes/color-palettes.queries.js';
 import { isUniqueViolation } from '../common/postgres-errors.js';
+import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import type { CreateOrganizationDto, OrganizationDto, UpdateOrganizationDto } from './dto/organization.dto.js';
 import { assertOrganizationName, lockOrganization } from './organization-lock.js';
 import { OrganizationMembership } from './organization-membership.entity.js';
@@ -22,6 +23,7 @@ interface OrganizationRow {
   chartColors: string[] | null;
   chartDarkColors: string[] | null;
   colorPaletteUuid: string | null;
+  needsProject: boolean;
 }
 
 @Injectable()
@@ -30,19 +32,21 @@ export class OrganizationsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly demo: DemoWarehouseService,
+    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
   ) {}
 
   /** The active palette, when there is one, gives the chart colours (as Lightdash); else the colours set with PATCH /org. */
   async get(principal: Principal): Promise<OrganizationDto> {
     const [organization]: OrganizationRow[] = await this.dataSource.query(
       `SELECT o.organization_uuid AS "organizationUuid", o.name, o.created_at AS "createdAt", o.default_project_uuid AS "defaultProjectUuid",
-              coalesce(cp.colors, o.chart_colors) AS "chartColors", cp.dark_colors AS "chartDarkColors", cp.color_palette_uuid AS "colorPaletteUuid"
+              coalesce(cp.colors, o.chart_colors) AS "chartColors", cp.dark_colors AS "chartDarkColors", cp.color_palette_uuid AS "colorPaletteUuid",
+              NOT EXISTS (SELECT 1 FROM projects p WHERE p.organization_id = o.organization_id) AS "needsProject"
        FROM organizations o LEFT JOIN organization_color_palettes cp ON cp.color_palette_uuid = o.color_palette_uuid
        WHERE o.organization_id = $1`,
       [principal.organizationId],
     );
     if (!organization) throw new NotFoundError('Organization not found');
-    const { organizationUuid, name, createdAt, defaultProjectUuid, chartColors, chartDarkColors, colorPaletteUuid } = organization;
+    const { organizationUuid, name, createdAt, defaultProjectUuid, chartColors, chartDarkColors, colorPaletteUuid, needsProject } = organization;
     return {
       organizationUuid,
       name,
@@ -51,8 +55,9 @@ export class OrganizationsService {
       ...(chartDarkColors ? { chartDarkColors } : {}),
       ...(colorPaletteUuid ? { colorPaletteUuid } : {}),
       ...(defaultProjectUuid ? { defaultProjectUuid } : {}),
-      // projects arrive with their own module; until then an organization has none
-      needsProject: true,
+      needsProject,
+      // Lightdash's PostgreSQL wire-protocol endpoint, which this server does not offer
+      pgWire: { enabled: false, host: new URL(this.config.siteUrl).hostname, port: null, tlsRequired: false },
     };
   }
 
@@ -101,18 +106,19 @@ export class OrganizationsService {
   }
 
   /**
-   * Deletes the organization with its groups, invites and memberships. Members keep their accounts
-   * (without an organization); invited users who never registered are deleted with it.
+   * Deletes the organization with everything in it and, as Lightdash does, the accounts of its members
+   * and invitees: their sessions and tokens go with them, so their next call is a 401 and they can no
+   * longer log in (an email may register anew). One transaction, under the organization's lock.
    */
   async delete(principal: Principal): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await lockOrganization(manager, principal.organizationId!);
-      await manager.query(
-        `DELETE FROM users WHERE is_invitee
-           AND user_id IN (SELECT user_id FROM organization_memberships WHERE organization_id = $1)`,
+      const members: { userId: string }[] = await manager.query(
+        'SELECT user_id::text AS "userId" FROM organization_memberships WHERE organization_id = $1',
         [principal.organizationId],
       );
       await manager.delete(Organization, { organizationId: principal.organizationId! });
+      await manager.query('DELETE FROM users WHERE user_id = ANY($1::bigint[])', [members.map((member) => member.userId)]);
       await this.audit.record(manager, { action: 'organization.delete', targetType: 'organization', targetUuid: principal.organizationUuid });
     });
   }

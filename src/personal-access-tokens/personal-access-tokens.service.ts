@@ -90,9 +90,10 @@ export class PersonalAccessTokensService {
       const rotatedAt = new Date();
       await repository.update(
         { personalAccessTokenId: current.personalAccessTokenId },
-        { tokenHash: sha256(token), expiresAt, rotatedAt },
+        // a new secret: like Lightdash, it has not been used yet
+        { tokenHash: sha256(token), expiresAt, rotatedAt, lastUsedAt: null },
       );
-      return { ...toPersonalAccessTokenDto({ ...current, expiresAt, rotatedAt }), token };
+      return { ...toPersonalAccessTokenDto({ ...current, expiresAt, rotatedAt, lastUsedAt: null }), token };
     });
   }
 

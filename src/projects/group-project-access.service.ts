@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
-import { atLeast, PROJECT_ROLES, type ProjectRole } from '../authorization/roles.js';
+import { grantsWithinOwnProjectScopes } from '../authorization/permissions.js';
+import type { ProjectRole } from '../authorization/roles.js';
+import { PROJECT_ROLE_SCOPES } from '../authorization/scopes.js';
 import { AlreadyExistsError, ForbiddenError, NotFoundError } from '../common/errors.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/postgres-errors.js';
 import type { ProjectGroupAccessDto } from './dto/group-project-access.dto.js';
@@ -25,8 +27,8 @@ export class GroupProjectAccessService {
 
   async list(access: ProjectAccess): Promise<ProjectGroupAccessDto[]> {
     return this.dataSource.query(
-      `SELECT $2::uuid AS "projectUuid", g.group_uuid AS "groupUuid", pga.role
-       FROM project_group_access pga JOIN groups g ON g.group_id = pga.group_id
+      `SELECT $2::uuid AS "projectUuid", g.group_uuid AS "groupUuid", coalesce(cr.role_uuid::text, pga.role::text) AS role
+       FROM project_group_access pga JOIN groups g ON g.group_id = pga.group_id LEFT JOIN custom_roles cr ON cr.custom_role_id = pga.custom_role_id
        WHERE pga.project_id = $1 ORDER BY lower(g.name), g.group_id`,
       [access.projectId, access.projectUuid],
     );
@@ -67,7 +69,8 @@ export class GroupProjectAccessService {
         groupId,
       ]);
       if (!previous) throw new NotFoundError(NO_GROUP_ACCESS);
-      await manager.query('UPDATE project_group_access SET role = $3 WHERE project_id = $1 AND group_id = $2', [access.projectId, groupId, role]);
+      await manager.query('UPDATE project_group_access SET role = $3, custom_role_id = NULL WHERE project_id = $1 AND group_id = $2', [access.projectId, groupId, role]);
+      await manager.query('DELETE FROM project_group_access_custom_roles WHERE project_id = $1 AND group_id = $2', [access.projectId, groupId]);
       await this.audit.record(manager, {
         action: 'project.group-access.update',
         targetType: 'group',
@@ -110,6 +113,6 @@ export class GroupProjectAccessService {
 }
 
 /** Nobody grants a role above their own. */
-export function assertWithinOwnRole(access: Pick<ProjectAccess, 'projectRole'>, role: ProjectRole): void {
-  if (!atLeast(PROJECT_ROLES, access.projectRole, role)) throw new ForbiddenError('You cannot grant a role above your own');
+export function assertWithinOwnRole(access: Pick<ProjectAccess, 'projectRole' | 'customScopes'>, role: ProjectRole): void {
+  if (!grantsWithinOwnProjectScopes(access, PROJECT_ROLE_SCOPES[role])) throw new ForbiddenError('You cannot grant a role above your own');
 }

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditAction } from '../audit/audit-action.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
-import { GrantProjectAccessDto, ProjectMemberDto, ProjectMemberParamsDto, UpdateProjectAccessDto } from './dto/project-access.dto.js';
+import { GrantProjectAccessDto, ProjectMemberDto, ProjectMemberListItemDto, ProjectMemberParamsDto, UpdateProjectAccessDto } from './dto/project-access.dto.js';
 import { ProjectParamsDto } from './dto/project.dto.js';
 import { ProjectAccessService } from './project-access.service.js';
 
@@ -17,8 +17,8 @@ export class ProjectAccessController {
   @Get('access')
   @RequirePermission('project:manage-access', PROJECT)
   @ApiOperation({ operationId: 'GetProjectAccessList', summary: 'Users granted access to the project directly' })
-  @ApiOkResponse({ type: [ProjectMemberDto] })
-  list(@Param() _params: ProjectParamsDto, @ResolvedAccess() access: ProjectAccess): Promise<ProjectMemberDto[]> {
+  @ApiOkResponse({ type: [ProjectMemberListItemDto] })
+  list(@Param() _params: ProjectParamsDto, @ResolvedAccess() access: ProjectAccess): Promise<ProjectMemberListItemDto[]> {
     return this.projectAccess.list(access);
   }
 

@@ -1,11 +1,11 @@
-import { Body, Controller, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Param, Patch, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditAction } from '../audit/audit-action.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
-import { UpdateProjectMetadataDto, UpdateSchedulerSettingsDto } from './dto/project-settings.dto.js';
-import { ProjectDto, ProjectParamsDto } from './dto/project.dto.js';
+import { UpdateProjectMetadataDto, UpdateSchedulerSettingsDto, UpdateSemanticLayerConnectionDto } from './dto/project-settings.dto.js';
+import { ProjectParamsDto, ProjectUpdateJobDto } from './dto/project.dto.js';
 import { UpdateProjectDto, UpdateProjectQueryDto } from './dto/update-project.dto.js';
 import { ProjectSettingsService } from './project-settings.service.js';
 
@@ -20,14 +20,14 @@ export class ProjectSettingsController {
   @RequirePermission('project:develop', PROJECT)
   @AuditAction('project.update', 'project', 'projectUuid')
   @ApiOperation({ operationId: 'UpdateProject', summary: 'Change the name, dbt version, connections or scheduler time zone of the project' })
-  @ApiOkResponse({ type: ProjectDto })
+  @ApiOkResponse({ type: ProjectUpdateJobDto })
   @ApiBadRequestResponse({ description: '`WarehouseConnectionError`: with `?test=true`, the postgres warehouse connection failed; nothing changed' })
   update(
     @Param() _params: ProjectParamsDto,
     @ResolvedAccess() access: ProjectAccess,
     @Body() body: UpdateProjectDto,
     @Query() query: UpdateProjectQueryDto,
-  ): Promise<ProjectDto> {
+  ): Promise<ProjectUpdateJobDto> {
     return this.settings.update(access, body, query.test === true);
   }
 
@@ -53,5 +53,26 @@ export class ProjectSettingsController {
     @Body() body: UpdateProjectMetadataDto,
   ): Promise<void> {
     return this.settings.updateMetadata(principal, access, body);
+  }
+
+  @Patch('semantic-layer-connection')
+  @RequirePermission('project:develop', PROJECT)
+  @AuditAction('project.semantic-layer-connection.update', 'project', 'projectUuid')
+  @ApiOperation({
+    operationId: 'updateProjectSemanticLayerConnection',
+    summary: 'Set the semantic-layer connection (DBT or CUBE); the token is kept encrypted and never returned',
+  })
+  @ApiOkResponse({ description: '`{"status":"ok"}`' })
+  updateSemanticLayerConnection(@Param() _params: ProjectParamsDto, @ResolvedAccess() access: ProjectAccess, @Body() body: UpdateSemanticLayerConnectionDto): Promise<void> {
+    return this.settings.updateSemanticLayerConnection(access, body);
+  }
+
+  @Delete('semantic-layer-connection')
+  @RequirePermission('project:develop', PROJECT)
+  @AuditAction('project.semantic-layer-connection.delete', 'project', 'projectUuid')
+  @ApiOperation({ operationId: 'deleteProjectSemanticLayerConnection', summary: 'Remove the semantic-layer connection and its token' })
+  @ApiOkResponse({ description: '`{"status":"ok"}`' })
+  deleteSemanticLayerConnection(@Param() _params: ProjectParamsDto, @ResolvedAccess() access: ProjectAccess): Promise<void> {
+    return this.settings.deleteSemanticLayerConnection(access);
   }
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { projectRoleSql } from '../authorization/access.sql.js';
+import { projectVisibleSql } from '../authorization/access.sql.js';
 import { isForeignKeyViolation } from '../common/postgres-errors.js';
 
 // SQL of the project settings routes: scheduler settings and the upstream project (table projects).
@@ -40,7 +40,7 @@ export async function updateSchedulerSettings(manager: EntityManager, projectId:
 export async function isVisibleUpstream(manager: EntityManager, organizationId: string, userId: string, projectId: string, upstreamProjectUuid: string): Promise<boolean> {
   const rows = await manager.query(
     `SELECT 1 FROM projects p
-     WHERE p.project_uuid = $1 AND p.organization_id = $2 AND p.project_id <> $4 AND ${projectRoleSql('p', '$3')} IS NOT NULL`,
+     WHERE p.project_uuid = $1 AND p.organization_id = $2 AND p.project_id <> $4 AND ${projectVisibleSql('p', '$3')}`,
     [upstreamProjectUuid, organizationId, userId, projectId],
   );
   return rows.length > 0;
@@ -56,4 +56,28 @@ export async function setUpstreamProject(manager: EntityManager, projectId: stri
 /** The upstream named no project of the organization (any more): a concurrent delete, or a create naming another organization's project. */
 export function isUpstreamViolation(error: unknown): boolean {
   return isForeignKeyViolation(error, UPSTREAM_FKEY);
+}
+
+export interface StoredSemanticLayerRow {
+  /** the returned fields (type, domain, environmentId), or null when the project has none */
+  connection: Record<string, unknown> | null;
+  encryptedSecrets: Buffer | null;
+}
+
+/** The project's semantic-layer connection as stored, read under the row lock. */
+export async function lockSemanticLayerConnection(manager: EntityManager, projectId: string): Promise<StoredSemanticLayerRow> {
+  const [row] = await manager.query(
+    `SELECT semantic_layer_connection AS connection, encrypted_semantic_layer_secrets AS "encryptedSecrets"
+     FROM projects WHERE project_id = $1 FOR UPDATE`,
+    [projectId],
+  );
+  return row;
+}
+
+/** Stores (or, with nulls, removes) the project's semantic-layer connection. */
+export async function setSemanticLayerConnection(manager: EntityManager, projectId: string, connection: Record<string, unknown> | null, encryptedSecrets: Buffer | null): Promise<void> {
+  await manager.query(
+    'UPDATE projects SET semantic_layer_connection = $2, encrypted_semantic_layer_secrets = $3, updated_at = now() WHERE project_id = $1',
+    [projectId, connection, encryptedSecrets],
+  );
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -12,18 +13,25 @@ import {
   type ConnectionSchemas,
   DBT_CONNECTIONS,
   replaceConnection,
+  SEMANTIC_LAYER_CONNECTIONS,
   splitConnection,
   storedConnection,
   WAREHOUSE_CONNECTIONS,
 } from '../connections/connection-schemas.js';
 import { WarehouseConnectionTester } from '../connections/warehouse-connection-tester.js';
 import { CredentialsDecryptionError, decryptCredentials, encryptCredentials } from '../warehouse-credentials/credentials-cipher.js';
-import type { ProjectDto } from './dto/project.dto.js';
-import type { UpdateProjectMetadataDto, UpdateSchedulerSettingsDto } from './dto/project-settings.dto.js';
+import type { ProjectUpdateJobDto } from './dto/project.dto.js';
+import type { UpdateProjectMetadataDto, UpdateSchedulerSettingsDto, UpdateSemanticLayerConnectionDto } from './dto/project-settings.dto.js';
 import type { UpdateProjectDto } from './dto/update-project.dto.js';
-import { isUpstreamViolation, isVisibleUpstream, setUpstreamProject, updateSchedulerSettings } from './project-settings.queries.js';
+import {
+  isUpstreamViolation,
+  isVisibleUpstream,
+  lockSemanticLayerConnection,
+  setSemanticLayerConnection,
+  setUpstreamProject,
+  updateSchedulerSettings,
+} from './project-settings.queries.js';
 import { canonicalTimeZone } from './time-zone.js';
-import { ProjectsService } from './projects.service.js';
 
 interface StoredRow {
   dbtConnection: Record<string, unknown>;
@@ -48,11 +56,15 @@ export class ProjectSettingsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     private readonly audit: AuditService,
-    private readonly projects: ProjectsService,
     private readonly tester: WarehouseConnectionTester,
   ) {}
 
-  async update(access: ProjectAccess, dto: UpdateProjectDto, testConnection: boolean): Promise<ProjectDto> {
+  /**
+   * Lightdash answers with the uuid of the compile job the change starts. This server compiles
+   * nothing (explores are uploaded), so the change is complete when we answer and the job uuid is a
+   * fresh one that names no stored job.
+   */
+  async update(access: ProjectAccess, dto: UpdateProjectDto, testConnection: boolean): Promise<ProjectUpdateJobDto> {
     // The test runs before the transaction, holding no database connection or row lock while it waits
     // on a warehouse; the transaction then saves only if the connection is still the one tested.
     let tested: Connection | null = null;
@@ -98,7 +110,7 @@ export class ProjectSettingsService {
         details: { fields: Object.keys(dto).filter((key) => dto[key as keyof UpdateProjectDto] !== undefined), tested: testConnection },
       });
     });
-    return this.projects.get(access);
+    return { jobUuid: randomUUID() };
   }
 
   /**
@@ -144,6 +156,37 @@ export class ProjectSettingsService {
       if (isUpstreamViolation(error)) throw notFound();
       throw error;
     }
+  }
+
+  /**
+   * Replaces the project's semantic-layer connection. A token left out (or empty) keeps the stored one
+   * only while type, domain and environment are unchanged (replaceConnection): a stored token is never
+   * sent somewhere new.
+   */
+  async updateSemanticLayerConnection(access: ProjectAccess, dto: UpdateSemanticLayerConnectionDto): Promise<void> {
+    const { token, ...rest } = dto;
+    const given: Connection = { ...rest, ...(token ? { token } : {}) };
+    await this.dataSource.transaction(async (manager) => {
+      const stored = await lockSemanticLayerConnection(manager, access.projectId);
+      const next = replaceConnection(SEMANTIC_LAYER_CONNECTIONS, given, this.stored(SEMANTIC_LAYER_CONNECTIONS, stored.connection, stored.encryptedSecrets));
+      const { returned, kept } = splitConnection(SEMANTIC_LAYER_CONNECTIONS, next);
+      await setSemanticLayerConnection(manager, access.projectId, returned, this.encrypt(kept));
+      await this.audit.record(manager, {
+        action: 'project.semantic-layer-connection.update',
+        targetType: 'project',
+        targetUuid: access.projectUuid,
+        details: { ...returned, tokenSent: token !== undefined && token !== '', tokenKept: kept.token !== undefined },
+      });
+    });
+  }
+
+  /** Removes the project's semantic-layer connection with its token; nothing to remove is not an error (as Lightdash). */
+  async deleteSemanticLayerConnection(access: ProjectAccess): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await lockSemanticLayerConnection(manager, access.projectId);
+      await setSemanticLayerConnection(manager, access.projectId, null, null);
+      await this.audit.record(manager, { action: 'project.semantic-layer-connection.delete', targetType: 'project', targetUuid: access.projectUuid });
+    });
   }
 
   /** The warehouse connection the project has after this update: the one given, merged with what is stored, or the stored one. */

@@ -4,7 +4,8 @@ import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
 import { ProjectParamsDto } from './dto/project.dto.js';
-import { ProjectUserCredentialsDto, ProjectUserCredentialsParamsDto } from './dto/project-user-credentials.dto.js';
+import { UserWarehouseCredentialsDto } from '../warehouse-credentials/dto/user-warehouse-credentials.dto.js';
+import { ProjectUserCredentialsParamsDto } from './dto/project-user-credentials.dto.js';
 import { ProjectUserCredentialsService } from './project-user-credentials.service.js';
 
 const PROJECT = { type: 'project', param: 'projectUuid' } as const;
@@ -17,14 +18,17 @@ export class ProjectUserCredentialsController {
 
   @Get()
   @RequirePermission('project:view', PROJECT)
-  @ApiOperation({ operationId: 'GetProjectUserCredentials', summary: 'Your warehouse credentials usable in the project (matching its warehouse type)' })
-  @ApiOkResponse({ type: [ProjectUserCredentialsDto] })
-  list(
+  @ApiOperation({
+    operationId: 'GetProjectUserCredentials',
+    summary: 'The warehouse credentials your queries in the project use: the selected ones, else your oldest of its warehouse type; no `results` when you have none',
+  })
+  @ApiOkResponse({ type: UserWarehouseCredentialsDto })
+  preferred(
     @Param() _params: ProjectParamsDto,
     @CurrentPrincipal() principal: Principal,
     @ResolvedAccess() access: ProjectAccess,
-  ): Promise<ProjectUserCredentialsDto[]> {
-    return this.userCredentials.list(principal, access);
+  ): Promise<UserWarehouseCredentialsDto | undefined> {
+    return this.userCredentials.preferred(principal, access);
   }
 
   @Patch(':userWarehouseCredentialsUuid')

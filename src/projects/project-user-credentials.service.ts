@@ -6,7 +6,7 @@ import type { ProjectAccess } from '../authorization/access.service.js';
 import { NotFoundError, ParameterError } from '../common/errors.js';
 import { returnedUserCredentials } from '../connections/connection-schemas.js';
 import { isForeignKeyViolation } from '../common/postgres-errors.js';
-import type { ProjectUserCredentialsDto } from './dto/project-user-credentials.dto.js';
+import type { UserWarehouseCredentialsDto } from '../warehouse-credentials/dto/user-warehouse-credentials.dto.js';
 
 const NOT_FOUND = 'Warehouse credentials not found';
 
@@ -15,7 +15,8 @@ interface CredentialsRow {
   name: string;
   type: string;
   user: string | null;
-  isSelected: boolean;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 /** Which of their own warehouse credentials a user runs queries of a project with. */
@@ -23,19 +24,32 @@ interface CredentialsRow {
 export class ProjectUserCredentialsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async list(principal: Principal, access: ProjectAccess): Promise<ProjectUserCredentialsDto[]> {
-    const rows: CredentialsRow[] = await this.dataSource.query(
+  /**
+   * The credentials the caller's queries in the project would use, as Lightdash answers it: the ones
+   * selected for the project, else the oldest of the project's warehouse type; undefined (no
+   * `results` key) when the caller has none of that type.
+   */
+  async preferred(principal: Principal, access: ProjectAccess): Promise<UserWarehouseCredentialsDto | undefined> {
+    const [row]: CredentialsRow[] = await this.dataSource.query(
       `SELECT c.user_warehouse_credentials_uuid AS uuid, c.name, c.warehouse_type AS type, c.warehouse_user AS "user",
-              (selected.user_warehouse_credentials_id IS NOT NULL) AS "isSelected"
+              c.created_at AS "createdAt", c.updated_at AS "updatedAt"
        FROM user_warehouse_credentials c
        JOIN projects p ON p.project_id = $1 AND p.warehouse_type = c.warehouse_type
        LEFT JOIN project_user_warehouse_credentials selected
          ON selected.project_id = p.project_id AND selected.user_id = c.user_id AND selected.user_warehouse_credentials_id = c.user_warehouse_credentials_id
        WHERE c.user_id = $2
-       ORDER BY c.created_at, c.user_warehouse_credentials_id`,
+       ORDER BY selected.user_warehouse_credentials_id IS NULL, c.created_at, c.user_warehouse_credentials_id
+       LIMIT 1`,
       [access.projectId, principal.userId],
     );
-    return rows.map(({ type, user, ...row }) => ({ ...row, credentials: returnedUserCredentials({ type, user }) }));
+    if (!row) return undefined;
+    const { type, user, ...rest } = row;
+    return {
+      ...rest,
+      userUuid: principal.userUuid,
+      credentials: returnedUserCredentials({ type, user }) as UserWarehouseCredentialsDto['credentials'],
+      project: null,
+    };
   }
 
   /** Selects one of the caller's own credentials (404 otherwise) whose warehouse type is the project's (400 otherwise). */

@@ -6,6 +6,7 @@ import { GroupProjectAccessController } from './group-project-access.controller.
 import { GroupProjectAccessService } from './group-project-access.service.js';
 import { ProjectAccessController } from './project-access.controller.js';
 import { ProjectAccessService } from './project-access.service.js';
+import { ProjectPreviewService } from './project-preview.service.js';
 import { ProjectSettingsController } from './project-settings.controller.js';
 import { ProjectSettingsService } from './project-settings.service.js';
 import { ProjectUserCredentialsController } from './project-user-credentials.controller.js';
@@ -15,6 +16,6 @@ import { ProjectsService } from './projects.service.js';
 
 @Module({
   controllers: [ProjectsController, ProjectAccessController, GroupProjectAccessController, EffectiveProjectAccessController, ProjectSettingsController, ProjectUserCredentialsController],
-  providers: [ProjectsService, ProjectAccessService, GroupProjectAccessService, EffectiveProjectAccessService, ProjectSettingsService, ProjectUserCredentialsService, WarehouseConnectionTester],
+  providers: [ProjectsService, ProjectPreviewService, ProjectAccessService, GroupProjectAccessService, EffectiveProjectAccessService, ProjectSettingsService, ProjectUserCredentialsService, WarehouseConnectionTester],
 })
 export class ProjectsModule {}

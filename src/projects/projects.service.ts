@@ -5,35 +5,54 @@ import { AuditService } from '../audit/audit.service.js';
 import { PreparedSql } from '../database/sql.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
-import { projectRoleSql } from '../authorization/access.sql.js';
+import { projectVisibleSql } from '../authorization/access.sql.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
-import { DBT_CONNECTIONS, returnedConnection, splitConnection, WAREHOUSE_CONNECTIONS } from '../connections/connection-schemas.js';
+import { DBT_CONNECTIONS, returnedConnection, SEMANTIC_LAYER_CONNECTIONS, splitConnection, WAREHOUSE_CONNECTIONS } from '../connections/connection-schemas.js';
 import { encryptCredentials } from '../warehouse-credentials/credentials-cipher.js';
 import { ParameterError } from '../common/errors.js';
 import type { CreateProjectDto, CreateProjectResultDto, OrganizationProjectDto, ProjectDto } from './dto/project.dto.js';
 import { isUpstreamViolation } from './project-settings.queries.js';
+import { createDefaultSpace } from './default-space.js';
 
 const PROJECT_COLUMNS = `
   o.organization_uuid AS "organizationUuid", p.project_uuid AS "projectUuid", p.name, p.project_type AS type,
   p.dbt_connection AS "dbtConnection", p.warehouse_connection AS "warehouseConnection", p.dbt_version AS "dbtVersion",
   p.scheduler_timezone AS "schedulerTimezone",
   p.scheduler_failure_notify_recipients AS "schedulerFailureNotifyRecipients", p.scheduler_failure_include_contact AS "schedulerFailureIncludeContact",
-  p.scheduler_failure_contact_override AS "schedulerFailureContactOverride", u.user_uuid AS "createdByUserUuid", p.upstream_project_uuid AS "upstreamProjectUuid"`;
+  p.scheduler_failure_contact_override AS "schedulerFailureContactOverride", u.user_uuid AS "createdByUserUuid", p.upstream_project_uuid AS "upstreamProjectUuid",
+  p.semantic_layer_connection AS "semanticLayerConnection"`;
 const PROJECT_FROM = `
   FROM projects p JOIN organizations o ON o.organization_id = p.organization_id
   LEFT JOIN users u ON u.user_id = p.created_by_user_id`;
 
-type ProjectRow = Omit<ProjectDto, 'hasDefaultUserSpaces'> & { warehouseConnection: Record<string, unknown> | null; upstreamProjectUuid: string | null };
+type ProjectRow = Omit<ProjectDto, 'hasDefaultUserSpaces' | keyof typeof UNCONFIGURED_PROJECT_FIELDS> & {
+  warehouseConnection: Record<string, unknown> | null;
+  upstreamProjectUuid: string | null;
+  semanticLayerConnection: Record<string, unknown> | null;
+};
+
+/** What an unconfigured Lightdash 1.219 answers for project features this server does not have. */
+const UNCONFIGURED_PROJECT_FIELDS = {
+  colorPaletteUuid: null,
+  pinnedListUuid: null,
+  expiresAt: null,
+  provisioningSource: null,
+  queryTimezone: null,
+  useProjectTimezoneInFilters: false,
+  agentSqlScope: null,
+} as const;
 
 /** Connections go out through the allowlist even when read back: rows stored before it may hold secrets in clear. */
 function toProjectDto(row: ProjectRow): ProjectDto {
-  const { dbtConnection, warehouseConnection, upstreamProjectUuid, ...rest } = row;
+  const { dbtConnection, warehouseConnection, upstreamProjectUuid, semanticLayerConnection, ...rest } = row;
   return {
     ...rest,
     dbtConnection: returnedConnection(DBT_CONNECTIONS, dbtConnection),
     ...(warehouseConnection ? { warehouseConnection: returnedConnection(WAREHOUSE_CONNECTIONS, warehouseConnection) } : {}),
+    ...(semanticLayerConnection ? { semanticLayerConnection: returnedConnection(SEMANTIC_LAYER_CONNECTIONS, semanticLayerConnection) } : {}),
     ...(upstreamProjectUuid ? { upstreamProjectUuid } : {}),
     hasDefaultUserSpaces: false,
+    ...UNCONFIGURED_PROJECT_FIELDS,
   };
 }
 
@@ -52,10 +71,10 @@ export class ProjectsService {
     const warehouse = dto.warehouseConnection ? splitConnection(WAREHOUSE_CONNECTIONS, dto.warehouseConnection) : undefined;
     const encrypt = (kept: Record<string, unknown>) => (Object.keys(kept).length ? encryptCredentials(kept, this.config.secret) : null);
     const project = await this.dataSource.transaction(async (manager) => {
-      const [{ projectUuid }] = await manager.query(
+      const [{ projectId, projectUuid }] = await manager.query(
         `INSERT INTO projects (organization_id, name, project_type, dbt_version, dbt_connection, encrypted_dbt_secrets,
                                warehouse_type, warehouse_connection, encrypted_warehouse_secrets, upstream_project_uuid, created_by_user_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING project_uuid AS "projectUuid"`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING project_id::text AS "projectId", project_uuid AS "projectUuid"`,
         [
           principal.organizationId,
           dto.name,
@@ -70,6 +89,7 @@ export class ProjectsService {
           principal.userId,
         ],
       );
+      await createDefaultSpace(manager, projectId, principal.userId);
       await this.audit.record(manager, { action: 'project.create', targetType: 'project', targetUuid: projectUuid, details: { name: dto.name, type: dto.type } });
       const [row] = await manager.query(`SELECT ${PROJECT_COLUMNS} ${PROJECT_FROM} WHERE p.project_uuid = $1`, [projectUuid]);
       return toProjectDto(row);
@@ -84,10 +104,12 @@ export class ProjectsService {
   async listForOrganization(principal: Principal): Promise<OrganizationProjectDto[]> {
     const rows = await this.dataSource.query(
       `SELECT p.project_uuid AS "projectUuid", p.name, p.project_type AS type, u.user_uuid AS "createdByUserUuid",
-              p.created_at AS "createdAt", p.upstream_project_uuid AS "upstreamProjectUuid", p.warehouse_type AS "warehouseType"
+              nullif(trim(concat_ws(' ', u.first_name, u.last_name)), '') AS "createdByUserName",
+              p.created_at AS "createdAt", p.upstream_project_uuid AS "upstreamProjectUuid", p.warehouse_type AS "warehouseType",
+              NULL AS "expiresAt", NULL AS "provisioningSource", false AS "requireUserCredentials"
        FROM projects p LEFT JOIN users u ON u.user_id = p.created_by_user_id
        WHERE p.organization_id = $1
-         AND ${projectRoleSql('p', '$2')} IS NOT NULL
+         AND ${projectVisibleSql('p', '$2')}
        ORDER BY lower(p.name), p.project_id`,
       [principal.organizationId, principal.userId],
     );

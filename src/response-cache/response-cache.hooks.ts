@@ -68,8 +68,14 @@ export function installResponseCache(app: NestFastifyApplication): void {
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     // the access check's decision: where it read the database, for whom
     const { responseCacheEntry: pending, readAt, principal: user } = requestContextOf(request);
-    if (pending && readAt && user?.via === pending.credential.via && reply.statusCode === 200 && typeof payload === 'string') {
-      cache.set(pending.key, { payload: Buffer.from(payload), contentType: String(reply.getHeader('content-type')), userId: user.userId, ...readAt });
+    if (pending && readAt && user?.via === pending.credential.via && user.organizationId && reply.statusCode === 200 && typeof payload === 'string') {
+      cache.set(pending.key, {
+        payload: Buffer.from(payload),
+        contentType: String(reply.getHeader('content-type')),
+        userId: user.userId,
+        organizationId: user.organizationId,
+        ...readAt,
+      });
     }
     return payload;
   });

@@ -16,6 +16,8 @@ export interface CachedResponse extends ReadAt {
   payload: Buffer;
   contentType: string;
   userId: string;
+  /** the caller's organization: only its writes (and unattributed ones) make the entry stale */
+  organizationId: string;
 }
 
 export interface Revalidation {
@@ -27,22 +29,30 @@ export interface Revalidation {
   refreshed: boolean;
 }
 
-// Did a transaction that wrote application data commit after the entry's snapshot? Such a
-// transaction either started after it (xid >= xmax) or was running when it was taken (in xip): two
-// index probes, however long a transaction older than the snapshot stays open. The entry must also
-// be younger than the maximum age and come from this very PostgreSQL server.
+// Did a transaction that wrote data of the entry's organization, or data of every organization
+// (organization_id NULL), commit after the entry's snapshot? Such a transaction either started after
+// it (xid >= xmax: an index probe per organization) or was running when it was taken (in xip: an
+// index probe per running transaction), however long a transaction older than the snapshot stays
+// open. The entry's organization is the caller's when it was read ($6) and the caller's now (a
+// resolved caller may be a few seconds old; a move between organizations writes both). Another
+// organization's writes are never looked at, so they neither drop the entry nor show in whether it
+// is served. The entry must also be younger than the maximum age and come from this very
+// PostgreSQL server.
+const ENTRY_ORGANIZATIONS = 'ARRAY[$6::bigint, (SELECT m.organization_id FROM organization_memberships m WHERE m.user_id = $2)]';
 const UNCHANGED_SINCE = `
   now() < $4::timestamptz + make_interval(secs => ${RESPONSE_CACHE_MAX_AGE_SECONDS})
   AND pg_postmaster_start_time() = $5::timestamptz
-  AND NOT EXISTS (SELECT 1 FROM data_changes WHERE xid >= pg_snapshot_xmax($3::pg_snapshot))
-  AND NOT EXISTS (SELECT 1 FROM data_changes WHERE xid = ANY (ARRAY(SELECT pg_snapshot_xip($3::pg_snapshot))))`;
+  AND NOT EXISTS (SELECT 1 FROM data_changes WHERE organization_id = ANY (${ENTRY_ORGANIZATIONS}) AND xid >= pg_snapshot_xmax($3::pg_snapshot))
+  AND NOT EXISTS (SELECT 1 FROM data_changes WHERE organization_id IS NULL AND xid >= pg_snapshot_xmax($3::pg_snapshot))
+  AND NOT EXISTS (SELECT 1 FROM data_changes WHERE xid = ANY (ARRAY(SELECT pg_snapshot_xip($3::pg_snapshot)))
+                    AND (organization_id IS NULL OR organization_id = ANY (${ENTRY_ORGANIZATIONS})))`;
 
 const ACTIVE_USER = 'EXISTS (SELECT 1 FROM users u WHERE u.user_id = $2 AND u.is_active)';
 
 // The credential checks and last-use stamps of PrincipalLookupService, for one known user ($2).
 const REVALIDATE_SQL: Record<PresentedCredential['via'], string> = {
   session: `
-    WITH touched AS (${slideSessionSql(`token_hash = $1 AND user_id = $2 AND ${ACTIVE_USER}`, '$6')})
+    WITH touched AS (${slideSessionSql(`token_hash = $1 AND user_id = $2 AND ${ACTIVE_USER}`, '$7')})
     SELECT EXISTS (SELECT 1 FROM sessions s WHERE s.token_hash = $1 AND s.user_id = $2 AND ${sessionLive('s')}) AND ${ACTIVE_USER} AS live,
            ${UNCHANGED_SINCE} AS fresh,
            EXISTS (SELECT 1 FROM touched) AS refreshed`,
@@ -56,8 +66,9 @@ const REVALIDATE_SQL: Record<PresentedCredential['via'], string> = {
 /**
  * Responses of routes marked @CachedResponse(), kept in memory by credential and URL, each with the
  * database snapshot its access check was answered in. Before an entry is served again, one
- * statement re-checks the credential and asks whether any transaction that wrote application data
- * committed since that snapshot (`data_changes`, filled by triggers); if one did, the entry is
+ * statement re-checks the credential and asks whether any transaction that wrote application data of
+ * the entry's organization (or data nobody could attribute) committed since that snapshot
+ * (`data_changes`, filled by triggers); if one did, the entry is
  * dropped and the request is answered as usual. So an entry is only ever served while the database
  * would give the same answer, on every replica. Least recently used entries go first when the byte
  * budget (RESPONSE_CACHE_MB) is reached.
@@ -112,7 +123,7 @@ export class ResponseCache implements OnApplicationBootstrap, OnApplicationShutd
 
   /** One statement: may `entry` be served to the holder of `credential`? */
   async revalidate(entry: CachedResponse, credential: PresentedCredential): Promise<Revalidation> {
-    const values: unknown[] = [credential.digest, entry.userId, entry.snapshot, entry.checkedAt, entry.serverStartedAt];
+    const values: unknown[] = [credential.digest, entry.userId, entry.snapshot, entry.checkedAt, entry.serverStartedAt, entry.organizationId];
     if (credential.via === 'session') values.push(this.config.sessionMaxAgeHours);
     const [row] = await this.sql.rows<Revalidation>(`response-cache-${credential.via}`, REVALIDATE_SQL[credential.via], values);
     return row;

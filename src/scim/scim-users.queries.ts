@@ -160,9 +160,17 @@ export async function replaceProjectRoles(
     `INSERT INTO project_memberships (project_id, user_id, organization_id, role)
      SELECT grant_row.project_id, $1, $2, grant_row.role
      FROM unnest($3::bigint[], $4::project_role[]) AS grant_row (project_id, role)
-     ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role WHERE project_memberships.role IS DISTINCT FROM EXCLUDED.role`,
+     ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role, custom_role_id = NULL
+       WHERE project_memberships.role IS DISTINCT FROM EXCLUDED.role OR project_memberships.custom_role_id IS NOT NULL`,
     [userId, organizationId, projectIds, grants.map((grant) => grant.role)],
   );
+  // a system role written by SCIM replaces the whole role set there (docs/permissions.md); asked first, so an
+  // unchanged user writes nothing (a write, even of no rows, counts as a data change for the response cache)
+  const [extras] = await manager.query(`SELECT 1 FROM project_membership_custom_roles WHERE user_id = $1 AND project_id = ANY($2::bigint[]) LIMIT 1`, [
+    userId,
+    projectIds,
+  ]);
+  if (extras) await manager.query(`DELETE FROM project_membership_custom_roles WHERE user_id = $1 AND project_id = ANY($2::bigint[])`, [userId, projectIds]);
 }
 
 export async function deleteUser(manager: EntityManager, userId: string): Promise<void> {

@@ -1,6 +1,12 @@
+import { groupEntrySql, projectRoleSourcesSql, projectRoleSql, userEntrySql } from '../authorization/access.sql.js';
 import type { RowLoader } from '../authorization/row-loader.js';
 import type { SpaceRole } from '../authorization/roles.js';
-import type { SpaceChartDto, SpaceDashboardDto, SpaceGroupAccessDto, SpaceShareDto, SpaceSummaryBaseDto } from './dto/space.dto.js';
+import type { SpaceAccessSources } from './space-access-origin.js';
+import type { SpaceChartDto, SpaceDashboardDto, SpaceGroupAccessDto, SpaceSummaryBaseDto } from './dto/space.dto.js';
+
+/** Lightdash's `updatedByUser` from the users row `alias` (null when the user is gone: the key is then left out, see withKnownEditor). */
+const updatedByUser = (alias: string) =>
+  `CASE WHEN ${alias}.user_id IS NULL THEN NULL ELSE json_build_object('userUuid', ${alias}.user_uuid, 'firstName', ${alias}.first_name, 'lastName', ${alias}.last_name) END`;
 
 /** A timestamp as JSON.stringify writes a Date (ISO 8601, UTC, milliseconds), for values built in json. */
 const isoTimestamp = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -37,27 +43,44 @@ function spaceContentSql({ space, projectRole, projectUuid, organizationUuid }: 
               'uuid', c.saved_chart_uuid, 'name', c.name, 'description', c.description, 'spaceUuid', s.space_uuid, 'spaceName', s.name,
               'projectUuid', ${projectUuid}, 'organizationUuid', ${organizationUuid}, 'slug', c.slug, 'updatedAt', ${isoTimestamp('c.updated_at')},
               'chartKind', c.chart_kind, 'dashboardUuid', NULL, 'dashboardName', NULL, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL,
-              'views', c.views, 'firstViewedAt', ${isoTimestamp('c.first_viewed_at')}) ORDER BY lower(c.name), c.saved_chart_id), '[]')
-     FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id WHERE c.space_id = ${space} AND c.deleted_at IS NULL) AS queries,
+              'views', c.views, 'firstViewedAt', ${isoTimestamp('c.first_viewed_at')}, 'chartType', c.chart_config->>'type', 'source', 'dbt_explore',
+              'updatedByUser', ${updatedByUser('u')}, 'validationErrors', '[]'::json, 'verification', NULL)
+              ORDER BY lower(c.name), c.saved_chart_id), '[]')
+     FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id LEFT JOIN users u ON u.user_id = c.updated_by_user_id
+     WHERE c.space_id = ${space} AND c.deleted_at IS NULL) AS queries,
     (SELECT coalesce(json_agg(json_build_object(
               'uuid', d.dashboard_uuid, 'name', d.name, 'description', d.description, 'updatedAt', ${isoTimestamp('d.updated_at')},
               'projectUuid', ${projectUuid}, 'organizationUuid', ${organizationUuid}, 'spaceUuid', s.space_uuid, 'views', d.views,
-              'firstViewedAt', ${isoTimestamp('d.first_viewed_at')}, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL)
+              'firstViewedAt', ${isoTimestamp('d.first_viewed_at')}, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL, 'slug', d.slug,
+              'updatedByUser', ${updatedByUser('u')}, 'validationErrors', '[]'::json, 'verification', NULL)
               ORDER BY lower(d.name), d.dashboard_id), '[]')
-     FROM dashboards d JOIN spaces s ON s.space_id = d.space_id WHERE d.space_id = ${space} AND d.deleted_at IS NULL) AS dashboards,
+     FROM dashboards d JOIN spaces s ON s.space_id = d.space_id LEFT JOIN users u ON u.user_id = d.updated_by_user_id
+     WHERE d.space_id = ${space} AND d.deleted_at IS NULL) AS dashboards,
     (SELECT coalesce(json_agg(json_build_object(
-              'userUuid', u.user_uuid, 'role', a.role, 'hasDirectAccess', true, 'firstName', u.first_name, 'lastName', u.last_name, 'email', u.email)
+              'userUuid', u.user_uuid, 'firstName', u.first_name, 'lastName', u.last_name, 'email', u.email,
+              'organizationRole', src.organization_role, 'directProjectRole', src.direct_project_role, 'groupProjectRole', src.group_project_role,
+              'userEntry', e.user_entry, 'groupEntry', e.group_entry, 'ownEntry', e.own_entry, 'spaceRole', r.space_role)
               ORDER BY lower(u.first_name), lower(u.last_name), u.user_id), '[]')
-     FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = ${space}) AS access,
+     -- every member of the organization who may open the space, each with the sources of their role
+     FROM spaces t
+     JOIN organization_memberships m ON m.organization_id = t.organization_id
+     JOIN users u ON u.user_id = m.user_id
+     CROSS JOIN LATERAL (${projectRoleSourcesSql('t', 'm.user_id')} OFFSET 0) src
+     CROSS JOIN LATERAL (SELECT ${userEntrySql('t.ancestor_ids', 'm.user_id')} AS user_entry, ${groupEntrySql('t.ancestor_ids', 'm.user_id')} AS group_entry,
+                                (SELECT own.role FROM space_user_access own WHERE own.space_id = t.space_id AND own.user_id = m.user_id) AS own_entry
+                         OFFSET 0) e
+     CROSS JOIN LATERAL (SELECT effective_space_role(${projectRoleSql('t', 'm.user_id')}, e.user_entry, e.group_entry, t.every_level_inherits) AS space_role
+                         OFFSET 0) r
+     WHERE t.space_id = ${space} AND r.space_role IS NOT NULL) AS access,
     (SELECT coalesce(json_agg(json_build_object('groupUuid', g.group_uuid, 'groupName', g.name, 'spaceRole', a.role)
               ORDER BY lower(g.name), g.group_id), '[]')
      FROM space_group_access a JOIN groups g ON g.group_id = a.group_id WHERE a.space_id = ${space}) AS "groupsAccess",
     (SELECT coalesce(json_agg(json_build_object(
-              'uuid', s.space_uuid, 'name', s.name, 'slug', s.slug, 'isPrivate', NOT s.inherit_parent_permissions,
-              'inheritParentPermissions', s.inherit_parent_permissions,
-              'chartCount', (SELECT count(*) FROM saved_charts c WHERE c.space_id = s.space_id AND c.deleted_at IS NULL),
-              'dashboardCount', (SELECT count(*) FROM dashboards d WHERE d.space_id = s.space_id AND d.deleted_at IS NULL),
-              'childSpaceCount', (SELECT count(*) FROM spaces child WHERE child.parent_space_id = s.space_id AND child.deleted_at IS NULL))
+              'uuid', s.space_uuid, 'name', s.name, 'slug', s.slug, 'inheritParentPermissions', s.inherit_parent_permissions,
+              'chartCount', (SELECT count(*) FROM saved_charts c WHERE c.space_id = s.space_id AND c.deleted_at IS NULL)::text,
+              'dashboardCount', (SELECT count(*) FROM dashboards d WHERE d.space_id = s.space_id AND d.deleted_at IS NULL)::text,
+              'childSpaceCount', (SELECT count(*) FROM spaces child WHERE child.parent_space_id = s.space_id AND child.deleted_at IS NULL)::text,
+              'appCount', '0')
               ORDER BY lower(s.name), s.space_id), '[]')
      FROM spaces s
      CROSS JOIN (SELECT user_max, group_max FROM chain WHERE space_id = ${space}) t
@@ -76,7 +99,7 @@ export const SPACE_CONTENT: RowLoader<SpaceContentRow> = {
   sql: (access) =>
     spaceContentSql({
       space: access.spaceId,
-      projectRole: access.projectRole,
+      projectRole: access.spaceBasisRole,
       projectUuid: access.projectUuid,
       organizationUuid: `(SELECT o.organization_uuid FROM organizations o WHERE o.organization_id = ${access.organizationId})`,
     }),
@@ -94,13 +117,21 @@ interface ChainLevel {
   spaceRole: SpaceRole | null;
 }
 
+/** A member who may open the space, with the sources of their role. */
+export interface AccessRow extends SpaceAccessSources {
+  userUuid: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+}
+
 export interface SpaceContentRow {
   chain: ChainLevel[] | null;
   queries: SpaceChartDto[];
   dashboards: SpaceDashboardDto[];
-  access: SpaceShareDto[];
+  access: AccessRow[];
   groupsAccess: SpaceGroupAccessDto[];
-  children: Omit<SpaceSummaryBaseDto, 'projectUuid' | 'organizationUuid' | 'parentSpaceUuid' | 'path' | 'pinnedListUuid' | 'pinnedListOrder'>[];
+  children: Omit<SpaceSummaryBaseDto, 'projectUuid' | 'organizationUuid' | 'parentSpaceUuid' | 'path' | 'pinnedListUuid' | 'pinnedListOrder' | 'projectMemberAccessRole'>[];
 }
 
 /** The row of either statement: every column is built in json by the statement itself. */
@@ -109,7 +140,7 @@ export function parseSpaceContentRow(row: Record<string, unknown>): SpaceContent
     chain: row.chain as ChainLevel[] | null,
     queries: row.queries as SpaceChartDto[],
     dashboards: row.dashboards as SpaceDashboardDto[],
-    access: row.access as SpaceShareDto[],
+    access: row.access as AccessRow[],
     groupsAccess: row.groupsAccess as SpaceGroupAccessDto[],
     children: row.children as SpaceContentRow['children'],
   };

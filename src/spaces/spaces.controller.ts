@@ -86,7 +86,7 @@ export class SpacesController {
   }
 
   @Delete(':spaceUuid')
-  @RequirePermission('space:manage', SPACE)
+  @RequirePermission('space:manage', { ...SPACE, trashed: 'forbidden' })
   @AuditAction('space.delete', 'space', 'spaceUuid')
   @ApiOperation({ operationId: 'DeleteSpace', summary: 'Move a space to the trash with its child spaces, charts and dashboards (restore it with POST /api/v2/content/{p}/restore)' })
   @ApiOkResponse({ description: '`{"status":"ok"}`' })

@@ -4,7 +4,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { AccessService, type ProjectAccess, type SpaceAccess } from '../authorization/access.service.js';
-import { atLeast, PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole } from '../authorization/roles.js';
+import { managesPublicSpaces } from '../authorization/permissions.js';
+import { atLeast, type ProjectRole, SPACE_ROLES, type SpaceRole } from '../authorization/roles.js';
 import { ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
 import { isForeignKeyViolation } from '../common/postgres-errors.js';
 import { PreparedSql } from '../database/sql.js';
@@ -13,14 +14,15 @@ import type {
   BreadcrumbDto,
   CreateSpaceDto,
   InitialSpaceShareDto,
-  SpaceAccessDto,
+  SpaceUserAccessDto,
   SpaceDto,
   SpaceSummaryDto,
   UpdateSpaceDto,
 } from './dto/space.dto.js';
 import { firstFreeSlug, slugify } from './slug.js';
-import { spaceById, visibleSpacesCte } from '../authorization/access.sql.js';
+import { projectRoleSourcesSql, spaceById, visibleSpacesCte } from '../authorization/access.sql.js';
 import { loadedRow } from '../authorization/row-loader.js';
+import { describeSpaceAccess, type SpaceAccessSources } from './space-access-origin.js';
 import { SPACE_CONTENT, SPACE_CONTENT_SQL, type SpaceContentRow } from './space-content.queries.js';
 
 /**
@@ -32,18 +34,22 @@ const SPACE_ROW_COLUMNS = `s.space_id, s.space_uuid, s.name, s.slug, s.inherit_p
 
 /**
  * A space summary's columns, for a row `s` of SPACE_ROW_COLUMNS joined to its project `p`,
- * organization `o`, and the per-space CTEs chart_counts, dashboard_counts, child_counts
- * (space_id, n) and shares (space_id, users), joined by SUMMARY_JOINS.
+ * organization `o`, the caller's row `who` (the CTE caller_sources) and the per-space CTEs
+ * chart_counts, dashboard_counts, child_counts (space_id, n) and shares (space_id, users), joined by
+ * SUMMARY_JOINS. Counts are text, as Lightdash sends them.
  */
 const SUMMARY_COLUMNS = `s.space_uuid AS uuid, s.name, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", s.slug,
            NOT s.inherit_parent_permissions AS "isPrivate", s.inherit_parent_permissions AS "inheritParentPermissions",
-           s.parent_space_uuid AS "parentSpaceUuid", s.path,
-           coalesce(cc.n, 0) AS "chartCount", coalesce(dc.n, 0) AS "dashboardCount", coalesce(kc.n, 0) AS "childSpaceCount",
-           coalesce(sh.users, '{}') AS access,
-           s.space_role AS "spaceRole", s.project_role AS "projectRole", s.user_entry AS "userEntry", s.group_entry AS "groupEntry",
-           s.own_entry AS "ownEntry"`;
+           s.every_level_inherits AS "inheritsFromOrgOrProject", s.parent_space_uuid AS "parentSpaceUuid", s.path,
+           NULL AS "projectMemberAccessRole",
+           coalesce(cc.n, 0)::text AS "chartCount", coalesce(dc.n, 0)::text AS "dashboardCount", coalesce(kc.n, 0)::text AS "childSpaceCount",
+           '0' AS "appCount", coalesce(sh.users, '{}') AS access,
+           s.space_role AS "spaceRole", s.user_entry AS "userEntry", s.group_entry AS "groupEntry", s.own_entry AS "ownEntry",
+           who.organization_role AS "organizationRole", who.direct_project_role AS "directProjectRole",
+           who.group_project_role AS "groupProjectRole", who.first_name AS "firstName", who.last_name AS "lastName", who.email`;
 const SUMMARY_JOINS = `JOIN projects p ON p.project_id = $1
     JOIN organizations o ON o.organization_id = p.organization_id
+    CROSS JOIN caller_sources who
     LEFT JOIN chart_counts cc ON cc.space_id = s.space_id
     LEFT JOIN dashboard_counts dc ON dc.space_id = s.space_id
     LEFT JOIN child_counts kc ON kc.space_id = s.space_id
@@ -68,6 +74,11 @@ const LIST_SQL = `
   chart_counts AS (SELECT space_id, count(*)::int AS n FROM saved_charts WHERE project_id = $1 AND deleted_at IS NULL GROUP BY space_id),
   dashboard_counts AS (SELECT space_id, count(*)::int AS n FROM dashboards WHERE project_id = $1 AND deleted_at IS NULL GROUP BY space_id),
   child_counts AS (SELECT parent_space_id AS space_id, count(*)::int AS n FROM spaces WHERE project_id = $1 AND parent_space_id IS NOT NULL AND deleted_at IS NULL GROUP BY 1),
+  caller_sources AS MATERIALIZED (
+    SELECT src.*, u.first_name, u.last_name, u.email
+    FROM projects owner CROSS JOIN LATERAL (${projectRoleSourcesSql('owner', '$2')}) src JOIN users u ON u.user_id = $2
+    WHERE owner.project_id = $1
+  ),
   shares AS (
     SELECT a.space_id, array_agg(u.user_uuid::text ORDER BY u.user_uuid) AS users
     FROM space_user_access a JOIN spaces sp ON sp.space_id = a.space_id AND sp.project_id = $1 JOIN users u ON u.user_id = a.user_id
@@ -82,13 +93,12 @@ const LIST_SQL = `
   ) listed ON true
   ORDER BY listed.path`;
 
-interface ListRow extends Omit<SpaceSummaryDto, 'userAccess' | 'pinnedListUuid' | 'pinnedListOrder'> {
+interface ListRow
+  extends Omit<SpaceSummaryDto, 'userAccess' | 'pinnedListUuid' | 'pinnedListOrder'>,
+    Omit<SpaceAccessSources, 'spaceRole'>,
+    Pick<SpaceUserAccessDto, 'firstName' | 'lastName' | 'email'> {
   totalResults: number;
   spaceRole: SpaceRole;
-  projectRole: ProjectRole | null;
-  userEntry: SpaceRole | null;
-  groupEntry: SpaceRole | null;
-  ownEntry: SpaceRole | null;
 }
 
 /** What reading one space needs to know about it and the caller. */
@@ -108,18 +118,14 @@ function requestedInheritance(body: { isPrivate?: boolean; inheritParentPermissi
   return inheritParentPermissions ?? (isPrivate === undefined ? undefined : !isPrivate);
 }
 
-/** How the caller's space role came about, in Lightdash's SpaceAccess terms. */
-function describeAccess(
-  userUuid: string,
-  role: SpaceRole,
-  projectRole: ProjectRole | null,
-  entries: { userEntry: SpaceRole | null; groupEntry: SpaceRole | null; ownEntry: SpaceRole | null },
-): SpaceAccessDto {
-  const base = { userUuid, role, hasDirectAccess: entries.ownEntry !== null, ...(projectRole ? { projectRole } : {}) };
-  if (projectRole === 'admin') return { ...base, inheritedRole: projectRole, inheritedFrom: 'project' };
-  if (entries.userEntry) return entries.ownEntry === entries.userEntry ? base : { ...base, inheritedFrom: 'parent_space' };
-  if (entries.groupEntry) return { ...base, inheritedFrom: 'space_group' };
-  return { ...base, inheritedRole: projectRole ?? undefined, inheritedFrom: 'project' };
+/**
+ * Leaves `updatedByUser` out when nobody is known (the user was deleted): clients parse the key as an
+ * object when it is present (lightdash-client-python fails on null).
+ */
+function withKnownEditor<T extends { updatedByUser?: unknown }>(item: T): T {
+  if (item.updatedByUser !== null) return item;
+  const { updatedByUser: _none, ...rest } = item;
+  return rest as T;
 }
 
 @Injectable()
@@ -137,12 +143,17 @@ export class SpacesService {
     const rows = await this.sql.rows<ListRow>('space-list', LIST_SQL, [access.projectId, principal.userId]);
     return rows
       .filter((row) => row.uuid !== null)
-      .map(({ totalResults: _total, spaceRole, projectRole, userEntry, groupEntry, ownEntry, ...space }) => ({
-        ...space,
-        pinnedListUuid: null,
-        pinnedListOrder: null,
-        userAccess: describeAccess(principal.userUuid, spaceRole, projectRole, { userEntry, groupEntry, ownEntry }),
-      }));
+      .map((row) => {
+        const { totalResults: _total, spaceRole, userEntry, groupEntry, ownEntry, organizationRole, directProjectRole, groupProjectRole, firstName, lastName, email, ...space } =
+          row;
+        const sources = { spaceRole, userEntry, groupEntry, ownEntry, organizationRole, directProjectRole, groupProjectRole };
+        return {
+          ...space,
+          pinnedListUuid: null,
+          pinnedListOrder: null,
+          userAccess: { ...describeSpaceAccess(principal.userUuid, sources), firstName, lastName, email },
+        };
+      });
   }
 
   /** The space as GET /spaces/{s} serves it; its content usually comes with the access check (SPACE_CONTENT). */
@@ -151,8 +162,9 @@ export class SpacesService {
   }
 
   async create(principal: Principal, access: ProjectAccess, body: CreateSpaceDto): Promise<SpaceDto> {
-    const inherits = requestedInheritance(body) ?? true;
     const parentSpaceId = body.parentSpaceUuid ? await this.parentWhereCallerMayCreate(principal, access, body.parentSpaceUuid) : null;
+    // as in Lightdash: without privacy settings a root space is private and a nested one inherits its parent's access
+    const inherits = requestedInheritance(body) ?? parentSpaceId !== null;
     const spaceId = await this.dataSource.transaction(async (manager) => {
       if (parentSpaceId !== null) {
         // the parent may have gone to the trash since it was checked; the share lock waits for a trash in progress
@@ -175,7 +187,7 @@ export class SpacesService {
       });
       return space.spaceId;
     });
-    return this.read(principal, { spaceId, projectUuid: access.projectUuid, organizationUuid: principal.organizationUuid!, projectRole: access.projectRole });
+    return this.read(principal, { spaceId, projectUuid: access.projectUuid, organizationUuid: principal.organizationUuid!, projectRole: access.spaceBasisRole });
   }
 
   /** Renames and/or changes privacy; the slug never changes. */
@@ -188,7 +200,7 @@ export class SpacesService {
       );
       if (!current) throw new NotFoundError('Space not found');
       // Opening a private space to the whole project is managing a public space: it needs project editor too.
-      if (inherits === true && !current.inherits && !atLeast(PROJECT_ROLES, access.projectRole, 'editor')) {
+      if (inherits === true && !current.inherits && !managesPublicSpaces(access)) {
         throw new ForbiddenError('Making a space public needs project role editor');
       }
       await manager.query('UPDATE spaces SET name = $2, inherit_parent_permissions = COALESCE($3, inherit_parent_permissions), updated_at = now() WHERE space_id = $1', [
@@ -284,7 +296,7 @@ export class SpacesService {
   }
 
   private targetOf(principal: Principal, access: SpaceAccess): SpaceTarget {
-    return { spaceId: access.spaceId, projectUuid: access.projectUuid, organizationUuid: principal.organizationUuid!, projectRole: access.projectRole };
+    return { spaceId: access.spaceId, projectUuid: access.projectUuid, organizationUuid: principal.organizationUuid!, projectRole: access.spaceBasisRole };
   }
 
   /**
@@ -338,14 +350,15 @@ export class SpacesService {
     throw new Error(`could not find a free slug for "${base}"`);
   }
 
-  /** Members of the organization only; the membership row is locked so it cannot vanish before the entry is written. */
+  /** Members of the organization only (else 404); the membership row is locked so it cannot vanish before the entry is written. */
   private async upsertUserEntry(manager: EntityManager, spaceId: string, organizationId: string, share: InitialSpaceShareDto): Promise<void> {
     const [member] = await manager.query(
       `SELECT m.user_id::text AS "userId" FROM organization_memberships m JOIN users u ON u.user_id = m.user_id
        WHERE u.user_uuid = $1 AND m.organization_id = $2 FOR SHARE OF m`,
       [share.userUuid, organizationId],
     );
-    if (!member) throw new ParameterError(`User ${share.userUuid} is not a member of the organization`);
+    // 404 as in Lightdash: nothing tells a user of another organization from one that does not exist
+    if (!member) throw new NotFoundError(`User ${share.userUuid} not found in the organization`);
     try {
       await manager.query(
         `INSERT INTO space_user_access (space_id, user_id, organization_id, role) VALUES ($1, $2, $3, $4)
@@ -354,7 +367,7 @@ export class SpacesService {
       );
     } catch (error) {
       if (isForeignKeyViolation(error, 'space_user_access_user_id_organization_id_fkey')) {
-        throw new ParameterError(`User ${share.userUuid} is not a member of the organization`);
+        throw new NotFoundError(`User ${share.userUuid} not found in the organization`);
       }
       throw error;
     }
@@ -385,9 +398,19 @@ export class SpacesService {
       path,
       pinnedListUuid: null,
       pinnedListOrder: null,
-      queries,
-      dashboards,
-      access,
+      projectMemberAccessRole: null,
+      colorPaletteUuid: null,
+      queries: queries.map(withKnownEditor),
+      dashboards: dashboards.map(withKnownEditor),
+      access: access.map(({ userUuid, firstName, lastName, email, ...sources }) => ({
+        ...describeSpaceAccess(userUuid, sources),
+        firstName,
+        lastName,
+        email,
+        avatarUrl: null,
+        avatarGradient: null,
+        isInternal: false,
+      })),
       groupsAccess,
       childSpaces: children.map((child) => ({
         ...child,
@@ -397,6 +420,7 @@ export class SpacesService {
         path: `${path}.${child.slug}`,
         pinnedListUuid: null,
         pinnedListOrder: null,
+        projectMemberAccessRole: null,
       })),
       breadcrumbs,
     };

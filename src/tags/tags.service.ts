@@ -4,19 +4,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
-import { AlreadyExistsError, NotFoundError, ParameterError } from '../common/errors.js';
-import { isUniqueViolation } from '../common/postgres-errors.js';
+import { NotFoundError, ParameterError } from '../common/errors.js';
 import type { CreateTagDto, CreateTagResultDto, TagDto, UpdateTagDto, YamlTagDto } from './dto/tag.dto.js';
 import { DELETE_ABSENT_YAML_TAGS_SQL, INSERT_YAML_TAGS_SQL, LOCK_YAML_TAGS_SQL, UPDATE_YAML_TAGS_SQL } from './tags.queries.js';
 
 const TAG_NOT_FOUND = 'Tag not found';
-const TAG_NAME_KEY = 'tags_project_name_key';
 
-function nameTaken(name: string): AlreadyExistsError {
-  return new AlreadyExistsError(`A tag named "${name}" already exists in this project`);
-}
-
-/** Tags of a project. Names are unique per project ignoring case (the tags_project_name_key index). */
+/** Tags of a project. Names may repeat and colours are any text, as in Lightdash. */
 @Injectable()
 export class TagsService {
   constructor(
@@ -38,16 +32,10 @@ export class TagsService {
 
   async create(principal: Principal, access: ProjectAccess, dto: CreateTagDto): Promise<CreateTagResultDto> {
     return this.dataSource.transaction(async (manager) => {
-      let tagUuid: string;
-      try {
-        [{ tagUuid }] = await manager.query(
-          'INSERT INTO tags (project_id, name, color, created_by_user_id) VALUES ($1, $2, $3, $4) RETURNING tag_uuid AS "tagUuid"',
-          [access.projectId, dto.name, dto.color, principal.userId],
-        );
-      } catch (error) {
-        if (isUniqueViolation(error, TAG_NAME_KEY)) throw nameTaken(dto.name);
-        throw error;
-      }
+      const [{ tagUuid }]: { tagUuid: string }[] = await manager.query(
+        'INSERT INTO tags (project_id, name, color, created_by_user_id) VALUES ($1, $2, $3, $4) RETURNING tag_uuid AS "tagUuid"',
+        [access.projectId, dto.name, dto.color, principal.userId],
+      );
       await this.audit.record(manager, {
         action: 'tag.create',
         targetType: 'tag',
@@ -61,16 +49,11 @@ export class TagsService {
   async update(access: ProjectAccess, tagUuid: string, dto: UpdateTagDto): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const before = await this.lockTag(manager, access, tagUuid);
-      try {
-        await manager.query('UPDATE tags SET name = coalesce($2, name), color = coalesce($3, color) WHERE tag_id = $1', [
-          before.tagId,
-          dto.name ?? null,
-          dto.color ?? null,
-        ]);
-      } catch (error) {
-        if (isUniqueViolation(error, TAG_NAME_KEY)) throw nameTaken(dto.name!);
-        throw error;
-      }
+      await manager.query('UPDATE tags SET name = coalesce($2, name), color = coalesce($3, color) WHERE tag_id = $1', [
+        before.tagId,
+        dto.name ?? null,
+        dto.color ?? null,
+      ]);
       await this.audit.record(manager, {
         action: 'tag.update',
         targetType: 'tag',
@@ -91,7 +74,7 @@ export class TagsService {
   /**
    * Makes the project's YAML tags those given, keyed by `yamlReference`: new references are created,
    * changed names and colours updated, references no longer given deleted; tags made in the UI stay.
-   * One transaction: a name that clashes (ignoring case) changes nothing (409).
+   * One transaction. Names may repeat, as anywhere else in the project's tags.
    */
   async replaceYamlTags(principal: Principal, access: ProjectAccess, tags: YamlTagDto[]): Promise<void> {
     const references = tags.map((tag) => tag.yamlReference);
@@ -100,19 +83,14 @@ export class TagsService {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(LOCK_YAML_TAGS_SQL, [access.projectId]);
       const [, deleted] = await manager.query(DELETE_ABSENT_YAML_TAGS_SQL, values.slice(0, 2));
-      try {
-        const [, updated] = await manager.query(UPDATE_YAML_TAGS_SQL, values);
-        const [, created] = await manager.query(INSERT_YAML_TAGS_SQL, [...values, principal.userId]);
-        await this.audit.record(manager, {
-          action: 'tag.yaml.replace',
-          targetType: 'project',
-          targetUuid: access.projectUuid,
-          details: { projectUuid: access.projectUuid, created, updated, deleted },
-        });
-      } catch (error) {
-        if (isUniqueViolation(error, TAG_NAME_KEY)) throw new AlreadyExistsError('Two tags of the project would have the same name (ignoring case)');
-        throw error;
-      }
+      const [, updated] = await manager.query(UPDATE_YAML_TAGS_SQL, values);
+      const [, created] = await manager.query(INSERT_YAML_TAGS_SQL, [...values, principal.userId]);
+      await this.audit.record(manager, {
+        action: 'tag.yaml.replace',
+        targetType: 'project',
+        targetUuid: access.projectUuid,
+        details: { projectUuid: access.projectUuid, created, updated, deleted },
+      });
     });
   }
 

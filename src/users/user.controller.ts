@@ -1,12 +1,12 @@
 import { SelfOnly } from '../authorization/route-access.decorator.js';
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { Public } from '../auth/public.decorator.js';
 import { emailFromBody, RateLimited } from '../auth/rate-limit.js';
 import { SessionOnly } from '../auth/session-only.decorator.js';
-import { LightdashUserDto } from './dto/lightdash-user.dto.js';
+import { LightdashUserDto, RegisteredUserDto, SessionUserDto } from './dto/lightdash-user.dto.js';
 import { RegisterUserDto } from './dto/register-user.dto.js';
 import { UpdateMeDto } from './dto/update-me.dto.js';
 import { UsersService } from './users.service.js';
@@ -19,9 +19,9 @@ export class UserController {
 
   @Get()
   @ApiOperation({ operationId: 'GetAuthenticatedUser', summary: 'Get the authenticated user' })
-  @ApiOkResponse({ type: LightdashUserDto })
-  getAuthenticatedUser(@CurrentPrincipal() principal: Principal): LightdashUserDto {
-    return this.users.me(principal);
+  @ApiOkResponse({ type: SessionUserDto })
+  getAuthenticatedUser(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): SessionUserDto {
+    return this.users.me(principal, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
   }
 
   @Public()
@@ -29,8 +29,8 @@ export class UserController {
   @HttpCode(200)
   @RateLimited('register', emailFromBody)
   @ApiOperation({ operationId: 'RegisterUser', summary: 'Register a user and log them in (sets the session cookie)' })
-  @ApiOkResponse({ type: LightdashUserDto })
-  register(@Body() body: RegisterUserDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<LightdashUserDto> {
+  @ApiOkResponse({ type: RegisteredUserDto })
+  register(@Body() body: RegisterUserDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<RegisteredUserDto> {
     return this.users.register(body, reply);
   }
 

@@ -6,9 +6,10 @@ import { isUniqueViolation } from '../common/postgres-errors.js';
 import { assertPasswordPolicy, hashPassword } from '../auth/password.js';
 import type { Principal } from '../auth/principal.js';
 import { SessionsService } from '../auth/sessions.service.js';
-import { ParameterError } from '../common/errors.js';
+import { AlreadyExistsError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
-import { type LightdashUserDto, toLightdashUser } from './dto/lightdash-user.dto.js';
+import { abilityRules } from './ability-rules.js';
+import { type LightdashUserDto, type RegisteredUserDto, type RequestContextDto, type SessionUserDto, toLightdashUser } from './dto/lightdash-user.dto.js';
 import type { RegisterUserDto } from './dto/register-user.dto.js';
 import type { UpdateMeDto } from './dto/update-me.dto.js';
 import { User } from './user.entity.js';
@@ -29,7 +30,12 @@ export class UsersService {
   ) {}
 
   /** Open sign-up: creates the user and logs them in (session cookie on `reply`). */
-  async register(dto: RegisterUserDto, reply: FastifyReply): Promise<LightdashUserDto> {
+  async register(dto: RegisterUserDto, reply: FastifyReply): Promise<RegisteredUserDto> {
+    const user = await this.createUser(dto, reply);
+    return { ...user, abilityRules: abilityRules(user.role, user.organizationUuid, user.userUuid) };
+  }
+
+  private async createUser(dto: RegisterUserDto, reply: FastifyReply): Promise<LightdashUserDto> {
     if (dto.inviteCode !== undefined) return this.invites.activate({ ...dto, inviteCode: dto.inviteCode }, reply);
     assertPasswordPolicy(dto.password);
     const passwordHash = await hashPassword(dto.password, this.config.passwordHashCost);
@@ -37,7 +43,7 @@ export class UsersService {
       return await this.dataSource.transaction(async (manager) => {
         // an invited email signs up with its invite code (accounts are also unique by the index below)
         const [{ inUse }] = await manager.query('SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1)) AS "inUse"', [dto.email]);
-        if (inUse) throw new ParameterError(EMAIL_IN_USE);
+        if (inUse) throw new AlreadyExistsError(EMAIL_IN_USE);
         const user = await manager.save(
           manager.create(User, { firstName: dto.firstName, lastName: dto.lastName, email: dto.email!, passwordHash }),
         );
@@ -46,13 +52,20 @@ export class UsersService {
         return toLightdashUser(saved);
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'users_email_lower_key')) throw new ParameterError(EMAIL_IN_USE);
+      if (isUniqueViolation(error, 'users_email_lower_key')) throw new AlreadyExistsError(EMAIL_IN_USE);
       throw error;
     }
   }
 
-  me(principal: Principal): LightdashUserDto {
-    return toLightdashUser(principal, principal);
+  me(principal: Principal, requestContext: RequestContextDto): SessionUserDto {
+    return {
+      ...toLightdashUser(principal, principal),
+      id: principal.userUuid,
+      type: 'registered',
+      impersonation: null,
+      requestContext,
+      abilityRules: abilityRules(principal.role, principal.organizationUuid, principal.userUuid),
+    };
   }
 
   async updateMe(principal: Principal, dto: UpdateMeDto): Promise<LightdashUserDto> {

@@ -11,24 +11,34 @@ describe('registration, login, sessions and your own account', () => {
   afterAll(async () => t.close());
 
   describe('POST /api/v1/user (open sign-up)', () => {
-    it('creates the user, logs them in, and returns the LightdashUser shape without secrets', async () => {
+    it('creates the user, logs them in, and returns the LightdashUser shape without secrets, organization fields null', async () => {
       const email = uniqueEmail('ada');
       const res = await t.http().post('/api/v1/user').send({ firstName: ' Ada ', lastName: 'Lovelace', email, password: 'analytical1' }).expect(200);
       expect(res.body).toEqual({
         status: 'ok',
         results: {
           userUuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          userId: null,
           email,
           firstName: 'Ada',
           lastName: 'Lovelace',
+          organizationUuid: null,
+          organizationName: null,
+          organizationCreatedAt: null,
+          role: null,
+          roleUuid: null,
           isTrackingAnonymized: false,
           isMarketingOptedIn: false,
           isSetupComplete: false,
           isActive: true,
           isPending: false,
-          isEmailVerified: false,
-          createdAt: expect.any(String),
+          avatarUrl: null,
+          avatarGradient: null,
+          timezone: null,
+          // as Lightdash: the user's createdAt is their organization membership's, null before one
+          createdAt: null,
           updatedAt: expect.any(String),
+          abilityRules: [],
         },
       });
       expect(res.text).not.toContain('analytical1');
@@ -39,8 +49,8 @@ describe('registration, login, sessions and your own account', () => {
       expect(cookie).toMatch(/Path=\//);
       const me = await t.http().get('/api/v1/user').set('Cookie', sessionCookie(res.headers['set-cookie'])).expect(200);
       expect(me.body.results.userUuid).toBe(res.body.results.userUuid);
-      expect(me.body.results.organizationUuid).toBeUndefined();
-      expect(me.body.results.role).toBeUndefined();
+      expect(me.body.results).toMatchObject({ organizationUuid: null, role: null, abilityRules: [], id: res.body.results.userUuid, type: 'registered', impersonation: null });
+      expect(me.body.results.requestContext).toEqual({ ip: expect.any(String), userAgent: expect.any(String) });
     });
 
     it('stores the password hashed with scrypt and the session token hashed', async () => {
@@ -58,10 +68,10 @@ describe('registration, login, sessions and your own account', () => {
       expect(sessions[0].h).not.toContain(Buffer.from(token).toString('hex'));
     });
 
-    it('refuses a duplicate email whatever its case, and changes nothing', async () => {
+    it('refuses a duplicate email whatever its case with 409, as Lightdash, and changes nothing', async () => {
       const user = await registerUser(t);
-      const res = await t.http().post('/api/v1/user').send({ firstName: 'X', lastName: 'Y', email: user.email.toUpperCase(), password: 'password2' }).expect(400);
-      expect(res.body.error).toEqual({ statusCode: 400, name: 'ParameterError', message: 'Email already in use', data: {} });
+      const res = await t.http().post('/api/v1/user').send({ firstName: 'X', lastName: 'Y', email: user.email.toUpperCase(), password: 'password2' }).expect(409);
+      expect(res.body.error).toEqual({ statusCode: 409, name: 'AlreadyExistsError', message: 'Email already in use', data: {} });
       const [{ count }] = await t.app.get(DataSource).query('SELECT count(*)::int AS count FROM users WHERE lower(email) = lower($1)', [user.email]);
       expect(count).toBe(1);
     });

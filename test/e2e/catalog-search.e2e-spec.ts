@@ -99,9 +99,27 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
   afterAll(async () => t.close());
 
   describe('GET /dataCatalog', () => {
+    it('answers at most 50 items, as Lightdash: the first 50 of the list, the 50 best of a search', async () => {
+      const { p: q, projectUuid: project } = await freshProject();
+      const explores = shopExplores().slice(2, 3);
+      const template = explores[0].tables.payments.dimensions.payment_method;
+      for (let i = 0; i < 80; i++) {
+        const name = `extra_${String(i).padStart(2, '0')}`;
+        explores[0].tables.payments.dimensions[name] = { ...template, name, label: `Extra ${i}`, sql: `\${TABLE}.${name}`, compiledSql: `"payments".${name}` };
+      }
+      await upload(q.developer, project, explores);
+      const list: Json[] = await ok(q.viewer, '', project);
+      expect(list).toHaveLength(50);
+      expect(list[0]).toMatchObject({ type: 'table', name: 'payments' });
+      const search: Json[] = await ok(q.viewer, '?search=extra', project);
+      expect(search).toHaveLength(50);
+      expect(search.every((item) => String(item.name).startsWith('extra_'))).toBe(true);
+      expect(await ok(q.viewer, '?search=extra_79', project)).toEqual([expect.objectContaining({ name: 'extra_79' })]);
+    });
+
     it('lists tables first, then fields, by name, with the peer shapes; errored explores are tables with errors', async () => {
       const items: Json[] = await ok(p.viewer, '');
-      expect(items).toHaveLength(4 + FIELD_COUNT);
+      expect(items).toHaveLength(Math.min(50, 4 + FIELD_COUNT));
       expect(names(items.slice(0, 4))).toEqual(['customers', 'orders', 'payments', 'refunds']);
       const fields = items.slice(4);
       expect(fields.every((item) => item.type === 'field')).toBe(true);
@@ -115,7 +133,8 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
         description: 'One row per order, including returned and cancelled ones.',
         groupLabel: 'Shop',
         tags: ['shop', 'core'],
-        joinedTables: ['customers', 'payments'],
+        // the joins as uploaded (CompiledExploreJoin), which lightdash-client-python parses
+        joinedTables: shopExplores()[0].joinedTables,
         categories: [],
         icon: { unicode: '📦' },
         aiHints: null,
@@ -396,10 +415,20 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
     });
 
     it('rejects bad parameters with 422', async () => {
-      for (const query of ['?sort=views', '?order=up', '?categoriesFilterMode=xor', '?categories=not-a-uuid', '?tables=', `?search=${'x'.repeat(201)}`, '?pageSize=501&page=1', '?page=0&pageSize=10', '?page=abc', '?page=100000000000000000&pageSize=500', '?page=1e300&pageSize=5']) {
+      for (const query of ['?sort=views', '?order=up', '?categoriesFilterMode=xor', '?categories=not-a-uuid', '?tables=', `?search=${'x'.repeat(201)}`, '?page=-1&pageSize=10', '?page=abc', '?page=1.5&pageSize=5']) {
         const res = await get(p.viewer, `/metrics${query}`);
         expect({ query, status: res.status, envelope: res.body.status }).toEqual({ query, status: 422, envelope: 'error' });
         expect(['ValidateError', 'PaginationError']).toContain(res.body.error.name);
+      }
+    });
+
+    it('pages as Lightdash: page=0 is no paging, a large page size is served as the catalog cap, a far page is empty', async () => {
+      const all = await ok(p.viewer, '/metrics');
+      expect(await ok(p.viewer, '/metrics?page=0&pageSize=10')).toEqual(all);
+      const large = await ok(p.viewer, '/metrics?page=1&pageSize=100000');
+      expect(large).toEqual({ data: all.data, pagination: { page: 1, pageSize: 1000, totalPageCount: 1, totalResults: all.data.length } });
+      for (const page of ['100000000000000000', '1e300']) {
+        expect((await ok(p.viewer, `/metrics?page=${page}&pageSize=500`)).data).toEqual([]);
       }
     });
 
@@ -447,36 +476,42 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
       expect((await ok(q.viewer, '/metrics/payments/total_paid', project)).timeDimension).toEqual({ field: 'paid_at', interval: 'DAY', table: 'payments' });
       expect(await ok(q.viewer, '/metrics/orders/order_count', project)).not.toHaveProperty('timeDimension');
       expect(dimensionNames((await ok(q.viewer, '/metrics/customers/customer_count', project)).availableTimeDimensions)).toEqual(['customers.created_at']);
-      expect(dimensionNames(await ok(q.viewer, '/customers/segment-dimensions', project))).toEqual(['customers.email', 'customers.is_subscribed']);
+      expect(dimensionNames(await ok(q.viewer, '/customers/segment-dimensions', project))).toEqual(['customers.email']);
     });
 
-    it('lists the metrics that have time dimensions, by table and name', async () => {
-      const all: Json[] = await ok(p.viewer, '/metrics-with-time-dimensions');
-      expect(all.map((metric) => `${metric.table}.${metric.name}`)).toEqual([
-        ...CUSTOMERS_METRICS.map((name) => `customers.${name}`).sort(byName),
-        ...ORDERS_METRICS.map((name) => `orders.${name}`).sort(byName),
-        ...PAYMENTS_METRICS.map((name) => `payments.${name}`).sort(byName),
-      ]);
-      const payments: Json[] = await ok(p.viewer, '/metrics-with-time-dimensions?tableName=payments');
-      expect(payments.map((metric) => metric.name).sort(byName)).toEqual([...PAYMENTS_METRICS].sort(byName));
-      expect(dimensionNames(payments[0].availableTimeDimensions)).toEqual(['payments.paid_at', 'payments.payment_date']);
-      expect(await ok(p.viewer, '/metrics-with-time-dimensions?tableName=nope')).toEqual([]);
+    it('lists, as Lightdash, the metrics that declare a default time dimension and are not string, boolean or date typed', async () => {
+      // nothing in the shared catalog declares a default time dimension
+      expect(await ok(p.viewer, '/metrics-with-time-dimensions')).toEqual([]);
 
-      // an explore without date or timestamp dimensions: its metrics are left out
       const { p: q, projectUuid: project } = await freshProject();
-      const explores = shopExplores().slice(2, 3);
-      for (const name of ['paid_at', 'payment_date']) delete explores[0].tables.payments.dimensions[name];
+      const explores = shopExplores();
+      explores[0].tables.orders.metrics.total_revenue.defaultTimeDimension = { field: 'order_date', interval: 'MONTH' };
+      explores[0].tables.orders.metrics.order_count.defaultTimeDimension = { field: 'order_date' }; // malformed: no interval
+      for (const explore of [explores[0], explores[2]]) {
+        explore.tables.payments.defaultTimeDimension = { field: 'paid_at', interval: 'DAY' };
+        explore.tables.payments.metrics.smallest_payment.type = 'date';
+      }
       await upload(q.developer, project, explores);
-      expect(await ok(q.viewer, '/metrics-with-time-dimensions', project)).toEqual([]);
-      expect((await ok(q.viewer, '/metrics/payments/total_paid', project)).availableTimeDimensions).toEqual([]);
+      const all: Json[] = await ok(q.viewer, '/metrics-with-time-dimensions', project);
+      expect(all.map((metric) => `${metric.table}.${metric.name}`)).toEqual(['orders.total_revenue', 'payments.average_payment', 'payments.payment_count', 'payments.total_paid']);
+      expect(all[0]).toMatchObject({ timeDimension: { field: 'order_date', interval: 'MONTH', table: 'orders' }, availableTimeDimensions: expect.any(Array) });
+      const payments: Json[] = await ok(q.viewer, '/metrics-with-time-dimensions?tableName=payments', project);
+      expect(payments.map((metric) => metric.name)).toEqual(['average_payment', 'payment_count', 'total_paid']);
+      expect(payments[0].timeDimension).toEqual({ field: 'paid_at', interval: 'DAY', table: 'payments' });
+      expect(dimensionNames(payments[0].availableTimeDimensions)).toEqual(['payments.paid_at', 'payments.payment_date']);
+      expect(await ok(q.viewer, '/metrics-with-time-dimensions?tableName=nope', project)).toEqual([]);
+      // one metric still answers whatever it declares
+      expect((await ok(q.viewer, '/metrics/payments/smallest_payment', project)).name).toBe('smallest_payment');
+      expect(await ok(q.viewer, '/metrics/orders/order_count', project)).not.toHaveProperty('timeDimension');
     });
 
-    it("answers the segment (string, boolean) and filter dimensions of the table's explore", async () => {
-      expect(dimensionNames(await ok(p.viewer, '/orders/segment-dimensions'))).toEqual([
-        'orders.status', 'orders.is_completed', 'customers.first_name', 'customers.email', 'customers.is_subscribed', 'payments.payment_method', 'payments.is_refunded',
-      ]);
+    it("answers the string dimensions of the table's explore, to segment and to filter by (as Lightdash 1.219)", async () => {
+      const segments: Json[] = await ok(p.viewer, '/orders/segment-dimensions');
+      expect(dimensionNames(segments)).toEqual(['orders.status', 'customers.first_name', 'customers.email', 'payments.payment_method']);
+      expect(await ok(p.viewer, '/orders/filter-dimensions')).toEqual(segments);
       const filters: Json[] = await ok(p.viewer, '/payments/filter-dimensions');
-      expect(filters).toEqual(Object.values(shopExplores()[2].tables.payments.dimensions));
+      expect(filters).toEqual(Object.values(shopExplores()[2].tables.payments.dimensions).filter((dimension) => (dimension as Json).type === 'string'));
+      expect(filters.length).toBeGreaterThan(0);
       for (const path of ['/nope/segment-dimensions', '/nope/filter-dimensions', '/refunds/filter-dimensions']) await get(p.viewer, path).expect(404);
     });
   });

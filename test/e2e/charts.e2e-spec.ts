@@ -67,16 +67,25 @@ describe('saved charts', () => {
       description: 'Revenue by month',
       slug: 'monthly-revenue',
       tableName: 'orders',
-      metricQuery: METRIC_QUERY,
+      // the keys Lightdash fills in for a query that uses none of them
+      metricQuery: { ...METRIC_QUERY, additionalMetrics: [], customDimensions: [], metricOverrides: {}, timezone: 'UTC' },
       chartConfig: chartBody(publicSpace).chartConfig,
       tableConfig: { columnOrder: ['orders_order_date_month', 'orders_total_revenue'] },
-      pivotConfig: null,
       updatedAt: expect.any(String),
       updatedByUser: { userUuid: p.editor.userUuid, firstName: 'editor', lastName: 'Persona' },
-      views: 0,
       dashboardUuid: null,
       dashboardName: null,
+      dashboardSlug: null,
       pinnedListUuid: null,
+      pinnedListOrder: null,
+      isPrivate: false,
+      inheritsFromOrgOrProject: true,
+      access: [],
+      colorPaletteUuid: null,
+      colorPalette: expect.arrayContaining([expect.stringMatching(/^#/)]),
+      resolvedColorPalette: { colors: expect.any(Array), darkColors: null, paletteName: null, paletteUuid: null, source: { type: expect.any(String) } },
+      merge: null,
+      verification: null,
     });
     const read = await t.http().get(`/api/v1/saved/${chart.uuid}`).set('Cookie', p.viewer.cookie).expect(200);
     expect(read.body.results).toEqual(chart);
@@ -85,7 +94,7 @@ describe('saved charts', () => {
     expect(second.body.results).toMatchObject({ name: 'Monthly revenue', slug: 'monthly-revenue-2', tableConfig: chart.tableConfig });
 
     const renamed = await t.http().patch(`/api/v1/saved/${chart.uuid}`).set('Cookie', p.developer.cookie).send({ name: 'Revenue', description: null }).expect(200);
-    expect(renamed.body.results).toMatchObject({ uuid: chart.uuid, name: 'Revenue', description: null, slug: 'monthly-revenue', metricQuery: METRIC_QUERY });
+    expect(renamed.body.results).toMatchObject({ uuid: chart.uuid, name: 'Revenue', description: null, slug: 'monthly-revenue', metricQuery: chart.metricQuery });
     expect(renamed.body.results.updatedByUser.userUuid).toBe(p.developer.userUuid);
 
     const deleted = await t.http().delete(`/api/v1/saved/${chart.uuid}`).set('Cookie', p.editor.cookie).expect(200);
@@ -109,10 +118,8 @@ describe('saved charts', () => {
     await post(chartBody(publicSpace, { name: '   ' })).expect(422);
     const { metricQuery: _metricQuery, ...withoutQuery } = chartBody(publicSpace);
     await post(withoutQuery).expect(422);
-    const { spaceUuid: _spaceUuid, ...withoutSpace } = chartBody(publicSpace);
-    const spaceless = await post(withoutSpace).expect(422);
-    expect(spaceless.body.error.data).toHaveProperty(['body.spaceUuid']);
-    await post(chartBody('not-a-uuid')).expect(422);
+    const notUuid = await post(chartBody('not-a-uuid')).expect(422);
+    expect(notUuid.body.error.data).toHaveProperty(['body.spaceUuid']);
     await t.http().get('/api/v1/saved/not-a-uuid').set('Cookie', p.admin.cookie).expect(422);
     expect((await listUuids(p.admin, 'charts')).length).toBe(before.length);
 
@@ -125,6 +132,45 @@ describe('saved charts', () => {
     const stored = (await t.http().get(`/api/v1/saved/${dropped.body.results.uuid}`).set('Cookie', p.admin.cookie).expect(200)).body.results;
     expect(stored).not.toHaveProperty('owner');
     expect(stored.metricQuery).not.toHaveProperty('surprise');
+  });
+
+  it('saves a chart without spaceUuid in the project’s first space the caller may see: its default space "Shared"', async () => {
+    const project = await createProject(t, p.admin);
+    const spaces = await t.http().get(`/api/v1/projects/${project}/spaces`).set('Cookie', p.editor.cookie).expect(200);
+    expect(spaces.body.results).toEqual([expect.objectContaining({ name: 'Shared', slug: 'shared', parentSpaceUuid: null, inheritParentPermissions: true, access: [] })]);
+    const shared = spaces.body.results[0].uuid as string;
+    const post = (user: TestUser, body: Record<string, unknown>) => t.http().post(`/api/v1/projects/${project}/saved`).set('Cookie', user.cookie).send(body);
+    const { spaceUuid: _spaceUuid, ...withoutSpace } = chartBody(shared);
+
+    const created = await post(p.editor, withoutSpace).expect(200);
+    expect(created.body.results).toMatchObject({ spaceUuid: shared, spaceName: 'Shared', projectUuid: project });
+    const inShared = (await t.http().get(`/api/v1/projects/${project}/spaces/${shared}`).set('Cookie', p.editor.cookie).expect(200)).body.results.queries;
+    expect(inShared).toEqual([
+      expect.objectContaining({
+        uuid: created.body.results.uuid,
+        chartType: 'cartesian',
+        chartKind: expect.any(String),
+        source: 'dbt_explore',
+        updatedByUser: { userUuid: p.editor.userUuid, firstName: 'editor', lastName: 'Persona' },
+        validationErrors: [],
+        verification: null,
+      }),
+    ]);
+    expect((await post(p.developer, { ...withoutSpace, spaceUuid: null }).expect(200)).body.results.spaceUuid).toBe(shared);
+    // project viewers (interactive or not) are space viewers of the default space: they may not save in it
+    await post(p.interactive_viewer, withoutSpace).expect(403);
+    await post(p.viewer, withoutSpace).expect(403);
+    // an organization member without a project role is refused by the project check
+    await post(p.member, withoutSpace).expect(403);
+    // with the default space in the trash, the next space the caller may see takes its place; with none, 404
+    const privateFirst = await createSpace(t, p.admin, project, { name: 'Admins only', isPrivate: true });
+    const open = await createSpace(t, p.admin, project, { name: 'Open' });
+    await t.http().delete(`/api/v1/projects/${project}/spaces/${shared}`).set('Cookie', p.admin.cookie).expect(200);
+    expect((await post(p.editor, withoutSpace).expect(200)).body.results.spaceUuid).toBe(open);
+    expect((await post(p.admin, withoutSpace).expect(200)).body.results.spaceUuid).toBe(privateFirst);
+    await t.http().delete(`/api/v1/projects/${project}/spaces/${open}`).set('Cookie', p.admin.cookie).expect(200);
+    const none = await post(p.editor, withoutSpace).expect(404);
+    expect(none.body.error.name).toBe('NotFoundError');
   });
 
   it('answers 401 without credentials', async () => {
@@ -207,12 +253,24 @@ describe('saved charts', () => {
       dashboardUuid: null,
       dashboardName: null,
       slug: 'a',
-      source: 'dbt_explore',
       chartKind: 'table',
       chartType: 'table',
+      dashboardSlug: null,
+      updatedAt: expect.any(String),
+      viewsCount: 0,
     });
     const [query] = await list(p.viewer, 'charts');
-    expect(query).toEqual({ ...summary, updatedAt: expect.any(String), updatedByUser: expect.objectContaining({ userUuid: p.admin.userUuid }), pinnedListOrder: null, views: 0, firstViewedAt: null });
+    const { dashboardSlug: _slug, viewsCount: _views, ...common } = summary;
+    expect(query).toEqual({
+      ...common,
+      source: 'dbt_explore',
+      updatedByUser: expect.objectContaining({ userUuid: p.admin.userUuid }),
+      pinnedListOrder: null,
+      views: 0,
+      firstViewedAt: null,
+      validationErrors: [],
+      verification: null,
+    });
 
     // a direct entry on the private parent reaches the nested space too
     await shareSpace(t, p.admin, project, closed, p.viewer.userUuid, 'viewer');

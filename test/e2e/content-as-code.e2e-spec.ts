@@ -222,8 +222,10 @@ describe('charts and dashboards as code', () => {
       ['marketing', 'Marketing', true],
       ['sales', 'Sales', true],
       ['sales.emea-team', 'Emea team', false],
+      ['shared', 'Shared', false],
     ]);
-    expect(await spacePaths(p.editor, targetUuid)).toEqual([]);
+    // the editor sees only the project's default public space, not the uploader's private ones
+    expect(await spacePaths(p.editor, targetUuid)).toEqual(['shared']);
 
     // uploading the same documents again changes nothing; a changed one is updated in place
     for (const chart of chartsAgain) {
@@ -342,7 +344,7 @@ describe('charts and dashboards as code', () => {
     const results = await Promise.all([0, 1, 2].map(() => upload(p.developer, targetUuid, 'charts', { ...chart, spaceSlug: 'team/a' })));
     expect(results.map((res) => res.status)).toEqual([200, 200, 200]);
     expect(results.map((res) => res.body.results.charts[0].action).sort()).toEqual(['create', 'no changes', 'no changes']);
-    expect(await spacePaths(p.developer, targetUuid)).toEqual(['team', 'team.a']);
+    expect(await spacePaths(p.developer, targetUuid)).toEqual(['shared', 'team', 'team.a']);
   });
 });
 
@@ -406,22 +408,24 @@ describe('PUT /projects/{p}/tags/yaml', () => {
     expect((await listTags(projectUuid)).map((tag) => tag.name)).toEqual(['Manual']);
   });
 
-  it('refuses bad bodies and name clashes with a 4xx and changes nothing; needs editor; outsiders 404', async () => {
+  it('refuses bad bodies with a 4xx and changes nothing; accepts a repeated name; needs editor; outsiders 404', async () => {
     const projectUuid = await createProject(t, p.admin);
     await t.http().put(yamlTags(projectUuid)).set('Cookie', p.editor.cookie).send([{ name: 'Finance', color: 'blue', yamlReference: 'finance' }]).expect(200);
     await t.http().post(`/api/v1/projects/${projectUuid}/tags`).set('Cookie', p.editor.cookie).send({ name: 'Manual', color: '#000000' }).expect(201);
-    const before = await listTags(projectUuid);
-
-    const clash = await t
+    // names may repeat, as Lightdash allows (a YAML tag may share the name of a tag made in the UI)
+    await t
       .http()
       .put(yamlTags(projectUuid))
       .set('Cookie', p.editor.cookie)
       .send([
-        { name: 'Support', color: 'red', yamlReference: 'support' },
-        { name: 'MANUAL', color: 'red', yamlReference: 'manual' },
+        { name: 'Finance', color: 'blue', yamlReference: 'finance' },
+        { name: 'Manual', color: 'red', yamlReference: 'manual' },
       ])
-      .expect(409);
-    expect(clash.body.error.name).toBe('AlreadyExistsError');
+      .expect(200);
+    expect((await listTags(projectUuid)).map((tag) => tag.name).sort()).toEqual(['Finance', 'Manual', 'Manual']);
+    await t.http().put(yamlTags(projectUuid)).set('Cookie', p.editor.cookie).send([{ name: 'Finance', color: 'blue', yamlReference: 'finance' }]).expect(200);
+    const before = await listTags(projectUuid);
+
     const duplicate = await t
       .http()
       .put(yamlTags(projectUuid))

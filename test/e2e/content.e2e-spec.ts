@@ -76,7 +76,7 @@ describe('content: the trash and the v2 content API', () => {
     expect((await call(p.viewer, 'get', `/projects/${projectUuid}/charts`).expect(200)).body.results).toEqual([]);
     expect((await call(p.viewer, 'get', `/projects/${projectUuid}/chart-summaries`).expect(200)).body.results).toEqual([]);
     const summary = (await call(p.viewer, 'get', `/projects/${projectUuid}/spaces`).expect(200)).body.results.find((s: { uuid: string }) => s.uuid === space);
-    expect(summary.chartCount).toBe(0);
+    expect(summary.chartCount).toBe('0'); // counts are strings in the v1 space list, as in Lightdash
     const listed = (await call(p.viewer, 'get', `/api/v2/content?projectUuids=${projectUuid}&contentTypes=chart`).expect(200)).body.results;
     expect(listed.data).toEqual([]);
 
@@ -124,6 +124,7 @@ describe('content: the trash and the v2 content API', () => {
 
   it('deleting a space takes its child spaces and content with it; restoring brings back exactly that, with its access', async () => {
     const { p, projectUuid } = await setup();
+    const [shared] = await listedSpaces(p.admin, projectUuid); // the project's default space
     const root = await createSpace(t, p.admin, projectUuid, { name: 'Finance' });
     const child = await createSpace(t, p.admin, projectUuid, { name: 'Payroll', parentSpaceUuid: root, isPrivate: true });
     await shareSpace(t, p.admin, projectUuid, child, p.viewer.userUuid, 'viewer');
@@ -141,7 +142,8 @@ describe('content: the trash and the v2 content API', () => {
     for (const uuid of [root, child, grandchild]) await call(p.admin, 'get', spacePath(projectUuid, uuid)).expect(404);
     await call(p.admin, 'get', `/saved/${chart}`).expect(404);
     await call(p.admin, 'get', `/dashboards/${dashboard}`).expect(404);
-    expect(await listedSpaces(p.admin, projectUuid)).toEqual([]);
+    // only the project's default space "Shared" is left
+    expect((await call(p.admin, 'get', `/projects/${projectUuid}/spaces`).expect(200)).body.results.map((s: { name: string }) => s.name)).toEqual(['Shared']);
     const all = (await call(p.admin, 'get', `/api/v2/content?projectUuids=${projectUuid}&search=o&pageSize=50`).expect(200)).body.results;
     expect(all.pagination.totalResults).toBe(0);
     // nothing can be created inside it
@@ -163,7 +165,7 @@ describe('content: the trash and the v2 content API', () => {
     // access as before: the private child is still shared with the viewer only
     await call(p.viewer, 'get', spacePath(projectUuid, grandchild)).expect(200);
     await call(p.interactive_viewer, 'get', spacePath(projectUuid, child)).expect(403);
-    expect((await listedSpaces(p.admin, projectUuid)).sort()).toEqual([root, child, grandchild].sort());
+    expect((await listedSpaces(p.admin, projectUuid)).sort()).toEqual([shared, root, child, grandchild].sort());
     expect((await deletedList(p.admin, projectUuid)).data.map((d: { uuid: string }) => d.uuid)).toEqual([earlier]);
 
     const audit = (await call(p.admin, 'get', '/org/audit-logs?pageSize=100').expect(200)).body.results;
@@ -237,11 +239,14 @@ describe('content: the trash and the v2 content API', () => {
     // space:manage on the moved space and on the destination (as PATCH /spaces/{s} needs)
     const privateTarget = await createSpace(t, p.admin, projectUuid, { name: 'Locked', isPrivate: true });
     const editorsOwn = await createSpace(t, p.editor, projectUuid, { name: 'Editors own' });
-    await move(p.editor, moved, editorsOwn).expect(403); // no admin entry on the moved space
+    await move(p.editor, privateTarget, editorsOwn).expect(403); // no admin entry on the moved (private) space
     await move(p.editor, editorsOwn, privateTarget).expect(403); // nor on the destination
     await move(p.viewer, moved, parent).expect(403);
-    await move(p.editor, editorsOwn, moved).expect(403);
+    await move(p.interactive_viewer, editorsOwn, moved).expect(403);
     await move(p.editor, editorsOwn, null).expect(400); // already a root space
+    // a project editor manages public spaces without an entry (Lightdash's `manage Space@public`)
+    await move(p.editor, editorsOwn, moved).expect(200);
+    await move(p.editor, editorsOwn, null).expect(200);
     await move(p.admin, moved, null).expect(200);
     expect((await call(p.admin, 'get', spacePath(projectUuid, below)).expect(200)).body.results.path).toBe('moved.below');
     const outsider = await setup();
@@ -292,7 +297,8 @@ describe('content: the trash and the v2 content API', () => {
     const nested = await createSpace(t, p.admin, projectUuid, { name: 'Nested', parentSpaceUuid: spaces[0] });
     const chart = await insertChart(spaces[0], 'Chart in alpha');
     const page1 = (await call(p.viewer, 'get', `/api/v2/content?projectUuids=${projectUuid}&pageSize=3&sortBy=name&sortDirection=asc`).expect(200)).body.results;
-    expect(page1.pagination).toEqual({ page: 1, pageSize: 3, totalPageCount: 2, totalResults: 6 });
+    // the five root spaces, the project's default space "Shared" and the chart
+    expect(page1.pagination).toEqual({ page: 1, pageSize: 3, totalPageCount: 3, totalResults: 7 });
     expect(page1.data.map((d: { name: string }) => d.name)).toEqual(['Alpha', 'Beta', 'Delta']);
     expect(page1.data[0]).toEqual(
       expect.objectContaining({
@@ -311,7 +317,7 @@ describe('content: the trash and the v2 content API', () => {
       }),
     );
     const page2 = (await call(p.viewer, 'get', `/api/v2/content?projectUuids=${projectUuid}&pageSize=3&page=2&sortBy=name&sortDirection=asc`).expect(200)).body.results;
-    expect(page2.data.map((d: { name: string }) => d.name)).toEqual(['Epsilon', 'Gamma', 'Chart in alpha']);
+    expect(page2.data.map((d: { name: string }) => d.name)).toEqual(['Epsilon', 'Gamma', 'Shared']);
     expect(page2.data.map((d: { uuid: string }) => d.uuid)).not.toContain(hidden);
     const inAlpha = (await call(p.viewer, 'get', `/api/v2/content?spaceUuids=${spaces[0]}`).expect(200)).body.results;
     expect(inAlpha.data.map((d: { uuid: string }) => d.uuid)).toEqual([nested, chart]);
@@ -319,7 +325,40 @@ describe('content: the trash and the v2 content API', () => {
 
     const v1 = (await call(p.viewer, 'get', `/projects/${projectUuid}/spaces?page=1&pageSize=2`).expect(200)).body.results;
     expect(Array.isArray(v1)).toBe(true);
-    expect(v1).toHaveLength(6);
+    expect(v1).toHaveLength(7);
+  });
+
+  it('GET /api/v2/content answers every shape of request (types, search, uuids, spaces, pages past the end) with the same visibility', async () => {
+    const { p, projectUuid } = await setup();
+    // without the project's default space, Shared, so the counts below are this test's spaces alone
+    const shared = (await call(p.admin, 'get', `/projects/${projectUuid}/spaces`).expect(200)).body.results.find((s: { name: string }) => s.name === 'Shared');
+    await call(p.admin, 'delete', `/projects/${projectUuid}/spaces/${shared.uuid}`).expect(200);
+    const alpha = await createSpace(t, p.admin, projectUuid, { name: 'Alpha' });
+    const beta = await createSpace(t, p.admin, projectUuid, { name: 'Beta' });
+    const hidden = await createSpace(t, p.admin, projectUuid, { name: 'Hidden alpha', isPrivate: true });
+    const nested = await createSpace(t, p.admin, projectUuid, { name: 'Nested', parentSpaceUuid: alpha });
+    const chart = await insertChart(alpha, 'Alpha revenue');
+    const dashboard = await insertDashboard(beta, 'Beta board');
+    const hiddenChart = await insertChart(hidden, 'Hidden chart');
+    const list = async (user: TestUser, query: string) => {
+      const results = (await call(user, 'get', `/api/v2/content?projectUuids=${projectUuid}&${query}`).expect(200)).body.results;
+      return { uuids: results.data.map((d: { uuid: string }) => d.uuid), total: results.pagination.totalResults };
+    };
+
+    // root spaces only, newest first (the bench's request)
+    expect(await list(p.viewer, 'contentTypes=space&pageSize=1')).toEqual({ uuids: [beta], total: 2 });
+    expect(await list(p.admin, 'contentTypes=space&pageSize=25')).toEqual({ uuids: [hidden, beta, alpha], total: 3 });
+    expect(await list(p.viewer, 'contentTypes=space&page=3&pageSize=1')).toEqual({ uuids: [], total: 2 });
+    expect(await list(p.viewer, 'contentTypes=chart&contentTypes=dashboard&sortBy=name&sortDirection=asc')).toEqual({ uuids: [dashboard, chart], total: 2 });
+    expect(await list(p.admin, 'contentTypes=chart&sortBy=name&sortDirection=asc')).toEqual({ uuids: [chart, hiddenChart], total: 2 });
+    // a search looks at every level; what the caller cannot see stays out
+    expect(await list(p.viewer, 'search=ALPHA&sortBy=name&sortDirection=asc')).toEqual({ uuids: [alpha, chart], total: 2 });
+    expect(await list(p.admin, 'search=alpha&sortBy=name&sortDirection=asc')).toEqual({ uuids: [alpha, hidden, chart], total: 3 });
+    expect(await list(p.viewer, 'search=nest')).toEqual({ uuids: [nested], total: 1 });
+    expect(await list(p.viewer, `uuids=${nested}&uuids=${dashboard}&uuids=${hiddenChart}`)).toEqual({ uuids: [nested, dashboard], total: 2 });
+    expect(await list(p.viewer, `spaceUuids=${alpha}&contentTypes=space`)).toEqual({ uuids: [nested], total: 1 });
+    expect(await list(p.viewer, `spaceUuids=${hidden}`)).toEqual({ uuids: [], total: 0 });
+    expect(await list(p.admin, `spaceUuids=${hidden}`)).toEqual({ uuids: [hiddenChart], total: 1 });
   });
 
   it('the purge deletes for good what stayed in the trash past the retention, one replica at a time', async () => {

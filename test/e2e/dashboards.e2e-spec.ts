@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from '../support/app.js';
 import { createOrganization, createPersonas, type Personas } from '../support/organizations.js';
 import { createProject } from '../support/projects.js';
 import { createSpace, shareSpace } from '../support/spaces.js';
-import type { TestUser } from '../support/users.js';
+import { registerUser, type TestUser } from '../support/users.js';
 
 const CHART_BODY = {
   name: 'Revenue',
@@ -13,6 +13,8 @@ const CHART_BODY = {
 };
 
 const MARKDOWN_TILE = { type: 'markdown', x: 0, y: 0, h: 3, w: 6, properties: { title: 'Notes', content: '# Hello' } };
+/** A markdown tile as answered: Lightdash fills in no tab and a shown title. */
+const ANSWERED_MARKDOWN_TILE = { ...MARKDOWN_TILE, tabUuid: null, properties: { ...MARKDOWN_TILE.properties, hideTitle: false } };
 const chartTile = (savedChartUuid: string) => ({ type: 'saved_chart', x: 6, y: 0, h: 3, w: 6, properties: { savedChartUuid, title: 'Revenue' } });
 
 function dashboardBody(spaceUuid: string, overrides: Record<string, unknown> = {}) {
@@ -69,12 +71,18 @@ describe('dashboards', () => {
       description: 'Weekly numbers',
       dashboardVersionId: 1,
       updatedAt: expect.any(String),
+      versionUuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
       tiles: [
-        { ...MARKDOWN_TILE, tabUuid, uuid: expect.stringMatching(/^[0-9a-f-]{36}$/) },
-        { ...chartTile(chartUuid), uuid: '5d1c9a4e-0a0b-4c1d-9e2f-3a4b5c6d7e8f' },
+        { ...ANSWERED_MARKDOWN_TILE, tabUuid, uuid: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+        // a chart tile names its chart, as Lightdash answers it
+        {
+          ...chartTile(chartUuid),
+          tabUuid: null,
+          uuid: '5d1c9a4e-0a0b-4c1d-9e2f-3a4b5c6d7e8f',
+          properties: { ...chartTile(chartUuid).properties, hideTitle: false, belongsToDashboard: false, chartName: 'Revenue', chartSlug: 'revenue', lastVersionChartKind: 'big_number' },
+        },
       ],
       filters: { dimensions: [], metrics: [], tableCalculations: [] },
-      parameters: null,
       updatedByUser: { userUuid: p.editor.userUuid, firstName: 'editor', lastName: 'Persona' },
       spaceUuid: publicSpace,
       spaceName: 'Shared',
@@ -85,9 +93,11 @@ describe('dashboards', () => {
       tabs: [{ uuid: tabUuid, name: 'Overview', order: 0 }],
       isPrivate: false,
       inheritsFromOrgOrProject: true,
-      access: null,
+      access: [],
       slug: 'sales-overview',
       config: { isDateZoomDisabled: true },
+      colorPaletteUuid: null,
+      verification: null,
     });
     const read = await t.http().get(`/api/v1/dashboards/${dashboard.uuid}`).set('Cookie', p.viewer.cookie).expect(200);
     expect(read.body.results).toEqual(dashboard);
@@ -95,7 +105,8 @@ describe('dashboards', () => {
     const filters = { dimensions: [{ id: 'f1', operator: 'equals', target: { fieldId: 'orders_status', tableName: 'orders' }, values: ['done'] }], metrics: [], tableCalculations: [] };
     const updated = await t.http().patch(`/api/v1/dashboards/${dashboard.uuid}`).set('Cookie', p.developer.cookie).send({ name: 'Sales', tiles: [MARKDOWN_TILE], filters }).expect(200);
     expect(updated.body.results).toMatchObject({ uuid: dashboard.uuid, name: 'Sales', description: 'Weekly numbers', dashboardVersionId: 2, filters, slug: 'sales-overview' });
-    expect(updated.body.results.tiles).toEqual([{ ...MARKDOWN_TILE, uuid: expect.any(String) }]);
+    expect(updated.body.results.tiles).toEqual([{ ...ANSWERED_MARKDOWN_TILE, uuid: expect.any(String) }]);
+    expect(updated.body.results.versionUuid).not.toBe(dashboard.versionUuid);
     expect(updated.body.results.tabs).toEqual(dashboard.tabs);
 
     const again = await createDashboard(p.editor, publicSpace);
@@ -103,6 +114,13 @@ describe('dashboards', () => {
 
     expect((await t.http().delete(`/api/v1/dashboards/${dashboard.uuid}`).set('Cookie', p.editor.cookie).expect(200)).body).toEqual({ status: 'ok' });
     await t.http().get(`/api/v1/dashboards/${dashboard.uuid}`).set('Cookie', p.admin.cookie).expect(404);
+  });
+
+  it('reads a non-chart tile whose properties hold any savedChartUuid (only chart tiles name their chart)', async () => {
+    const odd = { ...MARKDOWN_TILE, properties: { ...MARKDOWN_TILE.properties, savedChartUuid: 'not-a-uuid' } };
+    const created = await t.http().post(`/api/v1/projects/${projectUuid}/dashboards`).set('Cookie', p.editor.cookie).send(dashboardBody(publicSpace, { tiles: [odd] })).expect(201);
+    const read = await t.http().get(`/api/v1/dashboards/${created.body.results.uuid}`).set('Cookie', p.viewer.cookie).expect(200);
+    expect(read.body.results.tiles).toEqual([{ ...odd, tabUuid: null, uuid: expect.any(String), properties: { ...odd.properties, hideTitle: false } }]);
   });
 
   it('drops unknown properties of a dashboard, its tiles, tabs and filters: none is stored', async () => {
@@ -114,7 +132,7 @@ describe('dashboards', () => {
     });
     const read = (await t.http().get(`/api/v1/dashboards/${uuid}`).set('Cookie', p.editor.cookie).expect(200)).body.results;
     expect(read).not.toHaveProperty('owner');
-    expect(read.tiles).toEqual([{ ...MARKDOWN_TILE, tabUuid: 't1', uuid: expect.any(String) }]);
+    expect(read.tiles).toEqual([{ ...ANSWERED_MARKDOWN_TILE, tabUuid: 't1', uuid: expect.any(String) }]);
     expect(read.tabs).toEqual([{ uuid: 't1', name: 'T', order: 0 }]);
     expect(read.filters).toEqual({ dimensions: [], metrics: [], tableCalculations: [] });
   });
@@ -223,22 +241,42 @@ describe('dashboards', () => {
         pinnedListUuid: null,
         pinnedListOrder: null,
         tileTypes: expect.arrayContaining(['markdown', 'saved_chart']),
+        slug: 'a',
+        validationErrors: [],
+        verification: null,
       },
       expect.objectContaining({ uuid: c, tileTypes: [] }),
     ]);
     expect(await listUuids(p.admin, '', project)).toEqual([a, b, c]);
-    expect(await listUuids(p.admin, '?includePrivate=false', project)).toEqual([a, c]);
+    // includePrivate=false (as Lightdash): public spaces and those the caller was given access to themselves;
+    // the admin created Closed, so it has an entry of its own there
+    expect(await listUuids(p.admin, '?includePrivate=false', project)).toEqual([a, b, c]);
     expect(await listUuids(p.admin, '?includePrivate=true', project)).toEqual([a, b, c]);
+    const editorsOwn = await createSpace(t, p.editor, project, { name: "Editor's own", isPrivate: true });
+    const d = await createDashboard(p.editor, editorsOwn, { name: 'D', tiles: [] }, project);
+    expect(await listUuids(p.admin, '', project)).toEqual([a, b, c, d]);
+    expect(await listUuids(p.admin, '?includePrivate=false', project)).toEqual([a, b, c]);
+    // only "false" narrows, as Lightdash: any other value is the default
+    for (const value of ['true', '0', 'no', 'FALSE', '']) expect(await listUuids(p.admin, `?includePrivate=${value}`, project)).toEqual([a, b, c, d]);
     expect(await listUuids(p.admin, `?chartUuid=${chartA}`, project)).toEqual([a, b]);
     expect(await listUuids(p.admin, `?chartUuid=${chartB.toUpperCase()}`, project)).toEqual([b]);
     expect(await listUuids(p.viewer, `?chartUuid=${chartB}`, project)).toEqual([]);
     await shareSpace(t, p.admin, project, closed, p.viewer.userUuid, 'viewer');
     expect(await listUuids(p.viewer, '', project)).toEqual([a, b, c]);
-    expect(await listUuids(p.viewer, '?includePrivate=false', project)).toEqual([a, c]);
+    expect(await listUuids(p.viewer, '?includePrivate=false', project)).toEqual([a, b, c]);
 
-    await t.http().get(`/api/v1/projects/${project}/dashboards`).set('Cookie', p.member.cookie).expect(403);
+    // a member of the organization without access to the project: an empty list (as Lightdash), then
+    // the dashboards of a space shared with them; outsiders stay 404
+    expect(await listUuids(p.member, '', project)).toEqual([]);
+    await shareSpace(t, p.admin, project, closed, p.member.userUuid, 'viewer');
+    expect(await listUuids(p.member, '', project)).toEqual([b]);
+    expect(await listUuids(p.member, '?includePrivate=false', project)).toEqual([b]);
     const other = await createOrganization(t);
     await t.http().get(`/api/v1/projects/${project}/dashboards`).set('Cookie', other.admin.cookie).expect(404);
+    const loner = await registerUser(t);
+    await t.http().get(`/api/v1/projects/${project}/dashboards`).set('Cookie', loner.cookie).expect(404);
+    await t.http().get('/api/v1/projects/00000000-0000-4000-8000-000000000000/dashboards').set('Cookie', p.member.cookie).expect(404);
+    await t.http().get(`/api/v1/projects/${project}/dashboards`).expect(401);
   });
 
   it('duplicates a dashboard the caller may see and edit; a mismatched body is 400', async () => {

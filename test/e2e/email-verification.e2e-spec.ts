@@ -52,7 +52,7 @@ describe('email verification with one-time passcodes (over SMTP)', () => {
   }
 
   async function isEmailVerified(user: TestUser): Promise<boolean> {
-    return (await t.http().get('/api/v1/user').set('Cookie', user.cookie).expect(200)).body.results.isEmailVerified;
+    return (await t.http().get('/api/v1/user/me/email/status').set('Cookie', user.cookie).expect(200)).body.results.isVerified;
   }
 
   async function userIdOf(user: TestUser): Promise<string> {

@@ -40,7 +40,7 @@ describe('explores upload size', () => {
   it('takes compiled explores larger than the 5 MiB of other routes from a developer', async () => {
     const body = bulkyUpload(6 * MiB);
     const res = await upload(t, body).set('Cookie', p.developer.cookie).expect(200);
-    expect(res.body.results.explores).toBe(4);
+    expect(res.body.results.exploreCount).toBe(4);
     // any other route still stops at 5 MiB
     const other = await t.http().patch('/api/v1/user/me').set('Cookie', p.developer.cookie).set('content-type', 'application/json').send(body);
     expect(other.status).toBe(413);

@@ -15,7 +15,6 @@ const NOT_FOUND = errorBody(404, 'NotFoundError', 'No group found');
 const FORBIDDEN = errorBody(403, 'ForbiddenError', "You don't have access to this resource or action");
 const NAME_TAKEN = errorBody(409, 'AlreadyExistsError', 'Group name already exists');
 const INVALID_MEMBERS = errorBody(400, 'ParameterError', 'Some provided user UUIDs are invalid');
-const NOT_AN_ORGANIZATION_MEMBER = errorBody(400, 'ParameterError', 'User is not a member of this organization');
 const OK = { status: 'ok' };
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -44,7 +43,6 @@ describe('groups', () => {
   function everyRoute(groupUuid: string, userUuid: string): Route[] {
     return [
       ['post', '/org/groups', { name: `Attempt ${randomUUID()}` }],
-      ['get', '/org/groups'],
       ['get', `/groups/${groupUuid}`],
       ['patch', `/groups/${groupUuid}`, { name: 'Renamed by someone' }],
       ['delete', `/groups/${groupUuid}`],
@@ -262,7 +260,7 @@ describe('groups', () => {
     expect(await groupCount(org.organizationUuid)).toBe(3);
   });
 
-  it('paginates with totals that add up, filters with searchQuery, and escapes LIKE wildcards', async () => {
+  it('paginates in creation order with totals that add up, filters with searchQuery, and escapes LIKE wildcards', async () => {
     const org = await createOrganization(t);
     const teamNames = ['Team 07', 'team 03', 'Team 01', 'Team 05', 'TEAM 02', 'Team 06', 'Team 04'];
     for (const name of teamNames) await createGroup(org.admin, { name });
@@ -277,9 +275,9 @@ describe('groups', () => {
       pages.push(res.body.results.data.map((group: { name: string }) => group.name));
     }
     expect(pages).toEqual([
-      ['Team 01', 'TEAM 02', 'team 03'],
-      ['Team 04', 'Team 05', 'Team 06'],
-      ['Team 07'],
+      ['Team 07', 'team 03', 'Team 01'],
+      ['Team 05', 'TEAM 02', 'Team 06'],
+      ['Team 04'],
     ]);
     const beyond = await call(org.admin, 'get', '/org/groups?searchQuery=team&page=4&pageSize=3').expect(200);
     expect(beyond.body.results).toEqual({ data: [], pagination: { page: 4, pageSize: 3, totalPageCount: 3, totalResults: 7 } });
@@ -293,7 +291,41 @@ describe('groups', () => {
     const underscore = await call(org.admin, 'get', '/org/groups?searchQuery=r_1').expect(200);
     expect(underscore.body.results.data.map((group: { name: string }) => group.name)).toEqual(['Other_1']);
 
-    expect((await call(org.admin, 'get', '/org/groups?page=0&pageSize=3').expect(422)).body.error.name).toBe('PaginationError');
+    // page=0 (or pageSize=0) means "no paging", as Lightdash; negative numbers are refused
+    expect((await call(org.admin, 'get', '/org/groups?page=0&pageSize=3').expect(200)).body.results).toEqual({ data: expect.any(Array) });
+    expect((await call(org.admin, 'get', '/org/groups?page=0&pageSize=3').expect(200)).body.results.data).toHaveLength(10);
+    expect((await call(org.admin, 'get', '/org/groups?page=-1&pageSize=3').expect(422)).body.error.name).toBe('PaginationError');
+    expect((await call(org.admin, 'get', '/org/groups?page=1&pageSize=-3').expect(422)).body.error.name).toBe('PaginationError');
+  });
+
+  it("lists every group the way the Terraform provider pages: Go's %f numbers, until an empty page", async () => {
+    const org = await createOrganization(t);
+    const created = [];
+    for (const name of ['Zeta', 'alpha', 'Mid']) created.push((await createGroup(org.admin, { name })).uuid);
+    const firstCall = await call(org.admin, 'get', '/org/groups?page=0.000000&pageSize=100.000000&includeMembers=0.000000&searchQuery=').expect(200);
+    expect(firstCall.body.results.data.map((group: { uuid: string }) => group.uuid)).toEqual(created);
+    const seen: string[] = [];
+    for (let page = 1; page < 10; page++) {
+      const res = await call(org.admin, 'get', `/org/groups?page=${page.toFixed(6)}&pageSize=${(2).toFixed(6)}&includeMembers=0.000000&searchQuery=`).expect(200);
+      if (res.body.results.data.length === 0) break;
+      expect(res.body.results.pagination).toEqual({ page, pageSize: 2, totalPageCount: 2, totalResults: 3 });
+      seen.push(...res.body.results.data.map((group: { uuid: string }) => group.uuid));
+    }
+    expect(seen).toEqual(created);
+    for (const query of ['page=1.5&pageSize=2', 'page=one&pageSize=2', 'page=1&pageSize=Infinity']) {
+      expect((await call(org.admin, 'get', `/org/groups?${query}`).expect(422)).body.error.name).toBe('ValidateError');
+    }
+  });
+
+  it('accepts any page size and any page number, bounding the work', async () => {
+    const org = await createOrganization(t);
+    for (const name of ['One', 'Two']) await createGroup(org.admin, { name });
+    const huge = await call(org.admin, 'get', '/org/groups?page=1&pageSize=100000000').expect(200);
+    expect(huge.body.results).toEqual({ data: [expect.objectContaining({ name: 'One' }), expect.objectContaining({ name: 'Two' })], pagination: { page: 1, pageSize: 5000, totalPageCount: 1, totalResults: 2 } });
+    for (const page of ['1000001', '100000000000000000', '1e300']) {
+      const far = await call(org.admin, 'get', `/org/groups?page=${page}&pageSize=500`).expect(200);
+      expect(far.body.results).toEqual({ data: [], pagination: { page: Number(page), pageSize: 500, totalPageCount: 1, totalResults: 2 } });
+    }
   });
 
   it('limits members with includeMembers (and offset on one group) while memberUuids lists them all', async () => {
@@ -332,7 +364,7 @@ describe('groups', () => {
     expect((await call(org.admin, 'get', `/groups/${big.uuid}?offset=-1`).expect(422)).body.error.data).toHaveProperty('offset');
   });
 
-  it('refuses every route, reads included, to every role below admin, and changes nothing', async () => {
+  it('refuses every route but the list to every role below admin, and changes nothing; the list is an empty page (as Lightdash)', async () => {
     const personas = await createPersonas(t);
     const { admin } = personas;
     const group = await createGroup(admin, { name: 'Secret Club', members: [{ userUuid: personas.editor.userUuid }] });
@@ -345,7 +377,13 @@ describe('groups', () => {
       }
       // removing someone who is a member is refused just the same
       expect((await call(personas[role], 'delete', `/groups/${group.uuid}/members/${personas.editor.userUuid}`).expect(403)).body).toEqual(FORBIDDEN);
+      expect((await call(personas[role], 'get', '/org/groups?includeMembers=10').expect(200)).body.results).toEqual({ data: [] });
+      expect((await call(personas[role], 'get', '/org/groups?page=1&pageSize=10').expect(200)).body.results).toEqual({
+        data: [],
+        pagination: { page: 1, pageSize: 10, totalPageCount: 0, totalResults: 0 },
+      });
     }
+    expect((await call(admin, 'get', '/org/groups').expect(200)).body.results.data).toHaveLength(1);
     expect(await readGroup(admin, group.uuid)).toEqual(before);
     expect(await groupCount(personas.organizationUuid)).toBe(1);
 
@@ -387,7 +425,7 @@ describe('groups', () => {
     ]);
   });
 
-  it('refuses users outside the organization as members (400) on create, update and add, and changes nothing', async () => {
+  it('refuses users outside the organization as members (400) on create and update, ignores them on add (204, as Lightdash), and changes nothing', async () => {
     const org = await createOrganization(t);
     const alice = await addMember(t, org, 'editor', 'Alice');
     const other = await createOrganization(t);
@@ -401,17 +439,18 @@ describe('groups', () => {
       expect(created.body).toEqual(INVALID_MEMBERS);
       const updated = await call(org.admin, 'patch', `/groups/${group.uuid}`, { name: 'Changed', members: [{ userUuid: outsider }] }).expect(400);
       expect(updated.body).toEqual(INVALID_MEMBERS);
-      const added = await call(org.admin, 'put', `/groups/${group.uuid}/members/${outsider}`).expect(400);
-      expect(added.body).toEqual(NOT_AN_ORGANIZATION_MEMBER);
+      // as Lightdash: adding a non-member changes nothing and answers like "already a member"
+      const added = await call(org.admin, 'put', `/groups/${group.uuid}/members/${outsider}`).expect(204);
+      expect(added.text).toBe('');
     }
     expect(await readGroup(org.admin, group.uuid)).toEqual(before);
     expect(await groupCount(org.organizationUuid)).toBe(1);
     expect((await readGroup(other.admin, (await createGroup(other.admin, { name: 'Mixed' })).uuid)).members).toEqual([]);
 
     const refusals = (await auditRows(org.organizationUuid)).filter((row) => row.outcome !== 'success');
-    expect(refusals).toHaveLength(12);
+    expect(refusals).toHaveLength(8);
     expect(new Set(refusals.map(({ outcome, statusCode }) => `${outcome} ${statusCode}`))).toEqual(new Set(['failed 400']));
-    expect(refusals.slice(0, 3).map((row) => row.action)).toEqual(['group.create', 'group.update', 'group.member.add']);
+    expect(refusals.slice(0, 2).map((row) => row.action)).toEqual(['group.create', 'group.update']);
   });
 
   it('validates bodies, queries and path parameters with 422', async () => {
@@ -510,10 +549,11 @@ describe('groups', () => {
     expect((await readGroup(org.admin, first.uuid)).memberUuids).toEqual([bob.userUuid]);
     expect((await readGroup(org.admin, second.uuid)).memberUuids).toEqual([]);
     // and cannot be added back while outside the organization
-    expect((await call(org.admin, 'put', `/groups/${second.uuid}/members/${alice.userUuid}`).expect(400)).body).toEqual(NOT_AN_ORGANIZATION_MEMBER);
+    await call(org.admin, 'put', `/groups/${second.uuid}/members/${alice.userUuid}`).expect(204);
+    expect((await readGroup(org.admin, second.uuid)).memberUuids).toEqual([]);
   });
 
-  it('answers 400 when the member leaves the organization while being added (the foreign key decides)', async () => {
+  it('does not add a member who leaves the organization while being added (the foreign key decides): 204 for add, 400 for create', async () => {
     const org = await createOrganization(t);
     const group = await createGroup(org.admin, { name: 'Racing' });
     const dataSource = t.app.get(DataSource);
@@ -541,7 +581,7 @@ describe('groups', () => {
 
     const alice = await addMember(t, org, 'viewer', 'Alice');
     const added = await whileLeaving(alice, () => call(org.admin, 'put', `/groups/${group.uuid}/members/${alice.userUuid}`).then((res) => res));
-    expect({ status: added.status, body: added.body }).toEqual({ status: 400, body: NOT_AN_ORGANIZATION_MEMBER });
+    expect(added.status).toBe(204);
 
     const bob = await addMember(t, org, 'viewer', 'Bob');
     const created = await whileLeaving(bob, () => call(org.admin, 'post', '/org/groups', { name: 'Late', members: [{ userUuid: bob.userUuid }] }).then((res) => res));
@@ -554,7 +594,7 @@ describe('groups', () => {
   it('documents the routes in the OpenAPI document under their tags', async () => {
     const doc = (await t.http().get('/api/docs/openapi.json').expect(200)).body;
     expect(doc.paths['/api/v1/org/groups'].post).toMatchObject({ operationId: 'CreateGroupInOrganization', tags: ['Organizations'], 'x-permission': 'groups:manage' });
-    expect(doc.paths['/api/v1/org/groups'].get).toMatchObject({ operationId: 'ListGroupsInOrganization', tags: ['Organizations'], 'x-permission': 'groups:view' });
+    expect(doc.paths['/api/v1/org/groups'].get).toMatchObject({ operationId: 'ListGroupsInOrganization', tags: ['Organizations'], 'x-permission': 'organization:view' });
     expect(doc.paths['/api/v1/groups/{groupUuid}/members/{userUuid}'].put).toMatchObject({ operationId: 'addUserToGroup', tags: ['User Groups'] });
     expect(doc.components.schemas.GroupWithMembersDto.properties.icon).toMatchObject({ example: '🧪', nullable: true });
   });

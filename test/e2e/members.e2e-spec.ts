@@ -35,6 +35,9 @@ describe('organization members', () => {
         isInviteExpired: false,
         userCreatedAt: expect.any(String),
         userUpdatedAt: expect.any(String),
+        avatarUrl: null,
+        avatarGradient: null,
+        hasMultipleRoles: false,
       });
     });
 
@@ -55,28 +58,61 @@ describe('organization members', () => {
       expect(wildcard.body.results.data).toEqual([]);
     });
 
-    it('refuses bad pages with 422', async () => {
-      const { admin } = await createOrganization(t);
-      const zero = await t.http().get('/api/v1/org/users?page=0&pageSize=10').set('Cookie', admin.cookie).expect(422);
-      expect(zero.body.error).toMatchObject({ name: 'PaginationError', message: 'page should be greater than 0' });
-      await t.http().get('/api/v1/org/users?page=1&pageSize=0').set('Cookie', admin.cookie).expect(422);
-      const huge = await t.http().get('/api/v1/org/users?page=1&pageSize=100000').set('Cookie', admin.cookie).expect(422);
-      expect(huge.body.error.name).toBe('PaginationError');
-      await t.http().get('/api/v1/org/users?page=abc&pageSize=10').set('Cookie', admin.cookie).expect(422);
-      // a page whose offset would overflow PostgreSQL's bigint (was a 500)
+    it('lists members in the order they joined; page=0 lists everything, any page size is accepted', async () => {
+      const org = await createOrganization(t);
+      const zed = await addMember(t, org, 'viewer', 'Zed');
+      const amy = await addMember(t, org, 'editor', 'Amy');
+      const order = [org.admin.userUuid, zed.userUuid, amy.userUuid];
+      const uuids = (res: { body: { results: { data: { userUuid: string }[] } } }) => res.body.results.data.map((m) => m.userUuid);
+      const all = await t.http().get('/api/v1/org/users').set('Cookie', org.admin.cookie).expect(200);
+      expect(uuids(all)).toEqual(order);
+      const zero = await t.http().get('/api/v1/org/users?page=0&pageSize=10').set('Cookie', org.admin.cookie).expect(200);
+      expect(zero.body.results).toEqual({ data: all.body.results.data });
+      const zeroSize = await t.http().get('/api/v1/org/users?page=1&pageSize=0').set('Cookie', org.admin.cookie).expect(200);
+      expect(zeroSize.body.results.pagination).toBeUndefined();
+      const goStyle = await t.http().get('/api/v1/org/users?page=2.000000&pageSize=2.000000').set('Cookie', org.admin.cookie).expect(200);
+      expect(goStyle.body.results).toEqual({ data: [all.body.results.data[2]], pagination: { page: 2, pageSize: 2, totalPageCount: 2, totalResults: 3 } });
+      const huge = await t.http().get('/api/v1/org/users?page=1&pageSize=100000').set('Cookie', org.admin.cookie).expect(200);
+      expect(uuids(huge)).toEqual(order);
+      expect(huge.body.results.pagination).toEqual({ page: 1, pageSize: 5000, totalPageCount: 1, totalResults: 3 });
+      // a page past any row (its offset would overflow PostgreSQL's bigint: once a 500) is empty
       for (const page of ['100000000000000000', '1e300', '1000001']) {
-        const far = await t.http().get(`/api/v1/org/users?page=${page}&pageSize=500`).set('Cookie', admin.cookie).expect(422);
-        expect(far.body.error).toMatchObject({ name: 'PaginationError', message: 'page should be at most 1000000' });
+        const far = await t.http().get(`/api/v1/org/users?page=${page}&pageSize=500`).set('Cookie', org.admin.cookie).expect(200);
+        expect(far.body.results).toEqual({ data: [], pagination: { page: Number(page), pageSize: 500, totalPageCount: 1, totalResults: 3 } });
       }
-      await t.http().get('/api/v1/org/users?page=1000000&pageSize=500').set('Cookie', admin.cookie).expect(200);
     });
 
-    it('shows groups only to admins', async () => {
+    it('refuses negative and malformed page numbers with 422', async () => {
+      const { admin } = await createOrganization(t);
+      const negative = await t.http().get('/api/v1/org/users?page=-1&pageSize=10').set('Cookie', admin.cookie).expect(422);
+      expect(negative.body.error).toMatchObject({ name: 'PaginationError', message: 'page should be greater than 0' });
+      const negativeSize = await t.http().get('/api/v1/org/users?page=1&pageSize=-10').set('Cookie', admin.cookie).expect(422);
+      expect(negativeSize.body.error).toMatchObject({ name: 'PaginationError', message: 'pageSize should be greater than 0' });
+      // both are needed to page, as Lightdash: alone, even a negative one lists everything
+      for (const query of ['page=-1', 'pageSize=-1', 'page=0&pageSize=-1']) {
+        const all = await t.http().get(`/api/v1/org/users?${query}`).set('Cookie', admin.cookie).expect(200);
+        expect(all.body.results).toEqual({ data: [expect.objectContaining({ userUuid: admin.userUuid })] });
+      }
+      await t.http().get('/api/v1/org/users?page=abc&pageSize=10').set('Cookie', admin.cookie).expect(422);
+      await t.http().get('/api/v1/org/users?page=1.5&pageSize=10').set('Cookie', admin.cookie).expect(422);
+    });
+
+    it('with includeGroups=N: lists the first N members, each with groups (filled for admins only)', async () => {
       const p = await createPersonas(t);
-      const asAdmin = await t.http().get('/api/v1/org/users?includeGroups=5').set('Cookie', p.admin.cookie).expect(200);
-      expect(asAdmin.body.results.data[0].groups).toEqual([]);
-      const asEditor = await t.http().get('/api/v1/org/users?includeGroups=5').set('Cookie', p.editor.cookie).expect(200);
-      expect(asEditor.body.results.data.every((m: object) => !('groups' in m))).toBe(true);
+      const group = (await t.http().post('/api/v1/org/groups').set('Cookie', p.admin.cookie).send({ name: 'Stewards', members: [{ userUuid: p.admin.userUuid }] }).expect(201)).body.results;
+      const all = (await t.http().get('/api/v1/org/users').set('Cookie', p.admin.cookie).expect(200)).body.results.data;
+      const asAdmin = await t.http().get('/api/v1/org/users?includeGroups=2').set('Cookie', p.admin.cookie).expect(200);
+      expect(asAdmin.body.results).toEqual({ data: all.slice(0, 2).map((m: object, i: number) => ({ ...m, groups: i === 0 ? [{ uuid: group.uuid, name: 'Stewards' }] : [] })) });
+      expect(asAdmin.body.results.data[0].userUuid).toBe(p.admin.userUuid);
+      const asEditor = await t.http().get('/api/v1/org/users?includeGroups=10').set('Cookie', p.editor.cookie).expect(200);
+      expect(asEditor.body.results.data).toHaveLength(6);
+      expect(asEditor.body.results.data.every((m: { groups?: unknown[] }) => Array.isArray(m.groups) && m.groups.length === 0)).toBe(true);
+      // a page wins over the includeGroups limit
+      const paged = await t.http().get('/api/v1/org/users?includeGroups=1&page=1&pageSize=4').set('Cookie', p.admin.cookie).expect(200);
+      expect(paged.body.results.data).toHaveLength(4);
+      expect(paged.body.results.pagination).toEqual({ page: 1, pageSize: 4, totalPageCount: 2, totalResults: 6 });
+      const without = await t.http().get('/api/v1/org/users?includeGroups=0').set('Cookie', p.admin.cookie).expect(200);
+      expect(without.body.results.data.every((m: object) => !('groups' in m))).toBe(true);
     });
 
     it('shows pending invitees, and expired invites as such', async () => {
@@ -174,7 +210,7 @@ describe('organization members', () => {
       await t.http().get('/api/v1/user').set('Cookie', p.editor.cookie).expect(401);
       await t.http().get('/api/v1/user').set('Cookie', second).expect(401);
       const relogin = sessionCookie((await t.http().post('/api/v1/login').send({ email: p.editor.email, password: p.editor.password }).expect(200)).headers['set-cookie']);
-      expect((await t.http().get('/api/v1/user').set('Cookie', relogin)).body.results.organizationUuid).toBeUndefined();
+      expect((await t.http().get('/api/v1/user').set('Cookie', relogin)).body.results.organizationUuid).toBeNull();
       await t.http().get(`/api/v1/org/users/${p.editor.userUuid}`).set('Cookie', p.admin.cookie).expect(404);
     });
 

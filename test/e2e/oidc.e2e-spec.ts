@@ -131,7 +131,6 @@ describe('OpenID Connect sign-in', () => {
       email: `ada-${subject}@${domain}`,
       firstName: 'Ada',
       lastName: 'Lovelace',
-      isEmailVerified: true,
       organizationUuid: org.organizationUuid,
       role: 'editor',
     });

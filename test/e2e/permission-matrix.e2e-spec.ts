@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PERMISSIONS, type Permission, type PermissionRule } from '../../src/authorization/permissions.js';
 import { effectiveSpaceRole, type SpaceLevel } from '../../src/authorization/resolvers.js';
 import { atLeast, PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole } from '../../src/authorization/roles.js';
+import { isOrganizationOnlyScope, PROJECT_ROLE_SCOPES } from '../../src/authorization/scopes.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { addMember, createOrganization, type TestOrganization } from '../support/organizations.js';
 import { createProject, grantProjectRole } from '../support/projects.js';
@@ -10,11 +11,11 @@ import type { TestUser } from '../support/users.js';
 
 /**
  * DESIGN §3 end to end: every project role from every source (organization role, direct grant, group
- * grant) against public, private and nested spaces with and without entries. The expected answer of
+ * grant, and the same role rebuilt as a custom role from its scopes, granted directly or to a group) against public, private and nested spaces with and without entries. The expected answer of
  * every request is computed from the permission table and the pure resolvers, so the matrix follows
  * the rules rather than a hand-written list.
  */
-type Source = 'organization' | 'direct' | 'group';
+type Source = 'organization' | 'direct' | 'group' | 'custom-direct' | 'custom-group';
 
 interface Persona {
   label: string;
@@ -39,11 +40,9 @@ function allowed(permission: Permission, projectRole: ProjectRole | null, space?
   if (rule.scope !== 'space') throw new Error(`no matrix for ${permission}`);
   const spaceRole = effectiveSpaceRole(projectRole, space!.chain);
   const isPublic = space!.chain.every((l) => l.inheritsParentPermissions);
-  return (
-    atLeast(SPACE_ROLES, spaceRole, rule.minimum) &&
-    (!rule.projectMinimum || atLeast(PROJECT_ROLES, projectRole, rule.projectMinimum)) &&
-    (!rule.publicSpaceProjectMinimum || !isPublic || atLeast(PROJECT_ROLES, projectRole, rule.publicSpaceProjectMinimum))
-  );
+  // on a public space a high enough project role is enough on its own (Lightdash's `manage Space@public`)
+  if (rule.publicSpaceProjectMinimum && isPublic && atLeast(PROJECT_ROLES, projectRole, rule.publicSpaceProjectMinimum)) return true;
+  return atLeast(SPACE_ROLES, spaceRole, rule.minimum) && (!rule.projectMinimum || atLeast(PROJECT_ROLES, projectRole, rule.projectMinimum));
 }
 
 describe('the permission matrix of DESIGN §3', () => {
@@ -58,15 +57,29 @@ describe('the permission matrix of DESIGN §3', () => {
     org = await createOrganization(t);
     projectUuid = await createProject(t, org.admin);
 
-    const sources: Source[] = ['organization', 'direct', 'group'];
+    // each system role rebuilt as a custom role from its scopes (the organization-only ones dropped):
+    // its holders must be answered exactly as holders of the system role
+    const customRoles = new Map<ProjectRole, string>();
+    for (const role of PROJECT_ROLES) {
+      const scopes = PROJECT_ROLE_SCOPES[role].filter((scope) => !isOrganizationOnlyScope(scope));
+      const created = await t.http().post(`/api/v2/orgs/${org.organizationUuid}/roles`).set('Cookie', org.admin.cookie).send({ name: `custom ${role}`, scopes }).expect(201);
+      customRoles.set(role, created.body.results.roleUuid);
+    }
+
+    const sources: Source[] = ['organization', 'direct', 'group', 'custom-direct', 'custom-group'];
     for (const source of sources) {
       for (const role of PROJECT_ROLES) {
         const label = `${source}-${role}`;
         const user = await addMember(t, org, source === 'organization' ? role : 'member', label);
         if (source === 'direct') await grantProjectRole(t, org.admin, projectUuid, user, role);
-        if (source === 'group') {
+        if (source === 'custom-direct') {
+          await t.http().post(`/api/v2/projects/${projectUuid}/roles/assignments/user/${user.userUuid}`).set('Cookie', org.admin.cookie).send({ roleId: customRoles.get(role) }).expect(200);
+        }
+        if (source === 'group' || source === 'custom-group') {
           const group = await t.http().post('/api/v1/org/groups').set('Cookie', org.admin.cookie).send({ name: label, members: [{ userUuid: user.userUuid }] }).expect(201);
-          await t.http().post(`/api/v1/groups/${group.body.results.uuid}/projects/${projectUuid}`).set('Cookie', org.admin.cookie).send({ role }).expect(200);
+          const groupUuid = group.body.results.uuid;
+          if (source === 'group') await t.http().post(`/api/v1/groups/${groupUuid}/projects/${projectUuid}`).set('Cookie', org.admin.cookie).send({ role }).expect(200);
+          else await t.http().post(`/api/v2/projects/${projectUuid}/roles/assignments/group/${groupUuid}`).set('Cookie', org.admin.cookie).send({ roleId: customRoles.get(role) }).expect(200);
         }
         personas.push({ label, user, projectRole: role });
       }
@@ -79,6 +92,10 @@ describe('the permission matrix of DESIGN §3', () => {
       spaces.push({ name, uuid, chain });
       return uuid;
     };
+    // the project's default space: public, nobody has an entry on it
+    const listed = await t.http().get(`/api/v1/projects/${projectUuid}/spaces`).set('Cookie', org.admin.cookie).expect(200);
+    const shared = listed.body.results.find((s: { name: string }) => s.name === 'Shared');
+    spaces.push({ name: 'default space Shared', uuid: shared.uuid, chain: [level(true)] });
     const publicRoot = await add('public root', [level(true)], {});
     await add('public child of public', [level(true), level(true)], { parentSpaceUuid: publicRoot });
     const privateRoot = await add('private root', [level(false)], { isPrivate: true });
@@ -88,7 +105,7 @@ describe('the permission matrix of DESIGN §3', () => {
     await add('private, direct admin entries', [level(false, 'admin')], { isPrivate: true }, 'admin');
     await add('public, direct admin entries', [level(true, 'admin')], {}, 'admin');
     await add('public, direct viewer entries', [level(true, 'viewer')], {}, 'viewer');
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => t.close());
 
   const expectStatus = (label: string, permission: Permission, space: string, status: number, shouldAllow: boolean, allowedStatus = 200) =>
@@ -127,7 +144,7 @@ describe('the permission matrix of DESIGN §3', () => {
         expectStatus(p.label, 'space:manage', space.name, manage.status, allowed('space:manage', p.projectRole, space));
       }
     }
-  });
+  }, 180_000); // 25 personas × 9 spaces × 3 requests
 
   it('the space list holds exactly the spaces each persona may view', async () => {
     for (const p of personas) {

@@ -73,14 +73,14 @@ describe('project settings and project user credentials', () => {
   const patch = (user: TestUser, projectUuid: string, query = '') => t.http().patch(`/api/v1/projects/${projectUuid}${query}`).set('Cookie', user.cookie);
   const getProject = async (user: TestUser, projectUuid: string) => (await t.http().get(`/api/v1/projects/${projectUuid}`).set('Cookie', user.cookie).expect(200)).body.results;
 
-  it('updates name, dbt version and time zone for developers and above, answering the project', async () => {
+  it('updates name, dbt version and time zone for developers and above, answering a job uuid as Lightdash does', async () => {
     const p = await createPersonas(t);
     const projectUuid = await createProject(t, p.admin);
     const before = (await t.http().get(`/api/v1/projects/${projectUuid}`).set('Cookie', p.admin.cookie).expect(200)).body.results;
 
     const res = await patch(p.developer, projectUuid).send({ name: '  Renamed  ', dbtVersion: 'v1.10', schedulerTimezone: 'europe/paris' }).expect(200);
-    expect(res.body).toEqual({ status: 'ok', results: { ...before, name: 'Renamed', dbtVersion: 'v1.10', schedulerTimezone: 'Europe/Paris' } });
-    expect((await t.http().get(`/api/v1/projects/${projectUuid}`).set('Cookie', p.viewer.cookie).expect(200)).body.results).toEqual(res.body.results);
+    expect(res.body).toEqual({ status: 'ok', results: { jobUuid: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/) } });
+    expect((await t.http().get(`/api/v1/projects/${projectUuid}`).set('Cookie', p.viewer.cookie).expect(200)).body.results).toEqual({ ...before, name: 'Renamed', dbtVersion: 'v1.10', schedulerTimezone: 'Europe/Paris' });
     await patch(p.admin, projectUuid).send({ schedulerTimezone: 'UTC' }).expect(200);
     await patch(p.admin, projectUuid).send({}).expect(200);
 
@@ -122,14 +122,14 @@ describe('project settings and project user credentials', () => {
     const shown = (await getProject(p.admin, projectUuid)).warehouseConnection;
     expect(shown).toEqual({ type: 'postgres', host: 'warehouse.internal', port: 5432, dbname: 'analytics', schema: 'public' });
     // what GET answered, sent back with another schema: same destination, so the user and password stay
-    const sameDestination = await patch(p.admin, projectUuid).send({ warehouseConnection: { ...shown, schema: 'mart' } }).expect(200);
-    expect(sameDestination.body.results.warehouseConnection).toEqual({ ...shown, schema: 'mart' });
+    await patch(p.admin, projectUuid).send({ warehouseConnection: { ...shown, schema: 'mart' } }).expect(200);
+    expect((await getProject(p.admin, projectUuid)).warehouseConnection).toEqual({ ...shown, schema: 'mart' });
     expect(await storedWarehouse(projectUuid)).toEqual({ type: 'postgres', connection: { ...shown, schema: 'mart' }, secrets: { user: 'lightdash', password: 'warehouse-secret' } });
 
     const newPassword = `pw-${randomUUID()}`;
     const replaced = await patch(p.admin, projectUuid).send({ warehouseConnection: { type: 'redshift', host: 'rs', port: 5439, user: 'u', password: newPassword, dbname: 'd', schema: 's' } }).expect(200);
     expect(replaced.text).not.toContain(newPassword);
-    expect(replaced.body.results.warehouseConnection).toEqual({ type: 'redshift', host: 'rs', port: 5439, dbname: 'd', schema: 's' });
+    expect((await getProject(p.admin, projectUuid)).warehouseConnection).toEqual({ type: 'redshift', host: 'rs', port: 5439, dbname: 'd', schema: 's' });
     expect(await storedWarehouse(projectUuid)).toMatchObject({ type: 'redshift', secrets: { user: 'u', password: newPassword } });
     // another type: the old secrets go
     await patch(p.admin, projectUuid).send({ warehouseConnection: { type: 'trino', host: 'tr', port: 8080, user: 'u', dbname: 'd', schema: 's', http_scheme: 'https' } }).expect(200);
@@ -138,7 +138,8 @@ describe('project settings and project user credentials', () => {
     const token = `ghp_${randomUUID()}`;
     const github = { type: 'github', repository: 'acme/dbt', branch: 'main', project_sub_path: '/' };
     const dbt = await patch(p.admin, projectUuid).send({ dbtConnection: { ...github, personal_access_token: token } }).expect(200);
-    expect(dbt.body.results.dbtConnection).toEqual(github);
+    expect(dbt.text).not.toContain(token);
+    expect((await getProject(p.admin, projectUuid)).dbtConnection).toEqual(github);
     const get = await t.http().get(`/api/v1/projects/${projectUuid}`).set('Cookie', p.admin.cookie).expect(200);
     expect(get.text).not.toContain(token);
     expect(get.text).not.toContain('warehouse-secret');
@@ -150,7 +151,7 @@ describe('project settings and project user credentials', () => {
     const real = realWarehouse();
 
     const saved = await patch(p.developer, projectUuid, '?test=true').send({ warehouseConnection: real }).expect(200);
-    expect(saved.body.results.warehouseConnection.host).toBe(real.host);
+    expect((await getProject(p.admin, projectUuid)).warehouseConnection.host).toBe(real.host);
     expect(saved.text).not.toContain(`"password"`);
     // the stored (decrypted) password is what is tested when the body has none
     await patch(p.developer, projectUuid, '?test=true').send({ name: 'Tested with stored secrets' }).expect(200);
@@ -304,8 +305,8 @@ describe('project settings and project user credentials', () => {
       expect((await storedWarehouse(projectUuid)).secrets).toEqual({ user: realWarehouse().user, password });
 
       // saved without a test: stored without the user and password, so a later test sends them nowhere
-      const saved = await patch(p.developer, projectUuid).send({ warehouseConnection: { ...shown, host: '127.0.0.1', port: trap.port } }).expect(200);
-      expect(saved.body.results.warehouseConnection).toEqual({ ...shown, host: '127.0.0.1', port: trap.port });
+      await patch(p.developer, projectUuid).send({ warehouseConnection: { ...shown, host: '127.0.0.1', port: trap.port } }).expect(200);
+      expect((await getProject(p.developer, projectUuid)).warehouseConnection).toEqual({ ...shown, host: '127.0.0.1', port: trap.port });
       expect((await storedWarehouse(projectUuid)).secrets).toBeNull();
       await patch(p.developer, projectUuid, '?test=true').send({ name: 'Tested' }).expect(400);
       expect(trap.connections()).toBe(0);
@@ -368,7 +369,7 @@ describe('project settings and project user credentials', () => {
       return res.body.results.uuid;
     }
 
-    it('lists the caller’s credentials of the project’s warehouse type and selects one', async () => {
+    it('answers the caller’s preferred credentials of the project’s warehouse type, and selects them', async () => {
       const p = await createPersonas(t);
       const projectUuid = await createProject(t, p.admin);
       const password = `pw-${randomUUID()}`;
@@ -378,21 +379,26 @@ describe('project settings and project user credentials', () => {
       await createCredentials(p.editor, { type: 'postgres', user: 'someone-else', password }, 'Not yours');
       const base = `/api/v1/projects/${projectUuid}/user-credentials`;
 
-      const listed = await t.http().get(base).set('Cookie', p.viewer.cookie).expect(200);
-      expect(listed.body).toEqual({
+      // none selected: the oldest of the project's warehouse type, as one object
+      const preferred = await t.http().get(base).set('Cookie', p.viewer.cookie).expect(200);
+      expect(preferred.body).toEqual({
         status: 'ok',
-        results: [
-          { uuid: first, name: 'First', credentials: { type: 'postgres', user: 'analyst' }, isSelected: false },
-          { uuid: second, name: 'Second', credentials: { type: 'postgres', user: 'loader' }, isSelected: false },
-        ],
+        results: {
+          uuid: first,
+          userUuid: p.viewer.userUuid,
+          name: 'First',
+          credentials: { type: 'postgres', user: 'analyst' },
+          createdAt: expect.any(String),
+          updatedAt: expect.any(String),
+          project: null,
+        },
       });
-      expect(listed.text).not.toContain(password);
+      expect(preferred.text).not.toContain(password);
 
       expect((await t.http().patch(`${base}/${second}`).set('Cookie', p.viewer.cookie).expect(200)).body).toEqual({ status: 'ok' });
-      const selected = await t.http().get(base).set('Cookie', p.viewer.cookie).expect(200);
-      expect(selected.body.results.map((c: { isSelected: boolean }) => c.isSelected)).toEqual([false, true]);
+      expect((await t.http().get(base).set('Cookie', p.viewer.cookie).expect(200)).body.results.uuid).toBe(second);
       await t.http().patch(`${base}/${first}`).set('Cookie', p.viewer.cookie).expect(200);
-      expect((await t.http().get(base).set('Cookie', p.viewer.cookie)).body.results.map((c: { isSelected: boolean }) => c.isSelected)).toEqual([true, false]);
+      expect((await t.http().get(base).set('Cookie', p.viewer.cookie)).body.results.uuid).toBe(first);
 
       const wrongType = await t.http().patch(`${base}/${snowflake}`).set('Cookie', p.viewer.cookie).expect(400);
       expect(wrongType.body.error.name).toBe('ParameterError');
@@ -400,7 +406,9 @@ describe('project settings and project user credentials', () => {
       const notMine = await t.http().patch(`${base}/${first}`).set('Cookie', p.editor.cookie).expect(404);
       expect(notMine.body.error.message).toBe('Warehouse credentials not found');
       await t.http().patch(`${base}/${randomUUID()}`).set('Cookie', p.viewer.cookie).expect(404);
-      expect((await t.http().get(base).set('Cookie', p.editor.cookie).expect(200)).body.results.map((c: { name: string }) => c.name)).toEqual(['Not yours']);
+      expect((await t.http().get(base).set('Cookie', p.editor.cookie).expect(200)).body.results.name).toBe('Not yours');
+      // no credentials of the project's type: no results key at all
+      expect((await t.http().get(base).set('Cookie', p.developer.cookie).expect(200)).body).toEqual({ status: 'ok' });
     });
 
     it('refuses users without a project role, outsiders, the unauthenticated and malformed ids', async () => {

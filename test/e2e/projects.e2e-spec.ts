@@ -7,7 +7,7 @@ import { decryptCredentials } from '../../src/warehouse-credentials/credentials-
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createOrganization, createPersonas, type Personas } from '../support/organizations.js';
 import { createProject, grantProjectRole } from '../support/projects.js';
-import type { TestUser } from '../support/users.js';
+import { uniqueEmail, type TestUser } from '../support/users.js';
 
 describe('projects and direct project access', () => {
   let t: TestApp;
@@ -40,10 +40,19 @@ describe('projects and direct project access', () => {
         schedulerFailureContactOverride: null,
         createdByUserUuid: org.admin.userUuid,
         hasDefaultUserSpaces: false,
+        // what an unconfigured Lightdash 1.219 answers for features this server does not have
+        colorPaletteUuid: null,
+        pinnedListUuid: null,
+        expiresAt: null,
+        provisioningSource: null,
+        queryTimezone: null,
+        useProjectTimezoneInFilters: false,
+        agentSqlScope: null,
       },
       hasContentCopy: false,
     });
     const projectUuid = res.body.results.project.projectUuid;
+    expect((await t.http().get('/api/v1/org').set('Cookie', org.admin.cookie).expect(200)).body.results.needsProject).toBe(false);
     const get = await t.http().get(`/api/v1/projects/${projectUuid}`).set('Cookie', org.admin.cookie).expect(200);
     expect(get.body.results).toEqual(res.body.results.project);
     expect(get.text).not.toMatch(/secret/);
@@ -211,7 +220,7 @@ describe('projects and direct project access', () => {
     await t.http().get(`/api/v1/projects/${projectUuid}`).set('Cookie', p.member.cookie).expect(200);
     const list = await t.http().get(`/api/v1/projects/${projectUuid}/access`).set('Cookie', p.admin.cookie).expect(200);
     expect(list.body.results).toEqual([
-      { userUuid: p.member.userUuid, projectUuid, role: 'editor', email: p.member.email, firstName: 'member', lastName: 'Persona' },
+      { userUuid: p.member.userUuid, projectUuid, role: 'editor', email: p.member.email, firstName: 'member', lastName: 'Persona', hasMultipleRoles: false },
     ]);
     const one = await t.http().get(`/api/v1/projects/${projectUuid}/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).expect(200);
     expect(one.body.results.role).toBe('editor');
@@ -220,15 +229,21 @@ describe('projects and direct project access', () => {
     expect((await t.http().get(`/api/v1/projects/${projectUuid}/access`).set('Cookie', p.admin.cookie)).body.results[0].role).toBe('viewer');
     await t.http().delete(`/api/v1/projects/${projectUuid}/access/${p.member.userUuid}`).set('Cookie', p.admin.cookie).expect(200);
     await t.http().get(`/api/v1/projects/${projectUuid}`).set('Cookie', p.member.cookie).expect(403);
-    await t.http().delete(`/api/v1/projects/${projectUuid}/access/${p.member.userUuid}`).set('Cookie', p.admin.cookie).expect(404);
+    // as Lightdash: revoking again succeeds and changes nothing; changing a grant that does not exist is 422
+    await t.http().delete(`/api/v1/projects/${projectUuid}/access/${p.member.userUuid}`).set('Cookie', p.admin.cookie).expect(200);
+    await t.http().get(`/api/v1/projects/${projectUuid}`).set('Cookie', p.member.cookie).expect(403);
+    const noGrant = await t.http().patch(`/api/v1/projects/${projectUuid}/access/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ role: 'editor' }).expect(422);
+    expect(noGrant.body.error.name).toBe('ValidateError');
+    await t.http().get(`/api/v1/projects/${projectUuid}`).set('Cookie', p.member.cookie).expect(403);
   });
 
-  it('refuses grants to outsiders (400), duplicates (409), and non-admins (403)', async () => {
+  it('refuses grants to outsiders and unknown emails (404, as Lightdash), duplicates (409), and non-admins (403)', async () => {
     const p = await createPersonas(t);
     const other = await createOrganization(t);
     const projectUuid = await createProject(t, p.admin);
-    const outsider = await t.http().post(`/api/v1/projects/${projectUuid}/access`).set('Cookie', p.admin.cookie).send({ email: other.admin.email, role: 'viewer', sendEmail: false }).expect(400);
-    expect(outsider.body.error.name).toBe('ParameterError');
+    const outsider = await t.http().post(`/api/v1/projects/${projectUuid}/access`).set('Cookie', p.admin.cookie).send({ email: other.admin.email, role: 'viewer', sendEmail: false }).expect(404);
+    expect(outsider.body.error.name).toBe('NotFoundError');
+    await t.http().post(`/api/v1/projects/${projectUuid}/access`).set('Cookie', p.admin.cookie).send({ email: uniqueEmail('nobody'), role: 'viewer', sendEmail: false }).expect(404);
     await grantProjectRole(t, p.admin, projectUuid, p.member, 'viewer');
     await t.http().post(`/api/v1/projects/${projectUuid}/access`).set('Cookie', p.admin.cookie).send({ email: p.member.email, role: 'editor', sendEmail: false }).expect(409);
     await grantProjectRole(t, p.admin, projectUuid, p.viewer, 'developer');

@@ -165,6 +165,31 @@ describe('v2 asynchronous metric queries', () => {
     expect(pages[0].rows[0].orders_status.value).toEqual({ raw: 'completed', formatted: 'completed' });
   });
 
+  it('template table calculations and value groups run for an interactive viewer (no custom SQL)', async () => {
+    const query = {
+      exploreName: 'orders',
+      dimensions: ['status_group'],
+      metrics: ['orders_total_revenue'],
+      customDimensions: [{
+        id: 'status_group', name: 'Status group', table: 'orders', type: 'bin', dimensionId: 'orders_status', binType: 'custom_group',
+        customGroups: [{ name: 'Done', values: ['completed'] }, { name: 'Moving', values: [{ match: 'startsWith', value: 'ship' }, 'placed'] }],
+      }],
+      filters: {},
+      sorts: [{ fieldId: 'status_group', descending: false }],
+      tableCalculations: [
+        { name: 'share', displayName: 'Share', template: { type: 'percent_of_column_total', fieldId: 'orders_total_revenue' } },
+        { name: 'running', displayName: 'Running', template: { type: 'running_total', fieldId: 'orders_total_revenue' } },
+      ],
+      limit: 100,
+    };
+    const { pages } = await runLikeTheSdk(p.interactive_viewer, query, 10);
+    expect(raw(pages[0].rows).map((row) => [row.status_group, row.status_group_order, row.orders_total_revenue, Math.round(row.share * 10000) / 10000, row.running])).toEqual([
+      ['Done', 0, 150, 0.6667, 150],
+      ['Moving', 1, 75, 0.3333, 225],
+    ]);
+    expect(pages[0].columns.share).toEqual({ reference: 'share', type: 'number' });
+  });
+
   it('keeps a malicious filter value inert (quotes, semicolons, $1)', async () => {
     const values = [`x'; DROP TABLE ${warehouse.schema}.orders; --`, '$1', "') OR 1=1 --"];
     const { pages } = await runLikeTheSdk(

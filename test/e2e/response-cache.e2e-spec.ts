@@ -7,7 +7,7 @@ import { createTestApp, testConfig, type TestApp } from '../support/app.js';
 import { addMember, createOrganization, type TestOrganization } from '../support/organizations.js';
 import { createProject, grantProjectRole } from '../support/projects.js';
 import { createSpace, shareSpaceWithGroup } from '../support/spaces.js';
-import { createToken, type TestUser } from '../support/users.js';
+import { createToken, registerUser, type TestUser } from '../support/users.js';
 
 /** Tables no cached response is built from; every other table must mark its writes (migration DataChanges). */
 // rate_limit_counters, oidc_login_attempts: written on every login attempt, anonymous ones included, and no answer is built from them
@@ -227,6 +227,116 @@ describe('response cache', () => {
     }
   });
 
+  describe('per organization', () => {
+    /** One statement in its own transaction on another connection; returns that transaction's change rows. */
+    async function changesOf(statement: string, values: unknown[] = []): Promise<(string | null)[]> {
+      return sql().transaction(async (manager) => {
+        await manager.query(statement, values);
+        const rows: { organization: string | null }[] = await manager.query(
+          `SELECT o.organization_uuid AS organization FROM data_changes d LEFT JOIN organizations o ON o.organization_id = d.organization_id
+           WHERE d.xid = pg_current_xact_id() ORDER BY 1`,
+        );
+        return rows.map((row) => row.organization);
+      });
+    }
+
+    it('a write in one organization leaves the answers of another a hit, through the API and in SQL', async () => {
+      const [a, b] = [await setUp(), await setUp()];
+      const rb = routes(b);
+      for (const url of Object.values(rb)) await filled(b, url);
+      await t.http().patch(`/api/v1/projects/${a.projectUuid}/spaces/${a.childSpace}`).set('Cookie', a.org.admin.cookie).send({ name: 'Renamed in A' }).expect(200);
+      await t.http().delete(`/api/v1/groups/${a.groupUuid}/members/${a.viewer.userUuid}`).set('Cookie', a.org.admin.cookie).expect(200);
+      await sql().query(`UPDATE saved_charts SET name = 'Changed in A' WHERE saved_chart_uuid = $1`, [a.chartUuid]);
+      await t.http().patch('/api/v1/user/me').set('Cookie', a.viewer.cookie).send({ firstName: 'Renamed' }).expect(200);
+      for (const url of Object.values(rb)) expect((await asToken(b, url).expect(200)).headers[RESPONSE_CACHE_HEADER]).toBe('hit');
+      // and A's own answers were dropped
+      expect((await asToken(a, routes(a).list).expect(200)).headers[RESPONSE_CACHE_HEADER]).toBeUndefined();
+    });
+
+    it('a transaction of another organization in flight while the answer was read does not drop it when it commits', async () => {
+      const [a, b] = [await setUp(), await setUp()];
+      const other = new pg.Client({ connectionString: testConfig().databaseUrl });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query(`UPDATE spaces SET name = 'Committed later' WHERE space_uuid = $1`, [a.childSpace]);
+        await filled(b, routes(b).space);
+        await other.query('COMMIT');
+      } finally {
+        await other.end();
+      }
+      expect((await asToken(b, routes(b).space).expect(200)).headers[RESPONSE_CACHE_HEADER]).toBe('hit');
+    });
+
+    it("a change to a user drops the answers of the user's organization only", async () => {
+      const [a, b] = [await setUp(), await setUp()];
+      await filled(a, routes(a).space);
+      await filled(b, routes(b).space);
+      await sql().query(`UPDATE users SET first_name = 'Changed' WHERE user_uuid = $1`, [b.org.admin.userUuid]);
+      expect((await asToken(b, routes(b).space).expect(200)).headers[RESPONSE_CACHE_HEADER]).toBeUndefined();
+      expect((await asToken(a, routes(a).space).expect(200)).headers[RESPONSE_CACHE_HEADER]).toBe('hit');
+    });
+
+    it('a write nobody attributes to an organization drops the answers of every organization', async () => {
+      const [a, b] = [await setUp(), await setUp()];
+      await filled(a, routes(a).chart);
+      await filled(b, routes(b).chart);
+      // a table whose trigger is the unattributed recorder, as a table added without an organization would be
+      const unattributed = await changesOf(`
+        CREATE TEMP TABLE scratch (id int) ON COMMIT DROP;
+        CREATE TRIGGER record_data_change AFTER INSERT ON scratch FOR EACH STATEMENT EXECUTE FUNCTION record_data_change();
+        INSERT INTO scratch VALUES (1)`);
+      expect(unattributed).toEqual([null]);
+      for (const w of [a, b]) expect((await asToken(w, routes(w).chart).expect(200)).headers[RESPONSE_CACHE_HEADER]).toBeUndefined();
+    });
+
+    it('records each organization a statement wrote to once, whatever the number of rows, and reaches it through projects and users', async () => {
+      const [a, b] = [await setUp(), await setUp()];
+      expect(
+        await changesOf(`UPDATE spaces SET name = name || '' WHERE project_id IN (SELECT project_id FROM projects WHERE project_uuid = ANY ($1::uuid[]))`, [[a.projectUuid, b.projectUuid]]),
+      ).toEqual([a.org.organizationUuid, b.org.organizationUuid].sort());
+      expect(await changesOf(`UPDATE saved_charts SET name = name || '' WHERE saved_chart_uuid = $1`, [b.chartUuid])).toEqual([b.org.organizationUuid]);
+      expect(await changesOf(`UPDATE users SET first_name = first_name WHERE user_uuid = ANY ($1::uuid[])`, [[a.viewer.userUuid, b.viewer.userUuid]])).toEqual(
+        [a.org.organizationUuid, b.org.organizationUuid].sort(),
+      );
+      // a user in no organization appears in no organization's answers
+      const loner = await registerUser(t);
+      expect(await changesOf(`UPDATE users SET first_name = 'Alone' WHERE user_uuid = $1`, [loner.userUuid])).toEqual([]);
+      // a cascade: the deleted project records its organization, its rows whose project is gone add nothing
+      expect(await changesOf(`DELETE FROM projects WHERE project_uuid = $1`, [a.projectUuid])).toEqual([a.org.organizationUuid]);
+    });
+
+    it('a user joining an organization waits for a change to that user in flight, so the change is seen as theirs', async () => {
+      const b = await setUp();
+      const joiner = await registerUser(t);
+      await filled(b, routes(b).space);
+      const renaming = new pg.Client({ connectionString: testConfig().databaseUrl });
+      const joining = new pg.Client({ connectionString: testConfig().databaseUrl });
+      await Promise.all([renaming.connect(), joining.connect()]);
+      try {
+        await renaming.query('BEGIN');
+        // sees no membership yet: records no organization
+        await renaming.query(`UPDATE users SET first_name = 'Renamed while joining' WHERE user_uuid = $1`, [joiner.userUuid]);
+        let joined = false;
+        const join = joining
+          .query(
+            `INSERT INTO organization_memberships (user_id, organization_id, role)
+             SELECT u.user_id, o.organization_id, 'member' FROM users u, organizations o WHERE u.user_uuid = $1 AND o.organization_uuid = $2`,
+            [joiner.userUuid, b.org.organizationUuid],
+          )
+          .then(() => (joined = true));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(joined).toBe(false);
+        await renaming.query('COMMIT');
+        await join;
+      } finally {
+        await Promise.all([renaming.end(), joining.end()]);
+      }
+      // the membership committed after the rename: B's answers read before it never showed the user
+      expect((await asToken(b, routes(b).space).expect(200)).headers[RESPONSE_CACHE_HEADER]).toBeUndefined();
+    });
+  });
+
   it('serves nothing from memory with RESPONSE_CACHE_MB=0', async () => {
     const w = await setUp();
     const off = await createTestApp({ env: { RESPONSE_CACHE_MB: '0' } });
@@ -241,19 +351,22 @@ describe('response cache', () => {
   });
 
   it('every table but the credential, audit and change-log tables marks its writes', async () => {
-    // tgtype 60: AFTER, FOR EACH STATEMENT, on INSERT (4), DELETE (8), UPDATE (16) and TRUNCATE (32); and enabled
+    // statement-level AFTER triggers, enabled, calling one of the two recorders, that together cover
+    // INSERT (4), DELETE (8), UPDATE (16) and TRUNCATE (32)
     const rows: { table: string; tracked: boolean }[] = await sql().query(`
       SELECT c.relname AS "table",
-             EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'record_data_change' AND g.tgtype = 60 AND g.tgenabled = 'O') AS tracked
+             COALESCE((SELECT bit_or(g.tgtype::int & 60) FROM pg_trigger g JOIN pg_proc f ON f.oid = g.tgfoid
+                       WHERE g.tgrelid = c.oid AND g.tgenabled = 'O' AND g.tgtype & 3 = 0
+                         AND f.proname IN ('record_data_change', 'record_organization_change')), 0) = 60 AS tracked
       FROM pg_class c WHERE c.relkind IN ('r', 'p', 'm') AND c.relnamespace = current_schema()::regnamespace ORDER BY 1`);
     expect(rows.filter((row) => !row.tracked).map((row) => row.table)).toEqual(UNTRACKED_TABLES);
     expect(rows.length).toBeGreaterThan(UNTRACKED_TABLES.length + 10);
   });
 
   it('prunes the change log: finished transactions are stamped, and dropped a maximum age later', async () => {
-    await sql().query(`INSERT INTO data_changes (xid) VALUES ('1'::xid8) ON CONFLICT (xid) DO UPDATE SET settled_at = NULL`);
+    await sql().query(`INSERT INTO data_changes (xid) VALUES ('1'::xid8) ON CONFLICT (organization_id, xid) DO UPDATE SET settled_at = NULL`);
     await sql().query(
-      `INSERT INTO data_changes (xid, settled_at) VALUES ('2'::xid8, now() - interval '1 hour') ON CONFLICT (xid) DO UPDATE SET settled_at = EXCLUDED.settled_at`,
+      `INSERT INTO data_changes (xid, settled_at) VALUES ('2'::xid8, now() - interval '1 hour') ON CONFLICT (organization_id, xid) DO UPDATE SET settled_at = EXCLUDED.settled_at`,
     );
     await t.app.get(ResponseCache).pruneChanges();
     const left: { xid: string; settled: boolean }[] = await sql().query(

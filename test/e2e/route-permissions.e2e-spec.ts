@@ -11,6 +11,7 @@ import { IS_PUBLIC } from '../../src/auth/public.decorator.js';
 import { SCIM_TOKEN_ONLY } from '../../src/auth/scim-token-only.decorator.js';
 import { SESSION_ONLY } from '../../src/auth/session-only.decorator.js';
 import { ROUTE_ACCESS, type RouteAccess } from '../../src/authorization/route-access.decorator.js';
+import { scopesOf } from '../../src/authorization/permissions.js';
 import { CACHED_RESPONSE, type CachedResponseOptions } from '../../src/response-cache/cached-response.decorator.js';
 import { testConfig } from '../support/app.js';
 
@@ -32,10 +33,11 @@ function describeAccess(isPublic: boolean, access: RouteAccess | undefined): str
   if (access.kind === 'self') return 'self';
   if (access.kind === 'scim-token') return 'scim-token';
   const resource = access.resource;
-  if (!resource) return access.permission;
+  const permission = `${access.permission} [${scopesOf(access.permission)}]`;
+  if (!resource) return permission;
   const where = resource.in === 'body' ? `body.${resource.param}` : resource.in === 'query' ? `?${resource.param}` : `:${resource.param}`;
   const inProject = resource.projectParam ? ` in :${resource.projectParam}` : '';
-  return `${access.permission} (${resource.type} ${where}${inProject})`;
+  return `${permission} (${resource.type} ${where}${inProject})`;
 }
 
 describe('route permissions', () => {

@@ -58,7 +58,7 @@ describe('space ancestry columns', () => {
   it('are set on every space created through the API', async () => {
     const { projectUuid, root, middle, leaf, privateLeaf, other } = await tree();
     const rows = await ancestry(projectUuid);
-    expect(rows).toHaveLength(5);
+    expect(rows).toHaveLength(6); // with the project's default space
     for (const row of rows) expect(row.stored).toEqual(row.walked);
     const byUuid = new Map(rows.map((row) => [row.uuid, row.stored]));
     expect(byUuid.get(leaf)).toMatchObject({ path: 'root.middle.leaf', everyLevelInherits: true });
@@ -88,7 +88,7 @@ describe('space ancestry columns', () => {
     // the API cannot move spaces; the triggers still keep a moved subtree right (leaf follows middle)
     await db().query('UPDATE spaces SET parent_space_id = (SELECT space_id FROM spaces WHERE space_uuid = $2) WHERE space_uuid = $1', [middle, other]);
     const rows = await ancestry(projectUuid);
-    expect(rows).toHaveLength(5);
+    expect(rows).toHaveLength(6); // with the project's default space
     for (const row of rows) expect(row.stored).toEqual(row.walked);
     const stored = rows.find((row) => row.uuid === leaf)!.stored;
     expect(stored).toMatchObject({ path: 'other-root.middle.leaf', everyLevelInherits: false });

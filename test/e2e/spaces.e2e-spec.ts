@@ -57,9 +57,13 @@ describe('spaces', () => {
     return row.uuid;
   }
 
+  /** Personas and a project without its default space "Shared" (moved to the trash), so each test lists only its own spaces. */
   async function setup(): Promise<{ p: Personas; projectUuid: string }> {
     const p = await createPersonas(t);
-    return { p, projectUuid: await createProject(t, p.admin) };
+    const projectUuid = await createProject(t, p.admin);
+    const [shared] = await listSpaces(p.admin, projectUuid);
+    await call(p.admin, 'delete', spacePath(projectUuid, shared.uuid)).expect(200);
+    return { p, projectUuid };
   }
 
   it('creates, reads, renames and deletes a space with the contract shapes', async () => {
@@ -72,22 +76,56 @@ describe('spaces', () => {
       uuid: expect.any(String),
       name: 'Sales',
       slug: 'sales',
-      isPrivate: false,
-      inheritParentPermissions: true,
-      inheritsFromOrgOrProject: true,
+      // a root space created without privacy settings is private, as in Lightdash
+      isPrivate: true,
+      inheritParentPermissions: false,
+      inheritsFromOrgOrProject: false,
       parentSpaceUuid: null,
       path: 'sales',
       pinnedListUuid: null,
       pinnedListOrder: null,
+      projectMemberAccessRole: null,
+      colorPaletteUuid: null,
       queries: [],
       dashboards: [],
+      // everyone who may open the private space: the organization admin (admins always may) and its creator's entry
       access: [
-        { userUuid: p.editor.userUuid, role: 'admin', hasDirectAccess: true, firstName: 'editor', lastName: 'Persona', email: p.editor.email },
+        {
+          userUuid: p.admin.userUuid,
+          firstName: 'Admin',
+          lastName: 'User',
+          email: p.admin.email,
+          avatarUrl: null,
+          avatarGradient: null,
+          isInternal: false,
+          role: 'admin',
+          hasDirectAccess: false,
+          inheritedRole: 'admin',
+          inheritedFrom: 'organization',
+          projectRole: 'admin',
+        },
+        {
+          userUuid: p.editor.userUuid,
+          firstName: 'editor',
+          lastName: 'Persona',
+          email: p.editor.email,
+          avatarUrl: null,
+          avatarGradient: null,
+          isInternal: false,
+          role: 'admin',
+          hasDirectAccess: true,
+          inheritedRole: 'editor',
+          inheritedFrom: 'organization',
+          projectRole: 'editor',
+        },
       ],
       groupsAccess: [],
       childSpaces: [],
       breadcrumbs: [{ uuid: sales.uuid, name: 'Sales', hasAccess: true }],
     });
+    // the legacy isPrivate flag opens it to the project (a project editor may)
+    const opened = await call(p.editor, 'patch', spacePath(projectUuid, sales.uuid), { name: 'Sales', isPrivate: false }).expect(200);
+    expect(opened.body.results).toMatchObject({ isPrivate: false, inheritParentPermissions: true, inheritsFromOrgOrProject: true });
 
     const emea = await createSpace(t, p.editor, projectUuid, { name: 'EMEA', parentSpaceUuid: sales.uuid, isPrivate: true });
     const chartUuid = await insertChart(projectUuid, sales.uuid, 'Revenue');
@@ -114,6 +152,10 @@ describe('spaces', () => {
         pinnedListOrder: null,
         views: 0,
         firstViewedAt: null,
+        chartType: null,
+        source: 'dbt_explore',
+        validationErrors: [],
+        verification: null,
       },
     ]);
     expect(read.dashboards).toEqual([
@@ -129,8 +171,24 @@ describe('spaces', () => {
         firstViewedAt: null,
         pinnedListUuid: null,
         pinnedListOrder: null,
+        slug: expect.stringMatching(/^Overview-/),
+        validationErrors: [],
+        verification: null,
       },
     ]);
+    // inserted without an editor: no updatedByUser key (clients parse it as an object when present)
+    expect(read.queries[0]).not.toHaveProperty('updatedByUser');
+    expect(read.dashboards[0]).not.toHaveProperty('updatedByUser');
+    // now public: every member with a project role may open it, each with where the role comes from
+    expect(read.access.map((a: { userUuid: string; role: string; inheritedFrom: string }) => [a.userUuid, a.role, a.inheritedFrom]).sort()).toEqual(
+      [
+        [p.admin.userUuid, 'admin', 'organization'],
+        [p.viewer.userUuid, 'viewer', 'space_group'],
+        [p.interactive_viewer.userUuid, 'viewer', 'organization'],
+        [p.editor.userUuid, 'admin', 'organization'],
+        [p.developer.userUuid, 'editor', 'organization'],
+      ].sort(),
+    );
     expect(read.groupsAccess).toEqual([{ groupUuid: group, groupName: expect.stringMatching(/^Group /), spaceRole: 'viewer' }]);
     expect(read.childSpaces).toEqual([
       {
@@ -139,15 +197,16 @@ describe('spaces', () => {
         projectUuid,
         organizationUuid: p.organizationUuid,
         slug: 'emea',
-        isPrivate: true,
         inheritParentPermissions: false,
         parentSpaceUuid: sales.uuid,
         path: 'sales.emea',
         pinnedListUuid: null,
         pinnedListOrder: null,
-        chartCount: 0,
-        dashboardCount: 0,
-        childSpaceCount: 0,
+        projectMemberAccessRole: null,
+        chartCount: '0',
+        dashboardCount: '0',
+        childSpaceCount: '0',
+        appCount: '0',
       },
     ]);
 
@@ -168,25 +227,41 @@ describe('spaces', () => {
         slug: 'sales',
         isPrivate: false,
         inheritParentPermissions: true,
+        inheritsFromOrgOrProject: true,
         parentSpaceUuid: null,
         path: 'sales',
         pinnedListUuid: null,
         pinnedListOrder: null,
-        chartCount: 1,
-        dashboardCount: 1,
-        childSpaceCount: 1,
+        projectMemberAccessRole: null,
+        chartCount: '1',
+        dashboardCount: '1',
+        childSpaceCount: '1',
+        appCount: '0',
         access: [p.editor.userUuid],
-        userAccess: { userUuid: p.editor.userUuid, role: 'admin', hasDirectAccess: true, projectRole: 'editor' },
+        userAccess: {
+          userUuid: p.editor.userUuid,
+          firstName: 'editor',
+          lastName: 'Persona',
+          email: p.editor.email,
+          role: 'admin',
+          hasDirectAccess: true,
+          inheritedRole: 'editor',
+          inheritedFrom: 'organization',
+          projectRole: 'editor',
+        },
       },
-      expect.objectContaining({ uuid: emea, path: 'sales.emea', parentSpaceUuid: sales.uuid, isPrivate: true, chartCount: 0, childSpaceCount: 0 }),
+      expect.objectContaining({ uuid: emea, path: 'sales.emea', parentSpaceUuid: sales.uuid, isPrivate: true, inheritsFromOrgOrProject: false, chartCount: '0', childSpaceCount: '0' }),
     ]);
-    // a project viewer of a public space: role from the project
+    // a project viewer of a public space: role from the organization role
     expect(await userAccessIn(p.interactive_viewer, projectUuid, sales.uuid)).toEqual({
       userUuid: p.interactive_viewer.userUuid,
+      firstName: 'interactive_viewer',
+      lastName: 'Persona',
+      email: p.interactive_viewer.email,
       role: 'viewer',
       hasDirectAccess: false,
       inheritedRole: 'interactive_viewer',
-      inheritedFrom: 'project',
+      inheritedFrom: 'organization',
       projectRole: 'interactive_viewer',
     });
 
@@ -197,6 +272,11 @@ describe('spaces', () => {
     expect((await call(p.editor, 'delete', spacePath(projectUuid, sales.uuid)).expect(200)).body).toEqual({ status: 'ok' });
     await getSpace(p.admin, projectUuid, sales.uuid).expect(404);
     await getSpace(p.admin, projectUuid, emea).expect(404);
+    // deleting it again is 403, as in Lightdash; unknown and other organizations' spaces stay 404
+    expect((await call(p.editor, 'delete', spacePath(projectUuid, sales.uuid)).expect(403)).body.error.name).toBe('ForbiddenError');
+    await call(p.admin, 'delete', spacePath(projectUuid, emea)).expect(403);
+    await call(p.admin, 'delete', spacePath(projectUuid, randomUUID())).expect(404);
+    await call((await createOrganization(t, 'Elsewhere')).admin, 'delete', spacePath(projectUuid, sales.uuid)).expect(404);
     const [left] = await t.app.get(DataSource).query(
       `SELECT (SELECT count(*)::int FROM saved_charts WHERE saved_chart_uuid = $1 AND deleted_at IS NULL) AS charts,
               (SELECT count(*)::int FROM dashboards WHERE dashboard_uuid = $2 AND deleted_at IS NULL) AS dashboards`,
@@ -207,7 +287,28 @@ describe('spaces', () => {
       `SELECT action, outcome FROM audit_logs WHERE organization_uuid = $1 AND target_uuid = $2 AND outcome = 'success' ORDER BY audit_log_id`,
       [p.organizationUuid, sales.uuid],
     );
-    expect(audit.map((a: { action: string }) => a.action)).toEqual(['space.create', 'space.group.share', 'space.update', 'space.delete']);
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(['space.create', 'space.update', 'space.group.share', 'space.update', 'space.delete']);
+  });
+
+  it('lists in access[] every member who may open the space, with where each role comes from', async () => {
+    const { p, projectUuid } = await setup();
+    const parent = await createSpace(t, p.admin, projectUuid, { name: 'Parent', isPrivate: true });
+    const child = await createSpace(t, p.admin, projectUuid, { name: 'Child', parentSpaceUuid: parent });
+    await shareSpace(t, p.admin, projectUuid, parent, p.member.userUuid, 'editor');
+    await shareSpace(t, p.admin, projectUuid, child, p.viewer.userUuid, 'viewer');
+    await shareSpaceWithGroup(t, p.admin, projectUuid, parent, await createGroup(p.admin, [p.developer]), 'editor');
+
+    const access: { userUuid: string }[] = (await getSpace(p.member, projectUuid, child).expect(200)).body.results.access;
+    const byUser = new Map(access.map(({ userUuid, ...rest }) => [userUuid, rest]));
+    // the project editor and interactive viewer have no way in: the parent is private
+    expect([...byUser.keys()].sort()).toEqual([p.admin, p.member, p.viewer, p.developer].map((u) => u.userUuid).sort());
+    const pick = ['role', 'hasDirectAccess', 'inheritedRole', 'inheritedFrom', 'projectRole'];
+    const origin = (user: TestUser) => Object.fromEntries(Object.entries(byUser.get(user.userUuid)!).filter(([key]) => pick.includes(key)));
+    expect(origin(p.admin)).toEqual({ role: 'admin', hasDirectAccess: true, inheritedRole: 'admin', inheritedFrom: 'organization', projectRole: 'admin' });
+    expect(origin(p.member)).toEqual({ role: 'editor', hasDirectAccess: false, inheritedRole: 'editor', inheritedFrom: 'parent_space' });
+    expect(origin(p.viewer)).toEqual({ role: 'viewer', hasDirectAccess: true, inheritedRole: 'viewer', inheritedFrom: 'organization', projectRole: 'viewer' });
+    expect(origin(p.developer)).toEqual({ role: 'editor', hasDirectAccess: false, inheritedRole: 'developer', inheritedFrom: 'organization', projectRole: 'developer' });
+    expect(byUser.get(p.member.userUuid)).toMatchObject({ firstName: 'member', lastName: 'Persona', email: p.member.email, avatarUrl: null, isInternal: false });
   });
 
   it('derives slugs from names in any script, suffixes duplicates, keeps them on rename and under concurrent creation', async () => {
@@ -333,27 +434,39 @@ describe('spaces', () => {
     await call(p.member, 'get', `/projects/${projectUuid}/spaces`).expect(403); // the list needs project:view
   });
 
-  it('space:manage on a public space also needs project editor', async () => {
+  it('space:manage: a space admin entry (with project interactive_viewer), or on a public space project editor alone', async () => {
     const { p, projectUuid } = await setup();
     const privateSpace = await createSpace(t, p.admin, projectUuid, { name: 'Private', isPrivate: true });
     const publicSpace = await createSpace(t, p.admin, projectUuid, { name: 'Public' });
     for (const space of [privateSpace, publicSpace]) await shareSpace(t, p.admin, projectUuid, space, p.interactive_viewer.userUuid, 'admin');
     await call(p.interactive_viewer, 'patch', spacePath(projectUuid, privateSpace), { name: 'Renamed private' }).expect(200);
     await call(p.interactive_viewer, 'post', `${spacePath(projectUuid, privateSpace)}/share`, { userUuid: p.member.userUuid, spaceRole: 'editor' }).expect(200);
-    await call(p.interactive_viewer, 'patch', spacePath(projectUuid, publicSpace), { name: 'Renamed public' }).expect(403);
-    await call(p.interactive_viewer, 'delete', spacePath(projectUuid, publicSpace)).expect(403);
-    // opening the private space to the whole project would make it a public space: refused too
+    await call(p.interactive_viewer, 'patch', spacePath(projectUuid, publicSpace), { name: 'Renamed public' }).expect(200);
+    // opening the private space to the whole project needs project editor
     await call(p.interactive_viewer, 'patch', spacePath(projectUuid, privateSpace), { name: 'Open', isPrivate: false }).expect(403);
-    // a project editor without an entry has space editor on a public space: not enough to manage it
-    await call(p.editor, 'patch', spacePath(projectUuid, publicSpace), { name: 'Editor renames' }).expect(403);
-    await shareSpace(t, p.admin, projectUuid, publicSpace, p.editor.userUuid, 'admin');
+    // a project editor or developer without an entry manages a public space (Lightdash's `manage Space@public`) …
     await call(p.editor, 'patch', spacePath(projectUuid, publicSpace), { name: 'Editor renames' }).expect(200);
+    await call(p.developer, 'post', `${spacePath(projectUuid, publicSpace)}/share`, { userUuid: p.member.userUuid, spaceRole: 'viewer' }).expect(200);
+    await call(p.editor, 'delete', `${spacePath(projectUuid, publicSpace)}/share/${p.member.userUuid}`).expect(200);
+    const group = await createGroup(p.admin, [p.member]);
+    await call(p.editor, 'post', `${spacePath(projectUuid, publicSpace)}/group/share`, { groupUuid: group, spaceRole: 'viewer' }).expect(200);
+    await call(p.developer, 'delete', `${spacePath(projectUuid, publicSpace)}/group/share/${group}`).expect(200);
+    // … even when a direct viewer entry lowers their space role there; not a private one, nor as a project viewer
+    await shareSpace(t, p.admin, projectUuid, publicSpace, p.developer.userUuid, 'viewer');
+    await call(p.developer, 'patch', spacePath(projectUuid, publicSpace), { name: 'Developer renames' }).expect(200);
+    await call(p.editor, 'patch', spacePath(projectUuid, privateSpace), { name: 'No' }).expect(403);
+    await call(p.viewer, 'patch', spacePath(projectUuid, publicSpace), { name: 'No' }).expect(403);
     // a project editor creates, a project interactive_viewer does not
     await call(p.interactive_viewer, 'post', `/projects/${projectUuid}/spaces`, { name: 'No' }).expect(403);
     // nesting needs space editor on the parent
     await call(p.editor, 'post', `/projects/${projectUuid}/spaces`, { name: 'Inside', parentSpaceUuid: privateSpace }).expect(403);
     await call(p.editor, 'post', `/projects/${projectUuid}/spaces`, { name: 'Inside', parentSpaceUuid: publicSpace }).expect(200);
     await call(p.editor, 'post', `/projects/${projectUuid}/spaces`, { name: 'Inside', parentSpaceUuid: randomUUID() }).expect(404);
+    // deleting: the space admin entry, or project editor on a public space
+    await call(p.interactive_viewer, 'delete', spacePath(projectUuid, publicSpace)).expect(200);
+    const another = await createSpace(t, p.admin, projectUuid, { name: 'Another public' });
+    await call(p.interactive_viewer, 'delete', spacePath(projectUuid, another)).expect(403);
+    await call(p.editor, 'delete', spacePath(projectUuid, another)).expect(200);
   });
 
   it('lists exactly the spaces GET allows, for every persona', async () => {
@@ -485,7 +598,10 @@ describe('spaces', () => {
     await getSpace(p.member, projectUuid, publicSpace).expect(200);
     await getSpace(p.member, projectUuid, privateSpace).expect(403);
     expect(await listedUuids(p.member, projectUuid)).toEqual([publicSpace]);
-    expect(await userAccessIn(p.member, projectUuid, publicSpace)).toMatchObject({ role: 'editor', projectRole: 'editor' });
+    // projectRole counts the organization role and direct grants only, as Lightdash's; the group is where the role comes from
+    const memberAccess = await userAccessIn(p.member, projectUuid, publicSpace);
+    expect(memberAccess).toMatchObject({ role: 'editor', inheritedRole: 'editor', inheritedFrom: 'group', hasDirectAccess: false });
+    expect(memberAccess).not.toHaveProperty('projectRole');
     await call(p.member, 'post', `/projects/${projectUuid}/spaces`, { name: 'Made by a group editor' }).expect(200);
   });
 
@@ -495,13 +611,14 @@ describe('spaces', () => {
     const otherGroup = await createGroup(other.admin, []);
     const space = await createSpace(t, p.admin, projectUuid, { name: 'Shared', isPrivate: true });
     const share = `${spacePath(projectUuid, space)}/share`;
-    const outsiderShare = await call(p.admin, 'post', share, { userUuid: other.admin.userUuid, spaceRole: 'viewer' }).expect(400);
-    expect(outsiderShare.body.error.name).toBe('ParameterError');
-    await call(p.admin, 'post', share, { userUuid: randomUUID(), spaceRole: 'viewer' }).expect(400);
+    // a user of another organization or no user at all: 404, as in Lightdash
+    const outsiderShare = await call(p.admin, 'post', share, { userUuid: other.admin.userUuid, spaceRole: 'viewer' }).expect(404);
+    expect(outsiderShare.body.error.name).toBe('NotFoundError');
+    await call(p.admin, 'post', share, { userUuid: randomUUID(), spaceRole: 'viewer' }).expect(404);
     await call(p.admin, 'post', `${spacePath(projectUuid, space)}/group/share`, { groupUuid: otherGroup, spaceRole: 'viewer' }).expect(400);
     await call(p.admin, 'post', `${spacePath(projectUuid, space)}/group/share`, { groupUuid: randomUUID(), spaceRole: 'viewer' }).expect(400);
     const before = await listedUuids(p.admin, projectUuid);
-    await call(p.admin, 'post', `/projects/${projectUuid}/spaces`, { name: 'With outsider', access: [{ userUuid: other.admin.userUuid, role: 'viewer' }] }).expect(400);
+    await call(p.admin, 'post', `/projects/${projectUuid}/spaces`, { name: 'With outsider', access: [{ userUuid: other.admin.userUuid, role: 'viewer' }] }).expect(404);
     expect(await listedUuids(p.admin, projectUuid)).toEqual(before);
 
     // initial shares, upsert, revoke
@@ -510,6 +627,7 @@ describe('spaces', () => {
     ).body.results;
     expect(withAccess.access.map((a: { userUuid: string; role: string }) => [a.userUuid, a.role]).sort()).toEqual(
       [
+        [p.admin.userUuid, 'admin'], // the organization admin may open every space
         [p.editor.userUuid, 'admin'],
         [p.viewer.userUuid, 'viewer'],
       ].sort(),
@@ -581,7 +699,7 @@ describe('spaces', () => {
     // in the trash with the space (docs/content.md)
     const [{ trashed }] = await t.app.get(DataSource).query('SELECT deleted_at IS NOT NULL AS trashed FROM saved_charts WHERE saved_chart_uuid = $1', [chart]);
     expect(trashed).toBe(true);
-    await call(p.admin, 'delete', spacePath(projectUuid, child)).expect(404);
+    await call(p.admin, 'delete', spacePath(projectUuid, child)).expect(403); // already deleted (with its parent): 403, as in Lightdash
   });
 
   it('lists spaces in one SQL statement whatever the depth and number of groups', async () => {

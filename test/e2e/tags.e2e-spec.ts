@@ -56,28 +56,33 @@ describe('project tags', () => {
     expect(actions).toEqual(expect.arrayContaining(['tag.create:success', 'tag.update:success', 'tag.delete:success']));
   });
 
-  it('keeps names unique per project ignoring case (409), but not across projects', async () => {
+  it('accepts duplicate names and any colour text, as Lightdash', async () => {
     const p = await createPersonas(t);
     const projectUuid = await createProject(t, p.admin);
-    const otherProjectUuid = await createProject(t, p.admin, 'Other');
-    await createTag(p.admin, projectUuid, 'Finance');
-    const duplicate = await t.http().post(tags(projectUuid)).set('Cookie', p.admin.cookie).send({ name: 'FINANCE', color: '#000000' }).expect(409);
-    expect(duplicate.body.error).toMatchObject({ name: 'AlreadyExistsError', statusCode: 409 });
-    await createTag(p.admin, otherProjectUuid, 'finance');
-    const marketing = await createTag(p.admin, projectUuid, 'Marketing');
-    await t.http().patch(`${tags(projectUuid)}/${marketing}`).set('Cookie', p.admin.cookie).send({ name: 'finance' }).expect(409);
-    expect((await t.http().get(tags(projectUuid)).set('Cookie', p.admin.cookie)).body.results.map((tag: { name: string }) => tag.name)).toEqual(['Finance', 'Marketing']);
+    const first = await createTag(p.admin, projectUuid, 'Finance');
+    const second = await createTag(p.admin, projectUuid, 'FINANCE', 'not a colour');
+    const third = await createTag(p.editor, projectUuid, 'Finance', '');
+    expect(new Set([first, second, third]).size).toBe(3);
+    const marketing = await createTag(p.admin, projectUuid, 'Marketing', 'red');
+    await t.http().patch(`${tags(projectUuid)}/${marketing}`).set('Cookie', p.admin.cookie).send({ name: 'finance', color: 'hsl(10, 50%, 50%)' }).expect(200);
+    const listed = (await t.http().get(tags(projectUuid)).set('Cookie', p.admin.cookie).expect(200)).body.results;
+    expect(listed.map((tag: { tagUuid: string; name: string; color: string }) => [tag.tagUuid, tag.name, tag.color])).toEqual([
+      [first, 'Finance', '#1f77b4'],
+      [second, 'FINANCE', 'not a colour'],
+      [third, 'Finance', ''],
+      [marketing, 'finance', 'hsl(10, 50%, 50%)'],
+    ]);
   });
 
-  it('validates names and #rrggbb colors (422)', async () => {
+  it('validates names and colours (422)', async () => {
     const p = await createPersonas(t);
     const projectUuid = await createProject(t, p.admin);
-    for (const body of [{ name: 'A', color: 'red' }, { name: 'A', color: '#fff' }, { name: 'A', color: '#1234567' }, { name: 'A' }, { color: '#000000' }, { name: '  ', color: '#000000' }]) {
+    for (const body of [{ name: 'A', color: 7 }, { name: 'A', color: 'x'.repeat(256) }, { name: 'A' }, { color: '#000000' }, { name: '  ', color: '#000000' }]) {
       const res = await t.http().post(tags(projectUuid)).set('Cookie', p.admin.cookie).send(body).expect(422);
       expect(res.body.error.name).toBe('ValidateError');
     }
     const tagUuid = await createTag(p.admin, projectUuid, 'A');
-    await t.http().patch(`${tags(projectUuid)}/${tagUuid}`).set('Cookie', p.admin.cookie).send({ color: 'blue' }).expect(422);
+    await t.http().patch(`${tags(projectUuid)}/${tagUuid}`).set('Cookie', p.admin.cookie).send({ color: ['blue'] }).expect(422);
     await t.http().patch(`${tags(projectUuid)}/not-a-uuid`).set('Cookie', p.admin.cookie).send({ color: '#000000' }).expect(422);
     await t.http().delete(`${tags(projectUuid)}/not-a-uuid`).set('Cookie', p.admin.cookie).expect(422);
     await t.http().get('/api/v1/projects/not-a-uuid/tags').set('Cookie', p.admin.cookie).expect(422);

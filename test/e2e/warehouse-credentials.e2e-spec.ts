@@ -220,7 +220,7 @@ describe('per-user warehouse credentials', () => {
           .expect(200)
       ).body.results.project.projectUuid;
       const inProject = await t.http().get(`/api/v1/projects/${projectUuid}/user-credentials`).set('Cookie', org.admin.cookie).expect(200);
-      expect(inProject.body.results.map((item: { credentials: unknown }) => item.credentials)).toEqual([credentials]);
+      expect(inProject.body.results.credentials).toEqual(credentials);
       projectLists.push(inProject.text);
     }
     const answered = [listed.text, ...projectLists].join('\n');

@@ -10,9 +10,18 @@ export interface CreateSpaceBody {
   access?: { userUuid: string; role: SpaceRole }[];
 }
 
-/** Creates a space through the API (POST /api/v1/projects/{p}/spaces); returns its uuid. The creator gets a direct admin entry. */
+/**
+ * Creates a space through the API (POST /api/v1/projects/{p}/spaces); returns its uuid. The creator gets a direct admin entry.
+ * A root space without privacy settings is created public (`isPrivate: false`), which is what most tests need; the
+ * API's own default (private) is tested in spaces.e2e-spec.ts with plain requests.
+ */
 export async function createSpace(t: TestApp, user: TestUser, projectUuid: string, body: CreateSpaceBody): Promise<string> {
-  const res = await t.http().post(`/api/v1/projects/${projectUuid}/spaces`).set('Cookie', user.cookie).send(body);
+  const privacyGiven = body.isPrivate !== undefined || body.inheritParentPermissions !== undefined || body.parentSpaceUuid !== undefined;
+  const res = await t
+    .http()
+    .post(`/api/v1/projects/${projectUuid}/spaces`)
+    .set('Cookie', user.cookie)
+    .send(privacyGiven ? body : { ...body, isPrivate: false });
   if (res.status !== 200) throw new Error(`space creation failed: ${res.status} ${res.text}`);
   return res.body.results.uuid;
 }

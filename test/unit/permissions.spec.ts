@@ -38,7 +38,7 @@ describe('the permission table', () => {
 
   it('describes a permission in one line for Swagger', () => {
     expect(describePermission('space:manage' as Permission)).toBe(
-      'Requires space role `admin` or higher and project role interactive_viewer (editor on a public space) (permission `space:manage`: Rename, share, change the privacy of, or delete the space).',
+      'Requires space role `admin` or higher and project role interactive_viewer; on a public space, project role editor is enough (permission `space:manage`: Rename, share, change the privacy of, or delete the space; scopes: space admin + manage:Space@assigned + public space: manage:Space@public).',
     );
   });
 });

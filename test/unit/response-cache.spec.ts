@@ -9,7 +9,7 @@ function cacheOf(bytes: number): ResponseCache {
   return new ResponseCache({} as PreparedSql, {} as DataSource, { responseCacheBytes: bytes } as ResolvedConfig);
 }
 
-const answer = (payload: string): CachedResponse => ({ payload: Buffer.from(payload), contentType: 'application/json', userId: '1', snapshot: '10:10:', checkedAt: 'now', serverStartedAt: 'then' });
+const answer = (payload: string): CachedResponse => ({ payload: Buffer.from(payload), contentType: 'application/json', userId: '1', organizationId: '1', snapshot: '10:10:', checkedAt: 'now', serverStartedAt: 'then' });
 
 describe('ResponseCache memory budget', () => {
   it('drops the least recently used answers first once the budget is spent', () => {

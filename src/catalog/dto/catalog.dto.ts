@@ -8,6 +8,8 @@ import { ProjectParamsDto } from '../../projects/dto/project.dto.js';
 
 /** The most items any catalog answer holds (the best ranked, or the first in order); see docs/catalog.md. */
 export const CATALOG_MAX_RESULTS = 1_000;
+/** GET /dataCatalog answers at most this many items, as Lightdash. */
+export const CATALOG_SEARCH_MAX_RESULTS = 50;
 /** Longer searches are refused with 422: nobody types more, and each word is a prefix lookup in the index. */
 export const CATALOG_SEARCH_MAX_LENGTH = 200;
 /** The most values of a repeatable query parameter (`categories`, `tables`). */
@@ -188,6 +190,29 @@ class CatalogItemBaseDto {
   anyAttributes?: Record<string, string | string[]>;
 }
 
+/** A join of an explore as the CLI uploads it (`CompiledExploreJoin`); other keys it carries are kept. */
+export class CatalogJoinDto {
+  @ApiProperty({ example: 'customers' })
+  table: string;
+
+  @ApiPropertyOptional({ example: '${orders.customer_id} = ${customers.customer_id}' })
+  sqlOn?: string;
+
+  @ApiPropertyOptional({ example: '("orders".customer_id) = ("customers".customer_id)' })
+  compiledSqlOn?: string;
+
+  @ApiPropertyOptional({ enum: ['inner', 'left', 'right', 'full'] })
+  type?: string;
+
+  @ApiPropertyOptional()
+  hidden?: boolean;
+
+  @ApiPropertyOptional()
+  always?: boolean;
+
+  [key: string]: unknown;
+}
+
 export class CatalogTableDto extends CatalogItemBaseDto {
   @ApiProperty({ enum: ['table'] })
   type: 'table';
@@ -196,12 +221,12 @@ export class CatalogTableDto extends CatalogItemBaseDto {
   groupLabel?: string;
 
   @ApiProperty({
-    type: [String],
+    type: [CatalogJoinDto],
     nullable: true,
-    example: ['customers', 'payments'],
-    description: 'Tables joined by the explore built on this table ([] when none is; null for an errored explore)',
+    description:
+      "The joins of the explore built on this table, as uploaded (`CompiledExploreJoin`: the shape Lightdash's clients parse); [] when none is; null for an errored explore",
   })
-  joinedTables: string[] | null;
+  joinedTables: CatalogJoinDto[] | null;
 
   @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, description: 'Only for an explore that failed to compile', example: [{ type: 'MISSING_TABLE', message: 'Model "refunds" was not found' }] })
   errors?: { type: string; message: string }[];

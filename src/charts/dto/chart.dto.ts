@@ -192,9 +192,10 @@ export class CreateChartDto {
   @IsOpaqueObject()
   pivotConfig?: Record<string, unknown> | null;
 
-  @ApiProperty({ format: 'uuid', description: 'The space to save the chart in (required here; the peer picks a default space)' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'The space to save the chart in; without it, the first space of the project you may see (the default space "Shared")' })
+  @IsOptional()
   @IsUUID()
-  spaceUuid: string;
+  spaceUuid?: string | null;
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Charts saved inside a dashboard are not supported: only null is accepted' })
   @IsOptional()
@@ -285,9 +286,6 @@ export class ChartSummaryDto {
   @ApiProperty({ example: 'monthly-revenue' })
   slug: string;
 
-  @ApiProperty({ enum: ['dbt_explore', 'sql'] })
-  source: string;
-
   @ApiProperty({ enum: CHART_KINDS, nullable: true })
   chartKind: ChartKind | null;
 
@@ -295,7 +293,28 @@ export class ChartSummaryDto {
   chartType: ChartType;
 }
 
+/** An item of GET /projects/{p}/chart-summaries. */
+export class ChartSummaryListItemDto extends ChartSummaryDto {
+  @ApiProperty({ nullable: true, type: String, example: null })
+  dashboardSlug: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: Date;
+
+  @ApiProperty({ example: 0 })
+  viewsCount: number;
+}
+
 export class SpaceQueryDto extends ChartSummaryDto {
+  @ApiProperty({ enum: ['dbt_explore', 'sql'] })
+  source: string;
+
+  @ApiProperty({ type: [Object], example: [], description: 'Always empty: content validation results are listed by GET /projects/{p}/validate' })
+  validationErrors: unknown[];
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: no content verification here' })
+  verification: null;
+
   @ApiProperty({ format: 'date-time' })
   updatedAt: Date;
 
@@ -349,17 +368,14 @@ export class SavedChartDto {
   @ApiProperty({ type: TableConfigDto })
   tableConfig: TableConfigDto;
 
-  @ApiProperty({ type: Object, nullable: true })
-  pivotConfig: Record<string, unknown> | null;
+  @ApiPropertyOptional({ type: Object, description: 'Present when the chart has one' })
+  pivotConfig?: Record<string, unknown>;
 
   @ApiProperty({ format: 'date-time' })
   updatedAt: Date;
 
   @ApiProperty({ type: UpdatedByUserDto, nullable: true })
   updatedByUser: UpdatedByUserDto | null;
-
-  @ApiProperty({ example: 0 })
-  views: number;
 
   @ApiProperty({ nullable: true, type: String, example: null })
   dashboardUuid: string | null;
@@ -368,5 +384,35 @@ export class SavedChartDto {
   dashboardName: string | null;
 
   @ApiProperty({ nullable: true, type: String, example: null })
+  dashboardSlug: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: null })
   pinnedListUuid: string | null;
+
+  @ApiProperty({ nullable: true, type: Number, example: null })
+  pinnedListOrder: number | null;
+
+  @ApiProperty({ example: false, description: 'The chart is in a space that does not inherit access (lightdash-client-python requires the key)' })
+  isPrivate: boolean;
+
+  @ApiProperty({ example: true, description: 'The chart is in a space open to the whole project' })
+  inheritsFromOrgOrProject: boolean;
+
+  @ApiProperty({ type: [Object], example: [], description: 'Always empty here' })
+  access: unknown[];
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  colorPaletteUuid: null;
+
+  @ApiProperty({ type: [String], description: "The organization's chart colours" })
+  colorPalette: string[];
+
+  @ApiProperty({ type: Object, description: 'The palette the chart is drawn with, and where it comes from' })
+  resolvedColorPalette: Record<string, unknown>;
+
+  @ApiProperty({ type: Object, nullable: true, example: null, description: 'Always null: no chart merges here' })
+  merge: null;
+
+  @ApiProperty({ type: Object, nullable: true, example: null, description: 'Always null: no content verification here' })
+  verification: null;
 }

@@ -199,9 +199,14 @@ export class CreateDashboardQueryDto {
 }
 
 export class ListDashboardsQueryDto {
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Default true; false lists only dashboards in public spaces' })
+  @ApiPropertyOptional({
+    example: 'false',
+    description:
+      'Only `false` narrows the list (as Lightdash, any other value is the default, true): then only dashboards in spaces open to the whole project or shared with you directly (not those you see as project admin or through a group)',
+  })
   @IsOptionalNotNull()
-  @IsIn(['true', 'false'])
+  @IsString()
+  @MaxLength(20)
   includePrivate?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only dashboards with a tile of this saved chart' })
@@ -290,11 +295,23 @@ export class DashboardBasicDetailsDto {
 export class DashboardListItemDto extends DashboardBasicDetailsDto {
   @ApiProperty({ enum: DASHBOARD_TILE_TYPES, isArray: true })
   tileTypes: DashboardTileType[];
+
+  @ApiProperty({ example: 'sales-overview' })
+  slug: string;
+
+  @ApiProperty({ type: [Object], example: [], description: 'Always empty: content validation results are listed by GET /projects/{p}/validate' })
+  validationErrors: unknown[];
+
+  @ApiProperty({ type: Object, nullable: true, example: null, description: 'Always null: no content verification here' })
+  verification: null;
 }
 
 export class DashboardDto extends DashboardBasicDetailsDto {
   @ApiProperty({ example: 1, description: 'Increases with every change' })
   dashboardVersionId: number;
+
+  @ApiProperty({ format: 'uuid', description: 'Names the current version' })
+  versionUuid: string;
 
   @ApiProperty({ type: [DashboardTileDto] })
   tiles: DashboardTileDto[];
@@ -302,8 +319,8 @@ export class DashboardDto extends DashboardBasicDetailsDto {
   @ApiProperty({ type: DashboardFiltersDto })
   filters: DashboardFiltersDto;
 
-  @ApiProperty({ type: Object, nullable: true })
-  parameters: Record<string, unknown> | null;
+  @ApiPropertyOptional({ type: Object, description: 'Present when the dashboard has parameters' })
+  parameters?: Record<string, unknown>;
 
   @ApiProperty()
   spaceName: string;
@@ -317,12 +334,18 @@ export class DashboardDto extends DashboardBasicDetailsDto {
   @ApiProperty()
   inheritsFromOrgOrProject: boolean;
 
-  @ApiProperty({ nullable: true, type: Object, example: null, description: 'Not computed here: always null' })
-  access: null;
+  @ApiProperty({ type: [Object], example: [], description: 'Always empty here' })
+  access: unknown[];
 
   @ApiProperty({ example: 'sales-overview' })
   slug: string;
 
-  @ApiProperty({ type: Object, nullable: true })
-  config: Record<string, unknown> | null;
+  @ApiPropertyOptional({ type: Object, description: 'Present when the dashboard has a configuration' })
+  config?: Record<string, unknown>;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  colorPaletteUuid: null;
+
+  @ApiProperty({ type: Object, nullable: true, example: null, description: 'Always null: no content verification here' })
+  verification: null;
 }

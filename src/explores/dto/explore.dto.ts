@@ -9,10 +9,21 @@ export class ExploreParamsDto extends ProjectParamsDto {
   exploreId: string;
 }
 
+export class ExploreWarningsDto {
+  @ApiProperty({ type: [Object], description: 'always empty here' })
+  exploresWithWarnings: Record<string, unknown>[];
+
+  @ApiProperty({ example: 0 })
+  warningCount: number;
+
+  @ApiProperty({ example: 0 })
+  warningExploreCount: number;
+}
+
 export class ExploresUploadResultDto {
   @ApiProperty({ description: 'explores stored, errored ones included' })
-  explores: number;
+  exploreCount: number;
 
-  @ApiProperty({ description: 'catalog items (tables and fields) after the upload' })
-  catalogItems: number;
+  @ApiProperty({ type: ExploreWarningsDto })
+  warnings: ExploreWarningsDto;
 }

@@ -14,6 +14,14 @@ export class SsoOptionsDto {
 }
 
 export class AuthOptionsDto {
+  @ApiProperty({ type: Object, description: 'azuread, databricks, google, okta, oneLogin, snowflake: as an unconfigured Lightdash answers them (never enabled here)' })
+  azuread: object;
+  databricks: object;
+  google: object;
+  okta: object;
+  oneLogin: object;
+  snowflake: object;
+
   @ApiProperty({ example: false })
   disablePasswordAuthentication: boolean;
 
@@ -82,4 +90,10 @@ export class HealthStateDto {
 
   @ApiProperty({ type: QueryLimitsDto, description: 'Query limits, as the SDK reads them' })
   query: QueryLimitsDto;
+
+  @ApiProperty({ example: true, description: 'Custom roles take effect (without a licence, DESIGN §8.7)' })
+  isCustomRolesEnabled: boolean;
+
+  @ApiProperty({ type: Object, example: { enabled: true, retentionDays: 30 }, description: 'Deleted content stays in the trash for retentionDays (TRASH_RETENTION_DAYS)' })
+  softDelete: { enabled: boolean; retentionDays: number };
 }

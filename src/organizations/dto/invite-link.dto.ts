@@ -21,6 +21,7 @@ export class CreateInviteLinkDto {
   expiresAt?: string;
 }
 
+/** Lightdash's InviteLink: what creating an invite answers, and what the public check of its code answers. */
 export class InviteLinkDto {
   @ApiProperty({ example: 'Qm3zX1o8cS2u9Vv7rJ4YbL0tKpWq6eNd' })
   inviteCode: string;
@@ -31,9 +32,6 @@ export class InviteLinkDto {
   @ApiProperty({ example: 'grace@example.com' })
   email: string;
 
-  @ApiProperty({ enum: ORGANIZATION_ROLES })
-  role: OrganizationRole;
-
   @ApiProperty({ format: 'date-time' })
   expiresAt: Date;
 
@@ -42,21 +40,9 @@ export class InviteLinkDto {
 
   @ApiProperty({ format: 'uuid', description: 'The pending member the invite activates' })
   userUuid: string;
-}
 
-/** What the public validity check reveals: enough for a sign-up page, nothing else. */
-export class InviteLinkCheckDto {
-  @ApiProperty()
-  inviteCode: string;
-
-  @ApiProperty({ example: 'grace@example.com' })
-  email: string;
-
-  @ApiProperty({ format: 'date-time' })
-  expiresAt: Date;
-
-  @ApiProperty({ example: 'Acme Analytics' })
-  organizationName: string;
+  @ApiProperty({ example: 'member', description: "Always 'member': an invite to join the organization" })
+  purpose: string;
 }
 
 export class InviteCodeParamsDto {

@@ -33,6 +33,9 @@ export class OrganizationMemberDto {
   @ApiProperty({ enum: ORGANIZATION_ROLES, example: 'editor' })
   role: OrganizationRole;
 
+  @ApiPropertyOptional({ format: 'uuid', description: 'The organization custom role held (then `role` is the placeholder `member`)' })
+  roleUuid?: string;
+
   @ApiProperty({ example: true })
   isActive: boolean;
 
@@ -48,7 +51,16 @@ export class OrganizationMemberDto {
   @ApiProperty({ format: 'date-time' })
   userUpdatedAt: Date;
 
-  @ApiPropertyOptional({ type: [MemberGroupDto], description: 'With includeGroups, for organization admins' })
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: no avatars here' })
+  avatarUrl: null;
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: no avatars here' })
+  avatarGradient: null;
+
+  @ApiProperty({ example: false, description: 'Always false: one role per member and organization here' })
+  hasMultipleRoles: boolean;
+
+  @ApiPropertyOptional({ type: [MemberGroupDto], description: 'With includeGroups > 0: the member\'s groups (empty unless you are an organization admin)' })
   groups?: MemberGroupDto[];
 }
 
@@ -59,7 +71,7 @@ export class ListMembersQueryDto extends PaginationQueryDto {
   @MaxLength(255)
   searchQuery?: string;
 
-  @ApiPropertyOptional({ example: 10, description: 'When > 0, each member lists up to this many of their groups (organization admins only)' })
+  @ApiPropertyOptional({ example: 10, description: 'When > 0: each member carries `groups` (filled for organization admins, empty for everyone else) and, unless paginated, only this many members are listed (as Lightdash)' })
   @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()

@@ -2,6 +2,21 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsString, Matches, MaxLength } from 'class-validator';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 
+/** Lightdash's PostgreSQL wire-protocol endpoint: never enabled here. */
+export class PgWireDto {
+  @ApiProperty({ example: false })
+  enabled: boolean;
+
+  @ApiProperty({ example: 'lightdash.example.com', description: 'The host name of the site URL' })
+  host: string;
+
+  @ApiProperty({ type: Number, nullable: true, example: null })
+  port: null;
+
+  @ApiProperty({ example: false })
+  tlsRequired: boolean;
+}
+
 export class OrganizationDto {
   @ApiProperty({ format: 'uuid' })
   organizationUuid: string;
@@ -26,7 +41,11 @@ export class OrganizationDto {
 
   @ApiProperty({ example: true, description: 'The organization has no project yet' })
   needsProject: boolean;
+
+  @ApiProperty({ type: PgWireDto })
+  pgWire: PgWireDto;
 }
+
 
 export class CreateOrganizationDto {
   @ApiProperty({ example: 'Acme Analytics', description: 'Letters, digits, spaces, underscores and dashes', maxLength: 255 })

@@ -10,7 +10,7 @@ export class ProjectGroupAccessDto {
   @ApiProperty({ format: 'uuid' })
   groupUuid: string;
 
-  @ApiProperty({ enum: PROJECT_ROLES, example: 'viewer' })
+  @ApiProperty({ example: 'viewer', description: 'A project role, or the uuid of the custom role the group holds' })
   role: ProjectRole;
 }
 

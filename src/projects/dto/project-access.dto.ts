@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsUUID } from 'class-validator';
 import { PROJECT_ROLES, type ProjectRole } from '../../authorization/roles.js';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
@@ -22,6 +22,15 @@ export class ProjectMemberDto {
 
   @ApiProperty({ example: 'Hopper' })
   lastName: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The custom role held (then `role` is the placeholder `viewer`)' })
+  roleUuid?: string;
+}
+
+/** An item of the project's access list, which (as Lightdash's) also says whether the user has several roles. */
+export class ProjectMemberListItemDto extends ProjectMemberDto {
+  @ApiProperty({ example: false, description: 'Always false: one direct grant per user and project here' })
+  hasMultipleRoles: boolean;
 }
 
 export class GrantProjectAccessDto {

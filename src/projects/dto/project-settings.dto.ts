@@ -1,5 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IsOptionalNotNull, Trim } from '../../common/transforms.js';
 import { IsTimeZone } from '../time-zone.js';
 
@@ -38,4 +38,36 @@ export class UpdateProjectMetadataDto {
   @IsOptional()
   @IsUUID()
   upstreamProjectUuid?: string | null;
+}
+
+export const SEMANTIC_LAYER_TYPES = ['DBT', 'CUBE'] as const;
+
+/**
+ * The project's semantic-layer connection, replaced as a whole. The token is kept (encrypted, never
+ * returned); left out or empty, the stored one is kept while type, domain and environment are unchanged.
+ */
+export class UpdateSemanticLayerConnectionDto {
+  @ApiProperty({ enum: SEMANTIC_LAYER_TYPES, example: 'DBT' })
+  @IsIn(SEMANTIC_LAYER_TYPES)
+  type: (typeof SEMANTIC_LAYER_TYPES)[number];
+
+  @ApiPropertyOptional({ example: '123456', maxLength: 1024, description: 'The dbt Cloud environment (type DBT; ignored for CUBE)' })
+  @IsOptionalNotNull()
+  @Trim()
+  @IsString()
+  @MaxLength(1024)
+  environmentId?: string;
+
+  @ApiPropertyOptional({ example: 'semantic-layer.cloud.getdbt.com', maxLength: 2048, description: 'Where the semantic layer is served' })
+  @IsOptionalNotNull()
+  @Trim()
+  @IsString()
+  @MaxLength(2048)
+  domain?: string;
+
+  @ApiPropertyOptional({ writeOnly: true, maxLength: 65536, description: 'Kept on the server (encrypted), never returned' })
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(64 * 1024)
+  token?: string;
 }

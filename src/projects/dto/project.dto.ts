@@ -86,6 +86,13 @@ export class ProjectDto {
   })
   warehouseConnection?: Record<string, unknown>;
 
+  @ApiPropertyOptional({
+    type: Object,
+    example: { type: 'DBT', domain: 'semantic-layer.cloud.getdbt.com', environmentId: '123456' },
+    description: 'Present when set: the type, domain and environment; never the token',
+  })
+  semanticLayerConnection?: Record<string, unknown>;
+
   @ApiProperty({ enum: DBT_VERSIONS })
   dbtVersion: string;
 
@@ -109,6 +116,33 @@ export class ProjectDto {
 
   @ApiProperty({ example: false })
   hasDefaultUserSpaces: boolean;
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: no project colour palette here' })
+  colorPaletteUuid: null;
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: no pinned list here' })
+  pinnedListUuid: null;
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: projects here do not expire' })
+  expiresAt: null;
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: projects here are not provisioned from elsewhere' })
+  provisioningSource: null;
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: no query time zone override' })
+  queryTimezone: null;
+
+  @ApiProperty({ example: false })
+  useProjectTimezoneInFilters: boolean;
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: no AI agent here' })
+  agentSqlScope: null;
+}
+
+/** PATCH /projects/{p}: the compile job Lightdash would start (none here: the change is done when answered). */
+export class ProjectUpdateJobDto {
+  @ApiProperty({ format: 'uuid' })
+  jobUuid: string;
 }
 
 export class CreateProjectResultDto {
@@ -141,6 +175,18 @@ export class OrganizationProjectDto {
 
   @ApiPropertyOptional({ enum: WAREHOUSE_TYPES })
   warehouseType?: string;
+
+  @ApiProperty({ example: 'Ada Lovelace', nullable: true, type: String, description: "The creator's first and last name" })
+  createdByUserName: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  expiresAt: null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  provisioningSource: null;
+
+  @ApiProperty({ example: false, description: 'Always false: every member queries with the project connection (lightdash-client-python requires the key)' })
+  requireUserCredentials: boolean;
 }
 
 export class ProjectParamsDto {

@@ -5,7 +5,8 @@ import { fieldId, QueryContext, type ResolvedDimension } from './field-index.js'
 import { fanOutCtes } from './fan-out.js';
 import { renderGroup, renderRule, rulesOf, type FilterContext, type FilterTarget } from './filters.js';
 import { inflatedTables, joinSql, neededJoins, tablesInSql } from './joins.js';
-import { metricRenderer, resolveAdditionalMetric, resolveExploreMetric, type ResolvedMetric } from './metrics.js';
+import { distinctMetricCtes } from './distinct-metrics.js';
+import { metricRenderer, postCalculationSql, resolveAdditionalMetric, resolveExploreMetric, type ResolvedMetric } from './metrics.js';
 import { parseGroup, parseMetricQuery } from './parse-metric-query.js';
 import { quoteIdentifier } from './sql.js';
 import { compileTableCalculation, orderByDependencies, tableCalculationRenderer } from './table-calculations.js';
@@ -171,15 +172,14 @@ export function compileMetricQuery(exploreInput: unknown, metricQueryInput: unkn
   }
   const metricFilter = renderGroup(query.filters.metrics, metricTarget, filterContext);
   const tableCalculationFilter = renderGroup(query.filters.tableCalculations, tableCalculationTarget, filterContext);
+  // the metrics post-calculation metrics read are computed in the grouped query (and dropped at the end unless selected)
+  for (const metric of [...metrics.values()]) {
+    for (const reference of metric.postCalculation?.references ?? []) {
+      if (!metrics.has(reference)) metrics.set(reference, resolveMetric(reference)!);
+    }
+  }
   for (const metric of metrics.values()) need(metric.tables);
   const filterOnlyMetricIds = [...metrics.keys()].filter((id) => !selectedMetricIds.has(id));
-
-  // ---- table calculations ----
-  const selectedIds = new Set([...dimensionSelects.map((select) => select.id), ...selectedMetricIds]);
-  const compiledTableCalculations = orderByDependencies(
-    query.tableCalculations.map((tc) => compileTableCalculation(tc, selectedIds, new Set(tableCalculationsByName.keys()))),
-  );
-  for (const tc of query.tableCalculations) context.userSqlFields.add(tc.name);
 
   // ---- sorts ----
   const sortable = new Map<string, string>();
@@ -194,6 +194,13 @@ export function compileMetricQuery(exploreInput: unknown, metricQueryInput: unkn
     else if (firstMetric) sorts = [{ fieldId: firstMetric, descending: true }];
     else sorts = [{ fieldId: dimensionSelects[0].id, descending: false }];
   }
+
+  // ---- table calculations ----
+  const selectedIds = new Set([...dimensionSelects.map((select) => select.id), ...selectedMetricIds]);
+  const compiledTableCalculations = orderByDependencies(
+    query.tableCalculations.map((tc) => compileTableCalculation(tc, selectedIds, new Set(tableCalculationsByName.keys()), sorts)),
+  );
+  for (const tc of query.tableCalculations) if (tc.sql !== undefined) context.userSqlFields.add(tc.name);
   const orderBy = sorts.map((sort) => {
     const column = sortable.get(sort.fieldId);
     if (!column) throw new FieldReferenceError(`Sort field ${sort.fieldId} is not a field of the query`, sort.fieldId);
@@ -217,30 +224,51 @@ export function compileMetricQuery(exploreInput: unknown, metricQueryInput: unkn
     ['SELECT', [...dimensionLines, ...metricList.map(metricLine)].join(',\n'), ...fromLines, where, groupBy].filter(Boolean).join('\n');
 
   const ctes: string[] = bins.filter((bin) => bin.cte).map((bin) => `${bin.cte!.name} AS (\n${bin.cte!.sql}\n)`);
+  const allMetrics = [...metrics.values()];
+  const postCalculated = allMetrics.filter((metric) => metric.postCalculation);
+  const distinctMetrics = allMetrics.filter((metric) => metric.distinct);
+  const plainMetrics = allMetrics.filter((metric) => !metric.postCalculation && !metric.distinct);
   const inflated = inflatedTables(explore, joins, warnings);
+  const dimensionAliases = dimensionSelects.flatMap((select) => select.lines.map((line) => line.alias));
   const fanOut = fanOutCtes({
-    explore, context, metrics: [...metrics.values()], inflated,
-    dimensionAliases: dimensionSelects.flatMap((select) => select.lines.map((line) => line.alias)),
-    dimensionLines, fromLines, where, groupBy, metricLine,
+    explore, context, metrics: plainMetrics, inflated, dimensionAliases, dimensionLines, fromLines, where, groupBy, metricLine,
   });
+  const distinct = distinctMetrics.length > 0
+    ? distinctMetricCtes(distinctMetrics, plainMetrics, dimensionSelects, { dimensionLines, fromLines, where, base: fanOut?.metricsSql ?? grouped(plainMetrics) })
+    : undefined;
 
-  const needsMetricsCte = fanOut !== undefined || metricFilter !== undefined || compiledTableCalculations.length > 0 || chronologicalSort;
+  const needsMetricsCte = fanOut !== undefined || distinct !== undefined || postCalculated.length > 0 || metricFilter !== undefined
+    || compiledTableCalculations.length > 0 || chronologicalSort;
   let statement: string;
   if (!needsMetricsCte) {
-    statement = grouped([...metrics.values()]);
+    statement = grouped(plainMetrics);
   } else {
-    if (fanOut) ctes.push(...fanOut.ctes, `metrics AS (\n${fanOut.metricsSql}\n)`);
-    else ctes.push(`metrics AS (\n${grouped([...metrics.values()])}\n)`);
+    if (fanOut) ctes.push(...fanOut.ctes);
+    if (distinct) ctes.push(...distinct.ctes, `metrics AS (\n${distinct.metricsSql}\n)`);
+    else if (fanOut) ctes.push(`metrics AS (\n${fanOut.metricsSql}\n)`);
+    else ctes.push(`metrics AS (\n${grouped(plainMetrics)}\n)`);
+    let source = 'metrics';
+    if (postCalculated.length > 0) {
+      // windows in the query's order, over the columns the grouped query has (not table calculations or other post-calculations)
+      const windowOrder = sorts.flatMap((sort, index) => {
+        const metric = metrics.get(sort.fieldId);
+        if (metric?.postCalculation || tableCalculationsByName.has(sort.fieldId)) return [];
+        return [orderBy[index]];
+      });
+      const lines = postCalculated.map((metric) => `  ${postCalculationSql(metric, windowOrder)} AS ${quoteIdentifier(metric.id)}`);
+      ctes.push(`postcalculation_metrics AS (\nSELECT\n${['  *', ...lines].join(',\n')}\nFROM metrics\n)`);
+      source = 'postcalculation_metrics';
+    }
     const columns = filterOnlyMetricIds.length === 0
       ? '  *'
-      : [...dimensionSelects.flatMap((select) => select.lines.map((line) => line.alias)), ...selectedMetricIds, ...compiledTableCalculations.map((tc) => tc.name)]
+      : [...dimensionAliases, ...selectedMetricIds, ...compiledTableCalculations.map((tc) => tc.name)]
           .map((alias) => `  ${quoteIdentifier(alias)}`).join(',\n');
     const metricWhere = metricFilter ? `WHERE ${metricFilter}` : undefined;
     const independent = compiledTableCalculations.filter((tc) => tc.dependsOn.length === 0);
     const dependent = compiledTableCalculations.filter((tc) => tc.dependsOn.length > 0);
     const tcLine = (tc: { name: string; sql: string }) => `  ${tc.sql} AS ${quoteIdentifier(tc.name)}`;
     if (compiledTableCalculations.length > 0 && (tableCalculationFilter || dependent.length > 0)) {
-      ctes.push(`table_calculations AS (\n${['SELECT', ['  *', ...independent.map(tcLine)].join(',\n'), 'FROM metrics', metricWhere].filter(Boolean).join('\n')}\n)`);
+      ctes.push(`table_calculations AS (\n${['SELECT', ['  *', ...independent.map(tcLine)].join(',\n'), `FROM ${source}`, metricWhere].filter(Boolean).join('\n')}\n)`);
       let previous = 'table_calculations';
       for (const tc of dependent) {
         const name = quoteIdentifier(`tc_${tc.name}`, tc.name);
@@ -250,7 +278,7 @@ export function compileMetricQuery(exploreInput: unknown, metricQueryInput: unkn
       statement = ['SELECT', columns, `FROM ${previous}`, tableCalculationFilter ? `WHERE ${tableCalculationFilter}` : undefined].filter(Boolean).join('\n');
     } else {
       const selectList = [columns, ...independent.map(tcLine)].join(',\n');
-      statement = ['SELECT', selectList, 'FROM metrics', metricWhere].filter(Boolean).join('\n');
+      statement = ['SELECT', selectList, `FROM ${source}`, metricWhere].filter(Boolean).join('\n');
     }
   }
   const sql = [
@@ -278,6 +306,7 @@ function dimensionFilterTarget(dimension: ResolvedDimension, explore: Explore): 
     renderer: dimension.type,
     caseSensitive: dimension.caseSensitive ?? explore.caseSensitive ?? true,
     timeInterval: dimension.timeInterval,
+    ...(dimension.base ? { base: dimension.base } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { CompileError, FieldReferenceError } from './errors.js';
 import type { QueryContext } from './field-index.js';
-import { parenthesiseUnlessSimple, quoteIdentifier } from './sql.js';
+import { parenthesiseUnlessSimple, quoteIdentifier, type Parameters } from './sql.js';
 import type { CustomBinDimension } from './types.js';
 
 export interface CompiledBin {
@@ -28,10 +28,14 @@ export function compileBin(bin: CustomBinDimension, context: QueryContext): Comp
   quoteIdentifier(orderColumn, id);
   const base = context.dimension(bin.dimensionId);
   if (!base || base.kind !== 'dimension') throw new FieldReferenceError(`Custom dimension ${id} bins an unknown dimension: ${bin.dimensionId}`, id, { dimensionId: bin.dimensionId });
-  if (base.type !== 'number') throw new CompileError(`Custom dimension ${id} bins ${bin.dimensionId}, which is not a number`, id);
   const x = parenthesiseUnlessSimple(base.sql);
   const common = { id, label: bin.name, orderColumn, tables: base.tables };
   const params = context.params;
+  if (bin.binType === 'custom_group') {
+    if (base.type !== 'string') throw new CompileError(`Custom dimension ${id} groups ${bin.dimensionId}, which is not a string`, id);
+    return { ...common, ...groupSql(bin, x, params) };
+  }
+  if (base.type !== 'number') throw new CompileError(`Custom dimension ${id} bins ${bin.dimensionId}, which is not a number`, id);
 
   if (bin.binType === 'fixed_width') {
     if (bin.binWidth === undefined || !(bin.binWidth > 0)) throw new CompileError(`Custom dimension ${id}: binWidth must be a number above 0`, id);
@@ -92,4 +96,33 @@ export function compileBin(bin: CustomBinDimension, context: QueryContext): Comp
     }
   });
   return { ...common, labelSql: `CASE\n${labels.join('\n')}\nEND`, orderSql: `CASE\n${orders.join('\n')}\nEND` };
+}
+
+const LIKE_SPECIAL = /[\\%_]/g;
+
+/**
+ * custom_group [customDimensions]: a CASE mapping each value of a string dimension to the first
+ * group with a matching rule (exact, or LIKE for startsWith / endsWith / includes with the value's
+ * own `%`, `_` and `\` escaped); NULL stays NULL and anything else is 'Other'. The order column
+ * numbers the groups as listed, 'Other' last. Group names and values are bound parameters.
+ */
+function groupSql(bin: CustomBinDimension, x: string, params: Parameters): { labelSql: string; orderSql: string } {
+  const groups = (bin.customGroups ?? []).filter((group) => group.values.length > 0);
+  if (groups.length === 0 || groups.length > MAX_BINS) throw new CompileError(`Custom dimension ${bin.id}: customGroups needs 1 to ${MAX_BINS} groups with values`, bin.id);
+  const labels: string[] = [`WHEN ${x} IS NULL THEN NULL`];
+  const orders: string[] = [`WHEN ${x} IS NULL THEN NULL`];
+  groups.forEach((group, index) => {
+    const conditions = group.values.map(({ match, value }) => {
+      if (match === 'exact') return `${x} = ${params.add(value, 'text')}`;
+      const escaped = value.replace(LIKE_SPECIAL, (char) => `\\${char}`);
+      const pattern = match === 'startsWith' ? `${escaped}%` : match === 'endsWith' ? `%${escaped}` : `%${escaped}%`;
+      return `${x} LIKE ${params.add(pattern, 'text')} ESCAPE '\\'`;
+    });
+    const condition = conditions.length === 1 ? conditions[0] : `(${conditions.join(' OR ')})`;
+    labels.push(`WHEN ${condition} THEN ${params.add(group.name, 'text')}`);
+    orders.push(`WHEN ${condition} THEN ${index}`);
+  });
+  labels.push(`ELSE 'Other'`);
+  orders.push(`ELSE ${groups.length}`);
+  return { labelSql: `CASE\n${labels.join('\n')}\nEND`, orderSql: `CASE\n${orders.join('\n')}\nEND` };
 }

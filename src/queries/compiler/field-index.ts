@@ -17,6 +17,8 @@ export interface ResolvedDimension {
   tables: string[];
   timeInterval?: string;
   caseSensitive?: boolean;
+  /** a time-interval dimension's base date or timestamp (period-to-date filters compare its days) */
+  base?: () => { sql: string; type: DimensionType };
 }
 
 interface IndexedField<T> {
@@ -157,6 +159,11 @@ export class QueryContext {
       if (base?.field.type === 'timestamp') sql = intervalSql(interval!, this.compiledSql(baseId, base.field), zone, this.startOfWeek);
     }
     sql ??= this.compiledSql(id, field);
+    const baseName = interval && interval !== 'RAW' ? field.timeIntervalBaseDimensionName : undefined;
+    const baseIndexed = baseName ? this.dimensions.get(fieldId(table.name, baseName)) : undefined;
+    const base = baseIndexed && (baseIndexed.field.type === 'date' || baseIndexed.field.type === 'timestamp')
+      ? () => ({ sql: this.compiledSql(fieldId(table.name, baseName!), baseIndexed.field), type: baseIndexed.field.type })
+      : undefined;
     return {
       id,
       kind: 'dimension',
@@ -167,6 +174,7 @@ export class QueryContext {
       tables: tablesOf(field.tablesReferences, table.name),
       timeInterval: interval,
       caseSensitive: field.caseSensitive,
+      ...(base ? { base } : {}),
     };
   }
 
@@ -186,6 +194,7 @@ export class QueryContext {
       tables: tablesOf(base.field.tablesReferences, base.table.name),
       timeInterval: interval,
       caseSensitive: base.field.caseSensitive,
+      base: () => ({ sql: this.compiledSql(baseId, base.field), type: base.field.type }),
     };
   }
 

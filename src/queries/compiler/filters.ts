@@ -1,6 +1,6 @@
 import { CompileError } from './errors.js';
 import type { Parameters } from './sql.js';
-import { formatDate, formatTimestamp, parseDateValue, relativeAmount, relativeBounds, startOfInterval, type RelativeDateContext } from './time.js';
+import { dayOfPeriod, formatDate, formatTimestamp, isUtc, parseDateValue, relativeAmount, relativeBounds, startOfInterval, type RelativeDateContext } from './time.js';
 import type { FilterGroup, FilterItem, FilterRule } from './types.js';
 
 export type Renderer = 'string' | 'number' | 'date' | 'timestamp' | 'boolean';
@@ -14,6 +14,8 @@ export interface FilterTarget {
   /** metrics and table calculations compare case-sensitively whatever the rule says */
   fixedCase?: boolean;
   timeInterval?: string;
+  /** a time-interval dimension's base date or timestamp */
+  base?: () => { sql: string; type: string };
 }
 
 export interface FilterContext {
@@ -115,6 +117,31 @@ function renderString(rule: FilterRule, target: FilterTarget, params: Parameters
   }
 }
 
+/**
+ * inPeriodToDate ("in all years/quarters/months/weeks to date"): rows whose day within its own
+ * period is not after today's day within the current one, in every period, so that periods compare
+ * like for like [filtersCompiler, 2026]. Day of year and day of month count from 1, day of quarter
+ * and day of week from 0 (weeks start on `startOfWeek`). A time-interval dimension is compared on
+ * its base date; timestamps in the query's zone. Today's position is a bound number.
+ */
+function renderPeriodToDate(rule: FilterRule, target: FilterTarget, context: FilterContext): string {
+  const unit = rule.settings?.unitOfTime ?? 'years';
+  const base = target.base?.() ?? { sql: target.sql, type: target.renderer };
+  const { zone, startOfWeek } = context.relative;
+  const local = base.type === 'timestamp' && !isUtc(zone) ? `(CAST((${base.sql}) AS TIMESTAMPTZ) AT TIME ZONE ${context.params.add(zone, 'text')})` : `(${base.sql})`;
+  const today = dayOfPeriod(context.relative.now, zone, unit, startOfWeek);
+  if (today === undefined) {
+    throw new CompileError(`inPeriodToDate on ${target.fieldId} needs unitOfTime weeks, months, quarters or years, not ${unit}`, target.fieldId, { operator: rule.operator });
+  }
+  const position: Record<string, string> = {
+    years: `EXTRACT(DOY FROM ${local})`,
+    months: `EXTRACT(DAY FROM ${local})`,
+    quarters: `(CAST(${local} AS DATE) - CAST(DATE_TRUNC('QUARTER', ${local}) AS DATE))`,
+    weeks: `MOD(CAST(EXTRACT(ISODOW FROM ${local}) AS INTEGER) + ${6 - startOfWeek}, 7)`,
+  };
+  return `(${position[unit]} <= ${context.params.add(today, 'numeric')})`;
+}
+
 function numberValues(rule: FilterRule, target: FilterTarget): number[] {
   return rule.values.map((value) => {
     const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
@@ -199,6 +226,8 @@ function renderDate(rule: FilterRule, target: FilterTarget, context: FilterConte
       if (rule.operator === 'notInTheCurrent') return `(NOT (${range}))`;
       return `(${range})`;
     }
+    case 'inPeriodToDate':
+      return renderPeriodToDate(rule, target, context);
     default:
       return unsupported(rule, target);
   }

@@ -2,7 +2,7 @@ import { CompileError, FieldReferenceError } from './errors.js';
 import { fieldId, type QueryContext } from './field-index.js';
 import { renderRule, type FilterContext, type Renderer } from './filters.js';
 import { parseGroup } from './parse-metric-query.js';
-import { checkUserSql, quoteIdentifier } from './sql.js';
+import { checkUserSql, quoteIdentifier, TEMPLATE_REF } from './sql.js';
 import type { AdditionalMetric, ExploreMetric, ExploreTable, FilterRule } from './types.js';
 
 export interface ResolvedMetric {
@@ -15,6 +15,10 @@ export interface ResolvedMetric {
   tables: string[];
   /** COUNT DISTINCT, MIN and MAX give the same answer when join rows repeat */
   inflationProof: boolean;
+  /** sum_distinct / average_distinct: each value counted once per distinct key, in its own CTE */
+  distinct?: { value: string; keys: string[] };
+  /** percent_of_total, percent_of_previous, running_total: a window over the metrics it reads, after grouping */
+  postCalculation?: { value: string; references: string[] };
 }
 
 const AGGREGATE_PREFIX: Record<string, RegExp> = {
@@ -30,7 +34,8 @@ const AGGREGATE_PREFIX: Record<string, RegExp> = {
   percentile: /^\s*PERCENTILE_CONT\s*\(/i,
 };
 const NON_AGGREGATE_TYPES = new Set(['number', 'string', 'date', 'timestamp', 'boolean']);
-const POST_CALCULATION_TYPES = new Set(['percent_of_total', 'percent_of_previous', 'running_total']);
+export const POST_CALCULATION_TYPES = new Set(['percent_of_total', 'percent_of_previous', 'running_total']);
+const DISTINCT_TYPES = new Set(['sum_distinct', 'average_distinct']);
 const INFLATION_PROOF = new Set(['count_distinct', 'min', 'max']);
 export const AGGREGATE_TYPES = Object.keys(AGGREGATE_PREFIX);
 
@@ -93,23 +98,27 @@ export function resolveExploreMetric(id: string, context: QueryContext, filterCo
   if (!indexed) return undefined;
   const { table, field } = indexed;
   const type = field.type;
-  if (POST_CALCULATION_TYPES.has(type)) throw new CompileError(`Metric ${id} has type ${type}: post-calculation metrics are not supported yet`, id);
+  if (POST_CALCULATION_TYPES.has(type)) return resolvePostCalculationMetric(id, context);
   if (typeof field.compiledSql !== 'string' || field.compiledSql.trim() === '') {
     throw new CompileError(`Metric ${id} has no compiledSql in the uploaded explore: upload the compiled explore again`, id);
   }
   const compiled = context.bind(field.compiledSql, id);
   const tables = new Set(field.tablesReferences?.length ? [table.name, ...field.tablesReferences] : [table.name]);
   let sql = compiled;
+  // the argument with the metric's filters, built once: its bound values must all appear in the statement
+  let argument: string | undefined;
   if (!NON_AGGREGATE_TYPES.has(type) && !AGGREGATE_PREFIX[type]?.test(compiled)) {
-    const argument = filteredArgument(compiled, metricFilterRules(field.filters, id), table, context, filterContext, id, tables);
+    argument = filteredArgument(compiled, metricFilterRules(field.filters, id), table, context, filterContext, id, tables);
     sql = aggregateSql(type, argument, String(percentileFraction(field, id)), id);
   }
-  if (type === 'sum_distinct' || type === 'average_distinct') {
-    context.warnings.push(`Metric "${id}" (${type}) is computed as ${type === 'sum_distinct' ? 'SUM' : 'AVG'} without de-duplicating on its distinct keys`);
+  let distinct: ResolvedMetric['distinct'];
+  if (DISTINCT_TYPES.has(type)) {
+    // a whole compiled aggregate already holds the metric's filters
+    distinct = { value: argument ?? unwrapAggregate(compiled, id), keys: distinctKeySql(field.distinctKeys, table.name, context, id, tables) };
   }
   return {
     id, kind: 'metric', sql, type, label: field.label ?? field.name, table: table.name, tables: [...tables],
-    inflationProof: INFLATION_PROOF.has(type),
+    inflationProof: INFLATION_PROOF.has(type), ...(distinct ? { distinct } : {}),
   };
 }
 
@@ -150,9 +159,89 @@ export function resolveAdditionalMetric(metric: AdditionalMetric, context: Query
     tables = new Set(compiled.tables);
   }
   argument = filteredArgument(argument, metric.filters ?? [], table, context, filterContext, id, tables);
+  const distinct = DISTINCT_TYPES.has(metric.type) ? { value: argument, keys: distinctKeySql(metric.distinctKeys, metric.table, context, id, tables) } : undefined;
   const fraction = metric.type === 'percentile' ? context.params.add(percentileFraction(metric, id), 'double precision') : '0.5';
   return {
     id, kind: 'additional_metric', sql: aggregateSql(metric.type, argument, fraction, id), type: metric.type,
     label: metric.label ?? metric.name, table: metric.table, tables: [...tables], inflationProof: INFLATION_PROOF.has(metric.type),
+    ...(distinct ? { distinct } : {}),
   };
+}
+
+/** `SUM(x)` → `x`: the argument of a compiled aggregate whose call spans the whole expression. */
+function unwrapAggregate(sql: string, field: string): string {
+  const text = sql.trim();
+  const open = text.indexOf('(');
+  let depth = 0;
+  let quote: string | undefined;
+  for (let index = open; index < text.length; index++) {
+    const char = text[index];
+    if (quote) {
+      if (char === quote) quote = undefined;
+      continue;
+    }
+    if (char === "'" || char === '"') quote = char;
+    else if (char === '(') depth++;
+    else if (char === ')' && --depth === 0) {
+      if (index !== text.length - 1) break;
+      return text.slice(open + 1, index).trim();
+    }
+  }
+  throw new CompileError(`Metric ${field}: its compiledSql is not one SUM/AVG call, so its argument cannot be de-duplicated`, field);
+}
+
+/**
+ * The SQL of a distinct metric's keys [sum_distinct / average_distinct]: each key names a dimension
+ * of the metric's table (`line_item_id`) or of another table (`orders.line_item_id`).
+ */
+function distinctKeySql(keys: string[] | undefined, tableName: string, context: QueryContext, field: string, tables: Set<string>): string[] {
+  if (!Array.isArray(keys) || keys.length === 0) throw new CompileError(`Metric ${field} needs distinctKeys: the dimensions that identify each value to count once`, field);
+  return keys.map((key) => {
+    const parts = typeof key === 'string' ? key.split('.') : [];
+    const id = parts.length >= 2 ? fieldId(parts[0], parts.slice(1).join('.')) : fieldId(tableName, String(key));
+    const dimension = context.exploreDimension(id) ? context.dimension(id) : undefined;
+    if (!dimension) throw new FieldReferenceError(`Metric ${field} has a distinct key that is not a dimension: ${String(key)}`, field, { reference: String(key) });
+    dimension.tables.forEach((table) => tables.add(table));
+    return dimension.sql;
+  });
+}
+
+/**
+ * A post-calculation metric [compilePostCalculationMetric]: its SQL reads other metrics
+ * (`${total_revenue}`, `${orders.total_revenue}`), which become columns of the grouped `metrics`
+ * CTE; the window over them is built when the statement is assembled, in the query's sort order.
+ */
+function resolvePostCalculationMetric(id: string, context: QueryContext): ResolvedMetric {
+  const { table, field } = context.exploreMetric(id)!;
+  const template = typeof field.sql === 'string' && field.sql.includes('${') ? field.sql : undefined;
+  if (!template) throw new CompileError(`Metric ${id} (${field.type}) must reference the metric it is computed from, as \${metric_name}`, id);
+  const references = new Set<string>();
+  const value = context.bind(template, id).replace(TEMPLATE_REF, (_match, inner: string) => {
+    const ref = inner.trim();
+    const parts = ref.split('.');
+    const referenced = parts.length >= 2 ? fieldId(parts[0], parts.slice(1).join('.')) : fieldId(table.name, ref);
+    const target = context.exploreMetric(referenced);
+    if (!target) throw new FieldReferenceError(`Metric ${id} references an unknown metric: ${ref}`, id, { reference: ref });
+    if (POST_CALCULATION_TYPES.has(target.field.type)) throw new CompileError(`Metric ${id} references ${referenced}, another post-calculation metric`, id);
+    references.add(referenced);
+    return `metrics.${quoteIdentifier(referenced, id)}`;
+  });
+  return {
+    id, kind: 'metric', sql: value, type: field.type, label: field.label ?? field.name, table: table.name, tables: [table.name],
+    inflationProof: true, postCalculation: { value, references: [...references] },
+  };
+}
+
+/** The window SQL of a post-calculation metric over `metrics`, ordered like the query. */
+export function postCalculationSql(metric: ResolvedMetric, orderBy: string[]): string {
+  const value = metric.postCalculation!.value;
+  const order = orderBy.length > 0 ? `ORDER BY ${orderBy.join(', ')}` : '';
+  switch (metric.type) {
+    case 'percent_of_total':
+      return `(CAST(${value} AS FLOAT) / CAST(NULLIF(SUM(${value}) OVER (), 0) AS FLOAT))`;
+    case 'percent_of_previous':
+      return `(CAST(${value} AS FLOAT) / CAST(NULLIF(LAG(${value}) OVER (${order}), 0) AS FLOAT))`;
+    default:
+      return `SUM(${value}) OVER (${order ? `${order} ` : ''}ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+  }
 }

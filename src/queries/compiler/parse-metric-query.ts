@@ -2,8 +2,9 @@ import { isPlainObject } from '../../common/plain-object.js';
 import { CompileError } from './errors.js';
 import {
   FILTER_OPERATORS, UNITS_OF_TIME,
-  type AdditionalMetric, type CustomDimension, type DimensionType, type FilterGroup, type FilterItem, type FilterRule,
-  type MetricQuery, type SortField, type TableCalculation, type UnitOfTime,
+  type AdditionalMetric, type CustomDimension, type CustomGroup, type DimensionType, type FilterGroup, type FilterItem, type FilterRule,
+  type FrameBoundary, type GroupMatch, type MetricQuery, type SortField, type TableCalculation, type TableCalculationTemplate, type UnitOfTime,
+  type WindowFunction,
 } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -107,16 +108,70 @@ function parseSort(raw: unknown, path: string): SortField {
   };
 }
 
+const TEMPLATE_TYPES = ['percent_change_from_previous', 'percent_of_previous_value', 'percent_of_column_total', 'rank_in_column', 'running_total', 'window_function'];
+const WINDOW_FUNCTIONS = ['row_number', 'percent_rank', 'cume_dist', 'rank', 'sum', 'avg', 'count', 'min', 'max'];
+const FRAME_BOUNDARIES = ['unbounded_preceding', 'preceding', 'current_row', 'following', 'unbounded_following'];
+/** frame offsets beyond this are no real use and only make big numbers in the SQL */
+const MAX_FRAME_OFFSET = 100_000;
+
+function oneOf<T extends string>(value: unknown, allowed: readonly string[], path: string): T {
+  if (typeof value !== 'string' || !allowed.includes(value)) fail(path, `must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function parseFrameBoundary(raw: unknown, path: string): FrameBoundary {
+  const boundary = object(raw, path);
+  const type = oneOf<FrameBoundary['type']>(boundary.type, FRAME_BOUNDARIES, `${path}.type`);
+  if (type !== 'preceding' && type !== 'following') return { type };
+  const offset = boundary.offset;
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0 || offset > MAX_FRAME_OFFSET) {
+    fail(`${path}.offset`, `must be a whole number from 0 to ${MAX_FRAME_OFFSET}`);
+  }
+  return { type, offset: offset as number };
+}
+
+function parseTemplate(raw: unknown, path: string): TableCalculationTemplate {
+  const template = object(raw, path);
+  const type = oneOf<TableCalculationTemplate['type']>(template.type, TEMPLATE_TYPES, `${path}.type`);
+  const windowFunction = type === 'window_function' ? oneOf<WindowFunction>(template.windowFunction, WINDOW_FUNCTIONS, `${path}.windowFunction`) : undefined;
+  const takesNoField = windowFunction !== undefined && ['row_number', 'percent_rank', 'cume_dist', 'rank'].includes(windowFunction);
+  const fieldId = takesNoField ? optionalString(template.fieldId, `${path}.fieldId`) ?? null : string(template.fieldId, `${path}.fieldId`);
+  const orderBy = array(template.orderBy, `${path}.orderBy`).map((item, index) => {
+    const entry = object(item, `${path}.orderBy.${index}`);
+    const order = entry.order === undefined || entry.order === null ? null : oneOf<'asc' | 'desc'>(entry.order, ['asc', 'desc'], `${path}.orderBy.${index}.order`);
+    return { fieldId: string(entry.fieldId, `${path}.orderBy.${index}.fieldId`), order };
+  });
+  const partitionBy = fieldIds(template.partitionBy, `${path}.partitionBy`);
+  let frame: TableCalculationTemplate['frame'];
+  if (type === 'window_function' && template.frame !== undefined && template.frame !== null) {
+    const rawFrame = object(template.frame, `${path}.frame`);
+    frame = {
+      frameType: oneOf<'rows' | 'range'>(rawFrame.frameType, ['rows', 'range'], `${path}.frame.frameType`),
+      start: rawFrame.start === undefined || rawFrame.start === null ? undefined : parseFrameBoundary(rawFrame.start, `${path}.frame.start`),
+      end: parseFrameBoundary(rawFrame.end, `${path}.frame.end`),
+    };
+  }
+  return { type, fieldId, orderBy, partitionBy, windowFunction, frame };
+}
+
 function parseTableCalculation(raw: unknown, path: string): TableCalculation {
   const tc = object(raw, path);
   const name = string(tc.name, `${path}.name`);
-  if (tc.sql === undefined && (tc.formula !== undefined || tc.template !== undefined)) {
-    throw new CompileError(`Table calculation ${name}: only SQL table calculations are supported`, name);
+  const hasTemplate = tc.template !== undefined && tc.template !== null;
+  // an empty sql next to a template is the template (some clients send both keys)
+  const hasSql = tc.sql !== undefined && tc.sql !== null && !(hasTemplate && tc.sql === '');
+  if (!hasSql && !hasTemplate && tc.formula !== undefined && tc.formula !== null) {
+    throw new CompileError(`Table calculation ${name}: formula table calculations are not supported; send it as sql or as a template`, name);
   }
+  if (hasSql === hasTemplate) fail(path, "a table calculation has exactly one of 'sql' and 'template'");
   const type = optionalString(tc.type, `${path}.type`);
   if (type !== undefined && !DIMENSION_TYPES.includes(type as DimensionType)) fail(`${path}.type`, `must be one of ${DIMENSION_TYPES.join(', ')}`);
   const format = isPlainObject(tc.format) ? { type: typeof tc.format.type === 'string' ? tc.format.type : undefined } : undefined;
-  return { name, displayName: optionalString(tc.displayName, `${path}.displayName`) ?? name, sql: string(tc.sql, `${path}.sql`), type: type as TableCalculation['type'], format };
+  return {
+    name, displayName: optionalString(tc.displayName, `${path}.displayName`) ?? name,
+    ...(hasSql ? { sql: string(tc.sql, `${path}.sql`) } : { template: parseTemplate(tc.template, `${path}.template`) }),
+    type: type as TableCalculation['type'], format,
+  };
 }
 
 function parseAdditionalMetric(raw: unknown, path: string): AdditionalMetric {
@@ -129,8 +184,25 @@ function parseAdditionalMetric(raw: unknown, path: string): AdditionalMetric {
     label: optionalString(metric.label, `${path}.label`),
     baseDimensionName: optionalString(metric.baseDimensionName, `${path}.baseDimensionName`),
     percentile: optionalNumber(metric.percentile, `${path}.percentile`),
+    distinctKeys: metric.distinctKeys === undefined || metric.distinctKeys === null ? undefined : fieldIds(metric.distinctKeys, `${path}.distinctKeys`),
     filters: array(metric.filters, `${path}.filters`).map((rule, index) => parseRule(object(rule, `${path}.filters.${index}`), `${path}.filters.${index}`)),
   };
+}
+
+const GROUP_MATCHES = ['exact', 'startsWith', 'endsWith', 'includes'];
+
+/** `{name, values}`: each value a string (an exact match) or `{match, value}` with match exact / startsWith / endsWith / includes. */
+function parseCustomGroup(raw: unknown, path: string): CustomGroup {
+  const group = object(raw, path);
+  const values = array(group.values, `${path}.values`).map((item, index) => {
+    const itemPath = `${path}.values.${index}`;
+    if (typeof item === 'string') return { match: 'exact' as const, value: item };
+    const rule = object(item, itemPath);
+    const value = rule.value;
+    if (typeof value !== 'string') fail(`${itemPath}.value`, 'must be a string');
+    return { match: oneOf<GroupMatch>(rule.match ?? 'exact', GROUP_MATCHES, `${itemPath}.match`), value: value as string };
+  });
+  return { name: string(group.name, `${path}.name`), values };
 }
 
 function parseCustomDimension(raw: unknown, path: string): CustomDimension {
@@ -143,8 +215,8 @@ function parseCustomDimension(raw: unknown, path: string): CustomDimension {
   }
   if (dimension.type !== 'bin') throw new CompileError(`Custom dimension ${base.id}: type must be 'bin' or 'sql'`, base.id);
   const binType = dimension.binType;
-  if (binType !== 'fixed_width' && binType !== 'fixed_number' && binType !== 'custom_range') {
-    throw new CompileError(`Custom dimension ${base.id}: binType ${JSON.stringify(binType)} is not supported (fixed_width, fixed_number, custom_range)`, base.id);
+  if (binType !== 'fixed_width' && binType !== 'fixed_number' && binType !== 'custom_range' && binType !== 'custom_group') {
+    throw new CompileError(`Custom dimension ${base.id}: binType ${JSON.stringify(binType)} is not supported (fixed_width, fixed_number, custom_range, custom_group)`, base.id);
   }
   return {
     ...base,
@@ -157,6 +229,7 @@ function parseCustomDimension(raw: unknown, path: string): CustomDimension {
       const item = object(range, `${path}.customRange.${index}`);
       return { from: optionalNumber(item.from, `${path}.customRange.${index}.from`), to: optionalNumber(item.to, `${path}.customRange.${index}.to`) };
     }),
+    customGroups: array(dimension.customGroups, `${path}.customGroups`).map((group, index) => parseCustomGroup(group, `${path}.customGroups.${index}`)),
   };
 }
 

@@ -248,3 +248,20 @@ export function relativeBounds(
       return { from: write(start), to: write(endOfPeriod), toExclusive: false };
   }
 }
+
+/**
+ * Today's place in its period, in `zone`: day of year and day of month from 1, day of quarter and
+ * day of week (from `startOfWeek`, 0 = Monday) from 0. Undefined for units without a period to date.
+ */
+export function dayOfPeriod(now: Date, zone: string, unit: UnitOfTime, startOfWeek: number): number | undefined {
+  const wall = wallClock(now.getTime(), zone);
+  const day = Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate());
+  const daysSince = (start: number) => Math.round((day - start) / 86_400_000);
+  switch (unit) {
+    case 'years': return daysSince(Date.UTC(wall.getUTCFullYear(), 0, 1)) + 1;
+    case 'months': return wall.getUTCDate();
+    case 'quarters': return daysSince(Date.UTC(wall.getUTCFullYear(), Math.floor(wall.getUTCMonth() / 3) * 3, 1));
+    case 'weeks': return (((wall.getUTCDay() + 6) % 7) - startOfWeek + 7) % 7;
+    default: return undefined;
+  }
+}

@@ -31,6 +31,8 @@ export interface ExploreMetric {
   tablesReferences?: string[];
   percentile?: number;
   filters?: unknown[];
+  /** sum_distinct / average_distinct: the dimensions (names of this table, or `table.name`) that identify one value */
+  distinctKeys?: string[];
   hidden?: boolean;
 }
 
@@ -69,12 +71,14 @@ export interface Explore {
 export type FilterOperator =
   | 'isNull' | 'notNull' | 'equals' | 'notEquals' | 'startsWith' | 'endsWith' | 'include' | 'doesNotInclude'
   | 'lessThan' | 'lessThanOrEqual' | 'greaterThan' | 'greaterThanOrEqual'
-  | 'inThePast' | 'notInThePast' | 'inTheNext' | 'inTheCurrent' | 'notInTheCurrent' | 'inBetween' | 'notInBetween';
+  | 'inThePast' | 'notInThePast' | 'inTheNext' | 'inTheCurrent' | 'notInTheCurrent' | 'inBetween' | 'notInBetween'
+  | 'inPeriodToDate';
 
 export const FILTER_OPERATORS: readonly FilterOperator[] = [
   'isNull', 'notNull', 'equals', 'notEquals', 'startsWith', 'endsWith', 'include', 'doesNotInclude',
   'lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual',
   'inThePast', 'notInThePast', 'inTheNext', 'inTheCurrent', 'notInTheCurrent', 'inBetween', 'notInBetween',
+  'inPeriodToDate',
 ];
 
 export type UnitOfTime = 'milliseconds' | 'seconds' | 'minutes' | 'hours' | 'days' | 'weeks' | 'months' | 'quarters' | 'years';
@@ -101,10 +105,34 @@ export interface SortField {
   nullsFirst?: boolean;
 }
 
+export type TableCalculationTemplateType =
+  | 'percent_change_from_previous' | 'percent_of_previous_value' | 'percent_of_column_total'
+  | 'rank_in_column' | 'running_total' | 'window_function';
+
+export type WindowFunction = 'row_number' | 'percent_rank' | 'cume_dist' | 'rank' | 'sum' | 'avg' | 'count' | 'min' | 'max';
+
+export interface FrameBoundary {
+  type: 'unbounded_preceding' | 'preceding' | 'current_row' | 'following' | 'unbounded_following';
+  offset?: number;
+}
+
+/** A table calculation built from a fixed template over fields of the query (Lightdash's "quick calculations"). */
+export interface TableCalculationTemplate {
+  type: TableCalculationTemplateType;
+  /** the field the template reads; null only for window functions that take no argument */
+  fieldId: string | null;
+  orderBy: { fieldId: string; order: 'asc' | 'desc' | null }[];
+  partitionBy: string[];
+  windowFunction?: WindowFunction;
+  frame?: { frameType: 'rows' | 'range'; start?: FrameBoundary; end: FrameBoundary };
+}
+
 export interface TableCalculation {
   name: string;
   displayName: string;
-  sql: string;
+  /** exactly one of `sql` and `template` */
+  sql?: string;
+  template?: TableCalculationTemplate;
   type?: 'number' | 'string' | 'date' | 'timestamp' | 'boolean';
   format?: { type?: string };
 }
@@ -118,9 +146,18 @@ export interface AdditionalMetric {
   baseDimensionName?: string;
   percentile?: number;
   filters?: FilterRule[];
+  distinctKeys?: string[];
 }
 
-export type BinType = 'fixed_width' | 'fixed_number' | 'custom_range';
+export type BinType = 'fixed_width' | 'fixed_number' | 'custom_range' | 'custom_group';
+
+/** How a custom_group value rule matches the base dimension's value. */
+export type GroupMatch = 'exact' | 'startsWith' | 'endsWith' | 'includes';
+
+export interface CustomGroup {
+  name: string;
+  values: { match: GroupMatch; value: string }[];
+}
 
 export interface CustomBinDimension {
   id: string;
@@ -132,6 +169,7 @@ export interface CustomBinDimension {
   binWidth?: number;
   binNumber?: number;
   customRange?: { from?: number; to?: number }[];
+  customGroups?: CustomGroup[];
 }
 
 export interface CustomSqlDimension {

@@ -1,11 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
-import { PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole } from '../../authorization/roles.js';
+import { ORGANIZATION_ROLES, type OrganizationRole, PROJECT_ROLES, type ProjectRole, SPACE_ROLES, type SpaceRole } from '../../authorization/roles.js';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
-
-export const INHERITED_FROM = ['organization', 'project', 'group', 'space_group', 'parent_space'] as const;
-export type InheritedFrom = (typeof INHERITED_FROM)[number];
+import { INHERITED_FROM, type InheritedFrom } from '../space-access-origin.js';
 
 export class SpaceParamsDto {
   @ApiProperty({ format: 'uuid' })
@@ -52,7 +50,7 @@ export class CreateSpaceDto {
   @IsBoolean()
   isPrivate?: boolean;
 
-  @ApiPropertyOptional({ example: true, description: 'The opposite of isPrivate; defaults to true (public)' })
+  @ApiPropertyOptional({ example: true, description: 'The opposite of isPrivate; defaults to false (private) for a root space and true for a nested one' })
   @IsOptionalNotNull()
   @IsBoolean()
   inheritParentPermissions?: boolean;
@@ -109,7 +107,7 @@ export class ShareSpaceWithGroupDto {
   spaceRole: SpaceRole;
 }
 
-/** The caller's effective access to a space (Lightdash SpaceAccess). */
+/** A user's effective access to a space and where it comes from (Lightdash SpaceAccess). */
 export class SpaceAccessDto {
   @ApiProperty({ format: 'uuid' })
   userUuid: string;
@@ -120,18 +118,18 @@ export class SpaceAccessDto {
   @ApiProperty({ description: 'The user has an entry on this very space' })
   hasDirectAccess: boolean;
 
-  @ApiPropertyOptional({ enum: PROJECT_ROLES, description: 'The project role the space role comes from, when it does' })
-  inheritedRole?: ProjectRole;
+  @ApiProperty({ enum: [...new Set([...ORGANIZATION_ROLES, ...PROJECT_ROLES])], description: 'The most generous role the access comes from' })
+  inheritedRole: OrganizationRole | ProjectRole;
 
-  @ApiPropertyOptional({ enum: INHERITED_FROM })
-  inheritedFrom?: InheritedFrom;
+  @ApiProperty({ enum: INHERITED_FROM, description: 'Where inheritedRole comes from; `parent_space` when a user entry on an ancestor decides' })
+  inheritedFrom: InheritedFrom;
 
-  @ApiPropertyOptional({ enum: PROJECT_ROLES })
+  @ApiPropertyOptional({ enum: PROJECT_ROLES, description: 'From the organization role and the direct project grant (not groups); absent without either' })
   projectRole?: ProjectRole;
 }
 
-/** A user with a direct entry on the space. */
-export class SpaceShareDto extends SpaceAccessDto {
+/** The caller's access in the space list, with their name (the Python client reads it as a SpaceShare). */
+export class SpaceUserAccessDto extends SpaceAccessDto {
   @ApiProperty({ example: 'Grace' })
   firstName: string;
 
@@ -140,6 +138,13 @@ export class SpaceShareDto extends SpaceAccessDto {
 
   @ApiProperty({ example: 'grace@example.com' })
   email: string;
+}
+
+/** A user who may open the space (Lightdash SpaceShare). */
+export class SpaceShareDto extends SpaceUserAccessDto {
+  @ApiProperty({ nullable: true, type: String, example: null }) avatarUrl: null;
+  @ApiProperty({ nullable: true, type: String, example: null }) avatarGradient: null;
+  @ApiProperty({ example: false }) isInternal: boolean;
 }
 
 export class SpaceGroupAccessDto {
@@ -153,7 +158,7 @@ export class SpaceGroupAccessDto {
   spaceRole: SpaceRole;
 }
 
-/** SpaceSummaryBase: a space without the caller's access (children of a space). */
+/** SpaceSummaryBase: a space without the caller's access (children of a space). Counts are strings, as Lightdash sends them. */
 export class SpaceSummaryBaseDto {
   @ApiProperty({ format: 'uuid' })
   uuid: string;
@@ -171,9 +176,6 @@ export class SpaceSummaryBaseDto {
   slug: string;
 
   @ApiProperty()
-  isPrivate: boolean;
-
-  @ApiProperty()
   inheritParentPermissions: boolean;
 
   @ApiProperty({ format: 'uuid', nullable: true, type: String })
@@ -188,23 +190,41 @@ export class SpaceSummaryBaseDto {
   @ApiProperty({ nullable: true, type: Number, example: null })
   pinnedListOrder: number | null;
 
-  @ApiProperty({ example: 3 })
-  chartCount: number;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'Always null (no project-wide space role is set)' })
+  projectMemberAccessRole: null;
 
-  @ApiProperty({ example: 1 })
-  dashboardCount: number;
+  @ApiProperty({ example: '3' })
+  chartCount: string;
 
-  @ApiProperty({ example: 0 })
-  childSpaceCount: number;
+  @ApiProperty({ example: '1' })
+  dashboardCount: string;
+
+  @ApiProperty({ example: '0' })
+  childSpaceCount: string;
+
+  @ApiProperty({ example: '0', description: 'Always "0" (no data apps)' })
+  appCount: string;
 }
 
 /** Items of GET /projects/{p}/spaces. */
 export class SpaceSummaryDto extends SpaceSummaryBaseDto {
+  @ApiProperty({ description: 'The opposite of inheritParentPermissions (kept for lightdash-client-python, which requires it)' })
+  isPrivate: boolean;
+
+  @ApiProperty({ description: 'The space and every ancestor inherit: project roles apply' })
+  inheritsFromOrgOrProject: boolean;
+
   @ApiProperty({ type: [String], description: 'Users with a direct entry on the space' })
   access: string[];
 
-  @ApiProperty({ type: SpaceAccessDto })
-  userAccess: SpaceAccessDto;
+  @ApiProperty({ type: SpaceUserAccessDto })
+  userAccess: SpaceUserAccessDto;
+}
+
+class UpdatedByUserDto {
+  @ApiProperty({ format: 'uuid' }) userUuid: string;
+  @ApiProperty() firstName: string;
+  @ApiProperty() lastName: string;
 }
 
 /** A chart in a space (SpaceQuery, minimal). */
@@ -219,6 +239,11 @@ export class SpaceChartDto {
   @ApiProperty() slug: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: Date;
   @ApiProperty({ nullable: true, type: String }) chartKind: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'cartesian' }) chartType: string | null;
+  @ApiProperty({ example: 'dbt_explore' }) source: string;
+  @ApiPropertyOptional({ type: UpdatedByUserDto, description: 'Absent when the user who last changed it is gone' }) updatedByUser?: UpdatedByUserDto | null;
+  @ApiProperty({ type: [Object], example: [] }) validationErrors: [];
+  @ApiProperty({ nullable: true, type: Object, example: null }) verification: null;
   @ApiProperty({ nullable: true, type: String, example: null }) dashboardUuid: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) dashboardName: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) pinnedListUuid: string | null;
@@ -236,6 +261,10 @@ export class SpaceDashboardDto {
   @ApiProperty({ format: 'uuid' }) projectUuid: string;
   @ApiProperty({ format: 'uuid' }) organizationUuid: string;
   @ApiProperty({ format: 'uuid' }) spaceUuid: string;
+  @ApiProperty() slug: string;
+  @ApiPropertyOptional({ type: UpdatedByUserDto, description: 'Absent when the user who last changed it is gone' }) updatedByUser?: UpdatedByUserDto | null;
+  @ApiProperty({ type: [Object], example: [] }) validationErrors: [];
+  @ApiProperty({ nullable: true, type: Object, example: null }) verification: null;
   @ApiProperty() views: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) firstViewedAt: Date | null;
   @ApiProperty({ nullable: true, type: String, example: null }) pinnedListUuid: string | null;
@@ -255,16 +284,18 @@ export class SpaceDto {
   @ApiProperty({ format: 'uuid' }) uuid: string;
   @ApiProperty({ example: 'Sales' }) name: string;
   @ApiProperty({ example: 'sales' }) slug: string;
-  @ApiProperty() isPrivate: boolean;
+  @ApiProperty({ description: 'The opposite of inheritParentPermissions (kept for lightdash-client-python, which requires it)' }) isPrivate: boolean;
   @ApiProperty() inheritParentPermissions: boolean;
   @ApiProperty({ description: 'The space and every ancestor inherit: project roles apply' }) inheritsFromOrgOrProject: boolean;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) parentSpaceUuid: string | null;
   @ApiProperty({ example: 'sales' }) path: string;
   @ApiProperty({ nullable: true, type: String, example: null }) pinnedListUuid: string | null;
   @ApiProperty({ nullable: true, type: Number, example: null }) pinnedListOrder: number | null;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'Always null (no project-wide space role is set)' }) projectMemberAccessRole: null;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'Always null (spaces have no colour palette of their own)' }) colorPaletteUuid: null;
   @ApiProperty({ type: [SpaceChartDto] }) queries: SpaceChartDto[];
   @ApiProperty({ type: [SpaceDashboardDto] }) dashboards: SpaceDashboardDto[];
-  @ApiProperty({ type: [SpaceShareDto], description: 'Users with a direct entry on the space' }) access: SpaceShareDto[];
+  @ApiProperty({ type: [SpaceShareDto], description: 'Every member of the organization who may open the space, with where their role comes from' }) access: SpaceShareDto[];
   @ApiProperty({ type: [SpaceGroupAccessDto] }) groupsAccess: SpaceGroupAccessDto[];
   @ApiProperty({ type: [SpaceSummaryBaseDto], description: 'Child spaces the caller may see' }) childSpaces: SpaceSummaryBaseDto[];
   @ApiProperty({ type: [BreadcrumbDto], description: 'From the root space to this one' }) breadcrumbs: BreadcrumbDto[];

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Trim, IsOptionalNotNull } from '../../common/transforms.js';
 
-const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
-const HEX_COLOR_MESSAGE = 'color must be a #rrggbb hex color';
+/** Lightdash stores a tag's colour as any text (the UI sends `#rrggbb`); bounded like a name. */
+const MAX_COLOR_LENGTH = 255;
 
 export class TagCreatorDto {
   @ApiProperty({ format: 'uuid' })
@@ -40,16 +40,16 @@ export class TagDto {
 }
 
 export class CreateTagDto {
-  @ApiProperty({ example: 'Finance', maxLength: 255, description: 'Unique in the project, ignoring case' })
+  @ApiProperty({ example: 'Finance', maxLength: 255, description: 'Need not be unique in the project (as Lightdash)' })
   @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
   name: string;
 
-  @ApiProperty({ example: '#1f77b4' })
+  @ApiProperty({ example: '#1f77b4', maxLength: MAX_COLOR_LENGTH, description: 'Any text, as Lightdash (its UI uses #rrggbb)' })
   @IsString()
-  @Matches(HEX_COLOR, { message: HEX_COLOR_MESSAGE })
+  @MaxLength(MAX_COLOR_LENGTH)
   color: string;
 }
 
@@ -62,10 +62,10 @@ export class UpdateTagDto {
   @MaxLength(255)
   name?: string;
 
-  @ApiPropertyOptional({ example: '#ff7f0e' })
+  @ApiPropertyOptional({ example: '#ff7f0e', maxLength: MAX_COLOR_LENGTH })
   @IsOptionalNotNull()
   @IsString()
-  @Matches(HEX_COLOR, { message: HEX_COLOR_MESSAGE })
+  @MaxLength(MAX_COLOR_LENGTH)
   color?: string;
 }
 

@@ -1,10 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { OrganizationRole } from '../../authorization/roles.js';
+import type { AbilityRule } from '../ability-rules.js';
 
-/** The LightdashUser shape of GET /user, login and registration. */
+/** The LightdashUser shape of login, registration and PATCH /user/me (organization fields null until the user joins one). */
 export class LightdashUserDto {
   @ApiProperty({ format: 'uuid', example: '3675b69e-8324-4110-bdca-059031aa8da3' })
   userUuid: string;
+
+  @ApiProperty({ example: 12, nullable: true, type: Number, description: "Lightdash's numeric user id; null before the user joins an organization" })
+  userId: number | null;
 
   @ApiProperty({ example: 'ada@example.com' })
   email: string;
@@ -15,17 +19,20 @@ export class LightdashUserDto {
   @ApiProperty({ example: 'Lovelace' })
   lastName: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Absent until the user joins an organization' })
-  organizationUuid?: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  organizationUuid: string | null;
 
-  @ApiPropertyOptional({ example: 'Acme' })
-  organizationName?: string;
+  @ApiProperty({ example: 'Acme', nullable: true, type: String })
+  organizationName: string | null;
 
-  @ApiPropertyOptional({ format: 'date-time' })
-  organizationCreatedAt?: Date;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  organizationCreatedAt: Date | null;
 
-  @ApiPropertyOptional({ enum: ['member', 'viewer', 'interactive_viewer', 'editor', 'developer', 'admin'] })
-  role?: string;
+  @ApiProperty({ enum: ['member', 'viewer', 'interactive_viewer', 'editor', 'developer', 'admin'], nullable: true })
+  role: OrganizationRole | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: built-in roles only in this field' })
+  roleUuid: null;
 
   @ApiProperty({ example: false })
   isTrackingAnonymized: boolean;
@@ -42,21 +49,69 @@ export class LightdashUserDto {
   @ApiProperty({ example: false, description: 'The user has no password yet (invited, not activated)' })
   isPending: boolean;
 
-  @ApiProperty({ example: false })
-  isEmailVerified: boolean;
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: no avatars here' })
+  avatarUrl: null;
 
-  @ApiProperty({ format: 'date-time' })
-  createdAt: Date;
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: no avatars here' })
+  avatarGradient: null;
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: no per-user time zone here' })
+  timezone: null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the user joined their organization; null before (as Lightdash answers)' })
+  createdAt: Date | null;
 
   @ApiProperty({ format: 'date-time' })
   updatedAt: Date;
 }
 
+export class AbilityRuleDto {
+  @ApiProperty({ example: 'view' })
+  action: string;
+
+  @ApiProperty({ example: 'Project' })
+  subject: string;
+
+  @ApiPropertyOptional({ type: Object, example: { organizationUuid: '6ad2b5a4-0d7c-4c39-9a5c-6a2cf5d1b7a8' } })
+  conditions?: Record<string, unknown>;
+}
+
+export class RequestContextDto {
+  @ApiProperty({ example: '203.0.113.7' })
+  ip: string;
+
+  @ApiProperty({ example: 'lightdash-client/1.0' })
+  userAgent: string;
+}
+
+/** GET /user: the LightdashUser and the session's view of it. */
+export class SessionUserDto extends LightdashUserDto {
+  @ApiProperty({ format: 'uuid', description: 'The user uuid, as the session knows the user' })
+  id: string;
+
+  @ApiProperty({ example: 'registered' })
+  type: string;
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: no impersonation here' })
+  impersonation: null;
+
+  @ApiProperty({ type: RequestContextDto })
+  requestContext: RequestContextDto;
+
+  @ApiProperty({ type: [AbilityRuleDto], description: 'What the organization role allows, as Lightdash\'s CASL rules (informative: the server decides with its own table)' })
+  abilityRules: AbilityRule[];
+}
+
+/** POST /user (registration): the LightdashUser with its (empty, before any organization) rules. */
+export class RegisteredUserDto extends LightdashUserDto {
+  @ApiProperty({ type: [AbilityRuleDto] })
+  abilityRules: AbilityRule[];
+}
+
 type UserFields = Pick<
   LightdashUserDto,
-  | 'userUuid' | 'email' | 'firstName' | 'lastName' | 'isTrackingAnonymized' | 'isMarketingOptedIn'
-  | 'isSetupComplete' | 'isActive' | 'isEmailVerified' | 'createdAt' | 'updatedAt'
->;
+  'userUuid' | 'email' | 'firstName' | 'lastName' | 'isTrackingAnonymized' | 'isMarketingOptedIn' | 'isSetupComplete' | 'isActive' | 'updatedAt'
+> & { userId: string; createdAt: Date };
 
 export interface UserOrganization {
   organizationUuid: string | null;
@@ -65,28 +120,29 @@ export interface UserOrganization {
   role: OrganizationRole | null;
 }
 
-/** The LightdashUser shape; organization fields are absent (not null) until the user joins one. */
+/** The LightdashUser shape; organization fields (and userId, createdAt) are null until the user joins one, as in Lightdash. */
 export function toLightdashUser(user: UserFields, organization?: UserOrganization): LightdashUserDto {
+  const member = organization?.organizationUuid ? organization : undefined;
   return {
     userUuid: user.userUuid,
+    userId: member ? Number(user.userId) : null,
     email: user.email,
     firstName: user.firstName,
     lastName: user.lastName,
+    organizationUuid: member?.organizationUuid ?? null,
+    organizationName: member?.organizationName ?? null,
+    organizationCreatedAt: member?.organizationCreatedAt ?? null,
+    role: member?.role ?? null,
+    roleUuid: null,
     isTrackingAnonymized: user.isTrackingAnonymized,
     isMarketingOptedIn: user.isMarketingOptedIn,
     isSetupComplete: user.isSetupComplete,
     isActive: user.isActive,
     isPending: false,
-    isEmailVerified: user.isEmailVerified,
-    createdAt: user.createdAt,
+    avatarUrl: null,
+    avatarGradient: null,
+    timezone: null,
+    createdAt: member ? user.createdAt : null,
     updatedAt: user.updatedAt,
-    ...(organization?.organizationUuid
-      ? {
-          organizationUuid: organization.organizationUuid,
-          organizationName: organization.organizationName!,
-          organizationCreatedAt: organization.organizationCreatedAt!,
-          role: organization.role!,
-        }
-      : {}),
   };
 }

@@ -1,0 +1,183 @@
+/**
+ * SQL of custom roles and role assignments (typed rows). Assignments live on the rows v1 writes too
+ * (organization_memberships, project_memberships, project_group_access): `role` holds the system
+ * role, or a placeholder when `custom_role_id` names a custom role.
+ */
+
+export interface CustomRoleRow {
+  customRoleId: string;
+  roleUuid: string;
+  name: string;
+  description: string | null;
+  level: 'project' | 'organization';
+  organizationUuid: string;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  scopes: string[];
+}
+
+const ROLE_COLUMNS = `cr.custom_role_id::text AS "customRoleId", cr.role_uuid AS "roleUuid", cr.name, cr.description, cr.level,
+  o.organization_uuid AS "organizationUuid", u.user_uuid AS "createdBy", cr.created_at AS "createdAt", cr.updated_at AS "updatedAt", cr.scopes`;
+const ROLE_FROM = `FROM custom_roles cr JOIN organizations o ON o.organization_id = cr.organization_id LEFT JOIN users u ON u.user_id = cr.created_by_user_id`;
+
+/** $1 organization id. */
+export const LIST_CUSTOM_ROLES = `SELECT ${ROLE_COLUMNS} ${ROLE_FROM} WHERE cr.organization_id = $1 ORDER BY cr.created_at, cr.custom_role_id`;
+
+/** $1 organization id, $2 role uuid; `FOR UPDATE` variant locks the role row for a change. */
+export const FIND_CUSTOM_ROLE = `SELECT ${ROLE_COLUMNS} ${ROLE_FROM} WHERE cr.organization_id = $1 AND cr.role_uuid = $2`;
+export const LOCK_CUSTOM_ROLE = `${FIND_CUSTOM_ROLE} FOR UPDATE OF cr`;
+
+/** $1 organization id, $2 name, $3 description, $4 level, $5 scopes, $6 creator user id. */
+export const INSERT_CUSTOM_ROLE = `
+  INSERT INTO custom_roles (organization_id, name, description, level, scopes, created_by_user_id)
+  VALUES ($1, $2, $3, $4, $5, $6) RETURNING role_uuid AS "roleUuid"`;
+
+/** $1 role id, $2 name, $3 description, $4 scopes. */
+export const UPDATE_CUSTOM_ROLE = `UPDATE custom_roles SET name = $2, description = $3, scopes = $4, updated_at = now() WHERE custom_role_id = $1`;
+
+/** $1 role id. Refused by the foreign keys while the role is assigned. */
+export const DELETE_CUSTOM_ROLE = `DELETE FROM custom_roles WHERE custom_role_id = $1`;
+
+export interface RoleAssigneeRow {
+  kind: 'organization_user' | 'project_user' | 'project_group';
+  assigneeId: string;
+  assigneeName: string;
+  projectUuid: string | null;
+  projectName: string | null;
+}
+
+/** Who holds role $1 (its id): organization members, project members and project groups. */
+export const ROLE_ASSIGNEES = `
+  SELECT 'organization_user' AS kind, u.user_uuid::text AS "assigneeId", trim(u.first_name || ' ' || u.last_name) AS "assigneeName",
+         NULL AS "projectUuid", NULL AS "projectName"
+  FROM organization_memberships m JOIN users u ON u.user_id = m.user_id WHERE m.custom_role_id = $1
+  UNION ALL
+  SELECT 'project_user', u.user_uuid::text, trim(u.first_name || ' ' || u.last_name), p.project_uuid::text, p.name
+  FROM project_memberships pm JOIN users u ON u.user_id = pm.user_id JOIN projects p ON p.project_id = pm.project_id WHERE pm.custom_role_id = $1
+  UNION ALL
+  SELECT 'project_group', g.group_uuid::text, g.name, p.project_uuid::text, p.name
+  FROM project_group_access pga JOIN groups g ON g.group_id = pga.group_id JOIN projects p ON p.project_id = pga.project_id WHERE pga.custom_role_id = $1
+  UNION ALL
+  SELECT 'organization_user', u.user_uuid::text, trim(u.first_name || ' ' || u.last_name), NULL, NULL
+  FROM organization_membership_custom_roles x JOIN users u ON u.user_id = x.user_id WHERE x.custom_role_id = $1
+  UNION ALL
+  SELECT 'project_user', u.user_uuid::text, trim(u.first_name || ' ' || u.last_name), p.project_uuid::text, p.name
+  FROM project_membership_custom_roles x JOIN users u ON u.user_id = x.user_id JOIN projects p ON p.project_id = x.project_id WHERE x.custom_role_id = $1
+  UNION ALL
+  SELECT 'project_group', g.group_uuid::text, g.name, p.project_uuid::text, p.name
+  FROM project_group_access_custom_roles x JOIN groups g ON g.group_id = x.group_id JOIN projects p ON p.project_id = x.project_id WHERE x.custom_role_id = $1`;
+
+/** One assignment as the storage holds it: the system role, or the custom role it stands for. */
+export interface AssignmentRow {
+  assigneeId: string;
+  assigneeName: string;
+  systemRole: string;
+  customRoleUuid: string | null;
+  customRoleName: string | null;
+  createdAt: Date;
+  hasMultipleRoles: boolean;
+}
+
+/** Every member of organization $1 with their organization role. */
+export const ORGANIZATION_ASSIGNMENTS = `
+  SELECT u.user_uuid::text AS "assigneeId", trim(u.first_name || ' ' || u.last_name) AS "assigneeName", m.role::text AS "systemRole",
+         cr.role_uuid::text AS "customRoleUuid", cr.name AS "customRoleName", m.created_at AS "createdAt",
+         EXISTS (SELECT 1 FROM organization_membership_custom_roles x WHERE x.user_id = m.user_id) AS "hasMultipleRoles"
+  FROM organization_memberships m JOIN users u ON u.user_id = m.user_id LEFT JOIN custom_roles cr ON cr.custom_role_id = m.custom_role_id
+  WHERE m.organization_id = $1 ORDER BY m.created_at, u.user_id`;
+
+/** Project $1's direct user grants, then its group grants (`kind` tells them apart). */
+export const PROJECT_ASSIGNMENTS = `
+  SELECT * FROM (
+    SELECT 'user' AS kind, u.user_uuid::text AS "assigneeId", trim(u.first_name || ' ' || u.last_name) AS "assigneeName", pm.role::text AS "systemRole",
+           cr.role_uuid::text AS "customRoleUuid", cr.name AS "customRoleName", pm.created_at AS "createdAt",
+           EXISTS (SELECT 1 FROM project_membership_custom_roles x WHERE x.project_id = pm.project_id AND x.user_id = pm.user_id) AS "hasMultipleRoles",
+           0 AS rank, lower(u.first_name) AS sort1, u.user_id AS sort2
+    FROM project_memberships pm JOIN users u ON u.user_id = pm.user_id LEFT JOIN custom_roles cr ON cr.custom_role_id = pm.custom_role_id
+    WHERE pm.project_id = $1
+    UNION ALL
+    SELECT 'group', g.group_uuid::text, g.name, pga.role::text, cr.role_uuid::text, cr.name, pga.created_at,
+           EXISTS (SELECT 1 FROM project_group_access_custom_roles x WHERE x.project_id = pga.project_id AND x.group_id = pga.group_id),
+           1, lower(g.name), g.group_id
+    FROM project_group_access pga JOIN groups g ON g.group_id = pga.group_id LEFT JOIN custom_roles cr ON cr.custom_role_id = pga.custom_role_id
+    WHERE pga.project_id = $1) a
+  ORDER BY rank, sort1, sort2`;
+
+/** A member $2 (user uuid) of organization $1, locked for a change of role. */
+export const LOCK_ORGANIZATION_MEMBER = `
+  SELECT m.user_id::text AS "userId", trim(u.first_name || ' ' || u.last_name) AS "name", m.role::text AS role, m.custom_role_id::text AS "customRoleId"
+  FROM organization_memberships m JOIN users u ON u.user_id = m.user_id
+  WHERE m.organization_id = $1 AND u.user_uuid = $2 FOR UPDATE OF m`;
+
+/** $1 user id, $2 system role (or the placeholder), $3 custom role id or null. */
+export const SET_ORGANIZATION_ROLE = `UPDATE organization_memberships SET role = $2, custom_role_id = $3, updated_at = now() WHERE user_id = $1`;
+
+/** A user $2 (uuid): their id, name, and whether they are a member of organization $1. */
+export const FIND_USER = `
+  SELECT u.user_id::text AS "userId", trim(u.first_name || ' ' || u.last_name) AS "name",
+         EXISTS (SELECT 1 FROM organization_memberships m WHERE m.user_id = u.user_id AND m.organization_id = $1) AS "inOrganization"
+  FROM users u WHERE u.user_uuid = $2`;
+
+/** A group $2 (uuid): its id, name, and whether it belongs to organization $1. */
+export const FIND_GROUP = `SELECT g.group_id::text AS "groupId", g.name, g.organization_id = $1 AS "inOrganization" FROM groups g WHERE g.group_uuid = $2 FOR SHARE`;
+
+/** Upserts user $2's grant on project $1 (organization $3): system role $4 (or placeholder), custom role $5. */
+export const UPSERT_PROJECT_MEMBER = `
+  INSERT INTO project_memberships (project_id, user_id, organization_id, role, custom_role_id) VALUES ($1, $2, $3, $4, $5)
+  ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role, custom_role_id = EXCLUDED.custom_role_id`;
+
+/** Upserts group $2's grant on project $1 (organization $3): system role $4 (or placeholder), custom role $5. */
+export const UPSERT_PROJECT_GROUP = `
+  INSERT INTO project_group_access (project_id, group_id, organization_id, role, custom_role_id) VALUES ($1, $2, $3, $4, $5)
+  ON CONFLICT (project_id, group_id) DO UPDATE SET role = EXCLUDED.role, custom_role_id = EXCLUDED.custom_role_id`;
+
+export const DELETE_PROJECT_MEMBER = `DELETE FROM project_memberships WHERE project_id = $1 AND user_id = $2 RETURNING role`;
+export const DELETE_PROJECT_GROUP = `DELETE FROM project_group_access WHERE project_id = $1 AND group_id = $2 RETURNING role`;
+
+/** The further custom roles of a role set, oldest first, from join table `table` matching `on` (alias x). */
+function extras(table: string, on: string): string {
+  return `(SELECT coalesce(array_agg(xr.role_uuid::text ORDER BY x.created_at, xr.role_uuid), '{}') FROM ${table} x
+    JOIN custom_roles xr ON xr.custom_role_id = x.custom_role_id WHERE ${on})`;
+}
+
+export interface StoredRoleSetRow {
+  systemRole: string;
+  customRoleUuid: string | null;
+  extraRoleUuids: string[];
+}
+
+/** Replacing the further roles of a set: $1/$2 the assignment row's key, $3 its organization, $4 the custom role ids (bigint[]). */
+export const CLEAR_PROJECT_MEMBER_EXTRAS = `DELETE FROM project_membership_custom_roles WHERE project_id = $1 AND user_id = $2`;
+export const ADD_PROJECT_MEMBER_EXTRAS = `
+  INSERT INTO project_membership_custom_roles (project_id, user_id, organization_id, custom_role_id)
+  SELECT $1, $2, $3, id FROM unnest($4::bigint[]) WITH ORDINALITY AS r(id, n) ORDER BY n`;
+export const CLEAR_PROJECT_GROUP_EXTRAS = `DELETE FROM project_group_access_custom_roles WHERE project_id = $1 AND group_id = $2`;
+export const ADD_PROJECT_GROUP_EXTRAS = `
+  INSERT INTO project_group_access_custom_roles (project_id, group_id, organization_id, custom_role_id)
+  SELECT $1, $2, $3, id FROM unnest($4::bigint[]) WITH ORDINALITY AS r(id, n) ORDER BY n`;
+/** $1 user id. */
+export const CLEAR_ORGANIZATION_EXTRAS = `DELETE FROM organization_membership_custom_roles WHERE user_id = $1`;
+/** $1 user id, $2 organization id, $3 the custom role ids (bigint[]). */
+export const ADD_ORGANIZATION_EXTRAS = `
+  INSERT INTO organization_membership_custom_roles (user_id, organization_id, custom_role_id)
+  SELECT $1, $2, id FROM unnest($3::bigint[]) WITH ORDINALITY AS r(id, n) ORDER BY n`;
+
+/** The stored assignment of user $2 on project $1. */
+export const PROJECT_MEMBER_ROLE = `
+  SELECT pm.role::text AS "systemRole", cr.role_uuid::text AS "customRoleUuid",
+         ${extras('project_membership_custom_roles', 'x.project_id = pm.project_id AND x.user_id = pm.user_id')} AS "extraRoleUuids"
+  FROM project_memberships pm LEFT JOIN custom_roles cr ON cr.custom_role_id = pm.custom_role_id WHERE pm.project_id = $1 AND pm.user_id = $2`;
+
+/** The stored assignment of group $2 on project $1. */
+export const PROJECT_GROUP_ROLE = `
+  SELECT pga.role::text AS "systemRole", cr.role_uuid::text AS "customRoleUuid",
+         ${extras('project_group_access_custom_roles', 'x.project_id = pga.project_id AND x.group_id = pga.group_id')} AS "extraRoleUuids"
+  FROM project_group_access pga LEFT JOIN custom_roles cr ON cr.custom_role_id = pga.custom_role_id WHERE pga.project_id = $1 AND pga.group_id = $2`;
+
+/** The stored organization assignment of user $2 in organization $1. */
+export const ORGANIZATION_MEMBER_ROLE = `
+  SELECT m.role::text AS "systemRole", cr.role_uuid::text AS "customRoleUuid",
+         ${extras('organization_membership_custom_roles', 'x.user_id = m.user_id')} AS "extraRoleUuids"
+  FROM organization_memberships m JOIN users u ON u.user_id = m.user_id LEFT JOIN custom_roles cr ON cr.custom_role_id = m.custom_role_id
+  WHERE m.organization_id = $1 AND u.user_uuid = $2`;
