@@ -100,10 +100,10 @@ export class Authorizer {
     principal: Principal,
     context: RequestContext,
   ): Promise<Resolved | { kind: 'stale-principal' }> {
+    const id = this.resourceId(request, resource);
     if (resource.type === 'organization' || resource.type === 'group') {
       throw new ForbiddenError(`A ${resource.type} is not checked with a project or space permission`);
     }
-    const id = this.resourceId(request, resource);
     const target: AccessTarget = resource.type;
     const checked = await this.access.checked(target, id, principal, context.cachedCredential?.digest, resource.load);
     if (!checked.credentialLive) return { kind: 'stale-principal' };
