@@ -13,7 +13,7 @@ import { PUBLIC_OPENAPI_EXTENSION } from './auth/public.decorator.js';
 import { SESSION_COOKIE } from './auth/tokens.js';
 import { toErrorEnvelope } from './common/error-envelope.filter.js';
 import { truncate } from './common/bounded-echo.js';
-import { AppError, AuthorizationError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidateError } from './common/errors.js';
+import { AppError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidateError } from './common/errors.js';
 import { jsonLimitExceeded, type JsonLimits } from './common/json-limits.js';
 import { holdsNul, unstorableJsonText } from './common/storable-text.js';
 import type { ResolvedConfig } from './config/config.js';
@@ -110,10 +110,9 @@ function allowLargeExploresUploads(app: NestFastifyApplication, limitBytes: numb
     if (![route.method].flat().some((method) => isExploresUpload(method, route.url))) return;
     route.bodyLimit = limitBytes;
     const requireCredential = async (request: FastifyRequest, reply: FastifyReply) => {
-      const authenticator = app.get(CredentialAuthenticator);
       try {
-        const principal = (await authenticator.session(request)) ?? (await authenticator.personalAccessToken(request));
-        if (!principal) throw new AuthorizationError('Failed to authorize user');
+        // the principal stays in the request's context: the guard does not look it up again
+        await app.get(CredentialAuthenticator).authenticate(request, { allowCached: false });
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         await reply.code(error.statusCode).send(toErrorEnvelope(error).envelope);

@@ -7,8 +7,6 @@ import { AuthModule } from './auth/auth.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { AuditRefusalsInterceptor } from './audit/audit-action.js';
 import { AuditModule } from './audit/audit.module.js';
-import { AuthenticationGuard } from './auth/authentication.guard.js';
-import { AuthorizationGuard } from './authorization/authorization.guard.js';
 import { AuthorizationModule } from './authorization/authorization.module.js';
 import { ChartsModule } from './charts/charts.module.js';
 import { ContentModule } from './content/content.module.js';
@@ -33,9 +31,11 @@ import { ExploresModule } from './explores/explores.module.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PersonalAccessTokensModule } from './personal-access-tokens/personal-access-tokens.module.js';
+import { OidcModule } from './oidc/oidc.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { QueriesModule } from './queries/queries.module.js';
+import { RequestPipelineGuard } from './request-pipeline/request-pipeline.guard.js';
 import { ResponseCacheModule } from './response-cache/response-cache.module.js';
 import { RolesModule } from './roles/roles.module.js';
 import { ScimModule } from './scim/scim.module.js';
@@ -74,6 +74,7 @@ export class AppModule {
         AuditModule,
         HealthModule,
         UsersModule,
+        OidcModule,
         OrganizationsModule,
         ColorPalettesModule,
         ProjectsModule,
@@ -100,8 +101,8 @@ export class AppModule {
       ],
       providers: [
         // guards and interceptors run in the order listed
-        { provide: APP_GUARD, useClass: AuthenticationGuard },
-        { provide: APP_GUARD, useClass: AuthorizationGuard },
+        // authentication, then authorization (see docs/development.md#the-request-pipeline)
+        { provide: APP_GUARD, useClass: RequestPipelineGuard },
         { provide: APP_PIPE, useClass: AppValidationPipe },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
         { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },

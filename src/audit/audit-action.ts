@@ -2,7 +2,7 @@ import { type CallHandler, type ExecutionContext, Injectable, type NestIntercept
 import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
-import type { Principal, ScimPrincipal } from '../auth/principal.js';
+import { requestContextOf } from '../auth/request-context.js';
 import { catchError, from, type Observable, switchMap, throwError } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { AppError } from '../common/errors.js';
@@ -30,7 +30,7 @@ export class AuditRefusals {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async record(metadata: AuditActionMetadata, request: FastifyRequest & { user?: Principal; scimPrincipal?: ScimPrincipal }, error: AppError): Promise<void> {
+  async record(metadata: AuditActionMetadata, request: FastifyRequest, error: AppError): Promise<void> {
     const params = request.params as Record<string, string> | undefined;
     const target = metadata.targetParam ? params?.[metadata.targetParam] : undefined;
     await this.audit.record(
@@ -44,7 +44,7 @@ export class AuditRefusals {
       },
       error.statusCode === 403 ? 'denied' : 'failed',
       error.statusCode,
-      { requestId: String(request.id), principal: request.user, scimPrincipal: request.scimPrincipal },
+      requestContextOf(request),
     );
   }
 }

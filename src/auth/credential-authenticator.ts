@@ -5,56 +5,25 @@ import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import type { Principal, ScimPrincipal } from './principal.js';
 import { PrincipalCache } from './principal-cache.js';
 import { PrincipalLookupService } from './principal-lookup.service.js';
-import { SESSION_COOKIE, sha256 } from './tokens.js';
+import { MAX_CREDENTIAL_LENGTH, type PresentedCredential, type RequestContext, requestContextOf } from './request-context.js';
+import { sha256 } from './tokens.js';
 
-/** The session token of a request, when its session was just extended and the cookie must follow. */
-export const REFRESHED_SESSION_TOKEN = Symbol('refreshedSessionToken');
-/** Set by the authentication guard when the route's access check re-validates the credential. */
-export const ALLOW_CACHED_PRINCIPAL = Symbol('allowCachedPrincipal');
-/** Set when request.user came from the principal cache, so the access check must re-validate it. */
-export const PRINCIPAL_FROM_CACHE = Symbol('principalFromCache');
+const FAILED = 'Failed to authorize user';
+const TOKEN_NOT_RECOGNISED = 'Personal access token is not recognised';
+const cacheKey = (credential: PresentedCredential) => `${credential.via === 'session' ? 'session' : 'token'}:${credential.digest.toString('base64')}`;
 
-/** A cached principal's credential: the SHA-256 digest the access statement re-checks, and its cache key. */
-export interface CachedCredential {
-  digest: Buffer;
-  key: string;
-}
-
-/** The cached credential behind request.user, when it came from the cache. */
-export function cachedCredentialOf(request: object): CachedCredential | undefined {
-  return (request as Record<symbol, CachedCredential | undefined>)[PRINCIPAL_FROM_CACHE];
-}
-
-type CredentialRequest = FastifyRequest & { user?: Principal };
-/** request slots keyed by the symbols above */
-const slots = (request: CredentialRequest) => request as unknown as Record<symbol, unknown>;
-
-const AUTHORIZATION = /^(ApiKey|Bearer)\s+(\S+)\s*$/i;
-const MAX_CREDENTIAL_LENGTH = 128;
-
-/** A credential as the request presents it: the kind, the secret and its SHA-256 digest. */
-export interface PresentedCredential {
-  via: Principal['via'];
-  token: string;
-  digest: Buffer;
+export interface AuthenticateOptions {
+  /**
+   * The route's access check re-validates the credential in its own statement, so a principal from
+   * the principal cache may stand in for the lookup (see @AcceptsCachedPrincipal()).
+   */
+  allowCached: boolean;
 }
 
 /**
- * The request's credential when it presents exactly one, well formed: a session cookie or an
- * `Authorization` token, not both (which of two wins depends on whether the session is live).
- */
-export function soleCredential(request: FastifyRequest): PresentedCredential | undefined {
-  const cookie = request.cookies?.[SESSION_COOKIE];
-  const header = request.headers.authorization;
-  if ((cookie === undefined) === (header === undefined)) return undefined;
-  const token = cookie ?? AUTHORIZATION.exec(header!)?.[2];
-  if (!token || token.length > MAX_CREDENTIAL_LENGTH) return undefined;
-  return { via: cookie !== undefined ? 'session' : 'personal_access_token', token, digest: sha256(token) };
-}
-
-/**
- * Turns a request's session cookie or personal access token into a principal: one lookup
- * statement, or the principal cache when the route allows it (ALLOW_CACHED_PRINCIPAL).
+ * Turns a request's session cookie or personal access token into the principal of its context: one
+ * lookup statement, or the principal cache when the route allows it. A session wins over a token
+ * (as in Lightdash): a cookie that is not live falls back to the `Authorization` header.
  */
 @Injectable()
 export class CredentialAuthenticator {
@@ -64,42 +33,40 @@ export class CredentialAuthenticator {
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
   ) {}
 
-  /** Session cookie `connect.sid`; null when there is none or it is not live. */
-  async session(request: CredentialRequest): Promise<Principal | null> {
-    const token = request.cookies?.[SESSION_COOKIE];
-    if (!token || token.length > MAX_CREDENTIAL_LENGTH) return null;
-    const digest = sha256(token);
-    const key = `session:${digest.toString('base64')}`;
-    const cached = this.fromCache(request, key, digest);
-    if (cached) return cached;
-    const found = await this.lookup.bySessionDigest(digest, this.config.sessionMaxAgeHours);
-    if (!found) {
-      this.cache.delete(key);
-      return null;
-    }
-    if (found.refreshed) slots(request)[REFRESHED_SESSION_TOKEN] = token;
-    this.cache.set(key, found.principal);
-    return found.principal;
+  /** The request's principal (kept in its context: a second call costs nothing); 401 when it has no live credential. */
+  async authenticate(request: FastifyRequest, options: AuthenticateOptions): Promise<Principal> {
+    const context = requestContextOf(request);
+    if (context.principal) return context.principal;
+    const principal = (await this.session(context, options)) ?? (await this.personalAccessToken(context, options));
+    if (!principal) throw new AuthorizationError(FAILED);
+    context.principal = principal;
+    return principal;
   }
 
-  /** `Authorization: ApiKey <token>` (Lightdash) or `Bearer <token>`; null without the header, 401 when it is not a live token. */
-  async personalAccessToken(request: CredentialRequest): Promise<Principal | null> {
-    const header = request.headers.authorization;
-    if (!header) return null;
-    const match = AUTHORIZATION.exec(header);
-    if (!match) throw new AuthorizationError('Unsupported authorization scheme: use "ApiKey <token>" or "Bearer <token>"');
-    const token = match[2];
-    const digest = token.length <= MAX_CREDENTIAL_LENGTH ? sha256(token) : undefined;
-    const key = digest && `token:${digest.toString('base64')}`;
-    const cached = key && this.fromCache(request, key, digest);
-    if (cached) return cached;
-    const principal = digest ? await this.lookup.byPersonalAccessTokenDigest(digest) : null;
-    if (!principal) {
-      if (key) this.cache.delete(key);
-      throw new AuthorizationError('Personal access token is not recognised');
+  /** For public routes: the caller when they can be recognised, never a refusal. */
+  async recognise(request: FastifyRequest): Promise<Principal | undefined> {
+    const context = requestContextOf(request);
+    // only try when there is something to try: a refused anonymous request costs an error object
+    if (context.session === undefined && context.token === undefined) return undefined;
+    try {
+      return await this.authenticate(request, { allowCached: false });
+    } catch {
+      // anonymous is fine here, even when the database cannot say (health answers then too)
+      return undefined;
     }
-    this.cache.set(key!, principal);
-    return principal;
+  }
+
+  /**
+   * Resolves the request's credential again, bypassing the cache, after the access check found the
+   * cached principal stale (credential revoked or expired, user deactivated, organization or role
+   * changed). A 401 exactly as for an uncached request with the same credential.
+   */
+  async reauthenticate(request: FastifyRequest): Promise<Principal> {
+    const context = requestContextOf(request);
+    if (context.cachedCredential) this.cache.delete(context.cachedCredential.key);
+    context.principal = undefined;
+    context.cachedCredential = undefined;
+    return this.authenticate(request, { allowCached: false });
   }
 
   /**
@@ -115,27 +82,48 @@ export class CredentialAuthenticator {
     const token = words[1];
     const principal = token.length <= MAX_CREDENTIAL_LENGTH ? await this.lookup.byScimTokenDigest(sha256(token)) : null;
     if (!principal) throw new AuthorizationError('Invalid SCIM token. Authentication failed.');
+    requestContextOf(request).scimPrincipal = principal;
     return principal;
   }
 
-  /**
-   * Resolves the request's credential again, bypassing the cache, after the access check found the
-   * cached principal stale (credential revoked or expired, user deactivated, organization or role
-   * changed). Null or a 401 exactly as for an uncached request with the same credential.
-   */
-  async reauthenticate(request: CredentialRequest): Promise<Principal | null> {
-    const previous = request.user;
-    const stale = cachedCredentialOf(request);
-    if (stale) this.cache.delete(stale.key);
-    slots(request)[ALLOW_CACHED_PRINCIPAL] = false;
-    slots(request)[PRINCIPAL_FROM_CACHE] = undefined;
-    return previous?.via === 'session' ? this.session(request) : this.personalAccessToken(request);
+  /** Session cookie `connect.sid`; null when there is none or it is not live. */
+  private async session(context: RequestContext, options: AuthenticateOptions): Promise<Principal | null> {
+    const credential = context.session;
+    if (!credential) return null;
+    const cached = this.fromCache(context, credential, options);
+    if (cached) return cached;
+    const found = await this.lookup.bySessionDigest(credential.digest, this.config.sessionMaxAgeHours);
+    if (!found) {
+      this.cache.delete(cacheKey(credential));
+      return null;
+    }
+    if (found.refreshed) context.sessionRefreshed = true;
+    this.cache.set(cacheKey(credential), found.principal);
+    return found.principal;
   }
 
-  private fromCache(request: CredentialRequest, key: string, digest: Buffer): Principal | undefined {
-    if (slots(request)[ALLOW_CACHED_PRINCIPAL] !== true) return undefined;
+  /** `Authorization: ApiKey <token>` (Lightdash) or `Bearer <token>`; null without the header, 401 when it is not a live token. */
+  private async personalAccessToken(context: RequestContext, options: AuthenticateOptions): Promise<Principal | null> {
+    const credential = context.token;
+    if (credential === undefined) return null;
+    if (credential === 'unsupported-scheme') throw new AuthorizationError('Unsupported authorization scheme: use "ApiKey <token>" or "Bearer <token>"');
+    if (credential === 'not-recognised') throw new AuthorizationError(TOKEN_NOT_RECOGNISED);
+    const cached = this.fromCache(context, credential, options);
+    if (cached) return cached;
+    const principal = await this.lookup.byPersonalAccessTokenDigest(credential.digest);
+    if (!principal) {
+      this.cache.delete(cacheKey(credential));
+      throw new AuthorizationError(TOKEN_NOT_RECOGNISED);
+    }
+    this.cache.set(cacheKey(credential), principal);
+    return principal;
+  }
+
+  private fromCache(context: RequestContext, credential: PresentedCredential, options: AuthenticateOptions): Principal | undefined {
+    if (!options.allowCached) return undefined;
+    const key = cacheKey(credential);
     const principal = this.cache.get(key);
-    if (principal) slots(request)[PRINCIPAL_FROM_CACHE] = { digest, key } satisfies CachedCredential;
+    if (principal) context.cachedCredential = { digest: credential.digest, key };
     return principal;
   }
 }

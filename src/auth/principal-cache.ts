@@ -8,7 +8,7 @@ export const PRINCIPAL_CACHE_MAX_ENTRIES = 10_000;
 /**
  * Principals recently resolved from a session or token, keyed by the credential's digest. Only
  * routes whose access check re-validates the credential in the same statement may use an entry
- * (see `credentialRevalidated()` in the authorization module): that statement confirms the session
+ * (@AcceptsCachedPrincipal(true), set by @RequirePermission for them): that statement confirms the session
  * or token is still live and the user's organization and role are unchanged, so a revoked or
  * changed credential is noticed on its next request, on every replica, cache or not.
  */

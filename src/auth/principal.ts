@@ -1,7 +1,9 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { OrganizationRole } from '../authorization/roles.js';
+import type { FastifyRequest } from 'fastify';
+import type { OrganizationRole } from '../common/roles.js';
+import { requestContextOf } from './request-context.js';
 
-/** Who is calling, resolved by the authentication guard in one database round trip. */
+/** Who is calling, resolved by authentication (request-authentication.ts) in one database round trip. */
 export interface Principal {
   userId: string;
   userUuid: string;
@@ -30,7 +32,7 @@ export interface Principal {
 
 /**
  * An organization's SCIM token (`scim_…`): a service principal that provisions the organization's
- * members and groups. It is not a user, so it lives in its own request slot and only SCIM routes
+ * members and groups. It is not a user, so it has its own field of the request context and only SCIM routes
  * (@ScimTokenOnly()) accept it; every other route refuses it like an unknown token.
  */
 export interface ScimPrincipal {
@@ -41,14 +43,12 @@ export interface ScimPrincipal {
   organizationUuid: string;
 }
 
-export type AuthenticatedRequest = { user?: Principal; scimPrincipal?: ScimPrincipal };
-
-/** The authenticated principal of the request (the global guard guarantees one on non-public routes). */
+/** The authenticated principal of the request (the request pipeline guarantees one on non-public routes). */
 export const CurrentPrincipal = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): Principal => context.switchToHttp().getRequest<AuthenticatedRequest>().user!,
+  (_data: unknown, context: ExecutionContext): Principal => requestContextOf(context.switchToHttp().getRequest<FastifyRequest>()).principal!,
 );
 
-/** The SCIM token principal of a @ScimTokenOnly() route (the authentication guard guarantees one). */
+/** The SCIM token principal of a @ScimTokenOnly() route (the request pipeline guarantees one). */
 export const CurrentScimPrincipal = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): ScimPrincipal => context.switchToHttp().getRequest<AuthenticatedRequest>().scimPrincipal!,
+  (_data: unknown, context: ExecutionContext): ScimPrincipal => requestContextOf(context.switchToHttp().getRequest<FastifyRequest>()).scimPrincipal!,
 );

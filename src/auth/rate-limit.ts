@@ -21,15 +21,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { from, mergeMap, type Observable } from 'rxjs';
 import { TooManyRequestsError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
+import { requestContextOf } from './request-context.js';
 import { PreparedSql } from '../database/sql.js';
-import type { Principal } from './principal.js';
 
 const RATE_LIMIT = 'rateLimit';
 /** How long each login attempt on an account waits once that account is over AUTH_LOGIN_SLOWDOWN_AFTER. */
 export const LOGIN_SLOWDOWN_MS = 1_000;
 const PRUNE_EVERY_MS = 60_000;
 
-type RateLimitedRequest = FastifyRequest & { user?: Principal };
+type RateLimitedRequest = FastifyRequest;
 
 interface RateLimitOptions {
   /** Requests of the same route family share a budget (login, registration, passcodes). */
@@ -59,8 +59,14 @@ interface CounterRow {
 }
 
 /** What the guard counted for a login, to give back if the attempt succeeds. */
-const LOGIN_ATTEMPT = Symbol('loginAttempt');
 type CountedAttempt = { keys: Buffer[]; windowStart: Date };
+
+declare module './request-context.js' {
+  interface RequestContext {
+    /** a failures-only rate-limited attempt, counted against its account until it succeeds */
+    loginAttempt?: CountedAttempt;
+  }
+}
 
 /** Keys are digests: fixed size (the email comes from a body not validated yet) and no addresses or emails stored. */
 function counterKey(...parts: string[]): Buffer {
@@ -154,7 +160,7 @@ export class RateLimitGuard implements CanActivate {
     }
     if (options.failuresOnly && accountKeys.length > 0) {
       const attempt: CountedAttempt = { keys: accountKeys.map(({ key }) => key), windowStart: rows[0].windowStart };
-      (request as unknown as Record<symbol, CountedAttempt>)[LOGIN_ATTEMPT] = attempt;
+      requestContextOf(request).loginAttempt = attempt;
     }
     if (exceeded('slow down').length > 0) await sleep(LOGIN_SLOWDOWN_MS);
     return true;
@@ -167,7 +173,7 @@ export class SuccessfulAttemptInterceptor implements NestInterceptor {
   constructor(private readonly limiter: RateLimiter) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const attempt = (context.switchToHttp().getRequest<object>() as Record<symbol, CountedAttempt | undefined>)[LOGIN_ATTEMPT];
+    const attempt = requestContextOf(context.switchToHttp().getRequest<FastifyRequest>()).loginAttempt;
     if (!attempt) return next.handle();
     return next.handle().pipe(mergeMap((result) => from(this.limiter.giveBack(attempt.keys, attempt.windowStart).then(() => result))));
   }

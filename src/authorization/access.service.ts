@@ -3,7 +3,8 @@ import { PreparedSql } from '../database/sql.js';
 import { sessionLive, tokenLive } from '../auth/credential.sql.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectRole, SpaceRole } from './roles.js';
-import type { RowLoader } from './route-access.decorator.js';
+import type { AccessColumns, LoadedRow, RowLoader } from './row-loader.js';
+import type { ReadAt } from '../database/read-at.js';
 import { customScopesSql, groupEntrySql, projectRoleSql, spaceBasisRole, userEntrySql } from './access.sql.js';
 
 /** The caller's standing on a project: which organization it belongs to, and their effective role. */
@@ -18,7 +19,7 @@ export interface ProjectAccess {
   /** the project role spaces are resolved from: the system role raised by what custom roles stand for on spaces */
   spaceBasisRole: ProjectRole | null;
   /** the route's RowLoader row, read in the same statement as this access (only on routes that declare one) */
-  loaded?: Record<string, unknown>;
+  loaded?: LoadedRow;
 }
 
 /** The caller's standing on a space (reached directly, or through a chart or dashboard in it). */
@@ -138,27 +139,39 @@ const CHECKED_ACCESS_SQL = Object.fromEntries(
   ]),
 ) as Record<AccessTarget, string>;
 
-/**
- * When, in which database snapshot and on which PostgreSQL server (its start time: a promoted
- * standby or a restored database is another one, whose transaction ids may repeat) an access check
- * was answered. The response cache keys an answer's validity on it.
- */
-export interface ReadAt {
-  snapshot: string;
-  checkedAt: string;
-  serverStartedAt: string;
-}
-
 export interface CheckedAccess {
   /** false when a cached principal turned out stale: the caller must be authenticated again */
   credentialLive: boolean;
   readAt: ReadAt;
   access: ProjectAccess | SpaceAccess | undefined;
   /** the loader's row, when a loader was given and found one */
-  loaded?: Record<string, unknown>;
+  loaded?: LoadedRow;
 }
 
+export type { ReadAt };
+
 const LOADED_MARKER = '__loaded__';
+
+/** The access statement's columns, as a loader joins on them (the statement names its row `access`). */
+const ACCESS_COLUMNS: AccessColumns = {
+  projectId: 'access."projectId"::bigint',
+  projectUuid: 'access."projectUuid"',
+  organizationId: 'access."organizationId"::bigint',
+  projectRole: 'access."projectRole"',
+  spaceBasisRole: 'access."spaceBasisRole"',
+  spaceId: 'access."spaceId"::bigint',
+  spaceUuid: 'access."spaceUuid"',
+};
+
+/** Each loader's statement joined to each target's access statement, built once. */
+const loaderStatements = new WeakMap<RowLoader<unknown>, Partial<Record<AccessTarget, string>>>();
+
+function checkedWithLoader(target: AccessTarget, loader: RowLoader<unknown>): string {
+  let statements = loaderStatements.get(loader);
+  if (!statements) loaderStatements.set(loader, (statements = {}));
+  return (statements[target] ??=
+    `SELECT access.*, NULL AS "${LOADED_MARKER}", loaded.* FROM (${CHECKED_ACCESS_SQL[target]}) access LEFT JOIN LATERAL (${loader.sql(ACCESS_COLUMNS)}) loaded ON true`);
+}
 
 /**
  * Access questions answered in SQL, one round trip each (prepared statements on the hot path),
@@ -170,14 +183,12 @@ export class AccessService {
   constructor(private readonly sql: PreparedSql) {}
 
   /**
-   * The authorization guard's check: the principal's access to the target and, when the principal
+   * The Authorizer's check: the principal's access to the target and, when the principal
    * came from the cache (`cachedDigest` of its credential), whether it is still current: one round trip.
    */
-  async checked(target: AccessTarget, id: string, principal: Principal, cachedDigest?: Buffer, loader?: RowLoader): Promise<CheckedAccess> {
+  async checked(target: AccessTarget, id: string, principal: Principal, cachedDigest?: Buffer, loader?: RowLoader<unknown>): Promise<CheckedAccess> {
     const values = [id, principal.userId, principal.via, cachedDigest ?? null, principal.organizationId, principal.role];
-    const sql = loader
-      ? `SELECT access.*, NULL AS "${LOADED_MARKER}", loaded.* FROM (${CHECKED_ACCESS_SQL[target]}) access LEFT JOIN LATERAL (${loader.sql}) loaded ON true`
-      : CHECKED_ACCESS_SQL[target];
+    const sql = loader ? checkedWithLoader(target, loader) : CHECKED_ACCESS_SQL[target];
     const { columns, rows } = await this.sql.arrays(`checked-${target}-access${loader ? `+${loader.name}` : ''}`, sql, values);
     const [row] = rows;
     const pick = (from: number, to: number) => Object.fromEntries(columns.slice(from, to).map((name, i) => [name, row[from + i]]));
@@ -187,8 +198,13 @@ export class AccessService {
     const found = access.projectId !== null;
     const loaded = pick(marker + 1, columns.length);
     // a loader row of nothing but nulls is the LEFT JOIN's "no row"
-    const hasLoaded = found && Object.values(loaded).some((value) => value !== null);
-    return { credentialLive, readAt: { snapshot, checkedAt, serverStartedAt }, access: found ? access : undefined, ...(hasLoaded ? { loaded } : {}) };
+    const hasLoaded = loader !== undefined && found && Object.values(loaded).some((value) => value !== null);
+    return {
+      credentialLive,
+      readAt: { snapshot, checkedAt, serverStartedAt },
+      access: found ? access : undefined,
+      ...(hasLoaded ? { loaded: { loader, row: loader.parse(loaded) } } : {}),
+    };
   }
 
   /** The organization id of a group, or undefined when there is no such group. */

@@ -1,14 +1,6 @@
-/**
- * The ordered roles of DESIGN §3. The arrays are in ascending order and match the PostgreSQL enums
- * (migration RoleEnums), so SQL `GREATEST(...)` and these helpers agree.
- */
-export const ORGANIZATION_ROLES = ['member', 'viewer', 'interactive_viewer', 'editor', 'developer', 'admin'] as const;
-export const PROJECT_ROLES = ['viewer', 'interactive_viewer', 'editor', 'developer', 'admin'] as const;
-export const SPACE_ROLES = ['viewer', 'editor', 'admin'] as const;
-
-export type OrganizationRole = (typeof ORGANIZATION_ROLES)[number];
-export type ProjectRole = (typeof PROJECT_ROLES)[number];
-export type SpaceRole = (typeof SPACE_ROLES)[number];
+// the role lists live in common (a principal, in auth, carries an organization role); the rules on them live here
+export { ORGANIZATION_ROLES, PROJECT_ROLES, SPACE_ROLES, type OrganizationRole, type ProjectRole, type SpaceRole } from '../common/roles.js';
+import { PROJECT_ROLES, type OrganizationRole, type ProjectRole, type SpaceRole } from '../common/roles.js';
 
 function rank<R extends string>(order: readonly R[], role: R): number {
   return order.indexOf(role);

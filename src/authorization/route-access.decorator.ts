@@ -1,5 +1,9 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { AcceptsCachedPrincipal } from '../auth/accepts-cached-principal.decorator.js';
+import { requestContextOf } from '../auth/request-context.js';
 import type { ProjectAccess, SpaceAccess } from './access.service.js';
+import type { RowLoader } from './row-loader.js';
 import { ApiExtension, ApiForbiddenResponse, ApiNotFoundResponse } from '@nestjs/swagger';
 import { ScimTokenOnly } from '../auth/scim-token-only.decorator.js';
 import { describePermission, PERMISSIONS, type Permission } from './permissions.js';
@@ -18,7 +22,7 @@ export interface ResourceRef {
   /** a path parameter naming the project the object must belong to (else 404) */
   projectParam?: string;
   /** the read the route serves, run in the access check's statement (see RowLoader) */
-  load?: RowLoader;
+  load?: RowLoader<unknown>;
   /**
    * 'forbidden': a space, chart or dashboard of the caller's organization (and project) that is in
    * the trash answers 403 instead of 404, as Lightdash answers deleting a deleted space again
@@ -26,23 +30,11 @@ export interface ResourceRef {
   trashed?: 'forbidden';
 }
 
-/**
- * A read that rides along with a route's access check, so a guarded GET costs one round trip: a
- * SELECT of at most one row, where `$1` is the object's id from the route and `access` the checked
- * access (its columns: "projectId", "spaceId", "projectRole", …) — the row is read whatever the
- * permission says, and handed to the service (`access.loaded`) only when the guard allowed the request.
- */
-export interface RowLoader {
-  /** names the prepared statement: unique among loaders */
-  name: string;
-  sql: string;
-}
-
 export type RouteAccess = { kind: 'permission'; permission: Permission; resource?: ResourceRef } | { kind: 'self' } | { kind: 'scim-token' };
 
 /**
  * Whether the route's access check runs an access statement (project or space scope), which also
- * re-validates the caller's credential, so the authentication guard may use a cached principal.
+ * re-validates the caller's credential, so authentication may use a cached principal.
  */
 export function credentialRevalidated(access: RouteAccess | undefined): boolean {
   return access?.kind === 'permission' && access.resource !== undefined && PERMISSIONS[access.permission].scope !== 'organization';
@@ -55,6 +47,7 @@ export function credentialRevalidated(access: RouteAccess | undefined): boolean 
 export const RequirePermission = (permission: Permission, resource?: ResourceRef) =>
   applyDecorators(
     SetMetadata(ROUTE_ACCESS, { kind: 'permission', permission, resource } satisfies RouteAccess),
+    AcceptsCachedPrincipal(credentialRevalidated({ kind: 'permission', permission, resource })),
     ApiExtension('x-permission', permission),
     ApiForbiddenResponse({ description: describePermission(permission) }),
     ...(resource ? [ApiNotFoundResponse({ description: `The ${resource.type} does not exist or belongs to another organization` })] : []),
@@ -62,7 +55,7 @@ export const RequirePermission = (permission: Permission, resource?: ResourceRef
 
 /** Any authenticated user, acting on their own account only (the route reads no one else's data). */
 export const SelfOnly = () =>
-  applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'self' } satisfies RouteAccess), ApiExtension('x-permission', 'self'));
+  applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'self' } satisfies RouteAccess), AcceptsCachedPrincipal(false), ApiExtension('x-permission', 'self'));
 
 /**
  * SCIM provisioning (RFC 7644): the caller is an organization's SCIM token, which may manage that
@@ -70,10 +63,15 @@ export const SelfOnly = () =>
  * reaches is scoped to the token's organization by the SCIM services.
  */
 export const RequireScimToken = () =>
-  applyDecorators(SetMetadata(ROUTE_ACCESS, { kind: 'scim-token' } satisfies RouteAccess), ApiExtension('x-permission', 'scim-token'), ScimTokenOnly());
+  applyDecorators(
+    SetMetadata(ROUTE_ACCESS, { kind: 'scim-token' } satisfies RouteAccess),
+    AcceptsCachedPrincipal(false),
+    ApiExtension('x-permission', 'scim-token'),
+    ScimTokenOnly(),
+  );
 
 /** The access the guard resolved for this request's object (project or space), so services need not ask again. */
 export const ResolvedAccess = createParamDecorator(
   (_data: unknown, context: ExecutionContext): ProjectAccess | SpaceAccess | undefined =>
-    context.switchToHttp().getRequest<{ access?: ProjectAccess | SpaceAccess }>().access,
+    requestContextOf(context.switchToHttp().getRequest<FastifyRequest>()).access,
 );

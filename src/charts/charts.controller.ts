@@ -5,7 +5,8 @@ import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import type { ProjectAccess, SpaceAccess } from '../authorization/access.service.js';
 import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
 import { ProjectParamsDto } from '../projects/dto/project.dto.js';
-import { CHART_DETAILS, ChartsService } from './charts.service.js';
+import { CHART_DETAILS } from './charts.queries.js';
+import { ChartsService } from './charts.service.js';
 import {
   ChartParamsDto,
   ChartSummariesQueryDto,

@@ -4,41 +4,15 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { AccessService, type ProjectAccess, type SpaceAccess } from '../authorization/access.service.js';
 import { visibleSpacesCte } from '../authorization/access.sql.js';
-import type { RowLoader } from '../authorization/route-access.decorator.js';
+import { loadedRow } from '../authorization/row-loader.js';
 import { NotFoundError, ParameterError } from '../common/errors.js';
 import { PreparedSql } from '../database/sql.js';
 import { ContentTrashService } from '../content/content-trash.service.js';
 import { chartKindOf } from './chart-kind.js';
+import { CHART_DETAILS, CHART_DETAILS_SQL, CHART_FROM, parseSavedChart, UPDATED_BY_USER } from './charts.queries.js';
 import { insertWithUniqueSlug, slugify } from './content-slug.js';
 import { defaultSpaceToWriteInto, spaceToWriteInto } from './content-space-access.js';
 import type { ChartSummaryListItemDto, CreateChartDto, SavedChartDto, SpaceQueryDto, UpdateChartDto } from './dto/chart.dto.js';
-import { presentSavedChart, type SavedChartRow } from './saved-chart-presenter.js';
-
-const UPDATED_BY_USER = `CASE WHEN u.user_id IS NULL THEN NULL
-  ELSE json_build_object('userUuid', u.user_uuid, 'firstName', u.first_name, 'lastName', u.last_name) END`;
-
-const CHART_FROM = `
-  FROM saved_charts c
-  JOIN spaces s ON s.space_id = c.space_id
-  JOIN projects p ON p.project_id = c.project_id
-  JOIN organizations o ON o.organization_id = p.organization_id
-  LEFT JOIN users u ON u.user_id = c.updated_by_user_id`;
-
-// The chart's palette is the organization's (its active palette, else its chart colours, else Lightdash's default).
-const SAVED_CHART_COLUMNS = `
-  c.saved_chart_uuid AS uuid, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid",
-  s.space_uuid AS "spaceUuid", s.name AS "spaceName", c.name, c.description, c.slug, c.table_name AS "tableName",
-  c.metric_query AS "metricQuery", c.chart_config AS "chartConfig", c.table_config AS "tableConfig", c.pivot_config AS "pivotConfig",
-  c.updated_at AS "updatedAt", ${UPDATED_BY_USER} AS "updatedByUser",
-  NULL AS "dashboardUuid", NULL AS "dashboardName", NULL AS "dashboardSlug", NULL AS "pinnedListUuid", NULL::integer AS "pinnedListOrder",
-  NOT s.every_level_inherits AS "isPrivate", s.every_level_inherits AS "inheritsFromOrgOrProject",
-  coalesce((SELECT cp.colors FROM organization_color_palettes cp WHERE cp.color_palette_uuid = o.color_palette_uuid), o.chart_colors) AS "organizationColors"`;
-
-/** A chart's details by its uuid ($1): the read of GET /saved/{chartUuid}, also run with its access check. */
-export const CHART_DETAILS: RowLoader = {
-  name: 'chart-details',
-  sql: `SELECT ${SAVED_CHART_COLUMNS} ${CHART_FROM} WHERE c.saved_chart_uuid = $1`,
-};
 
 const SUMMARY_COLUMNS = `
   c.saved_chart_uuid AS uuid, c.name, c.description, s.space_uuid AS "spaceUuid", s.name AS "spaceName",
@@ -95,13 +69,14 @@ export class ChartsService {
 
   /**
    * The chart as GET /saved/{chartUuid} serves it: usually read by the guard's access statement
-   * (`access.loaded`, see CHART_DETAILS). Reading does not count a view: GET stays a cheap read.
+   * (see CHART_DETAILS). Reading does not count a view: GET stays a cheap read.
    */
   async get(chartUuid: string, access?: SpaceAccess): Promise<SavedChartDto> {
-    if (access?.loaded) return presentSavedChart(access.loaded as unknown as SavedChartRow);
-    const [row] = await this.sql.rows<SavedChartRow>(CHART_DETAILS.name, CHART_DETAILS.sql, [chartUuid]);
+    const loaded = loadedRow(access, CHART_DETAILS);
+    if (loaded) return loaded;
+    const [row] = await this.sql.rows<Record<string, unknown>>('chart-details-by-uuid', CHART_DETAILS_SQL, [chartUuid]);
     if (!row) throw new NotFoundError('Chart not found');
-    return presentSavedChart(row);
+    return parseSavedChart(row);
   }
 
   /** Renames and/or moves the chart; moving needs `space:edit-content` on the destination too. */

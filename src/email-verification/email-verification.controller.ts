@@ -1,4 +1,5 @@
 import { SelfOnly } from '../authorization/route-access.decorator.js';
+import { requestContextOf } from '../auth/request-context.js';
 import { Controller, Get, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
@@ -15,7 +16,7 @@ export class EmailVerificationController {
 
   @Put('otp')
   @SessionOnly()
-  @RateLimited('email-otp', (request) => request.user?.userUuid)
+  @RateLimited('email-otp', (request) => requestContextOf(request).principal?.userUuid)
   @ApiOperation({
     operationId: 'CreateEmailOneTimePasscode',
     summary: 'Email a 6-digit passcode to your address (replaces any pending one)',
@@ -27,7 +28,7 @@ export class EmailVerificationController {
 
   @Get('status')
   @SessionOnly()
-  @RateLimited('email-status', (request) => request.user?.userUuid)
+  @RateLimited('email-status', (request) => requestContextOf(request).principal?.userUuid)
   @ApiOperation({
     operationId: 'GetEmailVerificationStatus',
     summary: 'Your email verification status; with `passcode`, verify your email (a wrong one counts an attempt, still 200)',

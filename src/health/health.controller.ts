@@ -2,6 +2,7 @@ import { Controller, Get, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/public.decorator.js';
+import { requestContextOf } from '../auth/request-context.js';
 import { HealthStateDto } from './dto/health-state.dto.js';
 import { HealthService } from './health.service.js';
 
@@ -14,8 +15,8 @@ export class HealthController {
   @Get('health')
   @ApiOperation({ summary: 'Server health and public settings', operationId: 'getHealth' })
   @ApiOkResponse({ type: HealthStateDto })
-  getHealth(@Req() request: FastifyRequest & { user?: unknown }): Promise<HealthStateDto> {
-    return this.health.state(request.user !== undefined);
+  getHealth(@Req() request: FastifyRequest): Promise<HealthStateDto> {
+    return this.health.state(requestContextOf(request).principal !== undefined);
   }
 
   @Public()

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { OIDC_LOGIN_PATH } from '../auth/oidc/oidc.service.js';
+import { OIDC_LOGIN_PATH } from '../oidc/oidc.service.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { SERVER_VERSION } from '../version.js';
 import type { HealthStateDto } from './dto/health-state.dto.js';

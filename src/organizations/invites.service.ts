@@ -1,21 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { FastifyReply } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { assertPasswordPolicy, hashPassword } from '../auth/password.js';
 import type { Principal } from '../auth/principal.js';
-import { SessionsService } from '../auth/sessions.service.js';
 import { sha256 } from '../auth/tokens.js';
-import { isUniqueViolation } from '../common/postgres-errors.js';
-import { AlreadyExistsError, AuthorizationError, ExpiredError, NotFoundError, ParameterError } from '../common/errors.js';
+import { ExpiredError, NotFoundError, ParameterError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { MailerService } from '../email/mailer.service.js';
-import { type LightdashUserDto, toLightdashUser } from '../users/dto/lightdash-user.dto.js';
-import type { RegisterUserDto } from '../users/dto/register-user.dto.js';
-import { findUserOrganization } from '../users/user-organization.js';
-import { User } from '../users/user.entity.js';
 import type { CreateInviteLinkDto, InviteLinkDto } from './dto/invite-link.dto.js';
 import { lockOrganization } from './organization-lock.js';
 
@@ -25,11 +17,11 @@ export const INVITE_MAX_DAYS = 30;
 const INVITE_NOT_FOUND = 'Invite link not found';
 /** Lightdash's InviteLinkPurpose of an ordinary invite (it also has a 'setup' one, for warehouse set-up help). */
 const INVITE_PURPOSE = 'member';
-const EMAIL_HAS_ACCOUNT = 'This email already has an account, so the invite cannot be accepted';
 
 /**
  * Invites are bound to one email, single use and expiring. Inviting creates a pending member (a user
- * without a password) with the invited role; registering with the code activates them. A new invite
+ * without a password) with the invited role; registering with the code activates them
+ * (users/invite-acceptance.service.ts). A new invite
  * for the same email replaces the previous one.
  *
  * An organization learns nothing about other organizations' users through invites: an email that
@@ -43,7 +35,6 @@ export class InvitesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     private readonly audit: AuditService,
-    private readonly sessions: SessionsService,
     private readonly mailer: MailerService,
   ) {}
 
@@ -66,7 +57,11 @@ export class InvitesService {
       );
       let userId: string;
       if (!existing) {
-        const user = await manager.save(manager.create(User, { firstName: '', lastName: '', email: dto.email, passwordHash: null, isInvitee: true }));
+        // the pending member: a user without a password or a name, until the invite is accepted
+        const [user]: { userId: string }[] = await manager.query(
+          `INSERT INTO users (first_name, last_name, email, password_hash, is_invitee) VALUES ('', '', $1, NULL, true) RETURNING user_id::text AS "userId"`,
+          [dto.email],
+        );
         userId = user.userId;
         await manager.query('INSERT INTO organization_memberships (user_id, organization_id, role) VALUES ($1, $2, $3)', [userId, principal.organizationId, role]);
       } else if (existing.pending) {
@@ -126,50 +121,6 @@ export class InvitesService {
         targetUuid: principal.organizationUuid,
         details: { revoked: revoked.length },
       });
-    });
-  }
-
-  /** Registration with an invite code: the pending member gets their name and password, a verified email, and a session. */
-  async activate(dto: RegisterUserDto & { inviteCode: string }, reply: FastifyReply): Promise<LightdashUserDto> {
-    assertPasswordPolicy(dto.password);
-    const passwordHash = await hashPassword(dto.password, this.config.passwordHashCost);
-    return this.dataSource.transaction(async (manager) => {
-      const [invite] = await manager.query(
-        `SELECT i.invite_link_id AS "inviteId", i.expires_at AS "expiresAt", u.user_id::text AS "userId", u.user_uuid AS "userUuid", u.email,
-                o.organization_uuid AS "organizationUuid"
-         FROM invite_links i JOIN users u ON u.user_id = i.user_id JOIN organizations o ON o.organization_id = i.organization_id
-         WHERE i.code_hash = $1 AND u.is_invitee
-         FOR UPDATE OF i, u`,
-        [sha256(dto.inviteCode)],
-      );
-      if (!invite) throw new NotFoundError(INVITE_NOT_FOUND);
-      if (invite.expiresAt.getTime() <= Date.now()) throw new ExpiredError('Invite link expired');
-      if (dto.email !== undefined && dto.email.toLowerCase() !== invite.email.toLowerCase()) {
-        throw new AuthorizationError(`Provided email ${dto.email} does not match the invited email.`);
-      }
-      const [{ taken }] = await manager.query(
-        'SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1) AND NOT is_invitee) AS taken',
-        [invite.email],
-      );
-      if (taken) throw new AlreadyExistsError(EMAIL_HAS_ACCOUNT);
-      try {
-        await manager.update(User, { userId: invite.userId }, { firstName: dto.firstName, lastName: dto.lastName, passwordHash, isInvitee: false, isEmailVerified: true });
-      } catch (error) {
-        // another invite of the same email was accepted (or the email registered) at the same moment
-        if (isUniqueViolation(error, 'users_email_lower_key')) throw new AlreadyExistsError(EMAIL_HAS_ACCOUNT);
-        throw error;
-      }
-      await manager.query('DELETE FROM invite_links WHERE invite_link_id = $1', [invite.inviteId]);
-      await this.audit.record(manager, {
-        action: 'invite.accept',
-        targetType: 'user',
-        targetUuid: invite.userUuid,
-        organizationUuid: invite.organizationUuid,
-        details: { email: invite.email },
-      });
-      await this.sessions.start(invite.userId, reply, manager);
-      const user = await manager.findOneByOrFail(User, { userId: invite.userId });
-      return toLightdashUser(user, await findUserOrganization(manager, invite.userId));
     });
   }
 }

@@ -1,29 +1,20 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type PresentedCredential, soleCredential } from '../auth/credential-authenticator.js';
-import type { Principal } from '../auth/principal.js';
+import { requestContextOf } from '../auth/request-context.js';
 import { SessionsService } from '../auth/sessions.service.js';
-import type { ReadAt } from '../authorization/access.service.js';
 import { CACHED_RESPONSE, type CachedResponseOptions } from './cached-response.decorator.js';
 import { ResponseCache, type Revalidation } from './response-cache.service.js';
 
-const PENDING = Symbol('responseCachePending');
-const READ_AT = Symbol('responseCacheReadAt');
 
 /** Response header telling that the answer came from the response cache. */
 export const RESPONSE_CACHE_HEADER = 'x-response-cache';
 
-interface Pending {
-  key: string;
-  credential: PresentedCredential;
-}
-
-type Slots = Record<symbol, unknown>;
-const slots = (request: object) => request as Slots;
-
-/** Called by the authorization guard: the snapshot and time its access check was answered in. */
-export function noteReadAt(request: object, readAt: ReadAt): void {
-  slots(request)[READ_AT] = readAt;
+/** A cacheable request's entry: what the response cache adds to the request's context. */
+declare module '../auth/request-context.js' {
+  interface RequestContext {
+    /** set while the request may still be answered into the cache: the entry's key and the credential it is for */
+    responseCacheEntry?: { key: string; credential: import('../auth/request-context.js').PresentedCredential };
+  }
 }
 
 /** `Cache-Control: no-cache` (or `no-store`) from the client: answer from the database. */
@@ -35,7 +26,8 @@ function refusesCachedAnswer(request: FastifyRequest): boolean {
 /**
  * A GET to a @CachedResponse() route is looked up before Nest handles it (after routing and the
  * request logger): a live entry is sent as it is after one revalidation statement. Otherwise the
- * request goes on as usual and its 200 answer is kept, with the snapshot the guard read it in.
+ * request goes on as usual and its 200 answer is kept, with the snapshot the access check read it in
+ * (the authorization decision in the request's context).
  */
 export function installResponseCache(app: NestFastifyApplication): void {
   const cache = app.get(ResponseCache);
@@ -47,12 +39,13 @@ export function installResponseCache(app: NestFastifyApplication): void {
     const options = request.routeOptions.config?.[CACHED_RESPONSE as never] as Required<CachedResponseOptions> | undefined;
     if (request.method !== 'GET' || !options) return;
     if (refusesCachedAnswer(request)) return;
-    const credential = soleCredential(request);
+    const context = requestContextOf(request);
+    const credential = context.sole;
     if (!credential) return;
     const query = request.query as Record<string, unknown>;
     const answerOf = JSON.stringify([request.routeOptions.url, request.params, options.query.map((name) => query[name])]);
     const key = `${credential.via}:${credential.digest.toString('base64')}:${answerOf}`;
-    slots(request)[PENDING] = { key, credential } satisfies Pending;
+    context.responseCacheEntry = { key, credential };
     const entry = cache.get(key);
     if (!entry) return;
     let verdict: Revalidation;
@@ -68,14 +61,13 @@ export function installResponseCache(app: NestFastifyApplication): void {
       cache.delete(key);
       return;
     }
-    slots(request)[PENDING] = undefined;
+    context.responseCacheEntry = undefined;
     return reply.code(200).header('content-type', entry.contentType).header(RESPONSE_CACHE_HEADER, 'hit').send(entry.payload);
   });
 
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    const pending = slots(request)[PENDING] as Pending | undefined;
-    const readAt = slots(request)[READ_AT] as ReadAt | undefined;
-    const user = (request as FastifyRequest & { user?: Principal }).user;
+    // the access check's decision: where it read the database, for whom
+    const { responseCacheEntry: pending, readAt, principal: user } = requestContextOf(request);
     if (pending && readAt && user?.via === pending.credential.via && user.organizationId && reply.statusCode === 200 && typeof payload === 'string') {
       cache.set(pending.key, {
         payload: Buffer.from(payload),

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { PresentedCredential } from '../auth/credential-authenticator.js';
+import type { PresentedCredential } from '../auth/request-context.js';
 import { sessionLive, slideSessionSql, stampTokenSql, tokenLive } from '../auth/credential.sql.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { PreparedSql } from '../database/sql.js';
-import type { ReadAt } from '../authorization/access.service.js';
+import type { ReadAt } from '../database/read-at.js';
 
 /** How long an entry may be served at all; the change log keeps what it needs for this long. */
 export const RESPONSE_CACHE_MAX_AGE_SECONDS = 300;

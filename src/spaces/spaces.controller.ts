@@ -16,7 +16,8 @@ import {
   SpaceUserParamsDto,
   UpdateSpaceDto,
 } from './dto/space.dto.js';
-import { SPACE_CONTENT, SpacesService } from './spaces.service.js';
+import { SPACE_CONTENT } from './space-content.queries.js';
+import { SpacesService } from './spaces.service.js';
 import { CachedResponse } from '../response-cache/cached-response.decorator.js';
 
 const PROJECT = { type: 'project', param: 'projectUuid' } as const;

@@ -15,18 +15,15 @@ import type {
   CreateSpaceDto,
   InitialSpaceShareDto,
   SpaceUserAccessDto,
-  SpaceDashboardDto,
   SpaceDto,
-  SpaceGroupAccessDto,
-  SpaceChartDto,
-  SpaceSummaryBaseDto,
   SpaceSummaryDto,
   UpdateSpaceDto,
 } from './dto/space.dto.js';
 import { firstFreeSlug, slugify } from './slug.js';
-import { groupEntrySql, projectRoleSourcesSql, projectRoleSql, spaceById, userEntrySql, visibleSpacesCte } from '../authorization/access.sql.js';
+import { projectRoleSourcesSql, spaceById, visibleSpacesCte } from '../authorization/access.sql.js';
+import { loadedRow } from '../authorization/row-loader.js';
 import { describeSpaceAccess, type SpaceAccessSources } from './space-access-origin.js';
-import type { RowLoader } from '../authorization/route-access.decorator.js';
+import { SPACE_CONTENT, SPACE_CONTENT_SQL, type SpaceContentRow } from './space-content.queries.js';
 
 /**
  * The columns of space row `s` that a summary shows, with its parent's uuid: selected into the
@@ -96,134 +93,6 @@ const LIST_SQL = `
   ) listed ON true
   ORDER BY listed.path`;
 
-/** Lightdash's `updatedByUser` from the users row `alias` (null when the user is gone: the key is then left out, see withKnownEditor). */
-const updatedByUser = (alias: string) =>
-  `CASE WHEN ${alias}.user_id IS NULL THEN NULL ELSE json_build_object('userUuid', ${alias}.user_uuid, 'firstName', ${alias}.first_name, 'lastName', ${alias}.last_name) END`;
-
-/** A timestamp as JSON.stringify writes a Date (ISO 8601, UTC, milliseconds), for values built in json. */
-const isoTimestamp = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/**
- * Everything GET /spaces/{s} shows about a space besides what the guard resolved, in one statement:
- * the chain from the root down (each level with the caller's ($2) role from the entries of that level
- * and its ancestors), the charts and dashboards, the user and group shares, and the children the
- * caller may see. The arguments are SQL expressions for the space id, the caller's project role and
- * the uuids of its project and organization.
- */
-function spaceContentSql({ space, projectRole, projectUuid, organizationUuid }: Record<'space' | 'projectRole' | 'projectUuid' | 'organizationUuid', string>): string {
-  return `
-  WITH chain AS MATERIALIZED (
-    -- from the root down to the space; each level with the most generous of the caller's entries on it or above it
-    SELECT l.depth, s.space_id, s.space_uuid, s.name, s.slug, s.inherit_parent_permissions, s.every_level_inherits,
-           max(ue.role) OVER down AS user_max, max(ge.role) OVER down AS group_max
-    FROM spaces target
-    CROSS JOIN LATERAL unnest(target.ancestor_ids) WITH ORDINALITY l(space_id, depth)
-    JOIN spaces s ON s.space_id = l.space_id
-    LEFT JOIN space_user_access ue ON ue.space_id = s.space_id AND ue.user_id = $2
-    LEFT JOIN LATERAL (SELECT max(a.role) AS role FROM space_group_access a
-                       JOIN group_memberships gm ON gm.group_id = a.group_id AND gm.user_id = $2 WHERE a.space_id = s.space_id) ge ON true
-    WHERE target.space_id = ${space}
-    WINDOW down AS (ORDER BY l.depth ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-  )
-  SELECT
-    (SELECT json_agg(json_build_object(
-              'uuid', space_uuid, 'name', name, 'slug', slug, 'inheritParentPermissions', inherit_parent_permissions,
-              'userEntry', user_max, 'groupEntry', group_max, 'everyLevelInherits', every_level_inherits,
-              'spaceRole', effective_space_role(${projectRole}, user_max, group_max, every_level_inherits)) ORDER BY depth)
-     FROM chain) AS chain,
-    (SELECT coalesce(json_agg(json_build_object(
-              'uuid', c.saved_chart_uuid, 'name', c.name, 'description', c.description, 'spaceUuid', s.space_uuid, 'spaceName', s.name,
-              'projectUuid', ${projectUuid}, 'organizationUuid', ${organizationUuid}, 'slug', c.slug, 'updatedAt', ${isoTimestamp('c.updated_at')},
-              'chartKind', c.chart_kind, 'dashboardUuid', NULL, 'dashboardName', NULL, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL,
-              'views', c.views, 'firstViewedAt', ${isoTimestamp('c.first_viewed_at')}, 'chartType', c.chart_config->>'type', 'source', 'dbt_explore',
-              'updatedByUser', ${updatedByUser('u')}, 'validationErrors', '[]'::json, 'verification', NULL)
-              ORDER BY lower(c.name), c.saved_chart_id), '[]')
-     FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id LEFT JOIN users u ON u.user_id = c.updated_by_user_id
-     WHERE c.space_id = ${space} AND c.deleted_at IS NULL) AS queries,
-    (SELECT coalesce(json_agg(json_build_object(
-              'uuid', d.dashboard_uuid, 'name', d.name, 'description', d.description, 'updatedAt', ${isoTimestamp('d.updated_at')},
-              'projectUuid', ${projectUuid}, 'organizationUuid', ${organizationUuid}, 'spaceUuid', s.space_uuid, 'views', d.views,
-              'firstViewedAt', ${isoTimestamp('d.first_viewed_at')}, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL, 'slug', d.slug,
-              'updatedByUser', ${updatedByUser('u')}, 'validationErrors', '[]'::json, 'verification', NULL)
-              ORDER BY lower(d.name), d.dashboard_id), '[]')
-     FROM dashboards d JOIN spaces s ON s.space_id = d.space_id LEFT JOIN users u ON u.user_id = d.updated_by_user_id
-     WHERE d.space_id = ${space} AND d.deleted_at IS NULL) AS dashboards,
-    (SELECT coalesce(json_agg(json_build_object(
-              'userUuid', u.user_uuid, 'firstName', u.first_name, 'lastName', u.last_name, 'email', u.email,
-              'organizationRole', src.organization_role, 'directProjectRole', src.direct_project_role, 'groupProjectRole', src.group_project_role,
-              'userEntry', e.user_entry, 'groupEntry', e.group_entry, 'ownEntry', e.own_entry, 'spaceRole', r.space_role)
-              ORDER BY lower(u.first_name), lower(u.last_name), u.user_id), '[]')
-     -- every member of the organization who may open the space, each with the sources of their role
-     FROM spaces t
-     JOIN organization_memberships m ON m.organization_id = t.organization_id
-     JOIN users u ON u.user_id = m.user_id
-     CROSS JOIN LATERAL (${projectRoleSourcesSql('t', 'm.user_id')} OFFSET 0) src
-     CROSS JOIN LATERAL (SELECT ${userEntrySql('t.ancestor_ids', 'm.user_id')} AS user_entry, ${groupEntrySql('t.ancestor_ids', 'm.user_id')} AS group_entry,
-                                (SELECT own.role FROM space_user_access own WHERE own.space_id = t.space_id AND own.user_id = m.user_id) AS own_entry
-                         OFFSET 0) e
-     CROSS JOIN LATERAL (SELECT effective_space_role(${projectRoleSql('t', 'm.user_id')}, e.user_entry, e.group_entry, t.every_level_inherits) AS space_role
-                         OFFSET 0) r
-     WHERE t.space_id = ${space} AND r.space_role IS NOT NULL) AS access,
-    (SELECT coalesce(json_agg(json_build_object('groupUuid', g.group_uuid, 'groupName', g.name, 'spaceRole', a.role)
-              ORDER BY lower(g.name), g.group_id), '[]')
-     FROM space_group_access a JOIN groups g ON g.group_id = a.group_id WHERE a.space_id = ${space}) AS "groupsAccess",
-    (SELECT coalesce(json_agg(json_build_object(
-              'uuid', s.space_uuid, 'name', s.name, 'slug', s.slug, 'inheritParentPermissions', s.inherit_parent_permissions,
-              'chartCount', (SELECT count(*) FROM saved_charts c WHERE c.space_id = s.space_id AND c.deleted_at IS NULL)::text,
-              'dashboardCount', (SELECT count(*) FROM dashboards d WHERE d.space_id = s.space_id AND d.deleted_at IS NULL)::text,
-              'childSpaceCount', (SELECT count(*) FROM spaces child WHERE child.parent_space_id = s.space_id AND child.deleted_at IS NULL)::text,
-              'appCount', '0')
-              ORDER BY lower(s.name), s.space_id), '[]')
-     FROM spaces s
-     CROSS JOIN (SELECT user_max, group_max FROM chain WHERE space_id = ${space}) t
-     LEFT JOIN space_user_access ue ON ue.space_id = s.space_id AND ue.user_id = $2
-     LEFT JOIN LATERAL (SELECT max(a.role) AS role FROM space_group_access a
-                        JOIN group_memberships gm ON gm.group_id = a.group_id AND gm.user_id = $2 WHERE a.space_id = s.space_id) ge ON true
-     WHERE s.parent_space_id = ${space} AND s.deleted_at IS NULL
-       AND effective_space_role(${projectRole}, GREATEST(t.user_max, ue.role), GREATEST(t.group_max, ge.role), s.every_level_inherits) IS NOT NULL) AS children`;
-}
-
-const SPACE_CONTENT_SQL = spaceContentSql({ space: '$1', projectRole: '$3::project_role', projectUuid: '$4::uuid', organizationUuid: '$5::uuid' });
-
-/** The same, read by the guard's access check of GET /spaces/{s} ($1 the space uuid, $2 the caller). */
-export const SPACE_CONTENT: RowLoader = {
-  name: 'space-content',
-  sql: spaceContentSql({
-    space: 'access."spaceId"::bigint',
-    projectRole: 'access."spaceBasisRole"',
-    projectUuid: 'access."projectUuid"',
-    organizationUuid: '(SELECT o.organization_uuid FROM organizations o WHERE o.organization_id = access."organizationId"::bigint)',
-  }),
-};
-
-interface ChainLevel {
-  uuid: string;
-  name: string;
-  slug: string;
-  inheritParentPermissions: boolean;
-  userEntry: SpaceRole | null;
-  groupEntry: SpaceRole | null;
-  everyLevelInherits: boolean;
-  spaceRole: SpaceRole | null;
-}
-
-/** A member who may open the space, with the sources of their role. */
-interface AccessRow extends SpaceAccessSources {
-  userUuid: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-}
-
-interface SpaceContentRow {
-  chain: ChainLevel[] | null;
-  queries: SpaceChartDto[];
-  dashboards: SpaceDashboardDto[];
-  access: AccessRow[];
-  groupsAccess: SpaceGroupAccessDto[];
-  children: Omit<SpaceSummaryBaseDto, 'projectUuid' | 'organizationUuid' | 'parentSpaceUuid' | 'path' | 'pinnedListUuid' | 'pinnedListOrder' | 'projectMemberAccessRole'>[];
-}
-
 interface ListRow
   extends Omit<SpaceSummaryDto, 'userAccess' | 'pinnedListUuid' | 'pinnedListOrder'>,
     Omit<SpaceAccessSources, 'spaceRole'>,
@@ -289,7 +158,7 @@ export class SpacesService {
 
   /** The space as GET /spaces/{s} serves it; its content usually comes with the access check (SPACE_CONTENT). */
   async get(principal: Principal, access: SpaceAccess): Promise<SpaceDto> {
-    return this.read(principal, this.targetOf(principal, access), access.loaded as SpaceContentRow | undefined);
+    return this.read(principal, this.targetOf(principal, access), loadedRow(access, SPACE_CONTENT));
   }
 
   async create(principal: Principal, access: ProjectAccess, body: CreateSpaceDto): Promise<SpaceDto> {

@@ -13,8 +13,8 @@ import { type LightdashUserDto, type RegisteredUserDto, type RequestContextDto, 
 import type { RegisterUserDto } from './dto/register-user.dto.js';
 import type { UpdateMeDto } from './dto/update-me.dto.js';
 import { User } from './user.entity.js';
-import { InvitesService } from '../organizations/invites.service.js';
 import { assertAdminRemains, lockOrganization } from '../organizations/organization-lock.js';
+import { InviteAcceptanceService } from './invite-acceptance.service.js';
 import { AuditService } from '../audit/audit.service.js';
 
 const EMAIL_IN_USE = 'Email already in use';
@@ -25,7 +25,7 @@ export class UsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     private readonly sessions: SessionsService,
-    private readonly invites: InvitesService,
+    private readonly invites: InviteAcceptanceService,
     private readonly audit: AuditService,
   ) {}
 

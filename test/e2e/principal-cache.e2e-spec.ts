@@ -58,7 +58,7 @@ describe('cached principals are re-validated by the access check', () => {
     await expired.get().expect(401);
 
     const rotated = await setUp();
-    await sql().query(`UPDATE personal_access_tokens SET token_hash = sha256('another value'::bytea) WHERE personal_access_token_uuid = $1`, [rotated.uuid]);
+    await sql().query(`UPDATE personal_access_tokens SET token_hash = sha256(gen_random_uuid()::text::bytea) WHERE personal_access_token_uuid = $1`, [rotated.uuid]);
     await rotated.get().expect(401);
   });
 

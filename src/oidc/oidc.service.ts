@@ -4,14 +4,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import * as client from 'openid-client';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../../audit/audit.service.js';
-import { AuthorizationError, ForbiddenError, NotFoundError, ServiceUnavailableError } from '../../common/errors.js';
-import { APP_CONFIG, type OidcConfig, type OidcSigningAlgorithm, type ResolvedConfig } from '../../config/config.js';
-import { isUniqueViolation } from '../../common/postgres-errors.js';
-import { joinThroughEmailDomain, organizationAllowingEmail } from '../../email-domains/email-domains.service.js';
-import { User } from '../../users/user.entity.js';
-import { SessionsService } from '../sessions.service.js';
-import { sha256 } from '../tokens.js';
+import { AuditService } from '../audit/audit.service.js';
+import { AuthorizationError, ForbiddenError, NotFoundError, ServiceUnavailableError } from '../common/errors.js';
+import { APP_CONFIG, type OidcConfig, type OidcSigningAlgorithm, type ResolvedConfig } from '../config/config.js';
+import { isUniqueViolation } from '../common/postgres-errors.js';
+import { joinThroughEmailDomain, organizationAllowingEmail } from '../email-domains/email-domains.service.js';
+import { User } from '../users/user.entity.js';
+import { SessionsService } from '../auth/sessions.service.js';
+import { sha256 } from '../auth/tokens.js';
 import {
   findAccountByEmail,
   findLinkedUser,

@@ -4,12 +4,12 @@ import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { AuthorizationError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
-import { type LightdashUserDto, toLightdashUser } from '../users/dto/lightdash-user.dto.js';
-import { findUserOrganization } from '../users/user-organization.js';
-import { User } from '../users/user.entity.js';
-import { decoyHash, verifyPassword } from './password.js';
-import type { Principal } from './principal.js';
-import { SessionsService } from './sessions.service.js';
+import { type LightdashUserDto, toLightdashUser } from './dto/lightdash-user.dto.js';
+import { findUserOrganization } from './user-organization.js';
+import { User } from './user.entity.js';
+import { decoyHash, verifyPassword } from '../auth/password.js';
+import type { Principal } from '../auth/principal.js';
+import { SessionsService } from '../auth/sessions.service.js';
 
 const NOT_RECOGNIZED = 'Email and password not recognized';
 

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { LightdashUserDto } from '../users/dto/lightdash-user.dto.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LightdashUserDto } from './dto/lightdash-user.dto.js';
 import { LoginOptionsDto, LoginOptionsQueryDto } from './dto/login-options.dto.js';
 import { LoginDto } from './dto/login.dto.js';
 import { LoginService } from './login.service.js';
-import type { AuthenticatedRequest } from './principal.js';
-import { Public } from './public.decorator.js';
-import { emailFromBody, RateLimited } from './rate-limit.js';
+import { Public } from '../auth/public.decorator.js';
+import { requestContextOf } from '../auth/request-context.js';
+import { emailFromBody, RateLimited } from '../auth/rate-limit.js';
 
 @ApiTags('My Account')
 @Controller()
@@ -29,8 +29,8 @@ export class LoginController {
   @Get('logout')
   @ApiOperation({ operationId: 'Logout', summary: 'End the current session (clears the cookie)' })
   @ApiOkResponse({ description: '`{"status":"ok"}`' })
-  logOut(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    return this.login.logout(request.user, reply);
+  logOut(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    return this.login.logout(requestContextOf(request).principal, reply);
   }
 
   @Public()

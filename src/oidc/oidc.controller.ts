@@ -1,8 +1,8 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiFoundResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '../public.decorator.js';
-import { RateLimited } from '../rate-limit.js';
+import { Public } from '../auth/public.decorator.js';
+import { RateLimited } from '../auth/rate-limit.js';
 import { OIDC_CALLBACK_PATH, OIDC_LOGIN_PATH, OidcService } from './oidc.service.js';
 
 @ApiTags('My Account')
