@@ -6,7 +6,7 @@ import type { ProjectAccess, SpaceAccess } from '../authorization/access.service
 import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
 import { CountsView } from '../content-views/counts-view.decorator.js';
 import { ProjectParamsDto } from '../projects/dto/project.dto.js';
-import { DashboardRenamesPipe } from './dashboard-renames.pipe.js';
+import { ArrayBodyPipe } from '../common/array-body.pipe.js';
 import { DashboardsService } from './dashboards.service.js';
 import {
   CreateDashboardDto,
@@ -18,6 +18,9 @@ import {
   ListDashboardsQueryDto,
   UpdateDashboardDto,
 } from './dto/dashboard.dto.js';
+
+/** Dashboards renamed or moved by one PATCH /projects/{p}/dashboards. */
+const MAX_DASHBOARD_RENAMES = 500;
 
 const PROJECT = { type: 'project', param: 'projectUuid' } as const;
 const DASHBOARD = { type: 'dashboard', param: 'dashboardUuid' } as const;
@@ -76,7 +79,7 @@ export class DashboardsController {
     @Param() _params: ProjectParamsDto,
     @CurrentPrincipal() principal: Principal,
     @ResolvedAccess() project: ProjectAccess,
-    @Body(DashboardRenamesPipe) body: DashboardRenameDto[],
+    @Body(ArrayBodyPipe(DashboardRenameDto, MAX_DASHBOARD_RENAMES)) body: DashboardRenameDto[],
   ): Promise<DashboardDto[]> {
     return this.dashboards.updateMany(principal, project, body);
   }
