@@ -11,7 +11,7 @@ export type SavedChartRow = Omit<SavedChartDto, 'colorPalette' | 'resolvedColorP
 };
 
 /** The metric query keys Lightdash always answers, with the values of a query that uses none of them. */
-const METRIC_QUERY_DEFAULTS = { additionalMetrics: [], customDimensions: [], metricOverrides: {}, timezone: 'UTC' };
+export const METRIC_QUERY_DEFAULTS = { additionalMetrics: [], customDimensions: [], metricOverrides: {}, timezone: 'UTC' };
 
 /**
  * A saved chart as Lightdash 1.219 answers it: the stored query and configuration with the keys

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
+import { METRIC_QUERY_DEFAULTS } from '../charts/saved-chart-presenter.js';
 import { isPlainObject } from '../common/plain-object.js';
 import { slugify } from '../spaces/slug.js';
 import type { StoredChartRow, StoredDashboardRow } from './content-as-code.queries.js';
@@ -34,6 +35,7 @@ export function friendlyName(segment: string): string {
 
 /** What a chart document carries, in Lightdash's key order; absent keys stay absent. */
 export interface ChartAsCode {
+  contentType: 'chart';
   name: string;
   description: string | null;
   tableName: string;
@@ -46,9 +48,11 @@ export interface ChartAsCode {
   version: number;
   spaceSlug: string;
   downloadedAt: string;
+  verification: null;
 }
 
 export interface DashboardAsCode {
+  contentType: 'dashboard';
   name: string;
   description: string | null;
   updatedAt: string;
@@ -59,35 +63,45 @@ export interface DashboardAsCode {
   version: number;
   spaceSlug: string;
   downloadedAt: string;
+  verification: null;
 }
 
+/**
+ * A chart as a document, as Lightdash 1.219 writes it: the metric query with the keys Lightdash
+ * always fills in, `chartConfig.config` null when unset, no verification (a feature we do not have).
+ */
 export function chartAsCode(chart: StoredChartRow, downloadedAt: string): ChartAsCode {
   return {
+    contentType: 'chart',
     name: chart.name,
     description: chart.description,
     tableName: chart.tableName,
     updatedAt: chart.updatedAt,
-    metricQuery: chart.metricQuery,
-    chartConfig: chart.chartConfig,
+    metricQuery: { ...METRIC_QUERY_DEFAULTS, ...chart.metricQuery },
+    chartConfig: { ...chart.chartConfig, config: chart.chartConfig.config ?? null },
     ...(chart.pivotConfig ? { pivotConfig: chart.pivotConfig } : {}),
     tableConfig: chart.tableConfig,
     slug: chart.slug,
     version: AS_CODE_VERSION,
     spaceSlug: spaceSlugOf(chart.spacePath),
     downloadedAt,
+    verification: null,
   };
 }
 
 /**
  * A dashboard as a document: tiles without uuids, chart tiles naming their chart by slug and
  * carrying a `tileSlug` (the chart's slug, `<slug>-1`, `<slug>-2`… when the chart appears again);
- * dimension filters without ids, their tile targets keyed by tile slug.
+ * every tile naming its tab by `tabSlug` (null when it has none, or the tab no slug); dimension
+ * filters without ids, their tile targets keyed by tile slug.
  */
 export function dashboardAsCode(dashboard: StoredDashboardRow, downloadedAt: string): DashboardAsCode {
   const tileSlugs = new Map<string, string>();
   const used = new Set<string>();
+  const tabSlugs = new Map(dashboard.tabs.map((tab) => [tab.uuid, typeof tab.slug === 'string' ? tab.slug : null]));
   const tiles = dashboard.tiles.map((tile) => {
-    const { uuid, ...rest } = tile;
+    const { uuid, ...fields } = tile;
+    const rest = { ...fields, tabSlug: tabSlugs.get(tile.tabUuid) ?? null };
     if (tile.type !== 'saved_chart') return rest;
     const properties = isPlainObject(tile.properties) ? tile.properties : {};
     const chartUuid = typeof properties.savedChartUuid === 'string' ? properties.savedChartUuid.toLowerCase() : undefined;
@@ -104,6 +118,7 @@ export function dashboardAsCode(dashboard: StoredDashboardRow, downloadedAt: str
   const filters = dashboard.filters ?? {};
   const dimensions = Array.isArray(filters.dimensions) ? (filters.dimensions as Json[]) : [];
   return {
+    contentType: 'dashboard',
     name: dashboard.name,
     description: dashboard.description,
     updatedAt: dashboard.updatedAt,
@@ -120,7 +135,14 @@ export function dashboardAsCode(dashboard: StoredDashboardRow, downloadedAt: str
     version: AS_CODE_VERSION,
     spaceSlug: spaceSlugOf(dashboard.spacePath),
     downloadedAt,
+    verification: null,
   };
+}
+
+/** The spaces that hold `items`, once each, as the download lists them next to the documents. */
+export function spacesOfDocuments(items: { spacePath: string; spaceName: string }[]): { contentType: 'space'; slug: string; spaceName: string }[] {
+  const byPath = new Map(items.map((item) => [item.spacePath, item.spaceName]));
+  return [...byPath].map(([path, spaceName]) => ({ contentType: 'space', slug: spaceSlugOf(path), spaceName }));
 }
 
 /** The keys of `object` renamed by `rename`; keys it has no name for are dropped. */

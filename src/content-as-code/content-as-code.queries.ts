@@ -40,6 +40,9 @@ export interface StoredDashboardRow {
   chartSlugs: Record<string, string>;
 }
 
+/** An item as the download reads it, with the name of its space. */
+export type Downloaded<Row> = Row & { spaceName: string };
+
 /**
  * The items of one kind ($1 project, $2 caller) in spaces the caller may see, optionally only those
  * whose slug or uuid is in $3 (uuids compared in lower case, $4), one page ($5 offset, $6 size) in
@@ -61,24 +64,24 @@ const REQUESTED = `($3::text[] IS NULL OR item.slug = ANY ($3::text[]) OR item.u
 export const CHARTS_DOWNLOAD_PAGE_SQL = downloadPageSql(
   `SELECT * FROM (
      SELECT c.saved_chart_id AS item_id, c.saved_chart_uuid AS uuid, c.slug, c.name, c.description, c.table_name, c.metric_query,
-            c.chart_config, c.table_config, c.pivot_config, c.updated_at, v.path AS space_path
-     FROM saved_charts c JOIN visible_spaces v ON v.space_id = c.space_id
+            c.chart_config, c.table_config, c.pivot_config, c.updated_at, v.path AS space_path, sp.name AS space_name
+     FROM saved_charts c JOIN visible_spaces v ON v.space_id = c.space_id JOIN spaces sp ON sp.space_id = c.space_id
      WHERE c.project_id = $1 AND c.deleted_at IS NULL) item
    WHERE ${REQUESTED}`,
   `'uuid', page.uuid, 'slug', page.slug, 'name', page.name, 'description', page.description, 'tableName', page.table_name,
    'metricQuery', page.metric_query, 'chartConfig', page.chart_config, 'tableConfig', page.table_config, 'pivotConfig', page.pivot_config,
-   'updatedAt', ${isoTimestamp('page.updated_at')}, 'spacePath', page.space_path`,
+   'updatedAt', ${isoTimestamp('page.updated_at')}, 'spacePath', page.space_path, 'spaceName', page.space_name`,
 );
 
 export const DASHBOARDS_DOWNLOAD_PAGE_SQL = downloadPageSql(
   `SELECT * FROM (
      SELECT d.dashboard_id AS item_id, d.dashboard_uuid AS uuid, d.slug, d.name, d.description, d.tiles, d.filters, d.tabs,
-            d.updated_at, v.path AS space_path
-     FROM dashboards d JOIN visible_spaces v ON v.space_id = d.space_id
+            d.updated_at, v.path AS space_path, sp.name AS space_name
+     FROM dashboards d JOIN visible_spaces v ON v.space_id = d.space_id JOIN spaces sp ON sp.space_id = d.space_id
      WHERE d.project_id = $1 AND d.deleted_at IS NULL) item
    WHERE ${REQUESTED}`,
   `'uuid', page.uuid, 'slug', page.slug, 'name', page.name, 'description', page.description, 'tiles', page.tiles,
-   'filters', page.filters, 'tabs', page.tabs, 'updatedAt', ${isoTimestamp('page.updated_at')}, 'spacePath', page.space_path,
+   'filters', page.filters, 'tabs', page.tabs, 'updatedAt', ${isoTimestamp('page.updated_at')}, 'spacePath', page.space_path, 'spaceName', page.space_name,
    'chartSlugs', ${chartSlugsOfTiles('page.tiles', '$1')}`,
 );
 

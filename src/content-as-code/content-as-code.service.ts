@@ -20,6 +20,7 @@ import {
   friendlyName,
   pathSegmentsOf,
   sameContent,
+  spacesOfDocuments,
   withFilterIds,
 } from './as-code-documents.js';
 import {
@@ -27,6 +28,7 @@ import {
   CREATED_SPACES_SQL,
   DASHBOARDS_DOWNLOAD_PAGE_SQL,
   type DownloadPageRow,
+  type Downloaded,
   EXISTING_CHART_SQL,
   EXISTING_DASHBOARD_SQL,
   type ExistingChartRow,
@@ -91,15 +93,15 @@ export class ContentAsCodeService {
   ) {}
 
   async downloadCharts(principal: Principal, project: ProjectAccess, query: DownloadAsCodeQueryDto): Promise<ChartsAsCodeDto> {
-    const { items, ...page } = await this.page<StoredChartRow>(CHARTS_DOWNLOAD_PAGE_SQL, principal, project, query);
+    const { items, ...page } = await this.page<Downloaded<StoredChartRow>>(CHARTS_DOWNLOAD_PAGE_SQL, principal, project, query);
     const downloadedAt = new Date().toISOString();
-    return { charts: items.map((chart) => chartAsCode(chart, downloadedAt) as unknown as Json), ...page };
+    return { charts: items.map((chart) => chartAsCode(chart, downloadedAt) as unknown as Json), spaces: spacesOfDocuments(items), ...page };
   }
 
   async downloadDashboards(principal: Principal, project: ProjectAccess, query: DownloadAsCodeQueryDto): Promise<DashboardsAsCodeDto> {
-    const { items, ...page } = await this.page<StoredDashboardRow>(DASHBOARDS_DOWNLOAD_PAGE_SQL, principal, project, query);
+    const { items, ...page } = await this.page<Downloaded<StoredDashboardRow>>(DASHBOARDS_DOWNLOAD_PAGE_SQL, principal, project, query);
     const downloadedAt = new Date().toISOString();
-    return { dashboards: items.map((dashboard) => dashboardAsCode(dashboard, downloadedAt) as unknown as Json), ...page };
+    return { dashboards: items.map((dashboard) => dashboardAsCode(dashboard, downloadedAt) as unknown as Json), spaces: spacesOfDocuments(items), ...page };
   }
 
   /** One page; `offset` in the answer is where the next page starts (clients loop while offset < total). */

@@ -113,17 +113,29 @@ describe('charts and dashboards as code', () => {
   it('downloads documents in the reference format, a page at a time', async () => {
     const source = await sourceProject();
     const first = await t.http().get(`/api/v1/projects/${source.projectUuid}/charts/code`).set('Cookie', p.developer.cookie).expect(200);
-    expect(first.body.results).toEqual({ charts: expect.any(Array), missingIds: [], total: 3, offset: 2 });
+    // the spaces that hold this page's documents, once each, as Lightdash lists them beside the documents
+    expect(first.body.results).toEqual({
+      charts: expect.any(Array),
+      spaces: [
+        { contentType: 'space', slug: 'sales', spaceName: 'Sales' },
+        { contentType: 'space', slug: 'marketing', spaceName: 'Marketing' },
+      ],
+      missingIds: [],
+      total: 3,
+      offset: 2,
+    });
     expect(first.body.results.charts.map((chart: Json) => chart.slug)).toEqual(['margin', 'orders']);
     const last = await t.http().get(`/api/v1/projects/${source.projectUuid}/charts/code?offset=2`).set('Cookie', p.developer.cookie).expect(200);
     expect(last.body.results).toMatchObject({ total: 3, offset: 3, missingIds: [] });
     expect(last.body.results.charts).toEqual([
       {
+        contentType: 'chart',
         name: 'Revenue',
         description: 'Revenue by month',
         tableName: 'orders',
         updatedAt: expect.stringMatching(ISO_DATE),
-        metricQuery: METRIC_QUERY,
+        // with the keys Lightdash always fills in
+        metricQuery: { ...METRIC_QUERY, additionalMetrics: [], customDimensions: [], metricOverrides: {}, timezone: 'UTC' },
         chartConfig: { type: 'cartesian', config: { eChartsConfig: { series: [{ type: 'bar' }] } } },
         pivotConfig: { columns: ['orders_status'] },
         tableConfig: { columnOrder: ['orders_order_date_month', 'orders_total_revenue'] },
@@ -131,6 +143,7 @@ describe('charts and dashboards as code', () => {
         version: 1,
         spaceSlug: 'sales/emea-team',
         downloadedAt: expect.stringMatching(ISO_DATE),
+        verification: null,
       },
     ]);
 
@@ -138,14 +151,15 @@ describe('charts and dashboards as code', () => {
     expect(dashboards.body.results).toEqual({
       dashboards: [
         {
+          contentType: 'dashboard',
           name: 'Sales overview',
           description: 'Weekly numbers',
           updatedAt: expect.stringMatching(ISO_DATE),
           tiles: [
-            { type: 'saved_chart', x: 0, y: 0, h: 3, w: 6, tabUuid: 'tab-overview', tileSlug: 'revenue', properties: { title: 'Revenue', hideTitle: false, chartSlug: 'revenue' } },
-            { type: 'saved_chart', x: 6, y: 0, h: 3, w: 6, tabUuid: 'tab-overview', tileSlug: 'revenue-1', properties: { title: 'Revenue again', chartSlug: 'revenue' } },
-            { type: 'saved_chart', x: 0, y: 3, h: 3, w: 6, tabUuid: 'tab-overview', tileSlug: 'orders', properties: { hideTitle: true, chartSlug: 'orders' } },
-            { type: 'markdown', x: 6, y: 3, h: 3, w: 6, tabUuid: 'tab-overview', properties: { title: 'Notes', content: '# Read me' } },
+            { type: 'saved_chart', x: 0, y: 0, h: 3, w: 6, tabUuid: 'tab-overview', tabSlug: null, tileSlug: 'revenue', properties: { title: 'Revenue', hideTitle: false, chartSlug: 'revenue' } },
+            { type: 'saved_chart', x: 6, y: 0, h: 3, w: 6, tabUuid: 'tab-overview', tabSlug: null, tileSlug: 'revenue-1', properties: { title: 'Revenue again', chartSlug: 'revenue' } },
+            { type: 'saved_chart', x: 0, y: 3, h: 3, w: 6, tabUuid: 'tab-overview', tabSlug: null, tileSlug: 'orders', properties: { hideTitle: true, chartSlug: 'orders' } },
+            { type: 'markdown', x: 6, y: 3, h: 3, w: 6, tabUuid: 'tab-overview', tabSlug: null, properties: { title: 'Notes', content: '# Read me' } },
           ],
           filters: {
             dimensions: [{ target: { fieldId: 'orders_status', tableName: 'orders' }, operator: 'equals', values: ['completed'], tileTargets: { revenue: { fieldId: 'orders_status', tableName: 'orders' } } }],
@@ -157,8 +171,10 @@ describe('charts and dashboards as code', () => {
           version: 1,
           spaceSlug: 'sales/emea-team',
           downloadedAt: expect.stringMatching(ISO_DATE),
+          verification: null,
         },
       ],
+      spaces: [{ contentType: 'space', slug: 'sales/emea-team', spaceName: 'EMEA team' }],
       missingIds: [],
       total: 1,
       offset: 1,
@@ -285,7 +301,7 @@ describe('charts and dashboards as code', () => {
     const byAdmin = await downloadAll(p.admin, projectUuid, 'charts');
     expect(byAdmin.map((chart) => chart.slug).sort()).toEqual(['margin', 'orders', 'revenue', 'secret-plan']);
     const selected = await t.http().get(`/api/v1/projects/${projectUuid}/charts/code?ids=secret-plan`).set('Cookie', p.developer.cookie).expect(200);
-    expect(selected.body.results).toEqual({ charts: [], missingIds: ['secret-plan'], total: 0, offset: 0 });
+    expect(selected.body.results).toEqual({ charts: [], spaces: [], missingIds: ['secret-plan'], total: 0, offset: 0 });
 
     const [secret] = byAdmin.filter((chart) => chart.slug === 'secret-plan');
     const overwrite = await upload(p.developer, projectUuid, 'charts', { ...secret, name: 'Mine now' }).expect(403);

@@ -29,26 +29,32 @@ describe('content as code documents', () => {
         updatedAt: '2026-01-01T00:00:00.000Z',
         spacePath: 'sales',
         chartSlugs: { [chart]: 'revenue', 'revenue-1-chart': 'revenue-1' },
-        tabs: [],
+        tabs: [
+          { uuid: 'tab-1', slug: 'first', name: 'First', order: 0 },
+          { uuid: 'tab-2', name: 'Second', order: 1 },
+        ],
         tiles: [
-          { uuid: 't1', type: 'saved_chart', properties: { savedChartUuid: chart, title: 'A' } },
+          { uuid: 't1', type: 'saved_chart', tabUuid: 'tab-1', properties: { savedChartUuid: chart, title: 'A' } },
           { uuid: 't2', type: 'saved_chart', properties: { savedChartUuid: chart.toUpperCase() } },
           { uuid: 't3', type: 'saved_chart', properties: { savedChartUuid: 'revenue-1-chart' } },
           { uuid: 't4', type: 'saved_chart', properties: { savedChartUuid: null } },
-          { uuid: 't5', type: 'markdown', properties: { content: 'x' } },
+          { uuid: 't5', type: 'markdown', tabUuid: 'tab-2', properties: { content: 'x' } },
         ],
         filters: { dimensions: [{ id: 'f', tileTargets: { t2: { fieldId: 'a' }, gone: false } }], metrics: [], tableCalculations: [] },
       },
       'now',
     );
     expect(document.tiles).toEqual([
-      { type: 'saved_chart', tileSlug: 'revenue', properties: { title: 'A', hideTitle: undefined, chartSlug: 'revenue' } },
-      { type: 'saved_chart', tileSlug: 'revenue-1', properties: { title: undefined, hideTitle: undefined, chartSlug: 'revenue' } },
+      { type: 'saved_chart', tabSlug: 'first', tileSlug: 'revenue', properties: { title: 'A', hideTitle: undefined, chartSlug: 'revenue' }, tabUuid: 'tab-1' },
+      { type: 'saved_chart', tabSlug: null, tileSlug: 'revenue-1', properties: { title: undefined, hideTitle: undefined, chartSlug: 'revenue' } },
       // a chart whose own slug is taken by a repeat's name gets the next free one
-      { type: 'saved_chart', tileSlug: 'revenue-1-1', properties: { title: undefined, hideTitle: undefined, chartSlug: 'revenue-1' } },
-      { type: 'saved_chart', tileSlug: undefined, properties: { title: undefined, hideTitle: undefined, chartSlug: null } },
-      { type: 'markdown', properties: { content: 'x' } },
+      { type: 'saved_chart', tabSlug: null, tileSlug: 'revenue-1-1', properties: { title: undefined, hideTitle: undefined, chartSlug: 'revenue-1' } },
+      { type: 'saved_chart', tabSlug: null, tileSlug: undefined, properties: { title: undefined, hideTitle: undefined, chartSlug: null } },
+      // a tab without a slug names no tab
+      { type: 'markdown', tabSlug: null, properties: { content: 'x' }, tabUuid: 'tab-2' },
     ]);
+    expect(document.contentType).toBe('dashboard');
+    expect(document.verification).toBeNull();
     expect(document.filters.dimensions).toEqual([{ tileTargets: { 'revenue-1': { fieldId: 'a' } } }]);
     expect(document.spaceSlug).toBe('sales');
   });

@@ -210,8 +210,15 @@ export class DashboardAsCodeDto extends UploadOptionsDto {
   filters?: DashboardFiltersDto;
 }
 
+export class SpaceOfDocumentsDto {
+  @ApiProperty({ example: 'space' }) contentType: 'space';
+  @ApiProperty({ example: 'sales/emea-team', description: 'The space path, as the documents\' `spaceSlug`' }) slug: string;
+  @ApiProperty({ example: 'Emea team' }) spaceName: string;
+}
+
 export class ChartsAsCodeDto {
   @ApiProperty({ type: [Object], description: 'Chart documents' }) charts: Record<string, unknown>[];
+  @ApiProperty({ type: [SpaceOfDocumentsDto], description: 'The spaces that hold the documents of this page' }) spaces: SpaceOfDocumentsDto[];
   @ApiProperty({ type: [String] }) missingIds: string[];
   @ApiProperty({ example: 1 }) total: number;
   @ApiProperty({ example: 1, description: 'Where the next page starts: loop while offset < total' }) offset: number;
@@ -219,6 +226,7 @@ export class ChartsAsCodeDto {
 
 export class DashboardsAsCodeDto {
   @ApiProperty({ type: [Object], description: 'Dashboard documents' }) dashboards: Record<string, unknown>[];
+  @ApiProperty({ type: [SpaceOfDocumentsDto], description: 'The spaces that hold the documents of this page' }) spaces: SpaceOfDocumentsDto[];
   @ApiProperty({ type: [String] }) missingIds: string[];
   @ApiProperty({ example: 1 }) total: number;
   @ApiProperty({ example: 1, description: 'Where the next page starts: loop while offset < total' }) offset: number;
