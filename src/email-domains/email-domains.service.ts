@@ -14,32 +14,34 @@ import type {
   UpdateAllowedEmailDomainsDto,
   UserAllowedOrganizationDto,
 } from './dto/allowed-email-domains.dto.js';
+import {
+  deleteEmailDomains,
+  insertEmailDomainsUnlessTaken,
+  insertMembership,
+  lockOrganizationByUuid,
+  lockUser,
+  selectAllowedEmailDomains,
+  selectOrganizationAllowingDomain,
+  selectOrganizationsAllowingDomain,
+  selectRoleAllowedForDomain,
+  upsertAllowedEmailDomains,
+  userHasOrganization,
+} from './email-domains.queries.js';
 import { isPublicEmailDomain, publicEmailDomainsMessage } from './public-email-providers.js';
 
 const DEFAULT_ROLE: AllowedEmailDomainsRole = 'viewer';
 const ALREADY_HAS_ORGANIZATION = 'User already has an organization';
-
-type AllowedEmailDomainsRow = { emailDomains: string[]; role: AllowedEmailDomainsRole; projects: AllowedEmailDomainProjectDto[] };
 
 export function emailDomainOf(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 }
 
 /** The organization allowing the email's domain (a domain belongs to at most one), with the role it gives. */
-export async function organizationAllowingEmail(
+export function organizationAllowingEmail(
   manager: EntityManager,
   email: string,
 ): Promise<{ organizationId: string; organizationUuid: string; role: AllowedEmailDomainsRole } | undefined> {
-  const [allowed] = await manager.query(
-    `SELECT o.organization_id::text AS "organizationId", o.organization_uuid AS "organizationUuid", a.role
-     FROM organization_email_domains d
-     JOIN organization_allowed_email_domains a ON a.organization_id = d.organization_id
-     JOIN organizations o ON o.organization_id = d.organization_id
-     WHERE d.email_domain = $1
-     FOR SHARE OF o`,
-    [emailDomainOf(email)],
-  );
-  return allowed;
+  return selectOrganizationAllowingDomain(manager, emailDomainOf(email));
 }
 
 /**
@@ -54,11 +56,7 @@ export async function joinThroughEmailDomain(
 ): Promise<void> {
   await supersedePendingInvitee(manager, organization.organizationId, user.email);
   // project roles from the configuration's `projects` are granted here once projects exist
-  await manager.query(`INSERT INTO organization_memberships (user_id, organization_id, role) VALUES ($1, $2, $3)`, [
-    user.userId,
-    organization.organizationId,
-    organization.role,
-  ]);
+  await insertMembership(manager, user.userId, organization.organizationId, organization.role);
   await audit.record(manager, {
     action: 'member.join',
     targetType: 'organization',
@@ -80,13 +78,7 @@ export class EmailDomainsService {
   ) {}
 
   async get(principal: Principal): Promise<AllowedEmailDomainsDto> {
-    const [row]: AllowedEmailDomainsRow[] = await this.dataSource.query(
-      // the domains in the order the admin gave them
-      `SELECT coalesce((SELECT array_agg(d.email_domain ORDER BY d.position) FROM organization_email_domains d
-                        WHERE d.organization_id = a.organization_id), '{}') AS "emailDomains", a.role, a.projects
-       FROM organization_allowed_email_domains a WHERE a.organization_id = $1`,
-      [principal.organizationId],
-    );
+    const row = await selectAllowedEmailDomains(this.dataSource.manager, principal.organizationId!);
     return {
       organizationUuid: principal.organizationUuid!,
       ...(row ?? { emailDomains: [], role: DEFAULT_ROLE, projects: [] }),
@@ -107,29 +99,17 @@ export class EmailDomainsService {
     return this.dataSource.transaction(async (manager) => {
       await lockOrganization(manager, principal.organizationId!);
       await this.assertProjectsBelongToOrganization(manager, principal.organizationId!, dto.projects);
-      await manager.query('DELETE FROM organization_email_domains WHERE organization_id = $1', [principal.organizationId]);
-      const claimed: { emailDomain: string }[] = await manager.query(
-        `INSERT INTO organization_email_domains (email_domain, organization_id, position)
-         SELECT d.domain, $1, d.position FROM unnest($2::text[]) WITH ORDINALITY AS d(domain, position) ORDER BY d.domain
-         ON CONFLICT (email_domain) DO NOTHING
-         RETURNING email_domain AS "emailDomain"`,
-        [principal.organizationId, emailDomains],
-      );
+      await deleteEmailDomains(manager, principal.organizationId!);
+      const claimed = await insertEmailDomainsUnlessTaken(manager, principal.organizationId!, emailDomains);
       if (claimed.length < emailDomains.length) {
-        const mine = new Set(claimed.map((row) => row.emailDomain));
+        const mine = new Set(claimed);
         const taken = emailDomains.filter((domain) => !mine.has(domain));
         throw new AlreadyExistsError(
           `Email domain${taken.length > 1 ? 's' : ''} ${taken.join(', ')} ${taken.length > 1 ? 'are' : 'is'} already allowed by another organization`,
         );
       }
       const projects = dto.projects.map(({ projectUuid, role }) => ({ projectUuid, role }));
-      const [saved]: Omit<AllowedEmailDomainsRow, 'emailDomains'>[] = await manager.query(
-        `INSERT INTO organization_allowed_email_domains (organization_id, role, projects)
-         VALUES ($1, $2, $3)
-         ON CONFLICT (organization_id) DO UPDATE SET role = EXCLUDED.role, projects = EXCLUDED.projects, updated_at = now()
-         RETURNING role, projects`,
-        [principal.organizationId, dto.role, JSON.stringify(projects)],
-      );
+      const saved = await upsertAllowedEmailDomains(manager, principal.organizationId!, dto.role, projects);
       const configuration = { emailDomains, ...saved };
       await this.audit.record(manager, {
         action: 'organization.email-domains.update',
@@ -148,15 +128,7 @@ export class EmailDomainsService {
    */
   async listAllowedOrganizations(principal: Principal): Promise<UserAllowedOrganizationDto[]> {
     if (!principal.isEmailVerified || principal.organizationId) return [];
-    return this.dataSource.query(
-      `SELECT o.organization_uuid AS "organizationUuid", o.name,
-         (SELECT count(*)::int FROM organization_memberships m WHERE m.organization_id = o.organization_id) AS "membersCount"
-       FROM organization_email_domains d
-       JOIN organizations o ON o.organization_id = d.organization_id
-       WHERE d.email_domain = $1
-       ORDER BY lower(o.name), o.organization_id`,
-      [emailDomainOf(principal.email)],
-    );
+    return selectOrganizationsAllowingDomain(this.dataSource.manager, emailDomainOf(principal.email));
   }
 
   /** Makes the caller a member of the organization, with the role its allowed email domains give. */
@@ -164,30 +136,15 @@ export class EmailDomainsService {
     try {
       await this.dataSource.transaction(async (manager) => {
         // the user row guards the user's single organization slot against a concurrent join or PUT /org
-        const [user]: { email: string; isEmailVerified: boolean }[] = await manager.query(
-          `SELECT email, is_email_verified AS "isEmailVerified" FROM users WHERE user_id = $1 FOR UPDATE`,
-          [principal.userId],
-        );
+        const user = await lockUser(manager, principal.userId);
         // a statement of its own, so that it sees a membership committed while we waited for the lock
-        const [{ hasOrganization }]: { hasOrganization: boolean }[] = await manager.query(
-          `SELECT EXISTS (SELECT 1 FROM organization_memberships WHERE user_id = $1) AS "hasOrganization"`,
-          [principal.userId],
-        );
-        if (hasOrganization) throw new ForbiddenError(ALREADY_HAS_ORGANIZATION);
+        if (await userHasOrganization(manager, principal.userId)) throw new ForbiddenError(ALREADY_HAS_ORGANIZATION);
         if (!user.isEmailVerified) throw new ForbiddenError('User has not verified their email');
         const emailDomain = emailDomainOf(user.email);
         // the organization lock keeps a concurrent PATCH of its domains, or its deletion, out until we commit
-        const [organization]: { organizationId: string }[] = await manager.query(
-          `SELECT organization_id::text AS "organizationId" FROM organizations WHERE organization_uuid = $1 FOR UPDATE`,
-          [organizationUuid],
-        );
+        const organization = await lockOrganizationByUuid(manager, organizationUuid);
         if (!organization) throw new NotFoundError('Organization not found');
-        const [allowed]: { role: AllowedEmailDomainsRole }[] = await manager.query(
-          `SELECT a.role FROM organization_allowed_email_domains a
-           JOIN organization_email_domains d ON d.organization_id = a.organization_id
-           WHERE a.organization_id = $1 AND d.email_domain = $2`,
-          [organization.organizationId, emailDomain],
-        );
+        const allowed = await selectRoleAllowedForDomain(manager, organization.organizationId, emailDomain);
         if (!allowed) throw new ForbiddenError('User is not allowed to join this organization');
         await joinThroughEmailDomain(
           manager,

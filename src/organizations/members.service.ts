@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { organizationAllows } from '../authorization/permissions.js';
@@ -9,44 +9,21 @@ import { NotFoundError } from '../common/errors.js';
 import { containsPattern, type Paginated, paginated, pageWindow } from '../common/pagination.js';
 import { PreparedSql } from '../database/sql.js';
 import type { ListMembersQueryDto, OrganizationMemberDto } from './dto/member.dto.js';
+import {
+  countMembers,
+  deleteExtraCustomRoles,
+  deleteMembership,
+  deleteSessions,
+  deleteUser,
+  type MemberRow,
+  selectMemberByEmail,
+  selectMemberByUuid,
+  selectMemberPage,
+  setMembershipRole,
+} from './members.queries.js';
 import { assertAdminRemains, lockOrganization } from './organization-lock.js';
 
 const MEMBER_NOT_FOUND = 'No matching member found in organization';
-
-// One query for a page of members, their total and (for admins) their groups.
-const MEMBER_COLUMNS = `
-  u.user_uuid AS "userUuid", u.first_name AS "firstName", u.last_name AS "lastName", u.email,
-  o.organization_uuid AS "organizationUuid", m.role, u.is_active AS "isActive",
-  u.is_invitee AS "isPending",
-  (u.is_invitee AND (i.expires_at IS NULL OR i.expires_at <= now())) AS "isInviteExpired",
-  u.created_at AS "userCreatedAt", u.updated_at AS "userUpdatedAt",
-  (SELECT cr.role_uuid FROM custom_roles cr WHERE cr.custom_role_id = m.custom_role_id) AS "roleUuid",
-  NULL AS "avatarUrl", NULL AS "avatarGradient",
-  EXISTS (SELECT 1 FROM organization_membership_custom_roles extra WHERE extra.user_id = m.user_id AND extra.organization_id = m.organization_id) AS "hasMultipleRoles"`;
-const MEMBER_FROM = `
-  FROM organization_memberships m
-  JOIN users u ON u.user_id = m.user_id
-  JOIN organizations o ON o.organization_id = m.organization_id
-  LEFT JOIN invite_links i ON i.user_id = m.user_id`;
-
-/** Lightdash lists members in its membership table's order: when they joined. */
-const MEMBERSHIP_ORDER = 'm.created_at, m.user_id';
-
-// A page of the organization's members ($2 after $3; all when $2 is null), with their total and, when
-// $4, the groups of each, filtered by $5 (an ILIKE pattern on name or email).
-const MEMBER_PAGE = `
-  SELECT ${MEMBER_COLUMNS}, count(*) OVER () AS total,
-    CASE WHEN $4::boolean THEN coalesce((
-      SELECT json_agg(json_build_object('uuid', g.group_uuid, 'name', g.name) ORDER BY g.name, g.group_id)
-      FROM group_memberships gm JOIN groups g ON g.group_id = gm.group_id
-      WHERE gm.user_id = m.user_id), '[]'::json) END AS groups
-  ${MEMBER_FROM}
-  WHERE m.organization_id = $1
-    AND ($5::text IS NULL OR u.first_name || ' ' || u.last_name ILIKE $5 OR u.email ILIKE $5)
-  ORDER BY ${MEMBERSHIP_ORDER}
-  LIMIT $2 OFFSET $3`;
-
-type MemberRow = OrganizationMemberDto & { total?: string; userId?: string };
 
 @Injectable()
 export class MembersService {
@@ -68,21 +45,10 @@ export class MembersService {
     const showGroups = withGroups && organizationAllows('groups:view', { organizationRole: principal.role, customScopes: principal.organizationCustomScopes });
     const limit = window?.limit ?? (withGroups ? query.includeGroups! : null);
     const search = query.searchQuery?.trim() ? containsPattern(query.searchQuery.trim()) : null;
-    const rows = await this.sql.rows<MemberRow>('organization-members-page', MEMBER_PAGE, [
-      principal.organizationId,
-      limit,
-      window?.offset ?? 0,
-      showGroups,
-      search,
-    ]);
+    const rows = await selectMemberPage(this.sql, principal.organizationId!, { limit, offset: window?.offset ?? 0, withGroups: showGroups, search });
     let total = rows.length ? Number(rows[0].total) : 0;
     if (!rows.length && window && window.offset > 0) {
-      const [{ count }] = await this.dataSource.query(
-        `SELECT count(*)::int AS count ${MEMBER_FROM} WHERE m.organization_id = $1
-           AND ($2::text IS NULL OR u.first_name || ' ' || u.last_name ILIKE $2 OR u.email ILIKE $2)`,
-        [principal.organizationId, search],
-      );
-      total = count;
+      total = await countMembers(this.dataSource.manager, principal.organizationId!, search);
     }
     return paginated(
       rows.map(({ total: _total, groups, ...member }) => withoutAbsentRoleUuid(withGroups ? { ...member, groups: groups ?? [] } : member)),
@@ -92,12 +58,12 @@ export class MembersService {
   }
 
   async getByUuid(principal: Principal, userUuid: string): Promise<OrganizationMemberDto> {
-    const { userId: _userId, ...member } = await this.findOne(this.dataSource.manager, principal.organizationId!, 'u.user_uuid = $2', userUuid);
+    const { userId: _userId, ...member } = await this.foundMember(selectMemberByUuid(this.dataSource.manager, principal.organizationId!, userUuid));
     return member;
   }
 
   async getByEmail(principal: Principal, email: string): Promise<OrganizationMemberDto> {
-    const { userId: _userId, ...member } = await this.findOne(this.dataSource.manager, principal.organizationId!, 'lower(u.email) = lower($2)', email);
+    const { userId: _userId, ...member } = await this.foundMember(selectMemberByEmail(this.dataSource.manager, principal.organizationId!, email));
     return member;
   }
 
@@ -105,18 +71,18 @@ export class MembersService {
   async updateRole(principal: Principal, userUuid: string, role: OrganizationRole): Promise<OrganizationMemberDto> {
     return this.dataSource.transaction(async (manager) => {
       await lockOrganization(manager, principal.organizationId!);
-      const member = await this.findOne(manager, principal.organizationId!, 'u.user_uuid = $2', userUuid);
+      const member = await this.foundMember(selectMemberByUuid(manager, principal.organizationId!, userUuid));
       if (member.role === 'admin' && role !== 'admin') await assertAdminRemains(manager, principal.organizationId!, member.userId!);
       // a system role replaces the whole role set (custom roles included)
-      await manager.query('UPDATE organization_memberships SET role = $1, custom_role_id = NULL, updated_at = now() WHERE user_id = $2', [role, member.userId]);
-      await manager.query('DELETE FROM organization_membership_custom_roles WHERE user_id = $1', [member.userId]);
+      await setMembershipRole(manager, member.userId!, role);
+      await deleteExtraCustomRoles(manager, member.userId!);
       await this.audit.record(manager, {
         action: 'member.role.update',
         targetType: 'user',
         targetUuid: userUuid,
         details: { email: member.email, from: member.role, to: role },
       });
-      const { userId: _userId, ...updated } = await this.findOne(manager, principal.organizationId!, 'u.user_uuid = $2', userUuid);
+      const { userId: _userId, ...updated } = await this.foundMember(selectMemberByUuid(manager, principal.organizationId!, userUuid));
       return updated;
     });
   }
@@ -128,13 +94,13 @@ export class MembersService {
   async remove(principal: Principal, userUuid: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await lockOrganization(manager, principal.organizationId!);
-      const member = await this.findOne(manager, principal.organizationId!, 'u.user_uuid = $2', userUuid);
+      const member = await this.foundMember(selectMemberByUuid(manager, principal.organizationId!, userUuid));
       if (member.role === 'admin') await assertAdminRemains(manager, principal.organizationId!, member.userId!);
       if (member.isPending) {
-        await manager.query('DELETE FROM users WHERE user_id = $1', [member.userId]);
+        await deleteUser(manager, member.userId!);
       } else {
-        await manager.query('DELETE FROM organization_memberships WHERE user_id = $1', [member.userId]);
-        await manager.query('DELETE FROM sessions WHERE user_id = $1', [member.userId]);
+        await deleteMembership(manager, member.userId!);
+        await deleteSessions(manager, member.userId!);
       }
       await this.audit.record(manager, {
         action: 'member.remove',
@@ -145,11 +111,8 @@ export class MembersService {
     });
   }
 
-  private async findOne(manager: EntityManager, organizationId: string, condition: string, value: string): Promise<MemberRow> {
-    const [row]: MemberRow[] = await manager.query(
-      `SELECT ${MEMBER_COLUMNS}, m.user_id::text AS "userId" ${MEMBER_FROM} WHERE m.organization_id = $1 AND ${condition}`,
-      [organizationId, value],
-    );
+  private async foundMember(lookup: Promise<MemberRow | undefined>): Promise<MemberRow> {
+    const row = await lookup;
     if (!row) throw new NotFoundError(MEMBER_NOT_FOUND);
     return withoutAbsentRoleUuid(row);
   }

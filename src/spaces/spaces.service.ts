@@ -14,92 +14,30 @@ import type {
   BreadcrumbDto,
   CreateSpaceDto,
   InitialSpaceShareDto,
-  SpaceUserAccessDto,
   SpaceDto,
   SpaceSummaryDto,
   UpdateSpaceDto,
 } from './dto/space.dto.js';
 import { firstFreeSlug, slugify } from './slug.js';
-import { projectRoleSourcesSql, spaceById, visibleSpacesCte } from '../authorization/access.sql.js';
 import { loadedRow } from '../authorization/row-loader.js';
-import { describeSpaceAccess, type SpaceAccessSources } from './space-access-origin.js';
-import { SPACE_CONTENT, SPACE_CONTENT_SQL, type SpaceContentRow } from './space-content.queries.js';
-
-/**
- * The columns of space row `s` that a summary shows, with its parent's uuid: selected into the
- * materialized rows (`listed_spaces`, `page`) that SUMMARY_COLUMNS then reads.
- */
-const SPACE_ROW_COLUMNS = `s.space_id, s.space_uuid, s.name, s.slug, s.inherit_parent_permissions, s.path, s.ancestor_ids, s.every_level_inherits,
-           (SELECT parent.space_uuid FROM spaces parent WHERE parent.space_id = s.parent_space_id) AS parent_space_uuid`;
-
-/**
- * A space summary's columns, for a row `s` of SPACE_ROW_COLUMNS joined to its project `p`,
- * organization `o`, the caller's row `who` (the CTE caller_sources) and the per-space CTEs
- * chart_counts, dashboard_counts, child_counts (space_id, n) and shares (space_id, users), joined by
- * SUMMARY_JOINS. Counts are text, as Lightdash sends them.
- */
-const SUMMARY_COLUMNS = `s.space_uuid AS uuid, s.name, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", s.slug,
-           NOT s.inherit_parent_permissions AS "isPrivate", s.inherit_parent_permissions AS "inheritParentPermissions",
-           s.every_level_inherits AS "inheritsFromOrgOrProject", s.parent_space_uuid AS "parentSpaceUuid", s.path,
-           NULL AS "projectMemberAccessRole",
-           coalesce(cc.n, 0)::text AS "chartCount", coalesce(dc.n, 0)::text AS "dashboardCount", coalesce(kc.n, 0)::text AS "childSpaceCount",
-           '0' AS "appCount", coalesce(sh.users, '{}') AS access,
-           s.space_role AS "spaceRole", s.user_entry AS "userEntry", s.group_entry AS "groupEntry", s.own_entry AS "ownEntry",
-           who.organization_role AS "organizationRole", who.direct_project_role AS "directProjectRole",
-           who.group_project_role AS "groupProjectRole", who.first_name AS "firstName", who.last_name AS "lastName", who.email`;
-const SUMMARY_JOINS = `JOIN projects p ON p.project_id = $1
-    JOIN organizations o ON o.organization_id = p.organization_id
-    CROSS JOIN caller_sources who
-    LEFT JOIN chart_counts cc ON cc.space_id = s.space_id
-    LEFT JOIN dashboard_counts dc ON dc.space_id = s.space_id
-    LEFT JOIN child_counts kc ON kc.space_id = s.space_id
-    LEFT JOIN shares sh ON sh.space_id = s.space_id`;
-
-/**
- * Every space of project $1 that user $2 may see, in path order, with its summary, in one statement
- * (see visibleSpacesCte). The listed rows are materialized first and the counts and shares, each
- * aggregated once for the project, joined to them afterwards: joined inside the per-row lookup of the
- * space, PostgreSQL re-read each aggregate for every row (90 ms instead of 8 at 1,000 spaces). The
- * first row carries the number of spaces, as the page does.
- */
-const LIST_SQL = `
-  WITH ${visibleSpacesCte('$1', '$2')},
-  listed_spaces AS MATERIALIZED (
-    SELECT ${SPACE_ROW_COLUMNS},
-           v.space_role, v.project_role, v.user_entry, v.group_entry,
-           (SELECT own.role FROM space_user_access own WHERE own.space_id = s.space_id AND own.user_id = $2) AS own_entry
-    FROM visible_spaces v
-    ${spaceById('s', 'v.space_id')}
-  ),
-  chart_counts AS (SELECT space_id, count(*)::int AS n FROM saved_charts WHERE project_id = $1 AND deleted_at IS NULL GROUP BY space_id),
-  dashboard_counts AS (SELECT space_id, count(*)::int AS n FROM dashboards WHERE project_id = $1 AND deleted_at IS NULL GROUP BY space_id),
-  child_counts AS (SELECT parent_space_id AS space_id, count(*)::int AS n FROM spaces WHERE project_id = $1 AND parent_space_id IS NOT NULL AND deleted_at IS NULL GROUP BY 1),
-  caller_sources AS MATERIALIZED (
-    SELECT src.*, u.first_name, u.last_name, u.email
-    FROM projects owner CROSS JOIN LATERAL (${projectRoleSourcesSql('owner', '$2')}) src JOIN users u ON u.user_id = $2
-    WHERE owner.project_id = $1
-  ),
-  shares AS (
-    SELECT a.space_id, array_agg(u.user_uuid::text ORDER BY u.user_uuid) AS users
-    FROM space_user_access a JOIN spaces sp ON sp.space_id = a.space_id AND sp.project_id = $1 JOIN users u ON u.user_id = a.user_id
-    GROUP BY a.space_id
-  ),
-  total AS (SELECT count(*)::int AS n FROM visible_spaces)
-  SELECT total.n AS "totalResults", listed.*
-  FROM total LEFT JOIN (
-    SELECT ${SUMMARY_COLUMNS}
-    FROM listed_spaces s
-    ${SUMMARY_JOINS}
-  ) listed ON true
-  ORDER BY listed.path`;
-
-interface ListRow
-  extends Omit<SpaceSummaryDto, 'userAccess' | 'pinnedListUuid' | 'pinnedListOrder'>,
-    Omit<SpaceAccessSources, 'spaceRole'>,
-    Pick<SpaceUserAccessDto, 'firstName' | 'lastName' | 'email'> {
-  totalResults: number;
-  spaceRole: SpaceRole;
-}
+import { describeSpaceAccess } from './space-access-origin.js';
+import { SPACE_CONTENT, type SpaceContentRow } from './space-content.queries.js';
+import {
+  deleteGroupEntry,
+  deleteUserEntry,
+  insertSpaceAdminEntry,
+  insertSpaceUnlessSlugTaken,
+  lockLiveSpaceForShare,
+  lockOrganizationGroupForShare,
+  lockOrganizationMemberForShare,
+  lockSpaceForUpdate,
+  selectSlugsLike,
+  selectSpaceContent,
+  selectVisibleSpaces,
+  updateSpace,
+  upsertGroupEntry,
+  upsertUserEntry,
+} from './spaces.queries.js';
 
 /** What reading one space needs to know about it and the caller. */
 interface SpaceTarget {
@@ -140,7 +78,7 @@ export class SpacesService {
 
   /** Every visible space, as Lightdash's plain array (it ignores `page` and `pageSize` here; GET /api/v2/content pages). */
   async list(principal: Principal, access: ProjectAccess): Promise<SpaceSummaryDto[]> {
-    const rows = await this.sql.rows<ListRow>('space-list', LIST_SQL, [access.projectId, principal.userId]);
+    const rows = await selectVisibleSpaces(this.sql, access.projectId, principal.userId);
     return rows
       .filter((row) => row.uuid !== null)
       .map((row) => {
@@ -168,17 +106,12 @@ export class SpacesService {
     const spaceId = await this.dataSource.transaction(async (manager) => {
       if (parentSpaceId !== null) {
         // the parent may have gone to the trash since it was checked; the share lock waits for a trash in progress
-        const [live] = await manager.query('SELECT 1 FROM spaces WHERE space_id = $1 AND deleted_at IS NULL FOR SHARE', [parentSpaceId]);
-        if (!live) throw new NotFoundError('Parent space not found');
+        if (!(await lockLiveSpaceForShare(manager, parentSpaceId))) throw new NotFoundError('Parent space not found');
       }
       const space = await this.insertWithFreeSlug(manager, access, principal, body.name, inherits, parentSpaceId);
-      await manager.query(`INSERT INTO space_user_access (space_id, user_id, organization_id, role) VALUES ($1, $2, $3, 'admin')`, [
-        space.spaceId,
-        principal.userId,
-        access.organizationId,
-      ]);
+      await insertSpaceAdminEntry(manager, space.spaceId, principal.userId, access.organizationId);
       const shares = (body.access ?? []).filter((share) => share.userUuid !== principal.userUuid);
-      for (const share of shares) await this.upsertUserEntry(manager, space.spaceId, access.organizationId, share);
+      for (const share of shares) await this.shareWithMember(manager, space.spaceId, access.organizationId, share);
       await this.audit.record(manager, {
         action: 'space.create',
         targetType: 'space',
@@ -194,20 +127,13 @@ export class SpacesService {
   async update(principal: Principal, access: SpaceAccess, body: UpdateSpaceDto): Promise<SpaceDto> {
     const inherits = requestedInheritance(body);
     await this.dataSource.transaction(async (manager) => {
-      const [current] = await manager.query(
-        'SELECT name, inherit_parent_permissions AS "inherits" FROM spaces WHERE space_id = $1 FOR UPDATE',
-        [access.spaceId],
-      );
+      const current = await lockSpaceForUpdate(manager, access.spaceId);
       if (!current) throw new NotFoundError('Space not found');
       // Opening a private space to the whole project is managing a public space: it needs project editor too.
       if (inherits === true && !current.inherits && !managesPublicSpaces(access)) {
         throw new ForbiddenError('Making a space public needs project role editor');
       }
-      await manager.query('UPDATE spaces SET name = $2, inherit_parent_permissions = COALESCE($3, inherit_parent_permissions), updated_at = now() WHERE space_id = $1', [
-        access.spaceId,
-        body.name,
-        inherits ?? null,
-      ]);
+      await updateSpace(manager, access.spaceId, body.name, inherits ?? null);
       await this.audit.record(manager, {
         action: 'space.update',
         targetType: 'space',
@@ -225,7 +151,7 @@ export class SpacesService {
 
   async shareWithUser(access: SpaceAccess, userUuid: string, role: SpaceRole): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await this.upsertUserEntry(manager, access.spaceId, access.organizationId, { userUuid, role });
+      await this.shareWithMember(manager, access.spaceId, access.organizationId, { userUuid, role });
       await this.audit.record(manager, {
         action: 'space.share',
         targetType: 'space',
@@ -238,10 +164,7 @@ export class SpacesService {
   /** Idempotent: 200 whether or not the user had an entry. */
   async revokeUser(access: SpaceAccess, userUuid: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const [, removed] = await manager.query(
-        'DELETE FROM space_user_access WHERE space_id = $1 AND user_id = (SELECT user_id FROM users WHERE user_uuid = $2) RETURNING role',
-        [access.spaceId, userUuid],
-      );
+      const removed = await deleteUserEntry(manager, access.spaceId, userUuid);
       await this.audit.record(manager, {
         action: 'space.unshare',
         targetType: 'space',
@@ -253,17 +176,10 @@ export class SpacesService {
 
   async shareWithGroup(access: SpaceAccess, groupUuid: string, role: SpaceRole): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const [group] = await manager.query('SELECT group_id::text AS "groupId" FROM groups WHERE group_uuid = $1 AND organization_id = $2 FOR SHARE', [
-        groupUuid,
-        access.organizationId,
-      ]);
+      const group = await lockOrganizationGroupForShare(manager, access.organizationId, groupUuid);
       if (!group) throw new ParameterError(`Group ${groupUuid} is not a group of the organization`);
       try {
-        await manager.query(
-          `INSERT INTO space_group_access (space_id, group_id, organization_id, role) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (space_id, group_id) DO UPDATE SET role = EXCLUDED.role`,
-          [access.spaceId, group.groupId, access.organizationId, role],
-        );
+        await upsertGroupEntry(manager, access.spaceId, group.groupId, access.organizationId, role);
       } catch (error) {
         if (isForeignKeyViolation(error, 'space_group_access_group_id_organization_id_fkey')) {
           throw new ParameterError(`Group ${groupUuid} is not a group of the organization`);
@@ -282,10 +198,7 @@ export class SpacesService {
   /** Idempotent: 200 whether or not the group had an entry. */
   async revokeGroup(access: SpaceAccess, groupUuid: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const [, removed] = await manager.query(
-        'DELETE FROM space_group_access WHERE space_id = $1 AND group_id = (SELECT group_id FROM groups WHERE group_uuid = $2) RETURNING role',
-        [access.spaceId, groupUuid],
-      );
+      const removed = await deleteGroupEntry(manager, access.spaceId, groupUuid);
       await this.audit.record(manager, {
         action: 'space.group.unshare',
         targetType: 'space',
@@ -324,22 +237,17 @@ export class SpacesService {
   ): Promise<{ spaceId: string; spaceUuid: string; slug: string }> {
     const base = slugify(name);
     for (let attempt = 0; attempt < 20; attempt++) {
-      const taken: { slug: string }[] = await manager.query(
-        `SELECT slug FROM spaces WHERE project_id = $1 AND (slug = $2 OR starts_with(slug, $2 || '-'))`,
-        [access.projectId, base],
-      );
-      const slug = firstFreeSlug(
-        base,
-        taken.map((row) => row.slug),
-      );
+      const slug = firstFreeSlug(base, await selectSlugsLike(manager, access.projectId, base));
       try {
-        const [inserted] = await manager.query(
-          `INSERT INTO spaces (project_id, organization_id, parent_space_id, name, slug, inherit_parent_permissions, created_by_user_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT ON CONSTRAINT spaces_project_id_slug_key DO NOTHING
-           RETURNING space_id::text AS "spaceId", space_uuid AS "spaceUuid"`,
-          [access.projectId, access.organizationId, parentSpaceId, name, slug, inherits, principal.userId],
-        );
+        const inserted = await insertSpaceUnlessSlugTaken(manager, {
+          projectId: access.projectId,
+          organizationId: access.organizationId,
+          parentSpaceId,
+          name,
+          slug,
+          inherits,
+          createdByUserId: principal.userId,
+        });
         if (inserted) return { ...inserted, slug };
       } catch (error) {
         // the parent was deleted since it was checked
@@ -351,20 +259,12 @@ export class SpacesService {
   }
 
   /** Members of the organization only (else 404); the membership row is locked so it cannot vanish before the entry is written. */
-  private async upsertUserEntry(manager: EntityManager, spaceId: string, organizationId: string, share: InitialSpaceShareDto): Promise<void> {
-    const [member] = await manager.query(
-      `SELECT m.user_id::text AS "userId" FROM organization_memberships m JOIN users u ON u.user_id = m.user_id
-       WHERE u.user_uuid = $1 AND m.organization_id = $2 FOR SHARE OF m`,
-      [share.userUuid, organizationId],
-    );
+  private async shareWithMember(manager: EntityManager, spaceId: string, organizationId: string, share: InitialSpaceShareDto): Promise<void> {
+    const member = await lockOrganizationMemberForShare(manager, organizationId, share.userUuid);
     // 404 as in Lightdash: nothing tells a user of another organization from one that does not exist
     if (!member) throw new NotFoundError(`User ${share.userUuid} not found in the organization`);
     try {
-      await manager.query(
-        `INSERT INTO space_user_access (space_id, user_id, organization_id, role) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (space_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
-        [spaceId, member.userId, organizationId, share.role],
-      );
+      await upsertUserEntry(manager, spaceId, member.userId, organizationId, share.role);
     } catch (error) {
       if (isForeignKeyViolation(error, 'space_user_access_user_id_organization_id_fkey')) {
         throw new NotFoundError(`User ${share.userUuid} not found in the organization`);
@@ -376,12 +276,10 @@ export class SpacesService {
   /** A space with its content, shares, visible children and breadcrumbs: one statement. */
   private async read(principal: Principal, target: SpaceTarget, loaded?: SpaceContentRow): Promise<SpaceDto> {
     const { spaceId, projectUuid, organizationUuid, projectRole } = target;
-    const [row] = loaded
-      ? [loaded]
-      : await this.sql.rows<SpaceContentRow>('space-content-by-id', SPACE_CONTENT_SQL, [spaceId, principal.userId, projectRole, projectUuid, organizationUuid]);
+    const row = loaded ?? (await selectSpaceContent(this.sql, spaceId, principal.userId, projectRole, projectUuid, organizationUuid));
     const chain = row?.chain ?? [];
     const space = chain.at(-1);
-    if (!space) throw new NotFoundError('Space not found');
+    if (!row || !space) throw new NotFoundError('Space not found');
     const path = chain.map((level) => level.slug).join('.');
     const { queries, dashboards, access, groupsAccess, children } = row;
     const breadcrumbs: BreadcrumbDto[] = chain.map((level) => ({ uuid: level.uuid, name: level.name, hasAccess: level.spaceRole !== null }));
