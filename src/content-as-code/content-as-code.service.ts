@@ -274,7 +274,7 @@ export class ContentAsCodeService {
     let depth = prefixes.length;
     while (depth > 0 && !byPath.has(prefixes[depth - 1])) depth--;
     const ancestor = depth > 0 ? byPath.get(prefixes[depth - 1]) : undefined;
-    if (ancestor && ancestor.spaceRole === null) throw new ForbiddenError(PRIVATE_SPACE);
+    if (ancestor && !spaceAllows('space:view', ancestor)) throw new ForbiddenError(PRIVATE_SPACE);
     if (ancestor && depth === prefixes.length) {
       assertMayEditContent(ancestor);
       return { ...ancestor, created: [] };
@@ -345,7 +345,7 @@ export class ContentAsCodeService {
 
 /** Content is written only where the caller may edit content (DESIGN §3); a space they cannot see is Lightdash's private-space refusal. */
 function assertMayEditContent(space: SpaceStandingRow): void {
-  if (space.spaceRole === null) throw new ForbiddenError(PRIVATE_SPACE);
+  if (!spaceAllows('space:view', space)) throw new ForbiddenError(PRIVATE_SPACE);
   if (!spaceAllows('space:edit-content', space)) throw new ForbiddenError();
 }
 
