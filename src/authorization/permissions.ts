@@ -60,12 +60,23 @@ const SPECS = {
   'project:manage-access': { scope: 'project', scopes: ['manage:Project'], description: 'Grant, update and revoke project access and role assignments; see the project access list' },
   'project:manage': { scope: 'project', scopes: ['manage:Project'], description: "Set the project's upstream project (Lightdash's `manage Project`)" },
   'project:delete': { scope: 'project', scopes: ['delete:Project'], description: 'Delete the project' },
+  'project:manage-deleted-content': {
+    scope: 'project',
+    scopes: ['manage:DeletedContent'],
+    description: "See everyone's deleted content in the project's trash and filter it by who deleted it (others see what they deleted themselves)",
+  },
   'space:view': { scope: 'space', minimum: 'viewer', description: 'See the space and its content' },
   'space:edit-content': {
     scope: 'space',
     minimum: 'editor',
     projectScopes: ['manage:SavedChart@space', 'manage:Dashboard@space'],
     description: 'Create, edit and delete charts and dashboards in the space',
+  },
+  'space:create-nested': {
+    scope: 'space',
+    minimum: 'editor',
+    projectScopes: ['create:Space'],
+    description: 'Create a space inside this space',
   },
   'space:manage': {
     scope: 'space',

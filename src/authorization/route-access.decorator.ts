@@ -30,7 +30,22 @@ export interface ResourceRef {
   trashed?: 'forbidden';
 }
 
-export type RouteAccess = { kind: 'permission'; permission: Permission; resource?: ResourceRef } | { kind: 'self' } | { kind: 'scim-token' };
+/**
+ * A permission the route also needs on objects the guard cannot name before the service reads them
+ * (a body's target space, a duplicated dashboard's space, each item of a bulk change): the service
+ * asks the same table (`can`). Declared so the route listing and Swagger show the whole rule; the
+ * guard does not enforce it.
+ */
+export interface CheckedInService {
+  permission: Permission;
+  /** the objects it is checked on, e.g. "each target space" */
+  on: string;
+}
+
+export type RouteAccess =
+  | { kind: 'permission'; permission: Permission; resource?: ResourceRef; checkedInService?: readonly CheckedInService[] }
+  | { kind: 'self' }
+  | { kind: 'scim-token' };
 
 /**
  * Whether the route's access check runs an access statement (project or space scope), which also
@@ -40,16 +55,24 @@ export function credentialRevalidated(access: RouteAccess | undefined): boolean 
   return access?.kind === 'permission' && access.resource !== undefined && PERMISSIONS[access.permission].scope !== 'organization';
 }
 
+/** The 403 description of a route: its permission and those its service checks. */
+function describeRouteAccess(permission: Permission, checkedInService: readonly CheckedInService[]): string {
+  return [describePermission(permission), ...checkedInService.map((check) => `Also, on ${check.on}, checked in the service: ${describePermission(check.permission)}`)].join(' ');
+}
+
 /**
  * Declares the permission a route needs (from the table in permissions.ts) and, for routes about one
  * object, which route parameter names it. The authorization guard enforces it; Swagger shows it.
+ * `checkedInService` documents further permissions the service checks on objects the request only
+ * names in its body (see CheckedInService).
  */
-export const RequirePermission = (permission: Permission, resource?: ResourceRef) =>
+export const RequirePermission = (permission: Permission, resource?: ResourceRef, ...checkedInService: CheckedInService[]) =>
   applyDecorators(
-    SetMetadata(ROUTE_ACCESS, { kind: 'permission', permission, resource } satisfies RouteAccess),
+    SetMetadata(ROUTE_ACCESS, { kind: 'permission', permission, resource, ...(checkedInService.length ? { checkedInService } : {}) } satisfies RouteAccess),
     AcceptsCachedPrincipal(credentialRevalidated({ kind: 'permission', permission, resource })),
     ApiExtension('x-permission', permission),
-    ApiForbiddenResponse({ description: describePermission(permission) }),
+    ...(checkedInService.length ? [ApiExtension('x-permission-checked-in-service', checkedInService.map(({ permission, on }) => ({ permission, on })))] : []),
+    ApiForbiddenResponse({ description: describeRouteAccess(permission, checkedInService) }),
     ...(resource ? [ApiNotFoundResponse({ description: `The ${resource.type} does not exist or belongs to another organization` })] : []),
   );
 

@@ -31,11 +31,13 @@ export class ChartsController {
   // caller may see when it names none, so the service checks `space:edit-content` on it.
   @Post('projects/:projectUuid/saved')
   @HttpCode(200)
-  @RequirePermission('project:view', PROJECT)
+  @RequirePermission('project:view', PROJECT, {
+    permission: 'space:edit-content',
+    on: 'the target space (body `spaceUuid`, else the first space of the project you may see)',
+  })
   @ApiOperation({
     operationId: 'CreateSavedChart',
     summary: 'Save a chart in a space of the project (without `spaceUuid`: in its first space you may see, the default space "Shared")',
-    description: 'Also needs `space:edit-content` on the space.',
   })
   @ApiOkResponse({ type: SavedChartDto })
   create(
@@ -58,7 +60,7 @@ export class ChartsController {
   }
 
   @Patch('saved/:chartUuid')
-  @RequirePermission('space:edit-content', CHART)
+  @RequirePermission('space:edit-content', CHART, { permission: 'space:edit-content', on: 'the destination space (body `spaceUuid`), when moving' })
   @ApiOperation({ operationId: 'UpdateSavedChart', summary: 'Rename a chart or move it to another space of the project (needs edit rights there too)' })
   @ApiOkResponse({ type: SavedChartDto })
   update(

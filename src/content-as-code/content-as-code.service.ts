@@ -145,7 +145,7 @@ export class ContentAsCodeService {
       await manager.query(LOCK_PROJECT_UPLOADS_SQL, [project.projectId]);
       const [existing]: ExistingChartRow[] = await manager.query(EXISTING_CHART_SQL, [project.projectId, principal.userId, slug]);
       if (existing?.trashed) throw new ConflictError(`The chart with slug "${slug}" is in the trash: restore it or delete it for good first`);
-      if (existing) assertMayEditContent(existing.standing);
+      if (existing) assertMayEditContent(existing.standing, project);
       const space = await this.spaceForUpload(manager, principal, project, segments, document);
       const values = [
         content.name,
@@ -193,7 +193,7 @@ export class ContentAsCodeService {
       await manager.query(LOCK_PROJECT_UPLOADS_SQL, [project.projectId]);
       const [existing]: ExistingDashboardRow[] = await manager.query(EXISTING_DASHBOARD_SQL, [project.projectId, principal.userId, slug]);
       if (existing?.trashed) throw new ConflictError(`The dashboard with slug "${slug}" is in the trash: restore it or delete it for good first`);
-      if (existing) assertMayEditContent(existing.standing);
+      if (existing) assertMayEditContent(existing.standing, project);
       const charts: { uuid: string; slug: string }[] = chartSlugs.length
         ? await manager.query(VISIBLE_CHARTS_BY_SLUG_SQL, [project.projectId, principal.userId, chartSlugs])
         : [];
@@ -276,13 +276,13 @@ export class ContentAsCodeService {
     let depth = prefixes.length;
     while (depth > 0 && !byPath.has(prefixes[depth - 1])) depth--;
     const ancestor = depth > 0 ? byPath.get(prefixes[depth - 1]) : undefined;
-    if (ancestor && ancestor.spaceRole === null) throw new ForbiddenError(PRIVATE_SPACE);
+    if (ancestor && !spaceAllows('space:view', standingOn(ancestor, project))) throw new ForbiddenError(PRIVATE_SPACE);
     if (ancestor && depth === prefixes.length) {
-      assertMayEditContent(ancestor);
+      assertMayEditContent(ancestor, project);
       return { ...ancestor, created: [] };
     }
     if (options.skipSpaceCreate) throw new NotFoundError(`Space ${options.spaceSlug} does not exist`);
-    if (ancestor && !spaceAllows('space:edit-content', ancestor)) throw new ForbiddenError('Creating a space inside another needs space role editor there');
+    if (ancestor && !spaceAllows('space:edit-content', standingOn(ancestor, project))) throw new ForbiddenError('Creating a space inside another needs space role editor there');
 
     let parent: SpaceStandingRow | undefined = ancestor;
     const created: string[] = [];
@@ -346,9 +346,18 @@ export class ContentAsCodeService {
 }
 
 /** Content is written only where the caller may edit content (DESIGN §3); a space they cannot see is Lightdash's private-space refusal. */
-function assertMayEditContent(space: SpaceStandingRow): void {
-  if (space.spaceRole === null) throw new ForbiddenError(PRIVATE_SPACE);
-  if (!spaceAllows('space:edit-content', space)) throw new ForbiddenError();
+function assertMayEditContent(space: SpaceStandingRow, project: ProjectAccess): void {
+  const standing = standingOn(space, project);
+  if (!spaceAllows('space:view', standing)) throw new ForbiddenError(PRIVATE_SPACE);
+  if (!spaceAllows('space:edit-content', standing)) throw new ForbiddenError();
+}
+
+/**
+ * The caller's standing on a space for the permission table: the space role the SQL resolved, and the
+ * project roles the guard resolved (system role and custom roles' scopes), so custom roles count.
+ */
+function standingOn(space: SpaceStandingRow, project: ProjectAccess) {
+  return { spaceRole: space.spaceRole, inheritsFromProject: space.inheritsFromProject, projectRole: project.projectRole, customScopes: project.customScopes };
 }
 
 function lastSegment(path: string): string {

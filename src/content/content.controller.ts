@@ -24,6 +24,14 @@ import {
 
 const PROJECT = { type: 'project', param: 'projectUuid' } as const;
 const OK = { description: '`{"status":"ok"}`' };
+// What the service checks on each item's space (the guard only knows the path's project): see ContentService.allowedOn.
+const EDIT_ITEM = { permission: 'space:edit-content', on: "each chart's or dashboard's space" } as const;
+const MANAGE_ITEM = { permission: 'space:manage', on: 'each space acted on' } as const;
+const EDIT_TARGET = { permission: 'space:edit-content', on: 'the target space, when charts or dashboards move there' } as const;
+const MANAGE_TARGET = { permission: 'space:manage', on: 'the target space, when spaces move there' } as const;
+const EDIT_PROJECT = { permission: 'project:edit', on: 'the project, when a space moves to its root' } as const;
+const TRASHED_EDIT = { permission: 'space:edit-content', on: "each chart's or dashboard's space as it was when deleted" } as const;
+const TRASHED_MANAGE = { permission: 'space:manage', on: 'each space as it was when deleted' } as const;
 
 /** Lightdash's v2 content routes (`/api/v2/content`): list, move, delete, restore and delete for good. */
 @ApiTags('Content')
@@ -43,7 +51,11 @@ export class ContentController {
   }
 
   @Get('deleted')
-  @RequirePermission('project:view', { type: 'project', param: 'projectUuids', in: 'query' })
+  @RequirePermission(
+    'project:view',
+    { type: 'project', param: 'projectUuids', in: 'query' },
+    { permission: 'project:manage-deleted-content', on: "the project, to list everyone's deletions (otherwise only your own)" },
+  )
   @ApiOperation({ operationId: 'ListDeletedContent', summary: 'The trash of a project: what you deleted (project admins: what anyone deleted)' })
   @ApiOkResponse({ type: DeletedContentPageDto })
   listDeleted(
@@ -56,7 +68,7 @@ export class ContentController {
 
   @Post(':projectUuid/move')
   @HttpCode(200)
-  @RequirePermission('project:view', PROJECT)
+  @RequirePermission('project:view', PROJECT, EDIT_ITEM, MANAGE_ITEM, EDIT_TARGET, MANAGE_TARGET, EDIT_PROJECT)
   @AuditAction('content.move', 'content')
   @ApiOperation({ operationId: 'MoveContent', summary: 'Move a chart, dashboard or space (needs the same permission on its space and on the destination)' })
   @ApiOkResponse(OK)
@@ -66,7 +78,7 @@ export class ContentController {
 
   @Post('bulk-action/:projectUuid/move')
   @HttpCode(200)
-  @RequirePermission('project:view', PROJECT)
+  @RequirePermission('project:view', PROJECT, EDIT_ITEM, MANAGE_ITEM, EDIT_TARGET, MANAGE_TARGET, EDIT_PROJECT)
   @AuditAction('content.move', 'content')
   @ApiOperation({ operationId: 'BulkMoveContent', summary: 'Move several items to one space: all or nothing' })
   @ApiOkResponse(OK)
@@ -81,7 +93,7 @@ export class ContentController {
 
   @Post(':projectUuid/delete')
   @HttpCode(200)
-  @RequirePermission('project:view', PROJECT)
+  @RequirePermission('project:view', PROJECT, EDIT_ITEM, MANAGE_ITEM)
   @AuditAction('content.delete', 'content')
   @ApiOperation({ operationId: 'DeleteContent', summary: 'Move a chart, dashboard or space (with everything in it) to the trash' })
   @ApiOkResponse(OK)
@@ -91,7 +103,7 @@ export class ContentController {
 
   @Post('bulk-action/:projectUuid/delete')
   @HttpCode(200)
-  @RequirePermission('project:view', PROJECT)
+  @RequirePermission('project:view', PROJECT, EDIT_ITEM, MANAGE_ITEM)
   @AuditAction('content.delete', 'content')
   @ApiOperation({ operationId: 'BulkDeleteContent', summary: 'Move several items to the trash, one by one; refusals are listed in `skipped`' })
   @ApiOkResponse({ type: BulkDeleteResultDto })
@@ -106,7 +118,7 @@ export class ContentController {
 
   @Post(':projectUuid/restore')
   @HttpCode(200)
-  @RequirePermission('project:view', PROJECT)
+  @RequirePermission('project:view', PROJECT, TRASHED_EDIT, TRASHED_MANAGE)
   @AuditAction('content.restore', 'content')
   @ApiOperation({ operationId: 'RestoreContent', summary: 'Bring an item back from the trash, where it was, with its access (needs what deleting it needed)' })
   @ApiOkResponse(OK)
@@ -115,7 +127,7 @@ export class ContentController {
   }
 
   @Delete(':projectUuid/permanent')
-  @RequirePermission('project:view', PROJECT)
+  @RequirePermission('project:view', PROJECT, TRASHED_EDIT, TRASHED_MANAGE)
   @AuditAction('content.delete-permanently', 'content')
   @ApiOperation({ operationId: 'PermanentlyDeleteContent', summary: 'Delete an item in the trash for good (JSON body on the DELETE, as Lightdash)' })
   @ApiOkResponse(OK)

@@ -96,13 +96,13 @@ export class ContentService {
 
   async listDeleted(principal: Principal, project: ProjectAccess, query: ListDeletedContentQueryDto): Promise<Paginated<DeletedContentItemDto>> {
     const window = contentPage(query);
-    const isAdmin = project.projectRole === 'admin';
+    const seesEveryonesDeletions = can('project:manage-deleted-content', project);
     const search = query.search?.trim() || null;
     const rows = await this.sql.rows<DeletedContentRow>('content-deleted-list', LIST_DELETED_SQL, [
       project.projectId,
       principal.userId,
-      isAdmin,
-      isAdmin && query.deletedByUserUuids?.length ? query.deletedByUserUuids : null,
+      seesEveryonesDeletions,
+      seesEveryonesDeletions && query.deletedByUserUuids?.length ? query.deletedByUserUuids : null,
       contentKinds(query.contentTypes),
       search ? containsPattern(search) : null,
       window.limit,

@@ -49,11 +49,13 @@ export class DashboardsController {
   // duplicating (whose body names no space), so the service checks `space:edit-content` on it.
   @Post('projects/:projectUuid/dashboards')
   @HttpCode(201)
-  @RequirePermission('project:view', PROJECT)
+  @RequirePermission('project:view', PROJECT, {
+    permission: 'space:edit-content',
+    on: "the target space (body `spaceUuid`; when duplicating, the source dashboard's space)",
+  })
   @ApiOperation({
     operationId: 'createDashboard',
     summary: 'Create a dashboard in a space, or duplicate one (`?duplicateFrom=`, body `{dashboardName, dashboardDesc}`)',
-    description: 'Also needs `space:edit-content` on the target space (and view on the source when duplicating).',
   })
   @ApiCreatedResponse({ type: DashboardDto })
   create(
@@ -67,12 +69,11 @@ export class DashboardsController {
   }
 
   @Patch('projects/:projectUuid/dashboards')
-  @RequirePermission('project:view', PROJECT)
-  @ApiOperation({
-    operationId: 'updateDashboards',
-    summary: 'Rename and/or move several dashboards at once',
-    description: 'Also needs `space:edit-content` on every dashboard and destination space; otherwise nothing changes.',
+  @RequirePermission('project:view', PROJECT, {
+    permission: 'space:edit-content',
+    on: "each dashboard's space and each destination space (all or nothing changes)",
   })
+  @ApiOperation({ operationId: 'updateDashboards', summary: 'Rename and/or move several dashboards at once' })
   @ApiBody({ type: [DashboardRenameDto] })
   @ApiOkResponse({ type: [DashboardDto] })
   updateMany(
@@ -94,7 +95,7 @@ export class DashboardsController {
   }
 
   @Patch('dashboards/:dashboardUuid')
-  @RequirePermission('space:edit-content', DASHBOARD)
+  @RequirePermission('space:edit-content', DASHBOARD, { permission: 'space:edit-content', on: 'the destination space (body `spaceUuid`), when moving' })
   @ApiOperation({ operationId: 'updateDashboard', summary: 'Change a dashboard (a new version) or move it to another space of the project' })
   @ApiOkResponse({ type: DashboardDto })
   update(

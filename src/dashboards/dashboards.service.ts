@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { AccessService, type ProjectAccess, type SpaceAccess } from '../authorization/access.service.js';
-import { atLeast, SPACE_ROLES, type SpaceRole } from '../authorization/roles.js';
+import { type SpaceRole } from '../authorization/roles.js';
+import { spaceAllows } from '../authorization/permissions.js';
 import { insertWithUniqueSlug, slugify } from '../charts/content-slug.js';
 import { canEditContent, spaceToWriteInto } from '../charts/content-space-access.js';
 import { ForbiddenError, NotFoundError, ParameterError, ValidateError } from '../common/errors.js';
@@ -141,7 +142,7 @@ export class DashboardsService {
     if (dashboardName === undefined || Object.values(rest).some((value) => value !== undefined)) throw new ParameterError(DUPLICATE_MISMATCH);
     const source = await this.access.dashboardSpace(sourceUuid, principal.userId);
     if (!source || source.organizationId !== principal.organizationId || source.projectId !== project.projectId) throw new NotFoundError('Dashboard not found');
-    if (!atLeast(SPACE_ROLES, source.spaceRole, 'viewer') || !canEditContent(source)) throw new ForbiddenError();
+    if (!spaceAllows('space:view', source) || !canEditContent(source)) throw new ForbiddenError();
     const dashboardUuid = await insertWithUniqueSlug(this.dataSource.manager, 'dashboards', project.projectId, slugify(dashboardName, 'dashboard'), async (slug) => {
       const [row] = await this.dataSource.query(
         `INSERT INTO dashboards (space_id, project_id, name, description, slug, tiles, tabs, filters, parameters, config, created_by_user_id, updated_by_user_id)

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
-import { atLeast, PROJECT_ROLES } from '../authorization/roles.js';
+import { can } from '../authorization/permissions.js';
 import { CustomSqlQueryForbiddenError, NotFoundError } from '../common/errors.js';
 import type { ResolvedConfig } from '../config/config.js';
 import { type CompiledField, type CompiledQuery, compileMetricQuery } from './compiler/index.js';
@@ -38,7 +38,7 @@ export async function prepareMetricQuery(
     startOfWeek: row.startOfWeek ?? undefined,
     intrinsicUserAttributes: { email: principal.email },
   });
-  if (compiled.userSqlFields.length > 0 && !atLeast(PROJECT_ROLES, access.projectRole, 'developer')) {
+  if (compiled.userSqlFields.length > 0 && !can('project:run-sql', access)) {
     throw new CustomSqlQueryForbiddenError('User cannot run queries with custom SQL: this needs the developer role on the project', { fields: compiled.userSqlFields });
   }
   return { exploreName, metricQuery: query, compiled, explore: row.definition };

@@ -49,7 +49,7 @@ export class SpacesController {
 
   @Post()
   @HttpCode(200)
-  @RequirePermission('project:edit', PROJECT)
+  @RequirePermission('project:edit', PROJECT, { permission: 'space:create-nested', on: 'the parent space (body `parentSpaceUuid`), when given' })
   @AuditAction('space.create', 'space')
   @ApiOperation({ operationId: 'CreateSpaceInProject', summary: 'Create a space (you get a direct admin entry on it)' })
   @ApiOkResponse({ type: SpaceDto })

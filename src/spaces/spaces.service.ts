@@ -4,8 +4,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { AccessService, type ProjectAccess, type SpaceAccess } from '../authorization/access.service.js';
-import { managesPublicSpaces } from '../authorization/permissions.js';
-import { atLeast, type ProjectRole, SPACE_ROLES, type SpaceRole } from '../authorization/roles.js';
+import { managesPublicSpaces, spaceAllows } from '../authorization/permissions.js';
+import { type ProjectRole, type SpaceRole } from '../authorization/roles.js';
 import { ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
 import { isForeignKeyViolation } from '../common/postgres-errors.js';
 import { PreparedSql } from '../database/sql.js';
@@ -213,13 +213,14 @@ export class SpacesService {
   }
 
   /**
-   * A nested space is content of its parent: creating one needs space `editor` there (project
-   * `editor` is already required by the route). Another project's or organization's space is 404.
+   * A nested space is content of its parent: creating one needs `space:create-nested` there (space
+   * `editor`, and `create:Space`, which the route already required). Another project's or
+   * organization's space is 404.
    */
   private async parentWhereCallerMayCreate(principal: Principal, access: ProjectAccess, parentSpaceUuid: string): Promise<string> {
     const parent = await this.accessService.space(parentSpaceUuid, principal.userId);
     if (!parent || parent.projectId !== access.projectId) throw new NotFoundError('Parent space not found');
-    if (!atLeast(SPACE_ROLES, parent.spaceRole, 'editor')) throw new ForbiddenError('Creating a space inside another needs space role editor there');
+    if (!spaceAllows('space:create-nested', parent)) throw new ForbiddenError('Creating a space inside another needs space role editor there');
     return parent.spaceId;
   }
 

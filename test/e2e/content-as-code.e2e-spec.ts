@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { createOrganization, createPersonas, type Personas } from '../support/organizations.js';
+import { addMember, createOrganization, createPersonas, type Personas } from '../support/organizations.js';
 import { createProject } from '../support/projects.js';
-import { createSpace } from '../support/spaces.js';
+import { createSpace, shareSpace } from '../support/spaces.js';
 import type { TestUser } from '../support/users.js';
 
 const PAGE_SIZE = 2;
@@ -318,6 +318,25 @@ describe('charts and dashboards as code', () => {
     const tiles = [...(dashboard.tiles as Json[]), { type: 'saved_chart', x: 0, y: 9, h: 3, w: 6, tileSlug: 'secret-plan', properties: { chartSlug: 'secret-plan' } }];
     const hidden = await upload(p.developer, projectUuid, 'dashboards', { ...dashboard, tiles }).expect(404);
     expect(hidden.body.error.message).toBe('Chart with slug secret-plan not found');
+  });
+
+  it("asks the permission table with the caller's custom roles: a content scope lets a space editor upload, none does not", async () => {
+    const { projectUuid, sales } = await sourceProject();
+    const [margin] = (await downloadAll(p.admin, projectUuid, 'charts')).filter((chart) => chart.slug === 'margin');
+    const withCustomRole = async (name: string, scopes: string[]): Promise<TestUser> => {
+      const user = await addMember(t, p.org, 'member', name);
+      const role = await t.http().post(`/api/v2/orgs/${p.organizationUuid}/roles`).set('Cookie', p.admin.cookie).send({ name: `as code ${name}`, scopes }).expect(201);
+      await t.http().post(`/api/v2/projects/${projectUuid}/roles/assignments/user/${user.userUuid}`).set('Cookie', p.admin.cookie)
+        .send({ roleId: role.body.results.roleUuid }).expect(200);
+      await shareSpace(t, p.admin, projectUuid, sales, user.userUuid, 'editor');
+      return user;
+    };
+    const curator = await withCustomRole(`Curator ${projectUuid}`, ['view:Project', 'view:Space', 'manage:ContentAsCode', 'manage:SavedChart@space']);
+    const archivist = await withCustomRole(`Archivist ${projectUuid}`, ['view:Project', 'view:Space', 'manage:ContentAsCode']);
+
+    await upload(archivist, projectUuid, 'charts', { ...margin, name: 'Not the archivist' }).expect(403);
+    const curated = await upload(curator, projectUuid, 'charts', { ...margin, name: 'Margin (curated)' }).expect(200);
+    expect(curated.body.results.charts[0].action).toBe('update');
   });
 
   it('refuses bad documents with a 4xx and changes nothing', async () => {

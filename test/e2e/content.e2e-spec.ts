@@ -173,6 +173,26 @@ describe('content: the trash and the v2 content API', () => {
     expect(actions).toEqual(expect.arrayContaining(['space.delete', 'space.restore', 'chart.delete']));
   });
 
+  it("lists everyone's deletions for holders of manage:DeletedContent, a custom role included; others see their own", async () => {
+    const { p, projectUuid } = await setup();
+    const space = await createSpace(t, p.admin, projectUuid, { name: 'Shared' });
+    const chart = await insertChart(space, 'Churn');
+    await trash(p.editor, projectUuid, 'chart', chart).expect(200);
+    const role = await call(p.admin, 'post', `/api/v2/orgs/${p.organizationUuid}/roles`, {
+      name: 'Trash keeper',
+      scopes: ['view:Project', 'view:Space', 'manage:DeletedContent'],
+    }).expect(201);
+    await call(p.admin, 'post', `/api/v2/projects/${projectUuid}/roles/assignments/user/${p.member.userUuid}`, { roleId: role.body.results.roleUuid }).expect(200);
+
+    expect((await deletedList(p.member, projectUuid)).data.map((row: { uuid: string }) => row.uuid)).toEqual([chart]);
+    // and may filter it by who deleted it
+    const byAdmin = await call(p.member, 'get', `/api/v2/content/deleted?projectUuids=${projectUuid}&deletedByUserUuids=${p.admin.userUuid}`).expect(200);
+    expect(byAdmin.body.results.data).toEqual([]);
+    // a developer holds no manage:DeletedContent: only what they deleted themselves
+    expect((await deletedList(p.developer, projectUuid)).data).toEqual([]);
+    expect((await deletedList(p.admin, projectUuid)).data.map((row: { uuid: string }) => row.uuid)).toEqual([chart]);
+  });
+
   it('outsiders get 404 and members without the role 403, on every trash action', async () => {
     const { p, projectUuid } = await setup();
     const space = await createSpace(t, p.admin, projectUuid, { name: 'Private', isPrivate: true });

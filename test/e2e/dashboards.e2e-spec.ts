@@ -368,4 +368,19 @@ describe('dashboards', () => {
     await t.http().get(`/api/v1/dashboards/${dashboardUuid}`).set('Cookie', p.admin.cookie).expect(404);
     expect(await listUuids(p.admin)).not.toContain(dashboardUuid);
   });
+
+  it('documents in Swagger that creating and bulk-updating dashboards needs space:edit-content, checked in the service', async () => {
+    const doc = (await t.http().get('/api/docs/openapi.json').expect(200)).body;
+    const create = doc.paths['/api/v1/projects/{projectUuid}/dashboards'].post;
+    expect(create['x-permission']).toBe('project:view');
+    expect(create['x-permission-checked-in-service']).toEqual([
+      { permission: 'space:edit-content', on: "the target space (body `spaceUuid`; when duplicating, the source dashboard's space)" },
+    ]);
+    expect(create.responses['403'].description).toContain('checked in the service: Requires space role `editor` or higher and project role interactive_viewer');
+    const updateMany = doc.paths['/api/v1/projects/{projectUuid}/dashboards'].patch;
+    expect(updateMany['x-permission-checked-in-service']).toEqual([
+      { permission: 'space:edit-content', on: "each dashboard's space and each destination space (all or nothing changes)" },
+    ]);
+    expect(doc.paths['/api/v1/dashboards/{dashboardUuid}'].get['x-permission-checked-in-service']).toBeUndefined();
+  });
 });

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { purgeExpired } from '../../src/queries/queries.queries.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { createOrganization, createPersonas, type Personas } from '../support/organizations.js';
+import { addMember, createOrganization, createPersonas, type Personas } from '../support/organizations.js';
 import { createSpace } from '../support/spaces.js';
 import type { TestUser } from '../support/users.js';
 import { createShopWarehouse, createWarehouseProject } from '../support/warehouse.js';
@@ -102,6 +102,24 @@ describe('v1 compileQuery', () => {
     const refused = await t.http().post(v1('/explores/orders/compileQuery')).set('Cookie', p.interactive_viewer.cookie).send(body).expect(403);
     expect(refused.body.error.name).toBe('CustomSqlQueryForbiddenError');
     await t.http().post(v1('/explores/orders/compileQuery')).set('Cookie', p.developer.cookie).send(body).expect(200);
+  });
+
+  it('lets a custom role write SQL in a query when it holds manage:SqlRunner, as the permission table says', async () => {
+    const body = { ...REVENUE_BY_STATUS, tableCalculations: [{ name: 'double', displayName: 'Double', sql: '${orders.total_revenue} * 2' }] };
+    const assignRole = async (user: TestUser, name: string, scopes: string[]) => {
+      const role = await t.http().post(`/api/v2/orgs/${p.organizationUuid}/roles`).set('Cookie', p.admin.cookie).send({ name, scopes }).expect(201);
+      await t.http().post(`/api/v2/projects/${projectUuid}/roles/assignments/user/${user.userUuid}`).set('Cookie', p.admin.cookie)
+        .send({ roleId: role.body.results.roleUuid }).expect(200);
+    };
+    const explorer = await addMember(t, p.org, 'member', 'Explorer');
+    const sqlWriter = await addMember(t, p.org, 'member', 'SQL writer');
+    await assignRole(explorer, 'Explorer', ['view:Project', 'manage:Explore']);
+    await assignRole(sqlWriter, 'SQL writer', ['view:Project', 'manage:Explore', 'manage:SqlRunner']);
+
+    const refused = await t.http().post(v1('/explores/orders/compileQuery')).set('Cookie', explorer.cookie).send(body).expect(403);
+    expect(refused.body.error.name).toBe('CustomSqlQueryForbiddenError');
+    await t.http().post(v1('/explores/orders/compileQuery')).set('Cookie', explorer.cookie).send(REVENUE_BY_STATUS).expect(200);
+    await t.http().post(v1('/explores/orders/compileQuery')).set('Cookie', sqlWriter.cookie).send(body).expect(200);
   });
 });
 

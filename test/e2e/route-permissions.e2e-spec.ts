@@ -33,11 +33,14 @@ function describeAccess(isPublic: boolean, access: RouteAccess | undefined): str
   if (access.kind === 'self') return 'self';
   if (access.kind === 'scim-token') return 'scim-token';
   const resource = access.resource;
+  // what the service checks on objects the request names in its body (see CheckedInService)
+  const checks = (access.checkedInService ?? []).map((check) => `${check.permission} [${scopesOf(check.permission)}] on ${check.on}`);
+  const inService = checks.length ? ` + in the service: ${checks.join('; ')}` : '';
   const permission = `${access.permission} [${scopesOf(access.permission)}]`;
-  if (!resource) return permission;
+  if (!resource) return `${permission}${inService}`;
   const where = resource.in === 'body' ? `body.${resource.param}` : resource.in === 'query' ? `?${resource.param}` : `:${resource.param}`;
   const inProject = resource.projectParam ? ` in :${resource.projectParam}` : '';
-  return `${permission} (${resource.type} ${where}${inProject})`;
+  return `${permission} (${resource.type} ${where}${inProject})${inService}`;
 }
 
 describe('route permissions', () => {

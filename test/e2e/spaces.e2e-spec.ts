@@ -461,6 +461,12 @@ describe('spaces', () => {
     // nesting needs space editor on the parent
     await call(p.editor, 'post', `/projects/${projectUuid}/spaces`, { name: 'Inside', parentSpaceUuid: privateSpace }).expect(403);
     await call(p.editor, 'post', `/projects/${projectUuid}/spaces`, { name: 'Inside', parentSpaceUuid: publicSpace }).expect(200);
+    // (space:create-nested: a space viewer entry is not enough, an editor entry is)
+    const nest = await createSpace(t, p.admin, projectUuid, { name: 'Nest', isPrivate: true });
+    await shareSpace(t, p.admin, projectUuid, nest, p.editor.userUuid, 'viewer');
+    await call(p.editor, 'post', `/projects/${projectUuid}/spaces`, { name: 'Inside', parentSpaceUuid: nest }).expect(403);
+    await shareSpace(t, p.admin, projectUuid, nest, p.editor.userUuid, 'editor');
+    await call(p.editor, 'post', `/projects/${projectUuid}/spaces`, { name: 'Inside', parentSpaceUuid: nest }).expect(200);
     await call(p.editor, 'post', `/projects/${projectUuid}/spaces`, { name: 'Inside', parentSpaceUuid: randomUUID() }).expect(404);
     // deleting: the space admin entry, or project editor on a public space
     await call(p.interactive_viewer, 'delete', spacePath(projectUuid, publicSpace)).expect(200);

@@ -28,11 +28,14 @@ describe('the permission table', () => {
       'project:manage-access': 'project:admin',
       'project:manage': 'project:admin',
       'project:delete': 'project:admin',
+      'project:manage-deleted-content': 'project:admin',
       'space:view': 'space:viewer',
       'space:edit-content': 'space:editor',
+      'space:create-nested': 'space:editor',
       'space:manage': 'space:admin',
     });
     expect(PERMISSIONS['space:edit-content']).toMatchObject({ projectMinimum: 'interactive_viewer' });
+    expect(PERMISSIONS['space:create-nested']).toMatchObject({ projectMinimum: 'editor' });
     expect(PERMISSIONS['space:manage']).toMatchObject({ projectMinimum: 'interactive_viewer', publicSpaceProjectMinimum: 'editor' });
   });
 

@@ -95,6 +95,19 @@ describe('the permission table as scopes', () => {
     expect(can('space:edit-content', { ...curator, customScopes: ['view:Space'], spaceRole: 'editor' })).toBe(false);
   });
 
+  it('lets a custom role create a space inside another only with create:Space and space editor there', () => {
+    const planner = { projectRole: null, customScopes: ['view:Space', 'create:Space'], inheritsFromProject: true };
+    expect(can('space:create-nested', { ...planner, spaceRole: 'editor' })).toBe(true);
+    expect(can('space:create-nested', { ...planner, spaceRole: 'viewer' })).toBe(false);
+    expect(can('space:create-nested', { ...planner, customScopes: ['manage:Dashboard@space'], spaceRole: 'admin' })).toBe(false);
+  });
+
+  it("shows everyone's deletions to holders of manage:DeletedContent only", () => {
+    expect(can('project:manage-deleted-content', { projectRole: 'developer' })).toBe(false);
+    expect(can('project:manage-deleted-content', { projectRole: 'viewer', customScopes: ['manage:DeletedContent'] })).toBe(true);
+    expect(can('project:manage-deleted-content', { projectRole: null, customScopes: ['manage:Project'] })).toBe(false);
+  });
+
   it('has every organization role hold the organization scopes of its level', () => {
     expect(organizationRoleScopes('member')).toContain('view:OrganizationMemberProfile');
     expect(organizationRoleScopes('member')).not.toContain('view:Project');
