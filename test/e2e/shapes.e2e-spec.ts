@@ -87,7 +87,6 @@ const KNOWN_DIFFERENCES: Allowance[] = [
     why: 'Space.access[]: the caller-relevant entries with where each role comes from',
   },
   // misc14: paging, groups lists, tags, view counting, the catalog (src/catalog/)
-  { routes: /dashboards/, matches: /\.firstViewedAt: expected string, got null/, owner: 'misc14', why: 'views are counted on reads' },
   {
     routes: /^GET \/api\/v1\/projects\/\{p\}\/dataCatalog$/,
     matches: /^\$\[\]\.((searchRank|anyAttributes|requiredAttributes|description): missing|errors: not in the reference \(array\)|joinedTables: expected array, got null null)$/,
@@ -95,6 +94,12 @@ const KNOWN_DIFFERENCES: Allowance[] = [
     why: "the 'with a category' call: the reference's answer is a search's (fields and tables, ranked), our scenario lists the tables (type=table), so the shapes cannot match",
   },
   // open, no owner yet (docs/compatibility.md)
+  {
+    routes: /^GET \/api\/v1\/dashboards\/\{(dash|dashPriv)\}$/,
+    matches: /^\$\.firstViewedAt: expected string, got null null$/,
+    owner: 'open',
+    why: "a dashboard's first read: the reference's answered a first view for these two but null for the copy's first read, so its answer does not count the read itself and it had seen views we cannot tell; ours counts a read once answered (the PATCH after it shows it)",
+  },
   {
     routes: /^POST \/api\/v1\/invite-links$/,
     matches: /^status: expected 400, got 201$/,
