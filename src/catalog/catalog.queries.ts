@@ -285,7 +285,7 @@ export async function chartsUsing(
             coalesce((
               SELECT json_agg(chart ORDER BY chart.position)
               FROM (
-                SELECT ch.saved_chart_uuid AS uuid, ch.name, ch.description, s.space_uuid AS "spaceUuid", s.name AS "spaceName",
+                SELECT ch.saved_chart_uuid AS uuid, ch.name, ch.description, ch.slug, s.space_uuid AS "spaceUuid", s.name AS "spaceName",
                        NULL AS "dashboardUuid", NULL AS "dashboardName", ch.chart_kind AS "chartKind", ch.views AS "viewsCount",
                        row_number() OVER (ORDER BY lower(ch.name), ch.saved_chart_id) AS position
                 FROM saved_charts ch

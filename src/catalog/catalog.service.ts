@@ -50,34 +50,42 @@ function aiHintsOf(aiHint: unknown): string[] | null {
   return isStringArray(aiHint) ? aiHint : null;
 }
 
-/** The keys the peer marks optional are left out when there is nothing to say. */
-function optional(row: CatalogItemRow): Json {
-  return {
-    ...(row.description !== null ? { description: row.description } : {}),
-    ...(isStringArray(row.tags) ? { tags: row.tags } : {}),
-  };
+function attributesOf(attributes: unknown): Json {
+  return isPlainObject(attributes) ? attributes : {};
 }
 
-function toCatalogItem(row: CatalogItemRow): CatalogItem {
-  const common = {
+/**
+ * A catalog item as Lightdash 1.219 answers it. A table has no chart usage and leaves out what it has
+ * nothing to say about (description, tags; its attributes too, but in a search's answer, where they are
+ * {} when none). A field always has `tags` and, in the search and the metrics list, `requiredAttributes`
+ * and `anyAttributes` ({} when none) and `chartUsage`; the table metadata's fields have neither the
+ * attributes nor the usage (`inSearch` false).
+ */
+function toCatalogItem(row: CatalogItemRow, inSearch = true): CatalogItem {
+  const shared = {
     categories: row.categories,
     icon: row.icon ?? null,
     aiHints: aiHintsOf(row.aiHint),
-    chartUsage: row.chartUsage,
     ...(row.searchRank !== null ? { searchRank: row.searchRank } : {}),
-    ...(isPlainObject(row.requiredAttributes) ? { requiredAttributes: row.requiredAttributes } : {}),
-    ...(isPlainObject(row.anyAttributes) ? { anyAttributes: row.anyAttributes } : {}),
   };
+  const description = row.description !== null ? { description: row.description } : {};
   if (row.type === 'table') {
     return {
       type: 'table',
       catalogSearchUuid: row.catalogSearchUuid ?? '',
       name: row.name,
       label: row.label,
-      ...optional(row),
+      ...description,
+      ...(isStringArray(row.tags) ? { tags: row.tags } : {}),
       ...(typeof row.groupLabel === 'string' ? { groupLabel: row.groupLabel } : {}),
       joinedTables: row.joinedTables,
-      ...common,
+      ...shared,
+      ...(row.searchRank !== null
+        ? { requiredAttributes: attributesOf(row.requiredAttributes), anyAttributes: attributesOf(row.anyAttributes) }
+        : {
+            ...(isPlainObject(row.requiredAttributes) ? { requiredAttributes: row.requiredAttributes } : {}),
+            ...(isPlainObject(row.anyAttributes) ? { anyAttributes: row.anyAttributes } : {}),
+          }),
       ...(row.errors ? { errors: row.errors } : {}),
     } as CatalogTableDto;
   }
@@ -86,7 +94,8 @@ function toCatalogItem(row: CatalogItemRow): CatalogItem {
     catalogSearchUuid: row.catalogSearchUuid!,
     name: row.name,
     label: row.label,
-    ...optional(row),
+    ...description,
+    tags: isStringArray(row.tags) ? row.tags : [],
     fieldType: row.fieldType!,
     tableLabel: row.tableLabel!,
     tableName: row.tableName!,
@@ -94,7 +103,14 @@ function toCatalogItem(row: CatalogItemRow): CatalogItem {
     basicType: basicTypeOf(row.fieldValueType),
     fieldValueType: row.fieldValueType!,
     owner: null,
-    ...common,
+    ...shared,
+    ...(inSearch
+      ? {
+          chartUsage: row.chartUsage,
+          requiredAttributes: attributesOf(row.requiredAttributes),
+          anyAttributes: attributesOf(row.anyAttributes),
+        }
+      : {}),
   } as CatalogFieldDto;
 }
 
@@ -114,7 +130,7 @@ export class CatalogService {
       withErrored: (query.type ?? 'table') === 'table' && (query.filter ?? 'tables') === 'tables',
       search,
     });
-    return rows.map(toCatalogItem);
+    return rows.map((row) => toCatalogItem(row));
   }
 
   /** GET /dataCatalog/{table}/metadata: the table and its fields (dimensions, then metrics, by name). */
@@ -129,7 +145,7 @@ export class CatalogService {
       modelName: tableRow.name,
       ...(tableRow.source !== null ? { source: tableRow.source } : {}),
       joinedTables: (tableRow.joinedTables ?? []).map((join) => join.table),
-      fields: rows.filter((row) => row.type === 'field').map((row) => toCatalogItem(row) as CatalogFieldDto),
+      fields: rows.filter((row) => row.type === 'field').map((row) => toCatalogItem(row, false) as CatalogFieldDto),
     };
   }
 
@@ -142,17 +158,19 @@ export class CatalogService {
     const row = await chartsUsing(this.dataSource.manager, access.projectId, principal.userId, table, field);
     if (!row.found) throw new NotFoundError(field === undefined ? `Table "${table}" is not in the catalog` : `Field "${field}" of table "${table}" is not in the catalog`);
     return {
-      charts: row.charts.map(({ position: _position, description, chartKind, ...chart }) => ({
+      // a field's analytics count each chart's views; a table's do not (as Lightdash 1.219 answers)
+      charts: row.charts.map(({ position: _position, chartKind, viewsCount, ...chart }) => ({
         ...chart,
-        ...(description !== null ? { description } : {}),
         ...(chartKind !== null ? { chartKind } : {}),
+        ...(field !== undefined ? { viewsCount } : {}),
       })),
     };
   }
 
   /** GET /dataCatalog/metrics: metrics, filtered, sorted, paginated (unpaginated answers hold the first CATALOG_MAX_RESULTS). */
   async metrics(access: ProjectAccess, query: MetricsCatalogQueryDto): Promise<Paginated<CatalogFieldDto>> {
-    const window = pageWindow(query, CATALOG_MAX_RESULTS);
+    // unpaginated, the first CATALOG_MAX_RESULTS as page 1 (Lightdash 1.219 always answers the pagination)
+    const window = pageWindow(query, CATALOG_MAX_RESULTS) ?? { page: 1, pageSize: CATALOG_MAX_RESULTS, limit: CATALOG_MAX_RESULTS, offset: 0 };
     const search = catalogSearchOf(query.search);
     if (search === null) return paginated([], 0, window);
     const row = await metricsPage(
@@ -167,10 +185,11 @@ export class CatalogService {
         sort: query.sort,
         descending: query.order === 'desc',
       },
-      { limit: window?.limit ?? CATALOG_MAX_RESULTS, offset: window?.offset ?? 0 },
+      { limit: window.limit, offset: window.offset },
     );
     return paginated(
-      row.data.map((item) => toCatalogItem(item) as CatalogFieldDto),
+      // without a search every metric ranks the same: 0
+      row.data.map((item) => ({ ...(toCatalogItem(item) as CatalogFieldDto), searchRank: item.searchRank ?? 0 })),
       row.total,
       window,
     );
@@ -200,8 +219,8 @@ export class CatalogService {
       return [
         {
           ...row.definition,
-          availableTimeDimensions: row.availableTimeDimensions,
-          ...(declared ? { timeDimension: { ...declared, table: row.tableName } } : {}),
+          // Lightdash 1.219 offers the time dimensions only with a declared default one
+          ...(declared ? { availableTimeDimensions: row.availableTimeDimensions, timeDimension: { ...declared, table: row.tableName } } : {}),
         },
       ];
     });

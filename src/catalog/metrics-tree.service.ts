@@ -19,7 +19,8 @@ interface Metric {
 }
 
 /** A metric of an edge (catalog_items row `item`) as the answers show it. */
-const metricJson = (item: string) => `json_build_object('catalogSearchUuid', ${item}.catalog_search_uuid, 'name', ${item}.name, 'tableName', ${item}.table_name)`;
+const metricJson = (item: string) =>
+  `json_build_object('catalogSearchUuid', ${item}.catalog_search_uuid, 'name', ${item}.name, 'label', coalesce(${item}.label, ${item}.name), 'tableName', ${item}.table_name)`;
 
 /** Edges of the project; `filter` is SQL over `s`/`t` (the source and target items), with parameters from $3. */
 function edgesSql(filter = ''): string {

@@ -54,6 +54,15 @@ export class ViewCounter implements OnApplicationBootstrap, BeforeApplicationShu
     if (this.pendingItems() === EARLY_FLUSH_ITEMS) void this.flush().catch(() => undefined);
   }
 
+  /**
+   * When the first view of `uuid` that is not written yet was seen (undefined when none waits): what
+   * `firstViewedAt` becomes at the next flush, for answers given before it. Views waiting in another
+   * replica are not seen here.
+   */
+  firstPendingView(kind: ViewedKind, uuid: string): Date | undefined {
+    return this.pending[kind].get(uuid.toLowerCase())?.firstViewedAt;
+  }
+
   /** Writes every view counted so far; flushes run one after another. */
   flush(): Promise<void> {
     const next = this.running.then(() => this.writePending());

@@ -11,6 +11,7 @@ import { canEditContent, spaceToWriteInto } from '../charts/content-space-access
 import { ForbiddenError, NotFoundError, ParameterError, ValidateError } from '../common/errors.js';
 import { visibleSpacesCte } from '../authorization/access.sql.js';
 import { ContentTrashService } from '../content/content-trash.service.js';
+import { ViewCounter } from '../content-views/view-counter.service.js';
 import type {
   CreateDashboardDto,
   DashboardDto,
@@ -77,12 +78,19 @@ export class DashboardsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly trash: ContentTrashService,
+    private readonly views: ViewCounter,
   ) {}
 
+  /**
+   * The dashboard. Views are written in batches (ViewCounter), so until its first view is written
+   * `firstViewedAt` is that of the first view waiting to be written. A read counts once answered: its
+   * own answer does not include it, as in Lightdash.
+   */
   async get(dashboardUuid: string): Promise<DashboardDto> {
     const [row]: DashboardRow[] = await this.dataSource.query(`SELECT ${DASHBOARD_COLUMNS} ${DASHBOARD_FROM} WHERE d.dashboard_uuid = $1`, [dashboardUuid]);
     if (!row) throw new NotFoundError('Dashboard not found');
-    return presentDashboard(row);
+    const firstViewedAt = row.firstViewedAt ?? this.views.firstPendingView('dashboard', dashboardUuid) ?? null;
+    return presentDashboard({ ...row, firstViewedAt });
   }
 
   /**

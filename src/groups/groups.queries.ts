@@ -60,13 +60,14 @@ const GROUP_PAGE = `
 const GROUP_PAGE_WITH_MEMBERS = `
   WITH ${GROUP_PAGE_CTE},
   ranked AS (
-    SELECT gm.group_id, u.user_uuid, u.email, u.first_name, u.last_name,
+    SELECT gm.group_id, p.group_uuid, u.user_uuid, u.email, u.first_name, u.last_name,
            row_number() OVER (PARTITION BY gm.group_id ORDER BY ${MEMBER_ORDER}) AS position
     FROM page p JOIN group_memberships gm ON gm.group_id = p.group_id JOIN users u ON u.user_id = gm.user_id
   ),
   member_lists AS MATERIALIZED (
     SELECT group_id,
-           json_agg(json_build_object('userUuid', user_uuid, 'email', email, 'firstName', first_name, 'lastName', last_name) ORDER BY position)
+           json_agg(json_build_object('userUuid', user_uuid, 'email', email, 'firstName', first_name, 'lastName', last_name,
+                                      'groupUuid', group_uuid) ORDER BY position)
              FILTER (WHERE position <= $5::int) AS members,
            json_agg(user_uuid ORDER BY position) AS "memberUuids"
     FROM ranked GROUP BY group_id
@@ -125,8 +126,9 @@ export async function insertGroup(
   userId: string | null,
 ): Promise<{ groupId: string; groupUuid: string }> {
   const [inserted] = await manager.query(
+    // updated_by_user_id stays NULL until the group is first changed, as Lightdash answers
     `INSERT INTO groups (organization_id, name, description, icon, created_by_user_id, updated_by_user_id)
-         VALUES ($1, $2, $3, $4, $5, $5)
+         VALUES ($1, $2, $3, $4, $5, NULL)
          RETURNING group_id::text AS "groupId", group_uuid AS "groupUuid"`,
     [organizationId, group.name, group.description, group.icon, userId],
   );

@@ -138,10 +138,9 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
         categories: [],
         icon: { unicode: '📦' },
         aiHints: null,
-        chartUsage: 3,
       });
       // customers is joined into orders, but browsed through its own explore, which joins nothing
-      expect(items[0]).toMatchObject({ name: 'customers', joinedTables: [], chartUsage: 2 });
+      expect(items[0]).toMatchObject({ name: 'customers', joinedTables: [] });
       expect(items[3]).toEqual({
         type: 'table',
         catalogSearchUuid: '',
@@ -153,7 +152,6 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
         categories: [],
         icon: null,
         aiHints: null,
-        chartUsage: 0,
         errors: [{ type: 'MISSING_TABLE', message: 'Model "refunds" was not found in the dbt manifest' }],
       });
       expect(fields.find((item) => item.tableName === 'orders' && item.name === 'total_revenue')).toEqual({
@@ -175,8 +173,14 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
         icon: null,
         aiHints: null,
         owner: null,
+        // as Lightdash 1.219: a field always has its tags and attributes, {} when none
+        tags: [],
+        requiredAttributes: {},
+        anyAttributes: {},
         chartUsage: 2,
       });
+      // a table has no chart usage (Lightdash 1.219 counts fields only)
+      expect(items.slice(0, 4).some((item) => 'chartUsage' in item)).toBe(false);
       const basicTypes = Object.fromEntries(fields.filter((item) => item.tableName === 'orders').map((item) => [item.name, [item.fieldValueType, item.basicType]]));
       expect(basicTypes).toMatchObject({
         status: ['string', 'string'],
@@ -283,7 +287,9 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
       });
       expect(metadata.fields.map((field: Json) => field.name)).toEqual([...[...ORDERS_DIMENSIONS].sort(byName), ...[...ORDERS_METRICS].sort(byName)]);
       expect(metadata.fields.every((field: Json) => field.type === 'field' && field.tableName === 'orders' && UUID.test(field.catalogSearchUuid))).toBe(true);
-      expect(metadata.fields.find((field: Json) => field.name === 'status')).toMatchObject({ fieldType: 'dimension', chartUsage: 1 });
+      expect(metadata.fields.find((field: Json) => field.name === 'status')).toMatchObject({ fieldType: 'dimension', tags: [] });
+      // the metadata's fields carry neither chart usage nor attributes, as Lightdash 1.219's
+      expect(metadata.fields.some((field: Json) => 'chartUsage' in field || 'requiredAttributes' in field || 'anyAttributes' in field)).toBe(false);
       expect((await ok(p.viewer, '/payments/metadata')).joinedTables).toEqual([]);
     });
 
@@ -305,13 +311,15 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
         uuid: charts.revenue,
         name: 'Revenue by status',
         description: 'Revenue by status description',
+        slug: 'revenue-by-status',
         spaceUuid: publicSpace,
         spaceName: 'Shared',
         dashboardUuid: null,
         dashboardName: null,
         chartKind: 'line',
-        viewsCount: 0,
       });
+      // a field's analytics, unlike a table's, count the views (as Lightdash 1.219 answers them)
+      expect((await ok(p.admin, '/orders/analytics/total_revenue')).charts[1]).toEqual({ ...forAdmin.charts[2], viewsCount: 0 });
       expect(chartUuids(await ok(p.viewer, '/orders/analytics'))).toEqual([charts.paid, charts.revenue]);
 
       // customers: by the private chart through one of its fields, and by a public chart built on it
@@ -329,9 +337,6 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
       const items: Json[] = await ok(p.viewer, '');
       const usage = Object.fromEntries(items.map((item) => [item.type === 'field' ? `${item.tableName}.${item.name}` : item.name, item.chartUsage]));
       expect(usage).toMatchObject({
-        orders: 3,
-        customers: 2,
-        payments: 1,
         'orders.total_revenue': 2,
         'orders.status': 1,
         'orders.order_date': 1,
@@ -349,7 +354,7 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
         expect(chartUuids(await ok(p.admin, '/orders/analytics/status'))).toEqual([]);
         const items: Json[] = await ok(p.viewer, '');
         const usage = Object.fromEntries(items.map((item) => [item.type === 'field' ? `${item.tableName}.${item.name}` : item.name, item.chartUsage]));
-        expect(usage).toMatchObject({ orders: 2, 'orders.status': 0, 'orders.total_revenue': 1 });
+        expect(usage).toMatchObject({ 'orders.status': 0, 'orders.total_revenue': 1 });
       } finally {
         await t.http().post(`/api/v2/content/${projectUuid}/restore`).set('Cookie', p.admin.cookie).send({ item: { uuid: charts.revenue, contentType: 'chart' } }).expect(200);
       }
@@ -367,9 +372,11 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
   describe('GET /dataCatalog/metrics', () => {
     const allMetrics = [...ORDERS_METRICS, ...CUSTOMERS_METRICS, ...PAYMENTS_METRICS];
 
-    it('lists metrics by name, paginated only with page and pageSize', async () => {
+    it('lists metrics by name, paginated (without page and pageSize: the first 1000 as page 1)', async () => {
       const all: Json = await ok(p.viewer, '/metrics');
-      expect(Object.keys(all)).toEqual(['data']);
+      expect(all.pagination).toEqual({ page: 1, pageSize: 1000, totalPageCount: 1, totalResults: 12 });
+      // without a search every metric ranks 0, as Lightdash 1.219 always answers a searchRank here
+      expect(all.data.every((item: Json) => item.searchRank === 0)).toBe(true);
       expect(all.data.map((item: Json) => item.name)).toEqual([...allMetrics].sort(byName));
       expect(all.data.every((item: Json) => item.type === 'field' && item.fieldType === 'metric' && item.owner === null)).toBe(true);
 
@@ -379,7 +386,7 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
       const last: Json = await ok(p.viewer, '/metrics?page=3&pageSize=5');
       expect(last.data.map((item: Json) => item.name)).toEqual([...allMetrics].sort(byName).slice(10));
       expect(await ok(p.viewer, '/metrics?page=4&pageSize=5')).toEqual({ data: [], pagination: { page: 4, pageSize: 5, totalPageCount: 3, totalResults: 12 } });
-      expect(Object.keys(await ok(p.viewer, '/metrics?page=2'))).toEqual(['data']);
+      expect((await ok(p.viewer, '/metrics?page=2')).pagination).toEqual({ page: 1, pageSize: 1000, totalPageCount: 1, totalResults: 12 });
     });
 
     it('sorts by name or chart usage, in either order', async () => {
@@ -436,7 +443,7 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
       expect(await ok(p.viewer, '/metrics/has')).toBe(true);
       const { p: q, projectUuid: empty } = await freshProject();
       expect(await ok(q.viewer, '/metrics/has', empty)).toBe(false);
-      expect(await ok(q.viewer, '/metrics', empty)).toEqual({ data: [] });
+      expect(await ok(q.viewer, '/metrics', empty)).toEqual({ data: [], pagination: { page: 1, pageSize: 1000, totalPageCount: 0, totalResults: 0 } });
       expect(await ok(q.viewer, '', empty)).toEqual([]);
     });
   });
@@ -444,16 +451,23 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
   describe('metrics with their time dimensions, segment and filter dimensions', () => {
     const dimensionNames = (dimensions: Json[]) => dimensions.map((dimension) => `${dimension.table}.${dimension.name}`);
 
-    it('answers a metric as uploaded with the time dimensions of its explore', async () => {
-      const metric: Json = await ok(p.viewer, '/metrics/orders/total_revenue');
-      const { availableTimeDimensions, ...definition } = metric;
-      expect(definition).toEqual(shopExplores()[0].tables.orders.metrics.total_revenue);
+    it('answers a metric as uploaded; the time dimensions of its explore only with a declared default one', async () => {
+      // nothing in the shared catalog declares a default time dimension: the metric as uploaded, as Lightdash 1.219 answers it
+      expect(await ok(p.viewer, '/metrics/orders/total_revenue')).toEqual(shopExplores()[0].tables.orders.metrics.total_revenue);
+
+      const { p: q, projectUuid: project } = await freshProject();
+      const explores = shopExplores();
+      explores[0].tables.orders.metrics.total_revenue.defaultTimeDimension = { field: 'order_date', interval: 'MONTH' };
+      for (const explore of [explores[0], explores[1]]) explore.tables.customers.defaultTimeDimension = { field: 'created_at', interval: 'DAY' };
+      await upload(q.developer, project, explores);
+      const { availableTimeDimensions, timeDimension: _timeDimension, ...definition } = await ok(q.viewer, '/metrics/orders/total_revenue', project);
+      expect(definition).toEqual(explores[0].tables.orders.metrics.total_revenue);
       expect(dimensionNames(availableTimeDimensions)).toEqual(['orders.ordered_at', 'orders.order_date', 'customers.created_at', 'customers.first_order_date', 'payments.paid_at', 'payments.payment_date']);
-      expect(availableTimeDimensions[1]).toEqual(shopExplores()[0].tables.orders.dimensions.order_date);
+      expect(availableTimeDimensions[1]).toEqual(explores[0].tables.orders.dimensions.order_date);
       // customers is browsed through its own explore, not the orders explore it was first uploaded in
-      const customers: Json = await ok(p.viewer, '/metrics/customers/customer_count');
+      const customers: Json = await ok(q.viewer, '/metrics/customers/customer_count', project);
       expect(dimensionNames(customers.availableTimeDimensions)).toEqual(['customers.created_at', 'customers.first_order_date']);
-      expect(customers).not.toHaveProperty('timeDimension');
+      expect(customers.timeDimension).toEqual({ field: 'created_at', interval: 'DAY', table: 'customers' });
     });
 
     it('answers 404 for an unknown metric, a dimension or an unknown table', async () => {
@@ -470,6 +484,8 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
       // the payments table item comes from the first explore that has the table (orders joins it)
       for (const explore of [explores[0], explores[2]]) explore.tables.payments.defaultTimeDimension = { field: 'paid_at', interval: 'DAY' };
       explores[1].tables.customers.dimensions.first_order_date.hidden = true;
+      // so its metrics offer the time dimensions
+      for (const explore of [explores[0], explores[1]]) explore.tables.customers.defaultTimeDimension = { field: 'created_at', interval: 'DAY' };
       explores[1].tables.customers.dimensions.first_name.hidden = true;
       await upload(q.developer, project, explores);
       expect((await ok(q.viewer, '/metrics/orders/total_revenue', project)).timeDimension).toEqual({ field: 'order_date', interval: 'MONTH', table: 'orders' });

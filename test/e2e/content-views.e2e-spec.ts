@@ -96,6 +96,25 @@ describe('chart and dashboard views', () => {
     expect((await counted(db, 'dashboards', dashboard)).views).toBe(3);
   });
 
+  it('answers a dashboard with its first view before the view is written, without writing per read', async () => {
+    const db = t.app.get(DataSource);
+    const dashboard = await createDashboard(p.editor);
+    const read = async () => (await t.http().get(`/api/v1/dashboards/${dashboard}`).set('Cookie', p.viewer.cookie).expect(200)).body.results;
+    const before = Date.now();
+    // a read counts once answered, so its own answer does not include it, as Lightdash's
+    expect((await read()).firstViewedAt).toBeNull();
+    // later answers, a change's included, show the first view waiting to be written
+    const second = await read();
+    expect(Date.parse(second.firstViewedAt)).toBeGreaterThanOrEqual(before);
+    const renamed = await t.http().patch(`/api/v1/dashboards/${dashboard}`).set('Cookie', p.editor.cookie).send({ name: 'Renamed' }).expect(200);
+    expect(renamed.body.results.firstViewedAt).toBe(second.firstViewedAt);
+    expect(await counted(db, 'dashboards', dashboard)).toEqual({ views: 0, firstViewedAt: null });
+
+    await t.app.get(ViewCounter).flush();
+    expect((await counted(db, 'dashboards', dashboard)).firstViewedAt!.toISOString()).toBe(second.firstViewedAt);
+    expect((await read()).firstViewedAt).toBe(second.firstViewedAt);
+  });
+
   it('adds up concurrent reads exactly', async () => {
     const db = t.app.get(DataSource);
     const dashboard = await createDashboard(p.editor);

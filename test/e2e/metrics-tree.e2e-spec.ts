@@ -72,8 +72,8 @@ describe('the metrics tree', () => {
       'orders.total_revenue→orders.order_count',
     ]);
     expect(all.body.results.edges[0]).toEqual({
-      source: { catalogSearchUuid: m('orders.total_revenue'), name: 'total_revenue', tableName: 'orders' },
-      target: { catalogSearchUuid: m('orders.order_count'), name: 'order_count', tableName: 'orders' },
+      source: { catalogSearchUuid: m('orders.total_revenue'), name: 'total_revenue', label: 'Total revenue', tableName: 'orders' },
+      target: { catalogSearchUuid: m('orders.order_count'), name: 'order_count', label: 'Orders', tableName: 'orders' },
       createdAt: expect.stringMatching(ISO_DATE),
       createdByUserUuid: p.editor.userUuid,
       projectUuid,

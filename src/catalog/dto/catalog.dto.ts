@@ -177,16 +177,19 @@ class CatalogItemBaseDto {
   @ApiProperty({ type: [String], nullable: true, example: null, description: 'From the `aiHint` of the definition' })
   aiHints: string[] | null;
 
-  @ApiProperty({ example: 3, description: 'Charts of the project that use the item, including charts in spaces you cannot open' })
-  chartUsage: number;
+  @ApiPropertyOptional({
+    example: 3,
+    description: "Fields only, not in a table's metadata: charts of the project that use the field, including charts in spaces you cannot open",
+  })
+  chartUsage?: number;
 
-  @ApiPropertyOptional({ example: 3.4, description: 'Only when searching: higher is better; the answer is sorted by it' })
+  @ApiPropertyOptional({ example: 3.4, description: 'When searching (and in the metrics list): higher is better; a search is sorted by it' })
   searchRank?: number;
 
-  @ApiPropertyOptional({ type: Object, example: { is_admin: 'true' } })
+  @ApiPropertyOptional({ type: Object, example: { is_admin: 'true' }, description: "A field's is {} when none (not in a table's metadata); a table's only when set" })
   requiredAttributes?: Record<string, string | string[]>;
 
-  @ApiPropertyOptional({ type: Object, example: { team: ['sales', 'finance'] } })
+  @ApiPropertyOptional({ type: Object, example: { team: ['sales', 'finance'] }, description: 'As requiredAttributes' })
   anyAttributes?: Record<string, string | string[]>;
 }
 
@@ -292,8 +295,11 @@ export class CatalogChartDto {
   @ApiProperty({ example: 'Monthly revenue' })
   name: string;
 
-  @ApiPropertyOptional({ example: 'Revenue by month' })
-  description?: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Revenue by month' })
+  description: string | null;
+
+  @ApiProperty({ example: 'monthly-revenue' })
+  slug: string;
 
   @ApiProperty({ format: 'uuid' })
   spaceUuid: string;
@@ -310,8 +316,8 @@ export class CatalogChartDto {
   @ApiPropertyOptional({ example: 'line' })
   chartKind?: string;
 
-  @ApiProperty({ example: 0 })
-  viewsCount: number;
+  @ApiPropertyOptional({ example: 0, description: "Only in a field's analytics" })
+  viewsCount?: number;
 }
 
 export class CatalogAnalyticsDto {

@@ -57,6 +57,9 @@ export class MetricsTreeNodeDto {
   @ApiProperty({ example: 'total_revenue', description: 'The metric’s name' })
   name: string;
 
+  @ApiProperty({ example: 'Total revenue', description: 'The metric’s label (its name when it has none)' })
+  label: string;
+
   @ApiProperty({ example: 'orders' })
   tableName: string;
 }

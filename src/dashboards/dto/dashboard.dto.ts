@@ -282,7 +282,12 @@ export class DashboardBasicDetailsDto {
   @ApiProperty({ example: 0 })
   views: number;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'The first view, written or waiting to be written (a GET counts once answered: not in its own answer)',
+  })
   firstViewedAt: Date | null;
 
   @ApiProperty({ nullable: true, type: String, example: null })

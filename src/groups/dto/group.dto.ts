@@ -13,6 +13,9 @@ export class GroupMemberDto {
 
   @ApiProperty({ example: 'Lovelace' })
   lastName: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "The member's group; only in the group list with includeMembers, as Lightdash lists it" })
+  groupUuid?: string;
 }
 
 /** Group, with Secoda's `description` and `icon`. */
@@ -38,7 +41,7 @@ export class GroupDto {
   @ApiProperty({ format: 'date-time' })
   updatedAt: Date;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Null once that user is deleted' })
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Null until the group is first changed, and once that user is deleted' })
   updatedByUserUuid: string | null;
 
   @ApiProperty({ format: 'uuid' })
