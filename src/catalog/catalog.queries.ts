@@ -72,13 +72,14 @@ const CHART_USAGE_CTES = `
  * The explore a table is browsed through (its joined tables, time and segment dimensions): the
  * explore named like the table and built on it when there is one, else the first explore of the
  * upload that has the table (the item's explore_name). At most two lookups by the unique
- * (project, name) key, and each definition is parsed once (json_to_record).
+ * (project, name) key; `baseTable` and `joinedTables` are stored columns, so the definition is only
+ * parsed by the callers that need more of it.
  */
 const homeExploreSql = (table: string) => `
-  SELECT e.definition, e.summary, d."baseTable" AS base_table, d."joinedTables" AS joined_tables
-  FROM explores e CROSS JOIN LATERAL json_to_record(e.definition) AS d("baseTable" text, "joinedTables" json)
+  SELECT e.definition, e.summary, e.base_table, e.joined_tables
+  FROM explores e
   WHERE e.project_id = ${table}.project_id AND NOT e.is_errored AND e.name IN (${table}.table_name, ${table}.explore_name)
-  ORDER BY (e.name = ${table}.table_name AND d."baseTable" = ${table}.table_name) DESC, e.name = ${table}.explore_name DESC
+  ORDER BY (e.name = ${table}.table_name AND e.base_table = ${table}.table_name) DESC, e.name = ${table}.explore_name DESC
   LIMIT 1`;
 
 const NOT_HIDDEN = (field: string) => `coalesce(${field}->>'hidden', 'false') <> 'true'`;
