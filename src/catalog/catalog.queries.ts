@@ -209,6 +209,15 @@ export interface CatalogItemFilter {
   search?: CatalogSearch;
 }
 
+/**
+ * A search finds its matches through the GIN index and keeps the project's. Written so that the
+ * project's btree cannot be used (`+ 0`): with it the planner either read every item of a project it
+ * believed small (statistics not yet updated after an upload: 50,000 rows filtered one by one, 35 ms
+ * and more) or intersected the match bitmap with the whole project's (5 ms of waste when the project
+ * holds most of the catalog).
+ */
+const PROJECT_OF_MATCH = '(c.project_id + 0) = $1';
+
 /** GET /dataCatalog: the first CATALOG_SEARCH_MAX_RESULTS matches (Lightdash's cap), ranked (search) or tables first, by name. */
 export async function searchCatalogItems(db: EntityManager, projectId: string, filter: CatalogItemFilter): Promise<CatalogItemRow[]> {
   const params = new Params(projectId);
@@ -227,7 +236,7 @@ export async function searchCatalogItems(db: EntityManager, projectId: string, f
       SELECT c.catalog_item_id, NULL::bigint AS explore_id, c.item_type = 'table' AS is_table, c.name, c.label, c.table_name,
              ${ranking ? 'c.search_vector' : 'NULL::tsvector'} AS doc
       FROM catalog_items c
-      WHERE c.project_id = $1 ${conditions.map((condition) => `AND ${condition}`).join(' ')} ${match('c.search_vector')}
+      WHERE ${ranking ? PROJECT_OF_MATCH : 'c.project_id = $1'} ${conditions.map((condition) => `AND ${condition}`).join(' ')} ${match('c.search_vector')}
       ${
         filter.withErrored
           ? `UNION ALL
