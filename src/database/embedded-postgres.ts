@@ -37,7 +37,37 @@ export class EmbeddedPostgresLocationError extends Error {
   }
 }
 
-export function freePort(): Promise<number> {
+/** The lowest port the OS hands out to outgoing connections (Linux: /proc/sys/net/ipv4/ip_local_port_range). */
+function ephemeralPortsStart(): number {
+  try {
+    const [low] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    return Number.isInteger(low) && low > 11_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A port free to listen on, chosen below the OS's ephemeral range: a port the OS picked for us (listen
+ * on 0) can be handed to any outgoing connection between our check and the real listen, which made
+ * parallel test runs fail now and then with EADDRINUSE.
+ */
+export async function freePort(): Promise<number> {
+  const start = 10_000;
+  const end = ephemeralPortsStart();
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = start + Math.floor(Math.random() * (end - start));
+    if (await canListen(port)) return port;
+  }
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

@@ -1,3 +1,4 @@
+import { freePort } from '../../src/database/embedded-postgres.js';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /** A real TCP listener on 127.0.0.1 that records every connection and every byte it receives. */
@@ -69,13 +70,9 @@ export function passwordRecordingPostgres(): Promise<RecordingListener> {
   });
 }
 
-/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
+/** A port on 127.0.0.1 that nothing listens on, outside the range the OS gives outgoing connections (freePort). */
 export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return freePort();
 }
 
 /** A TCP proxy to `target` that holds every connection until release() is called, then forwards it. */
