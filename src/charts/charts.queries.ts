@@ -1,10 +1,10 @@
+import { updatedByUserSql } from '../database/json-sql.js';
 import type { RowLoader } from '../authorization/row-loader.js';
 import type { SavedChartDto } from './dto/chart.dto.js';
 import { presentSavedChart, type SavedChartRow } from './saved-chart-presenter.js';
 
 /** The user who last updated chart `c`, from the row `u` joined by CHART_FROM. */
-export const UPDATED_BY_USER = `CASE WHEN u.user_id IS NULL THEN NULL
-  ELSE json_build_object('userUuid', u.user_uuid, 'firstName', u.first_name, 'lastName', u.last_name) END`;
+export const UPDATED_BY_USER = updatedByUserSql('u');
 
 export const CHART_FROM = `
   FROM saved_charts c

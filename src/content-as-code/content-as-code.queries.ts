@@ -1,8 +1,8 @@
+import { isoTimestampSql } from '../database/json-sql.js';
 import { callerEntriesCtes, callerEntriesOn, spaceVisibleToCaller, visibleSpacesCte } from '../authorization/access.sql.js';
 import type { ProjectRole, SpaceRole } from '../authorization/roles.js';
 
 /** A timestamp as JSON.stringify writes a Date (ISO 8601, UTC, milliseconds), for values built in json. */
-const isoTimestamp = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** One page of a download: the items, how many match, and which requested ids matched nothing. */
 export interface DownloadPageRow<Item> {
@@ -70,7 +70,7 @@ export const CHARTS_DOWNLOAD_PAGE_SQL = downloadPageSql(
    WHERE ${REQUESTED}`,
   `'uuid', page.uuid, 'slug', page.slug, 'name', page.name, 'description', page.description, 'tableName', page.table_name,
    'metricQuery', page.metric_query, 'chartConfig', page.chart_config, 'tableConfig', page.table_config, 'pivotConfig', page.pivot_config,
-   'updatedAt', ${isoTimestamp('page.updated_at')}, 'spacePath', page.space_path, 'spaceName', page.space_name`,
+   'updatedAt', ${isoTimestampSql('page.updated_at')}, 'spacePath', page.space_path, 'spaceName', page.space_name`,
 );
 
 export const DASHBOARDS_DOWNLOAD_PAGE_SQL = downloadPageSql(
@@ -81,7 +81,7 @@ export const DASHBOARDS_DOWNLOAD_PAGE_SQL = downloadPageSql(
      WHERE d.project_id = $1 AND d.deleted_at IS NULL) item
    WHERE ${REQUESTED}`,
   `'uuid', page.uuid, 'slug', page.slug, 'name', page.name, 'description', page.description, 'tiles', page.tiles,
-   'filters', page.filters, 'tabs', page.tabs, 'updatedAt', ${isoTimestamp('page.updated_at')}, 'spacePath', page.space_path, 'spaceName', page.space_name,
+   'filters', page.filters, 'tabs', page.tabs, 'updatedAt', ${isoTimestampSql('page.updated_at')}, 'spacePath', page.space_path, 'spaceName', page.space_name,
    'chartSlugs', ${chartSlugsOfTiles('page.tiles', '$1')}`,
 );
 
@@ -173,14 +173,14 @@ export const EXISTING_CHART_SQL = existingContentSql(
   'saved_chart_uuid',
   `'uuid', x.saved_chart_uuid, 'slug', x.slug, 'name', x.name, 'description', x.description, 'tableName', x.table_name,
    'metricQuery', x.metric_query, 'chartConfig', x.chart_config, 'tableConfig', x.table_config, 'pivotConfig', x.pivot_config,
-   'updatedAt', ${isoTimestamp('x.updated_at')}, 'spacePath', s.path`,
+   'updatedAt', ${isoTimestampSql('x.updated_at')}, 'spacePath', s.path`,
 );
 
 export const EXISTING_DASHBOARD_SQL = existingContentSql(
   'dashboards',
   'dashboard_uuid',
   `'uuid', x.dashboard_uuid, 'slug', x.slug, 'name', x.name, 'description', x.description, 'tiles', x.tiles, 'filters', x.filters,
-   'tabs', x.tabs, 'updatedAt', ${isoTimestamp('x.updated_at')}, 'spacePath', s.path, 'chartSlugs', ${chartSlugsOfTiles('x.tiles', '$1')}`,
+   'tabs', x.tabs, 'updatedAt', ${isoTimestampSql('x.updated_at')}, 'spacePath', s.path, 'chartSlugs', ${chartSlugsOfTiles('x.tiles', '$1')}`,
 );
 
 /** uuid and slug of the live charts of project $1 with a slug in $3 that the caller ($2) may see. */

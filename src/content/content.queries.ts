@@ -1,3 +1,4 @@
+import { isoTimestampSql } from '../database/json-sql.js';
 import { callerEntriesCtes, callerReachCtes, spaceBasisRoleSql, spaceOpenToCaller, spaceVisibleToCaller } from '../authorization/access.sql.js';
 import type { ContentSortColumn } from './dto/content.dto.js';
 
@@ -143,7 +144,6 @@ export const PURGE_LOCK_KEY = 0x74726173; // 'tras'
 
 const userRef = (alias: string, key = 'uuid') =>
   `CASE WHEN ${alias}.user_id IS NULL THEN NULL ELSE json_build_object('${key}', ${alias}.user_uuid, 'firstName', ${alias}.first_name, 'lastName', ${alias}.last_name) END`;
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const SORT_EXPRESSIONS: Record<ContentSortColumn, string> = {
   name: 'lower(i.name)',
@@ -295,13 +295,13 @@ export function listContentStatement(request: ContentListRequest): Statement {
   SELECT total.n AS "totalResults", listed.* FROM total LEFT JOIN LATERAL (
     SELECT pg.content_type AS "contentType", pg.uuid, coalesce(s.slug, c.slug, d.slug) AS slug, pg.name,
            coalesce(c.description, d.description) AS description,
-           ${iso('coalesce(s.created_at, c.created_at, d.created_at)')} AS "createdAt",
+           ${isoTimestampSql('coalesce(s.created_at, c.created_at, d.created_at)')} AS "createdAt",
            CASE pg.content_type WHEN 'chart' THEN NULL ELSE ${userRef('creator')} END AS "createdBy",
-           ${iso('pg.last_updated_at')} AS "lastUpdatedAt",
+           ${isoTimestampSql('pg.last_updated_at')} AS "lastUpdatedAt",
            CASE pg.content_type WHEN 'space' THEN NULL ELSE ${userRef('updater')} END AS "lastUpdatedBy",
            home.project_uuid AS "projectUuid", home.project_name AS "projectName", home.organization_uuid AS "organizationUuid",
            home.organization_name AS "organizationName", pg.space_uuid AS "spaceUuid", pg.space_name AS "spaceName", pg.views,
-           ${iso('coalesce(c.first_viewed_at, d.first_viewed_at)')} AS "firstViewedAt", c.chart_kind AS "chartKind",
+           ${isoTimestampSql('coalesce(c.first_viewed_at, d.first_viewed_at)')} AS "firstViewedAt", c.chart_kind AS "chartKind",
            s.inherit_parent_permissions AS "inheritParentPermissions",
            CASE WHEN s.space_id IS NOT NULL THEN coalesce(dashboard_counts.n, 0) END AS "dashboardCount",
            CASE WHEN s.space_id IS NOT NULL THEN coalesce(chart_counts.n, 0) END AS "chartCount",
@@ -380,7 +380,7 @@ export const LIST_DELETED_SQL = `
   total AS MATERIALIZED (SELECT count(*)::int AS n FROM items),
   page AS MATERIALIZED (SELECT i.*, row_number() OVER (ORDER BY i.deleted_at DESC, i.uuid) AS position FROM items i ORDER BY i.deleted_at DESC, i.uuid LIMIT $7 OFFSET $8)
   SELECT total.n AS "totalResults", listed.* FROM total LEFT JOIN LATERAL (
-    SELECT pg.content_type AS "contentType", pg.uuid, pg.name, pg.description, ${iso('pg.deleted_at')} AS "deletedAt",
+    SELECT pg.content_type AS "contentType", pg.uuid, pg.name, pg.description, ${isoTimestampSql('pg.deleted_at')} AS "deletedAt",
            ${userRef('u', 'userUuid')} AS "deletedBy", pg.space_uuid AS "spaceUuid", pg.space_name AS "spaceName",
            p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid",
            (SELECT c.chart_kind FROM saved_charts c WHERE pg.content_type = 'chart' AND c.saved_chart_id = pg.id) AS "chartKind",

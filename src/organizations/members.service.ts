@@ -1,3 +1,4 @@
+import { withoutAbsentRoleUuid } from '../common/custom-role-display.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -116,9 +117,4 @@ export class MembersService {
     if (!row) throw new NotFoundError(MEMBER_NOT_FOUND);
     return withoutAbsentRoleUuid(row);
   }
-}
-
-/** `roleUuid` is there only for a member holding an organization custom role (then `role` is the placeholder `member`). */
-function withoutAbsentRoleUuid<T extends { roleUuid?: string | null }>({ roleUuid, ...member }: T): T {
-  return (roleUuid ? { ...member, roleUuid } : member) as T;
 }

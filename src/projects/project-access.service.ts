@@ -1,3 +1,4 @@
+import { withoutAbsentRoleUuid } from '../common/custom-role-display.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -128,9 +129,4 @@ export class ProjectAccessService {
     );
     return grant && withoutAbsentRoleUuid(grant);
   }
-}
-
-/** `roleUuid` is there only when the grant is a custom role. */
-function withoutAbsentRoleUuid<T extends ProjectMemberDto>({ roleUuid, ...member }: T): T {
-  return (roleUuid ? { ...member, roleUuid } : member) as T;
 }

@@ -1,15 +1,9 @@
+import { isoTimestampSql, updatedByUserSql } from '../database/json-sql.js';
 import { groupEntrySql, projectRoleSourcesSql, projectRoleSql, userEntrySql } from '../authorization/access.sql.js';
 import type { RowLoader } from '../authorization/row-loader.js';
 import type { SpaceRole } from '../authorization/roles.js';
 import type { SpaceAccessSources } from './space-access-origin.js';
 import type { SpaceChartDto, SpaceDashboardDto, SpaceGroupAccessDto, SpaceSummaryBaseDto } from './dto/space.dto.js';
-
-/** Lightdash's `updatedByUser` from the users row `alias` (null when the user is gone: the key is then left out, see withKnownEditor). */
-const updatedByUser = (alias: string) =>
-  `CASE WHEN ${alias}.user_id IS NULL THEN NULL ELSE json_build_object('userUuid', ${alias}.user_uuid, 'firstName', ${alias}.first_name, 'lastName', ${alias}.last_name) END`;
-
-/** A timestamp as JSON.stringify writes a Date (ISO 8601, UTC, milliseconds), for values built in json. */
-const isoTimestamp = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * Everything GET /spaces/{s} shows about a space besides what the guard resolved, in one statement:
@@ -41,18 +35,18 @@ function spaceContentSql({ space, projectRole, projectUuid, organizationUuid }: 
      FROM chain) AS chain,
     (SELECT coalesce(json_agg(json_build_object(
               'uuid', c.saved_chart_uuid, 'name', c.name, 'description', c.description, 'spaceUuid', s.space_uuid, 'spaceName', s.name,
-              'projectUuid', ${projectUuid}, 'organizationUuid', ${organizationUuid}, 'slug', c.slug, 'updatedAt', ${isoTimestamp('c.updated_at')},
+              'projectUuid', ${projectUuid}, 'organizationUuid', ${organizationUuid}, 'slug', c.slug, 'updatedAt', ${isoTimestampSql('c.updated_at')},
               'chartKind', c.chart_kind, 'dashboardUuid', NULL, 'dashboardName', NULL, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL,
-              'views', c.views, 'firstViewedAt', ${isoTimestamp('c.first_viewed_at')}, 'chartType', c.chart_config->>'type', 'source', 'dbt_explore',
-              'updatedByUser', ${updatedByUser('u')}, 'validationErrors', '[]'::json, 'verification', NULL)
+              'views', c.views, 'firstViewedAt', ${isoTimestampSql('c.first_viewed_at')}, 'chartType', c.chart_config->>'type', 'source', 'dbt_explore',
+              'updatedByUser', ${updatedByUserSql('u')}, 'validationErrors', '[]'::json, 'verification', NULL)
               ORDER BY lower(c.name), c.saved_chart_id), '[]')
      FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id LEFT JOIN users u ON u.user_id = c.updated_by_user_id
      WHERE c.space_id = ${space} AND c.deleted_at IS NULL) AS queries,
     (SELECT coalesce(json_agg(json_build_object(
-              'uuid', d.dashboard_uuid, 'name', d.name, 'description', d.description, 'updatedAt', ${isoTimestamp('d.updated_at')},
+              'uuid', d.dashboard_uuid, 'name', d.name, 'description', d.description, 'updatedAt', ${isoTimestampSql('d.updated_at')},
               'projectUuid', ${projectUuid}, 'organizationUuid', ${organizationUuid}, 'spaceUuid', s.space_uuid, 'views', d.views,
-              'firstViewedAt', ${isoTimestamp('d.first_viewed_at')}, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL, 'slug', d.slug,
-              'updatedByUser', ${updatedByUser('u')}, 'validationErrors', '[]'::json, 'verification', NULL)
+              'firstViewedAt', ${isoTimestampSql('d.first_viewed_at')}, 'pinnedListUuid', NULL, 'pinnedListOrder', NULL, 'slug', d.slug,
+              'updatedByUser', ${updatedByUserSql('u')}, 'validationErrors', '[]'::json, 'verification', NULL)
               ORDER BY lower(d.name), d.dashboard_id), '[]')
      FROM dashboards d JOIN spaces s ON s.space_id = d.space_id LEFT JOIN users u ON u.user_id = d.updated_by_user_id
      WHERE d.space_id = ${space} AND d.deleted_at IS NULL) AS dashboards,

@@ -1,0 +1,8 @@
+/** SQL fragments for answers built as JSON inside PostgreSQL, so they read as the rest of the API. */
+
+/** A timestamp as JSON.stringify writes a Date (ISO 8601, UTC, milliseconds). */
+export const isoTimestampSql = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** Lightdash's `updatedByUser` object from the users row `alias`, or NULL when there is no such user. */
+export const updatedByUserSql = (alias: string): string =>
+  `CASE WHEN ${alias}.user_id IS NULL THEN NULL ELSE json_build_object('userUuid', ${alias}.user_uuid, 'firstName', ${alias}.first_name, 'lastName', ${alias}.last_name) END`;
