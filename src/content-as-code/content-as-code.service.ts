@@ -111,8 +111,9 @@ export class ContentAsCodeService {
     project: ProjectAccess,
     query: DownloadAsCodeQueryDto,
   ): Promise<{ items: Item[]; missingIds: string[]; total: number; offset: number }> {
-    const offset = query.offset ?? 0;
-    if (offset < 0) throw new ParameterError('offset must not be negative');
+    if ((query.offset ?? 0) < 0) throw new ParameterError('offset must not be negative');
+    // past every row is an empty page; bounded so PostgreSQL's bigint OFFSET never overflows
+    const offset = Math.min(query.offset ?? 0, Number.MAX_SAFE_INTEGER);
     const pageSize = this.config.maxDownloadsAsCode;
     const ids = query.ids ?? null;
     const [row]: DownloadPageRow<Item>[] = await this.dataSource.query(sql, [
