@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { AlreadyExistsError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
-import { abilityRules } from './ability-rules.js';
+import { abilityRules, serializedAbility } from './ability-rules.js';
 import { type LightdashUserDto, type RegisteredUserDto, type RequestContextDto, type SessionUserDto, toLightdashUser } from './dto/lightdash-user.dto.js';
 import type { RegisterUserDto } from './dto/register-user.dto.js';
 import type { UpdateMeDto } from './dto/update-me.dto.js';
@@ -32,7 +32,8 @@ export class UsersService {
   /** Open sign-up: creates the user and logs them in (session cookie on `reply`). */
   async register(dto: RegisterUserDto, reply: FastifyReply): Promise<RegisteredUserDto> {
     const user = await this.createUser(dto, reply);
-    return { ...user, abilityRules: abilityRules(user.role, user.organizationUuid, user.userUuid) };
+    const rules = abilityRules(user.role, user.organizationUuid, user.userUuid);
+    return { ...user, ability: serializedAbility(rules), abilityRules: rules };
   }
 
   private async createUser(dto: RegisterUserDto, reply: FastifyReply): Promise<LightdashUserDto> {

@@ -93,13 +93,6 @@ const KNOWN_DIFFERENCES: Allowance[] = [
     owner: 'open (spaces)',
     why: "Space.access[] lists organization members without a project role of their own (their access comes from a group's project role or a direct share), whose projectRole is absent as Lightdash computes it (organization and direct project role only); every entry of the reference's had one, so it listed other users (docs/compatibility.md)",
   },
-  // open, no owner yet (docs/compatibility.md)
-  {
-    routes: /^POST \/api\/v1\/user$/,
-    matches: /^\$\.ability: missing$/,
-    owner: 'open (not planned)',
-    why: "the reference leaks its serialized CASL ability object (minified keys) at registration; no client reads it",
-  },
 ];
 
 /**
