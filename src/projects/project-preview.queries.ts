@@ -80,15 +80,28 @@ export const COPY_EXPLORES_SQL = `
   )
   SELECT (SELECT count(*) FROM explores_copied)::int AS explores, (SELECT count(*) FROM catalog_copied)::int AS "catalogItems"`;
 
-/** The source's direct user grants and group grants ($1 source, $2 preview). */
+/**
+ * The source's direct user grants and group grants ($1 source, $2 preview), each as it is: its system
+ * role, or its custom role (the row's role is then a placeholder), and the further custom roles of its
+ * role set. Custom roles belong to the organization, so the copies point at the same ones. (The role
+ * sets' foreign keys to the copied grants are checked at the end of the statement, when those exist.)
+ */
 export const COPY_PROJECT_ACCESS_SQL = `
   WITH users_copied AS (
-    INSERT INTO project_memberships (project_id, user_id, organization_id, role)
-    SELECT $2, user_id, organization_id, role FROM project_memberships WHERE project_id = $1 RETURNING 1
+    INSERT INTO project_memberships (project_id, user_id, organization_id, role, custom_role_id)
+    SELECT $2, user_id, organization_id, role, custom_role_id FROM project_memberships WHERE project_id = $1 RETURNING 1
   ),
   groups_copied AS (
-    INSERT INTO project_group_access (project_id, group_id, organization_id, role)
-    SELECT $2, group_id, organization_id, role FROM project_group_access WHERE project_id = $1 RETURNING 1
+    INSERT INTO project_group_access (project_id, group_id, organization_id, role, custom_role_id)
+    SELECT $2, group_id, organization_id, role, custom_role_id FROM project_group_access WHERE project_id = $1 RETURNING 1
+  ),
+  user_role_sets AS (
+    INSERT INTO project_membership_custom_roles (project_id, user_id, organization_id, custom_role_id, created_at)
+    SELECT $2, user_id, organization_id, custom_role_id, created_at FROM project_membership_custom_roles WHERE project_id = $1
+  ),
+  group_role_sets AS (
+    INSERT INTO project_group_access_custom_roles (project_id, group_id, organization_id, custom_role_id, created_at)
+    SELECT $2, group_id, organization_id, custom_role_id, created_at FROM project_group_access_custom_roles WHERE project_id = $1
   )
   SELECT (SELECT count(*) FROM users_copied)::int AS users, (SELECT count(*) FROM groups_copied)::int AS groups`;
 
