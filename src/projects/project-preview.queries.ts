@@ -68,7 +68,7 @@ export async function insertPreviewProject(manager: EntityManager, preview: NewP
  * Lightdash schedules for a new preview would produce from the same dbt project. Curation (catalog
  * categories, icons, metrics-tree edges) belongs to the source and is not copied.
  */
-export const COPY_EXPLORES_SQL = `
+const COPY_EXPLORES_SQL = `
   WITH explores_copied AS (
     INSERT INTO explores (project_id, name, is_errored, summary, definition)
     SELECT $2, name, is_errored, summary, definition FROM explores WHERE project_id = $1 RETURNING 1
@@ -86,7 +86,7 @@ export const COPY_EXPLORES_SQL = `
  * role set. Custom roles belong to the organization, so the copies point at the same ones. (The role
  * sets' foreign keys to the copied grants are checked at the end of the statement, when those exist.)
  */
-export const COPY_PROJECT_ACCESS_SQL = `
+const COPY_PROJECT_ACCESS_SQL = `
   WITH users_copied AS (
     INSERT INTO project_memberships (project_id, user_id, organization_id, role, custom_role_id)
     SELECT $2, user_id, organization_id, role, custom_role_id FROM project_memberships WHERE project_id = $1 RETURNING 1
@@ -106,14 +106,14 @@ export const COPY_PROJECT_ACCESS_SQL = `
   SELECT (SELECT count(*) FROM users_copied)::int AS users, (SELECT count(*) FROM groups_copied)::int AS groups`;
 
 /** How deep the source's live spaces nest (0: no spaces). */
-export const LIVE_SPACE_DEPTH_SQL = `SELECT coalesce(max(cardinality(ancestor_ids)), 0)::int AS depth FROM spaces WHERE project_id = $1 AND deleted_at IS NULL`;
+const LIVE_SPACE_DEPTH_SQL = `SELECT coalesce(max(cardinality(ancestor_ids)), 0)::int AS depth FROM spaces WHERE project_id = $1 AND deleted_at IS NULL`;
 
 /**
  * Copies the source's live spaces of nesting level $3 (1: root) into the preview ($1 source, $2
  * preview), under the copy of their parent; levels are copied in order, so the parent's copy exists
  * and the ancestry trigger reads it.
  */
-export const COPY_SPACE_LEVEL_SQL = `
+const COPY_SPACE_LEVEL_SQL = `
   INSERT INTO spaces (project_id, organization_id, parent_space_id, name, slug, inherit_parent_permissions, created_by_user_id)
   SELECT $2, s.organization_id, parent_copy.space_id, s.name, s.slug, s.inherit_parent_permissions, s.created_by_user_id
   FROM spaces s
@@ -123,7 +123,7 @@ export const COPY_SPACE_LEVEL_SQL = `
   ORDER BY s.space_id`;
 
 /** The copied spaces' user and group shares, and the live charts and dashboards in them ($1 source, $2 preview). */
-export const COPY_SPACE_CONTENT_SQL = `
+const COPY_SPACE_CONTENT_SQL = `
   WITH space_copy AS MATERIALIZED (
     SELECT s.space_id AS source_id, c.space_id AS copy_id
     FROM spaces s JOIN spaces c ON c.project_id = $2 AND c.slug = s.slug
@@ -166,3 +166,45 @@ export const COPY_SPACE_CONTENT_SQL = `
   SELECT (SELECT count(*) FROM space_copy)::int AS spaces, (SELECT count(*) FROM user_shares)::int AS "userShares",
          (SELECT count(*) FROM group_shares)::int AS "groupShares", (SELECT count(*) FROM chart_copy)::int AS charts,
          (SELECT count(*) FROM dashboards)::int AS dashboards`;
+
+export interface CopiedExplores {
+  explores: number;
+  catalogItems: number;
+}
+
+export async function copyExplores(manager: EntityManager, sourceId: string, previewId: string): Promise<CopiedExplores> {
+  const [row] = await manager.query(COPY_EXPLORES_SQL, [sourceId, previewId]);
+  return row;
+}
+
+export interface CopiedGrants {
+  users: number;
+  groups: number;
+}
+
+export async function copyProjectAccess(manager: EntityManager, sourceId: string, previewId: string): Promise<CopiedGrants> {
+  const [row] = await manager.query(COPY_PROJECT_ACCESS_SQL, [sourceId, previewId]);
+  return row;
+}
+
+export async function liveSpaceDepth(manager: EntityManager, sourceId: string): Promise<number> {
+  const [{ depth }] = await manager.query(LIVE_SPACE_DEPTH_SQL, [sourceId]);
+  return depth;
+}
+
+export async function copySpaceLevel(manager: EntityManager, sourceId: string, previewId: string, level: number): Promise<void> {
+  await manager.query(COPY_SPACE_LEVEL_SQL, [sourceId, previewId, level]);
+}
+
+export interface CopiedSpaceContent {
+  spaces: number;
+  userShares: number;
+  groupShares: number;
+  charts: number;
+  dashboards: number;
+}
+
+export async function copySpaceContent(manager: EntityManager, sourceId: string, previewId: string): Promise<CopiedSpaceContent> {
+  const [row] = await manager.query(COPY_SPACE_CONTENT_SQL, [sourceId, previewId]);
+  return row;
+}
