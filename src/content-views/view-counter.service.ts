@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
-import { ADD_CHART_VIEWS, ADD_DASHBOARD_VIEWS, type ViewBatchParams } from './content-views.queries.js';
+import { addViews, type ViewBatchParams } from './content-views.queries.js';
 import type { ViewedKind } from './counts-view.decorator.js';
 
 interface PendingViews {
@@ -14,8 +14,6 @@ interface PendingViews {
 const EARLY_FLUSH_ITEMS = 10_000;
 /** Distinct items kept at most while the database cannot take them; views of further items are dropped. */
 const MAX_PENDING_ITEMS = 100_000;
-
-const STATEMENTS: Record<ViewedKind, string> = { chart: ADD_CHART_VIEWS, dashboard: ADD_DASHBOARD_VIEWS };
 
 /**
  * Counts chart and dashboard views (`views`, `firstViewedAt`) without a database write per read: views
@@ -102,7 +100,7 @@ export class ViewCounter implements OnApplicationBootstrap, BeforeApplicationShu
         params[2].push(views.firstViewedAt);
       }
       try {
-        await this.dataSource.query(STATEMENTS[kind], params);
+        await addViews(this.dataSource, kind, params);
       } catch (error) {
         failed.push(kind);
         firstError ??= error;

@@ -68,7 +68,7 @@ export async function insertPreviewProject(manager: EntityManager, preview: NewP
  * Lightdash schedules for a new preview would produce from the same dbt project. Curation (catalog
  * categories, icons, metrics-tree edges) belongs to the source and is not copied.
  */
-export const COPY_EXPLORES_SQL = `
+const COPY_EXPLORES_SQL = `
   WITH explores_copied AS (
     INSERT INTO explores (project_id, name, is_errored, summary, definition)
     SELECT $2, name, is_errored, summary, definition FROM explores WHERE project_id = $1 RETURNING 1
@@ -80,27 +80,40 @@ export const COPY_EXPLORES_SQL = `
   )
   SELECT (SELECT count(*) FROM explores_copied)::int AS explores, (SELECT count(*) FROM catalog_copied)::int AS "catalogItems"`;
 
-/** The source's direct user grants and group grants ($1 source, $2 preview). */
-export const COPY_PROJECT_ACCESS_SQL = `
+/**
+ * The source's direct user grants and group grants ($1 source, $2 preview), each as it is: its system
+ * role, or its custom role (the row's role is then a placeholder), and the further custom roles of its
+ * role set. Custom roles belong to the organization, so the copies point at the same ones. (The role
+ * sets' foreign keys to the copied grants are checked at the end of the statement, when those exist.)
+ */
+const COPY_PROJECT_ACCESS_SQL = `
   WITH users_copied AS (
-    INSERT INTO project_memberships (project_id, user_id, organization_id, role)
-    SELECT $2, user_id, organization_id, role FROM project_memberships WHERE project_id = $1 RETURNING 1
+    INSERT INTO project_memberships (project_id, user_id, organization_id, role, custom_role_id)
+    SELECT $2, user_id, organization_id, role, custom_role_id FROM project_memberships WHERE project_id = $1 RETURNING 1
   ),
   groups_copied AS (
-    INSERT INTO project_group_access (project_id, group_id, organization_id, role)
-    SELECT $2, group_id, organization_id, role FROM project_group_access WHERE project_id = $1 RETURNING 1
+    INSERT INTO project_group_access (project_id, group_id, organization_id, role, custom_role_id)
+    SELECT $2, group_id, organization_id, role, custom_role_id FROM project_group_access WHERE project_id = $1 RETURNING 1
+  ),
+  user_role_sets AS (
+    INSERT INTO project_membership_custom_roles (project_id, user_id, organization_id, custom_role_id, created_at)
+    SELECT $2, user_id, organization_id, custom_role_id, created_at FROM project_membership_custom_roles WHERE project_id = $1
+  ),
+  group_role_sets AS (
+    INSERT INTO project_group_access_custom_roles (project_id, group_id, organization_id, custom_role_id, created_at)
+    SELECT $2, group_id, organization_id, custom_role_id, created_at FROM project_group_access_custom_roles WHERE project_id = $1
   )
   SELECT (SELECT count(*) FROM users_copied)::int AS users, (SELECT count(*) FROM groups_copied)::int AS groups`;
 
 /** How deep the source's live spaces nest (0: no spaces). */
-export const LIVE_SPACE_DEPTH_SQL = `SELECT coalesce(max(cardinality(ancestor_ids)), 0)::int AS depth FROM spaces WHERE project_id = $1 AND deleted_at IS NULL`;
+const LIVE_SPACE_DEPTH_SQL = `SELECT coalesce(max(cardinality(ancestor_ids)), 0)::int AS depth FROM spaces WHERE project_id = $1 AND deleted_at IS NULL`;
 
 /**
  * Copies the source's live spaces of nesting level $3 (1: root) into the preview ($1 source, $2
  * preview), under the copy of their parent; levels are copied in order, so the parent's copy exists
  * and the ancestry trigger reads it.
  */
-export const COPY_SPACE_LEVEL_SQL = `
+const COPY_SPACE_LEVEL_SQL = `
   INSERT INTO spaces (project_id, organization_id, parent_space_id, name, slug, inherit_parent_permissions, created_by_user_id)
   SELECT $2, s.organization_id, parent_copy.space_id, s.name, s.slug, s.inherit_parent_permissions, s.created_by_user_id
   FROM spaces s
@@ -110,7 +123,7 @@ export const COPY_SPACE_LEVEL_SQL = `
   ORDER BY s.space_id`;
 
 /** The copied spaces' user and group shares, and the live charts and dashboards in them ($1 source, $2 preview). */
-export const COPY_SPACE_CONTENT_SQL = `
+const COPY_SPACE_CONTENT_SQL = `
   WITH space_copy AS MATERIALIZED (
     SELECT s.space_id AS source_id, c.space_id AS copy_id
     FROM spaces s JOIN spaces c ON c.project_id = $2 AND c.slug = s.slug
@@ -153,3 +166,45 @@ export const COPY_SPACE_CONTENT_SQL = `
   SELECT (SELECT count(*) FROM space_copy)::int AS spaces, (SELECT count(*) FROM user_shares)::int AS "userShares",
          (SELECT count(*) FROM group_shares)::int AS "groupShares", (SELECT count(*) FROM chart_copy)::int AS charts,
          (SELECT count(*) FROM dashboards)::int AS dashboards`;
+
+export interface CopiedExplores {
+  explores: number;
+  catalogItems: number;
+}
+
+export async function copyExplores(manager: EntityManager, sourceId: string, previewId: string): Promise<CopiedExplores> {
+  const [row] = await manager.query(COPY_EXPLORES_SQL, [sourceId, previewId]);
+  return row;
+}
+
+export interface CopiedGrants {
+  users: number;
+  groups: number;
+}
+
+export async function copyProjectAccess(manager: EntityManager, sourceId: string, previewId: string): Promise<CopiedGrants> {
+  const [row] = await manager.query(COPY_PROJECT_ACCESS_SQL, [sourceId, previewId]);
+  return row;
+}
+
+export async function liveSpaceDepth(manager: EntityManager, sourceId: string): Promise<number> {
+  const [{ depth }] = await manager.query(LIVE_SPACE_DEPTH_SQL, [sourceId]);
+  return depth;
+}
+
+export async function copySpaceLevel(manager: EntityManager, sourceId: string, previewId: string, level: number): Promise<void> {
+  await manager.query(COPY_SPACE_LEVEL_SQL, [sourceId, previewId, level]);
+}
+
+export interface CopiedSpaceContent {
+  spaces: number;
+  userShares: number;
+  groupShares: number;
+  charts: number;
+  dashboards: number;
+}
+
+export async function copySpaceContent(manager: EntityManager, sourceId: string, previewId: string): Promise<CopiedSpaceContent> {
+  const [row] = await manager.query(COPY_SPACE_CONTENT_SQL, [sourceId, previewId]);
+  return row;
+}

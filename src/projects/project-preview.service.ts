@@ -9,12 +9,12 @@ import { isSerializationFailure } from '../common/postgres-errors.js';
 import { DBT_CONNECTIONS, WAREHOUSE_CONNECTIONS } from '../connections/connection-schemas.js';
 import type { CreatePreviewDto, DbtConnectionOverridesDto, WarehouseConnectionOverridesDto } from './dto/create-preview.dto.js';
 import {
-  COPY_EXPLORES_SQL,
-  COPY_PROJECT_ACCESS_SQL,
-  COPY_SPACE_CONTENT_SQL,
-  COPY_SPACE_LEVEL_SQL,
+  copyExplores,
+  copyProjectAccess,
+  copySpaceContent,
+  copySpaceLevel,
   insertPreviewProject,
-  LIVE_SPACE_DEPTH_SQL,
+  liveSpaceDepth,
   readPreviewSource,
 } from './project-preview.queries.js';
 
@@ -83,7 +83,7 @@ export class ProjectPreviewService {
       upstreamProjectUuid: dto.copyContent ? source.projectUuid : null,
       createdByUserId: principal.userId,
     });
-    const [explores] = await manager.query(COPY_EXPLORES_SQL, [source.projectId, preview.projectId]);
+    const explores = await copyExplores(manager, source.projectId, preview.projectId);
     const copied = dto.copyContent ? await this.copyContent(manager, source.projectId, preview.projectId) : undefined;
     await this.audit.record(manager, {
       action: 'project.preview.create',
@@ -96,10 +96,10 @@ export class ProjectPreviewService {
 
   /** Grants, then spaces level by level (a copy's parent is copied first), then shares, charts and dashboards. */
   private async copyContent(manager: EntityManager, sourceId: string, previewId: string): Promise<Record<string, number>> {
-    const [access] = await manager.query(COPY_PROJECT_ACCESS_SQL, [sourceId, previewId]);
-    const [{ depth }] = await manager.query(LIVE_SPACE_DEPTH_SQL, [sourceId]);
-    for (let level = 1; level <= depth; level++) await manager.query(COPY_SPACE_LEVEL_SQL, [sourceId, previewId, level]);
-    const [content] = await manager.query(COPY_SPACE_CONTENT_SQL, [sourceId, previewId]);
+    const access = await copyProjectAccess(manager, sourceId, previewId);
+    const depth = await liveSpaceDepth(manager, sourceId);
+    for (let level = 1; level <= depth; level++) await copySpaceLevel(manager, sourceId, previewId, level);
+    const content = await copySpaceContent(manager, sourceId, previewId);
     return { userGrants: access.users, groupGrants: access.groups, ...content };
   }
 }

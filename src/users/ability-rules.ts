@@ -82,3 +82,25 @@ export function abilityRules(role: OrganizationRole | null, organizationUuid: st
   const upTo = ORGANIZATION_ROLES.slice(0, ORGANIZATION_ROLES.indexOf(role) + 1);
   return upTo.flatMap((tier) => ADDED_BY_ROLE[tier](organizationUuid, userUuid));
 }
+
+/**
+ * Lightdash's registration answer (`POST /user`) carries the session user's CASL `Ability` object as
+ * JSON.stringify leaves it: the instance fields of @casl/ability 6's minified build, functions dropped.
+ * `M` holds the rules (the same as `abilityRules`); the rest are CASL's defaults for an ability built
+ * without options, as Lightdash builds it: `h` no per-field rules, `l` the rule index (a Map, so `{}`),
+ * `p` the rule options (functions only, so `{}`), `$` the any-action ("manage"), `A` the any-subject
+ * ("all"), `m` no custom subject-type detection. It carries nothing but the user's own rules.
+ */
+export interface SerializedAbility {
+  h: false;
+  l: Record<string, never>;
+  p: Record<string, never>;
+  $: 'manage';
+  A: 'all';
+  M: AbilityRule[];
+  m: false;
+}
+
+export function serializedAbility(rules: AbilityRule[]): SerializedAbility {
+  return { h: false, l: {}, p: {}, $: 'manage', A: 'all', M: rules, m: false };
+}

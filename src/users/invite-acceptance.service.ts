@@ -11,6 +11,7 @@ import { isUniqueViolation } from '../common/postgres-errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { type LightdashUserDto, toLightdashUser } from './dto/lightdash-user.dto.js';
 import type { RegisterUserDto } from './dto/register-user.dto.js';
+import { accountHasEmail, deleteInvite, lockPendingInvite } from './invite-acceptance.queries.js';
 import { findUserOrganization } from './user-organization.js';
 import { User } from './user.entity.js';
 
@@ -35,24 +36,13 @@ export class InviteAcceptanceService {
     assertPasswordPolicy(dto.password);
     const passwordHash = await hashPassword(dto.password, this.config.passwordHashCost);
     return this.dataSource.transaction(async (manager) => {
-      const [invite] = await manager.query(
-        `SELECT i.invite_link_id AS "inviteId", i.expires_at AS "expiresAt", u.user_id::text AS "userId", u.user_uuid AS "userUuid", u.email,
-                o.organization_uuid AS "organizationUuid"
-         FROM invite_links i JOIN users u ON u.user_id = i.user_id JOIN organizations o ON o.organization_id = i.organization_id
-         WHERE i.code_hash = $1 AND u.is_invitee
-         FOR UPDATE OF i, u`,
-        [sha256(dto.inviteCode)],
-      );
+      const invite = await lockPendingInvite(manager, sha256(dto.inviteCode));
       if (!invite) throw new NotFoundError(INVITE_NOT_FOUND);
       if (invite.expiresAt.getTime() <= Date.now()) throw new ExpiredError('Invite link expired');
       if (dto.email !== undefined && dto.email.toLowerCase() !== invite.email.toLowerCase()) {
         throw new AuthorizationError(`Provided email ${dto.email} does not match the invited email.`);
       }
-      const [{ taken }] = await manager.query(
-        'SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1) AND NOT is_invitee) AS taken',
-        [invite.email],
-      );
-      if (taken) throw new AlreadyExistsError(EMAIL_HAS_ACCOUNT);
+      if (await accountHasEmail(manager, invite.email)) throw new AlreadyExistsError(EMAIL_HAS_ACCOUNT);
       try {
         await manager.update(User, { userId: invite.userId }, { firstName: dto.firstName, lastName: dto.lastName, passwordHash, isInvitee: false, isEmailVerified: true });
       } catch (error) {
@@ -60,7 +50,7 @@ export class InviteAcceptanceService {
         if (isUniqueViolation(error, 'users_email_lower_key')) throw new AlreadyExistsError(EMAIL_HAS_ACCOUNT);
         throw error;
       }
-      await manager.query('DELETE FROM invite_links WHERE invite_link_id = $1', [invite.inviteId]);
+      await deleteInvite(manager, invite.inviteId);
       await this.audit.record(manager, {
         action: 'invite.accept',
         targetType: 'user',

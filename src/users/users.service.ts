@@ -8,11 +8,12 @@ import type { Principal } from '../auth/principal.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { AlreadyExistsError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
-import { abilityRules } from './ability-rules.js';
+import { abilityRules, serializedAbility } from './ability-rules.js';
 import { type LightdashUserDto, type RegisteredUserDto, type RequestContextDto, type SessionUserDto, toLightdashUser } from './dto/lightdash-user.dto.js';
 import type { RegisterUserDto } from './dto/register-user.dto.js';
 import type { UpdateMeDto } from './dto/update-me.dto.js';
 import { User } from './user.entity.js';
+import { emailInUse, organizationRoleOf } from './users.queries.js';
 import { assertAdminRemains, lockOrganization } from '../organizations/organization-lock.js';
 import { InviteAcceptanceService } from './invite-acceptance.service.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -32,7 +33,8 @@ export class UsersService {
   /** Open sign-up: creates the user and logs them in (session cookie on `reply`). */
   async register(dto: RegisterUserDto, reply: FastifyReply): Promise<RegisteredUserDto> {
     const user = await this.createUser(dto, reply);
-    return { ...user, abilityRules: abilityRules(user.role, user.organizationUuid, user.userUuid) };
+    const rules = abilityRules(user.role, user.organizationUuid, user.userUuid);
+    return { ...user, ability: serializedAbility(rules), abilityRules: rules };
   }
 
   private async createUser(dto: RegisterUserDto, reply: FastifyReply): Promise<LightdashUserDto> {
@@ -42,8 +44,7 @@ export class UsersService {
     try {
       return await this.dataSource.transaction(async (manager) => {
         // an invited email signs up with its invite code (accounts are also unique by the index below)
-        const [{ inUse }] = await manager.query('SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1)) AS "inUse"', [dto.email]);
-        if (inUse) throw new AlreadyExistsError(EMAIL_IN_USE);
+        if (await emailInUse(manager, dto.email!)) throw new AlreadyExistsError(EMAIL_IN_USE);
         const user = await manager.save(
           manager.create(User, { firstName: dto.firstName, lastName: dto.lastName, email: dto.email!, passwordHash }),
         );
@@ -79,8 +80,7 @@ export class UsersService {
     await this.dataSource.transaction(async (manager) => {
       if (principal.organizationId) {
         await lockOrganization(manager, principal.organizationId);
-        const [membership] = await manager.query('SELECT role FROM organization_memberships WHERE user_id = $1', [principal.userId]);
-        if (membership?.role === 'admin') await assertAdminRemains(manager, principal.organizationId, principal.userId);
+        if ((await organizationRoleOf(manager, principal.userId)) === 'admin') await assertAdminRemains(manager, principal.organizationId, principal.userId);
         await this.audit.record(manager, { action: 'member.delete-self', targetType: 'user', targetUuid: principal.userUuid });
       }
       await manager.delete(User, { userId: principal.userId });

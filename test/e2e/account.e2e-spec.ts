@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { createOrganization } from '../support/organizations.js';
 import { registerUser, sessionCookie, uniqueEmail } from '../support/users.js';
 
 describe('registration, login, sessions and your own account', () => {
@@ -38,6 +39,8 @@ describe('registration, login, sessions and your own account', () => {
           // as Lightdash: the user's createdAt is their organization membership's, null before one
           createdAt: null,
           updatedAt: expect.any(String),
+          // Lightdash's CASL ability as JSON (src/users/ability-rules.ts): no rules before an organization
+          ability: { h: false, l: {}, p: {}, $: 'manage', A: 'all', M: [], m: false },
           abilityRules: [],
         },
       });
@@ -51,6 +54,22 @@ describe('registration, login, sessions and your own account', () => {
       expect(me.body.results.userUuid).toBe(res.body.results.userUuid);
       expect(me.body.results).toMatchObject({ organizationUuid: null, role: null, abilityRules: [], id: res.body.results.userUuid, type: 'registered', impersonation: null });
       expect(me.body.results.requestContext).toEqual({ ip: expect.any(String), userAgent: expect.any(String) });
+    });
+
+    it("answers an invitee's organization rules at activation, in abilityRules and as the ability's rules, and nothing else", async () => {
+      const org = await createOrganization(t);
+      const email = uniqueEmail('invitee');
+      const invite = await t.http().post('/api/v1/invite-links').set('Cookie', org.admin.cookie).send({ email, role: 'editor' }).expect(201);
+      const res = await t.http().post('/api/v1/user').send({ inviteCode: invite.body.results.inviteCode, firstName: 'Ed', lastName: 'Itor', password: 'secret-pass1' }).expect(200);
+      const { ability, abilityRules, userUuid } = res.body.results;
+      expect(abilityRules).toContainEqual({ action: 'manage', subject: 'Tags', conditions: { organizationUuid: org.organizationUuid } });
+      expect(abilityRules).not.toContainEqual(expect.objectContaining({ subject: 'InviteLink' }));
+      expect(ability).toEqual({ h: false, l: {}, p: {}, $: 'manage', A: 'all', M: abilityRules, m: false });
+      // only the user's own organization and user uuids appear in it
+      const uuids = JSON.stringify(ability).match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [];
+      expect(new Set(uuids)).toEqual(new Set([org.organizationUuid, userUuid]));
+      expect(res.text).not.toContain('secret-pass1');
+      expect(res.text).not.toContain(invite.body.results.inviteCode);
     });
 
     it('stores the password hashed with scrypt and the session token hashed', async () => {

@@ -5,7 +5,7 @@ import { APP_CONFIG, type ResolvedConfig } from '../../src/config/config.js';
 import { decryptCredentials } from '../../src/warehouse-credentials/credentials-cipher.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { shopExplores } from '../support/fixtures.js';
-import { createOrganization, createPersonas, type Personas } from '../support/organizations.js';
+import { addMember, createOrganization, createPersonas, type Personas } from '../support/organizations.js';
 import { createProject, grantProjectRole } from '../support/projects.js';
 import { createSpace, shareSpace, shareSpaceWithGroup } from '../support/spaces.js';
 import type { TestUser } from '../support/users.js';
@@ -164,6 +164,41 @@ describe('POST /projects/{p}/createPreview', () => {
       outcome: 'success',
       details: { upstreamProjectUuid: source.projectUuid, copyContent: true, spaces: 3, charts: 1, dashboards: 1, userGrants: 1, groupGrants: 1 },
     });
+  });
+
+  it('copies custom roles and role sets of user and group grants as they are, so each grantee may do in the preview what they may on the source (issue 17)', async () => {
+    const p = await createPersonas(t);
+    const projectUuid = await createProject(t, p.admin, 'Custom roles');
+    const roles = `/api/v2/orgs/${p.organizationUuid}/roles`;
+    const assignments = (project: string) => `/api/v2/projects/${project}/roles/assignments`;
+    const createRole = async (name: string, scopes: string[]) => (await http().post(roles).set('Cookie', p.admin.cookie).send({ name, scopes }).expect(201)).body.results.roleUuid as string;
+    const tagger = await createRole('Tagger', ['view:Project', 'create:Space']);
+    const dashboardsOnly = await createRole('Dashboards only', ['view:Dashboard']);
+    const reader = await addMember(t, p.org, 'member', 'Reader');
+    const groupUuid = await createGroup(p, [p.viewer]);
+    // a custom role in the grant's slot, a user's role set, a group's role set, and a custom role without view:Project
+    await http().post(`${assignments(projectUuid)}/user/${p.member.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: tagger }).expect(200);
+    await http().put(`${assignments(projectUuid)}/user/${p.interactive_viewer.userUuid}/set`).set('Cookie', p.admin.cookie).send({ systemRole: 'viewer', customRoleUuids: [tagger] }).expect(200);
+    await http().put(`${assignments(projectUuid)}/group/${groupUuid}/set`).set('Cookie', p.admin.cookie).send({ systemRole: 'viewer', customRoleUuids: [tagger] }).expect(200);
+    await http().post(`${assignments(projectUuid)}/user/${reader.userUuid}`).set('Cookie', p.admin.cookie).send({ roleId: dashboardsOnly }).expect(200);
+
+    const previewUuid: string = (await createPreview(p.developer, projectUuid).send({ name: 'Roles preview', copyContent: true }).expect(200)).body.results;
+
+    const tag = (user: TestUser, project: string) => http().post(`/api/v1/projects/${project}/tags`).set('Cookie', user.cookie).send({ name: `T ${randomUUID()}`, color: '#000000' });
+    const view = (user: TestUser, project: string) => http().get(`/api/v1/projects/${project}`).set('Cookie', user.cookie);
+    const roleSet = async (project: string, kind: 'user' | 'group', id: string) => (await http().get(`${assignments(project)}/${kind}/${id}/set`).set('Cookie', p.admin.cookie).expect(200)).body.results;
+    for (const project of [projectUuid, previewUuid]) {
+      for (const user of [p.member, p.interactive_viewer, p.viewer]) {
+        await view(user, project).expect(200);
+        await tag(user, project).expect(201);
+      }
+      // the placeholder role of a custom grant gives nothing of its own
+      await view(reader, project).expect(403);
+    }
+    for (const [kind, id] of [['user', p.member.userUuid], ['user', p.interactive_viewer.userUuid], ['user', reader.userUuid], ['group', groupUuid]] as const) {
+      expect(await roleSet(previewUuid, kind, id)).toEqual(await roleSet(projectUuid, kind, id));
+    }
+    expect(await roleSet(previewUuid, 'group', groupUuid)).toEqual({ systemRole: 'viewer', customRoleUuids: [tagger] });
   });
 
   it('makes an independent copy: changing or deleting the preview leaves the source as it was', async () => {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { OrganizationRole } from '../../authorization/roles.js';
-import type { AbilityRule } from '../ability-rules.js';
+import type { AbilityRule, SerializedAbility } from '../ability-rules.js';
 
 /** The LightdashUser shape of login, registration and PATCH /user/me (organization fields null until the user joins one). */
 export class LightdashUserDto {
@@ -102,8 +102,35 @@ export class SessionUserDto extends LightdashUserDto {
   abilityRules: AbilityRule[];
 }
 
-/** POST /user (registration): the LightdashUser with its (empty, before any organization) rules. */
+/** Lightdash's serialized CASL ability (src/users/ability-rules.ts): `M` holds the rules. */
+export class SerializedAbilityDto {
+  @ApiProperty({ example: false, description: 'CASL: rules with fields (never here)' })
+  h: false;
+
+  @ApiProperty({ type: Object, example: {}, description: 'CASL: the rule index, empty once serialized' })
+  l: Record<string, never>;
+
+  @ApiProperty({ type: Object, example: {}, description: 'CASL: the rule options, empty once serialized' })
+  p: Record<string, never>;
+
+  @ApiProperty({ example: 'manage', description: 'CASL: the action that means any action' })
+  $: 'manage';
+
+  @ApiProperty({ example: 'all', description: 'CASL: the subject that means any subject' })
+  A: 'all';
+
+  @ApiProperty({ type: [AbilityRuleDto], description: 'The rules, as in `abilityRules`' })
+  M: AbilityRule[];
+
+  @ApiProperty({ example: false, description: 'CASL: custom subject-type detection (never here)' })
+  m: false;
+}
+
+/** POST /user (registration or invite acceptance): the LightdashUser with its rules, also as Lightdash's serialized ability. */
 export class RegisteredUserDto extends LightdashUserDto {
+  @ApiProperty({ type: SerializedAbilityDto, description: "Lightdash's CASL ability object as JSON: informative, like abilityRules" })
+  ability: SerializedAbility;
+
   @ApiProperty({ type: [AbilityRuleDto] })
   abilityRules: AbilityRule[];
 }
