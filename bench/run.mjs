@@ -12,7 +12,7 @@
 //                            queries  query execution (compile, v2 metric query vs pg, CSV export)
 //                            admin    GET /org/users and GET /org/groups (50 groups with members), uncached
 //                            writers  the viewer's cached reads while 100 other organizations write
-//   BENCH_ANALYZE=1          refresh the planner's statistics after seeding the spaces
+//   BENCH_ANALYZE=1          refresh the planner's statistics after seeding the spaces and the catalog
 //
 // Exit code: 0 when the benchmark ran (whether or not the targets are met), 1 when it could not run.
 import { spawn } from 'node:child_process';
@@ -285,7 +285,7 @@ function uncached(routes) {
     .map((route) => ({ ...route, key: `${route.key}-uncached`, label: `${route.label} (uncached)`, extra: { 'cache-control': 'no-cache' } }));
 }
 
-/** The catalog searches, as the viewer (a project viewer through groups). */
+/** The catalog searches, as the viewer (a project viewer through groups); cached unless uncached() makes them no-cache. */
 function catalogRoutes(ctx) {
   const base = `/api/v1/projects/${ctx.projectUuid}/dataCatalog`;
   return [
@@ -366,7 +366,8 @@ const lpad = (s, n) => String(s).padStart(n);
 
 function verdict(r) {
   if (r.key === 'health') return '(baseline)';
-  if (r.key.endsWith('-uncached') && r.load) return '(report)';
+  // the catalog search target holds for every search, the first one after a change included
+  if (r.key.endsWith('-uncached') && r.load && !r.key.startsWith('search-')) return '(report)';
   if (!r.load) return 'NOT AVAILABLE';
   if (!r.clean) return 'INVALID (non-2xx/errors)';
   return r.ratio >= TARGET_RATIO ? 'PASS' : 'FAIL';
@@ -485,7 +486,10 @@ async function main() {
   if (runs('catalog')) {
     log(`\nUploading compiled explores with ${CATALOG_ITEMS.toLocaleString('en')} catalog items…`);
     catalog = await seedCatalog(api, ctx, log);
-    searches = catalog.unavailable ? [] : await measure(api, baseUrl, catalogRoutes(ctx), DURATION, `catalog of ${catalog.items} items`);
+    if (ANALYZE_AFTER_SEEDING && !catalog.unavailable) await analyze(databaseUrl);
+    // repeated searches (served by the response cache) and the first search after a change (no-cache)
+    const routes = catalogRoutes(ctx);
+    searches = catalog.unavailable ? [] : await measure(api, baseUrl, [...routes, ...uncached(routes)], DURATION, `catalog of ${catalog.items} items`);
   }
 
   const queries = runs('queries') ? await runQueryBench(api, ctx, databaseUrl) : undefined;
