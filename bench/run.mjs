@@ -483,6 +483,7 @@ async function main() {
 
   let catalog = { unavailable: 'not run (BENCH_ONLY)' };
   let searches = [];
+  let searchCeiling;
   if (runs('catalog')) {
     log(`\nUploading compiled explores with ${CATALOG_ITEMS.toLocaleString('en')} catalog items…`);
     catalog = await seedCatalog(api, ctx, log);
@@ -490,6 +491,9 @@ async function main() {
     // repeated searches (served by the response cache) and the first search after a change (no-cache)
     const routes = catalogRoutes(ctx);
     searches = catalog.unavailable ? [] : await measure(api, baseUrl, [...routes, ...uncached(routes)], DURATION, `catalog of ${catalog.items} items`);
+    // a search answer weighs ~25 kB against health's 0.5 kB: what writing that many bytes alone allows
+    const largestSearch = searches.filter((r) => r.key !== 'health' && r.load).sort((a, b) => b.bytes - a.bytes)[0];
+    searchCeiling = largestSearch ? await measureBareCeiling(largestSearch.bytes, DURATION, searches[0]) : undefined;
   }
 
   const queries = runs('queries') ? await runQueryBench(api, ctx, databaseUrl) : undefined;
@@ -555,6 +559,12 @@ async function main() {
   for (const r of searches.filter((x) => x.key !== 'health')) {
     const detail = r.load ? `${r.ratio.toFixed(2)} of health (${Math.round(r.load.requestsPerSecond)} vs ${Math.round(searches[0].load.requestsPerSecond)} req/s), p99 ${r.load.p99} ms` : r.unavailable;
     log(`  ${pad(`${r.label}: ratio ≥ ${TARGET_RATIO}`, 56)} ${pad(verdict(r), 14)} ${detail}`);
+  }
+  if (searchCeiling) {
+    log(
+      `  ${pad(`ceiling for ${searchCeiling.bytes} bytes (bare node:http)`, 56)} ${pad('(report)', 14)} ${searchCeiling.ratio.toFixed(2)} of health ` +
+        `(${Math.round(searchCeiling.load.requestsPerSecond)} req/s): what any server can reach with a search answer's size`,
+    );
   }
   if (runs('catalog') && !catalog.unavailable) log(`  ${pad('full re-upload of the explores', 56)} ${pad('(report)', 14)} ${Math.round(catalog.reuploadMs)} ms for ${catalog.items} items`);
   for (const row of scale.filter((x) => x.key !== 'health')) {
