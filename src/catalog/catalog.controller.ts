@@ -5,6 +5,7 @@ import type { ProjectAccess } from '../authorization/access.service.js';
 import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
 import type { Paginated } from '../common/pagination.js';
 import { ProjectParamsDto } from '../projects/dto/project.dto.js';
+import { CachedResponse } from '../response-cache/cached-response.decorator.js';
 import { CatalogService } from './catalog.service.js';
 import {
   CATALOG_ITEM_SCHEMA,
@@ -41,6 +42,9 @@ export class CatalogController {
 
   @Get()
   @RequirePermission('project:view', PROJECT)
+  // the answer changes only with the catalog, its curation, chart usage or the caller's access: all
+  // recorded in data_changes, so a repeated search is one revalidation statement
+  @CachedResponse({ query: ['search', 'type', 'filter'] })
   @ApiOperation({
     operationId: 'getCatalog',
     summary: `Search or list the catalog's tables and fields (at most ${CATALOG_MAX_RESULTS}: best ranked first, or tables then fields by name)`,

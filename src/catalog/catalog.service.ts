@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
+import { PreparedSql } from '../database/sql.js';
 import { NotFoundError } from '../common/errors.js';
 import { paginated, pageWindow, type Paginated } from '../common/pagination.js';
 import { isPlainObject } from '../common/plain-object.js';
@@ -117,13 +118,16 @@ function toCatalogItem(row: CatalogItemRow, inSearch = true): CatalogItem {
 /** Tables and fields of the catalog of one project; answers are bounded (CATALOG_MAX_RESULTS) and one statement each. */
 @Injectable()
 export class CatalogService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: PreparedSql,
+  ) {}
 
   /** GET /dataCatalog: search, or list (tables first, then fields, by name). Errored explores are tables with `errors`. */
   async search(access: ProjectAccess, query: CatalogQueryDto): Promise<CatalogItem[]> {
     const search = catalogSearchOf(query.search);
     if (search === null) return []; // only punctuation: nothing can match
-    const rows = await searchCatalogItems(this.dataSource.manager, access.projectId, {
+    const rows = await searchCatalogItems(this.sql, access.projectId, {
       itemType: query.type,
       tablesOnly: query.filter === 'tables',
       fieldType: query.filter === 'dimensions' ? 'dimension' : query.filter === 'metrics' ? 'metric' : undefined,

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
+import { RESPONSE_CACHE_HEADER } from '../../src/response-cache/response-cache.hooks.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { shopExplores } from '../support/fixtures.js';
-import { createOrganization, createPersonas, type Personas } from '../support/organizations.js';
-import { createProject } from '../support/projects.js';
+import { addMember, createOrganization, createPersonas, type Personas } from '../support/organizations.js';
+import { createProject, grantProjectRole } from '../support/projects.js';
 import { createSpace } from '../support/spaces.js';
 import type { TestUser } from '../support/users.js';
 
@@ -603,6 +604,118 @@ describe('catalog read routes (search, metadata, analytics, metrics)', () => {
           expect({ path, query, status: res.status < 500, envelope: res.status === 200 || res.body.status === 'error' }).toEqual({ path, query, status: true, envelope: true });
         }
       }
+    });
+  });
+
+  /**
+   * Search answers are kept by the response cache (per credential, path, search, type and filter):
+   * each test fills it (the second read is a hit), changes what the answer shows through the API as
+   * another user, and expects the next read to see it.
+   */
+  describe('GET /dataCatalog from the response cache', () => {
+    /** A project with the shop's explores and a member who may view it through a direct project role. */
+    async function cachedWorld() {
+      const { p: q, projectUuid: project } = await freshProject();
+      await upload(q.developer, project, shopExplores());
+      const reader = await addMember(t, q.org, 'member', 'Reader');
+      await grantProjectRole(t, q.admin, project, reader, 'viewer');
+      return { q, project, reader };
+    }
+    const read = (user: TestUser, project: string, query: string) => t.http().get(url(query, project)).set('Cookie', user.cookie);
+    /** Reads twice: the second answer is a hit and the same bytes. */
+    async function filled(user: TestUser, project: string, query: string): Promise<Json[]> {
+      const first = await read(user, project, query).expect(200);
+      expect(first.headers[RESPONSE_CACHE_HEADER]).toBeUndefined();
+      const second = await read(user, project, query).expect(200);
+      expect(second.headers[RESPONSE_CACHE_HEADER]).toBe('hit');
+      expect(second.text).toBe(first.text);
+      return first.body.results;
+    }
+    /** A read that must be answered from the database; the next one is a hit again. */
+    async function fresh(user: TestUser, project: string, query: string): Promise<Json[]> {
+      const res = await read(user, project, query).expect(200);
+      expect(res.headers[RESPONSE_CACHE_HEADER]).toBeUndefined();
+      const again = await read(user, project, query).expect(200);
+      expect(again.headers[RESPONSE_CACHE_HEADER]).toBe('hit');
+      expect(again.text).toBe(res.text);
+      return res.body.results;
+    }
+    const itemOf = (items: Json[], name: string) => items.find((item) => `${item.tableName}.${item.name}` === name || item.name === name);
+
+    it('keeps one answer per search, type and filter, and answers from the database when asked (no-cache)', async () => {
+      const { project, reader } = await cachedWorld();
+      const revenue = await filled(reader, project, '?search=revenue');
+      expect(names(revenue)).toContain('orders.total_revenue');
+      // another search, another type or filter is another answer
+      expect(names(await filled(reader, project, '?search=cust'))[0]).toBe('customers');
+      expect(names(await filled(reader, project, '?search=orders&type=table'))).toEqual(['orders']);
+      expect((await filled(reader, project, '?search=orders&filter=metrics')).every((item) => item.fieldType === 'metric')).toBe(true);
+      // a parameter the route does not read does not make a new entry
+      const ignored = await read(reader, project, '?search=revenue&unrelated=1').expect(200);
+      expect(ignored.headers[RESPONSE_CACHE_HEADER]).toBe('hit');
+      const refused = await read(reader, project, '?search=revenue').set('Cache-Control', 'no-cache').expect(200);
+      expect(refused.headers[RESPONSE_CACHE_HEADER]).toBeUndefined();
+      expect(refused.body.results).toEqual(revenue);
+    });
+
+    it('sees a re-upload of the explores at the next read', async () => {
+      const { q, project, reader } = await cachedWorld();
+      expect(names(await filled(reader, project, '?search=revenue'))).not.toContain('orders.revenue_band');
+      const explores = shopExplores();
+      for (const { tables } of explores.filter((explore) => explore.tables?.orders)) {
+        const template = tables.orders.dimensions.status;
+        tables.orders.dimensions.revenue_band = { ...template, name: 'revenue_band', label: 'Revenue band', sql: '${TABLE}.revenue_band', compiledSql: '"orders".revenue_band' };
+      }
+      await upload(q.developer, project, explores);
+      expect(names(await fresh(reader, project, '?search=revenue'))).toContain('orders.revenue_band');
+      // removing it again is seen too
+      await upload(q.developer, project, shopExplores());
+      expect(names(await fresh(reader, project, '?search=revenue'))).not.toContain('orders.revenue_band');
+    });
+
+    it('sees curation at the next read: an icon, a category, a renamed tag, a chart using the field', async () => {
+      const { q, project, reader } = await cachedWorld();
+      const before = itemOf(await filled(reader, project, '?search=revenue'), 'orders.total_revenue')!;
+      expect(before).toMatchObject({ icon: null, categories: [], chartUsage: 0 });
+
+      const uuid = before.catalogSearchUuid;
+      await t.http().patch(url(`/${uuid}/icon`, project)).set('Cookie', q.editor.cookie).send({ icon: { unicode: '💰' } }).expect(200);
+      expect(itemOf(await fresh(reader, project, '?search=revenue'), 'orders.total_revenue')!.icon).toEqual({ unicode: '💰' });
+
+      const tag = await t.http().post(`/api/v1/projects/${project}/tags`).set('Cookie', q.editor.cookie).send({ name: 'Finance', color: '#1f77b4' }).expect(201);
+      const tagUuid = tag.body.results.tagUuid;
+      await t.http().post(url(`/${uuid}/categories`, project)).set('Cookie', q.editor.cookie).send({ tagUuid }).expect(200);
+      expect(itemOf(await fresh(reader, project, '?search=revenue'), 'orders.total_revenue')!.categories).toEqual([
+        expect.objectContaining({ tagUuid, name: 'Finance' }),
+      ]);
+
+      await t.http().patch(`/api/v1/projects/${project}/tags/${tagUuid}`).set('Cookie', q.editor.cookie).send({ name: 'Money' }).expect(200);
+      expect(itemOf(await fresh(reader, project, '?search=revenue'), 'orders.total_revenue')!.categories).toEqual([
+        expect.objectContaining({ tagUuid, name: 'Money' }),
+      ]);
+
+      const space = await createSpace(t, q.admin, project, { name: 'Charts' });
+      const chart = await t.http().post(`/api/v1/projects/${project}/saved`).set('Cookie', q.admin.cookie).send(chartBody(space, 'Revenue', 'orders', [], ['orders_total_revenue']));
+      expect(chart.status).toBe(200);
+      expect(itemOf(await fresh(reader, project, '?search=revenue'), 'orders.total_revenue')!.chartUsage).toBe(1);
+    });
+
+    it('refuses at once a reader whose access was removed, and serves them again once it is back', async () => {
+      const { q, project, reader } = await cachedWorld();
+      await filled(reader, project, '?search=revenue');
+      await t.http().delete(`/api/v1/projects/${project}/access/${reader.userUuid}`).set('Cookie', q.admin.cookie).expect(200);
+      const refused = await read(reader, project, '?search=revenue').expect(403);
+      expect(refused.headers[RESPONSE_CACHE_HEADER]).toBeUndefined();
+      // a refusal is never kept
+      await read(reader, project, '?search=revenue').expect(403);
+      await grantProjectRole(t, q.admin, project, reader, 'viewer');
+      expect(names(await fresh(reader, project, '?search=revenue'))).toContain('orders.total_revenue');
+    });
+
+    it("keeps answers apart per caller: another viewer's read is not the first viewer's hit", async () => {
+      const { q, project, reader } = await cachedWorld();
+      await filled(reader, project, '?search=revenue');
+      expect(names(await fresh(q.viewer, project, '?search=revenue'))).toContain('orders.total_revenue');
     });
   });
 
