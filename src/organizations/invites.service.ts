@@ -114,7 +114,8 @@ export class InvitesService {
 
   async revokeAll(principal: Principal): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const revoked = await manager.query('DELETE FROM invite_links WHERE organization_id = $1 RETURNING 1', [principal.organizationId]);
+      // DELETE … RETURNING answers [rows, rowCount]
+      const [revoked] = await manager.query('DELETE FROM invite_links WHERE organization_id = $1 RETURNING 1', [principal.organizationId]);
       await this.audit.record(manager, {
         action: 'invite.revoke-all',
         targetType: 'organization',
