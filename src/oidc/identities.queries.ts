@@ -76,6 +76,11 @@ export async function findNewestPendingInvite(manager: EntityManager, email: str
   return row;
 }
 
+/** The invite is used up: the invitee's row has become the account. */
+export async function deleteInvite(manager: EntityManager, inviteId: string): Promise<void> {
+  await manager.query('DELETE FROM invite_links WHERE invite_link_id = $1', [inviteId]);
+}
+
 export async function insertLoginAttempt(
   manager: EntityManager,
   attemptHash: Buffer,
