@@ -4,7 +4,8 @@ import { returnedRows } from '../database/returned-rows.js';
 /**
  * SQL of custom roles and role assignments (typed rows). Assignments live on the rows v1 writes too
  * (organization_memberships, project_memberships, project_group_access): `role` holds the system
- * role, or a placeholder when `custom_role_id` names a custom role.
+ * role, or a placeholder when `custom_role_id` names a custom role. Each exported function runs one
+ * statement; RolesService, RoleAssignmentsService and RolesAsCodeService hold the rules.
  */
 
 export interface CustomRoleRow {
@@ -25,7 +26,7 @@ const ROLE_COLUMNS = `cr.custom_role_id::text AS "customRoleId", cr.role_uuid AS
 const ROLE_FROM = `FROM custom_roles cr JOIN organizations o ON o.organization_id = cr.organization_id LEFT JOIN users u ON u.user_id = cr.created_by_user_id`;
 
 /** $1 organization id. */
-export const LIST_CUSTOM_ROLES = `SELECT ${ROLE_COLUMNS} ${ROLE_FROM} WHERE cr.organization_id = $1 ORDER BY cr.created_at, cr.custom_role_id`;
+const LIST_CUSTOM_ROLES = `SELECT ${ROLE_COLUMNS} ${ROLE_FROM} WHERE cr.organization_id = $1 ORDER BY cr.created_at, cr.custom_role_id`;
 
 /** The organization's custom roles, oldest first. */
 export function listCustomRoles(manager: EntityManager, organizationId: string): Promise<CustomRoleRow[]> {
@@ -33,8 +34,8 @@ export function listCustomRoles(manager: EntityManager, organizationId: string):
 }
 
 /** $1 organization id, $2 role uuid; `FOR UPDATE` variant locks the role row for a change. */
-export const FIND_CUSTOM_ROLE = `SELECT ${ROLE_COLUMNS} ${ROLE_FROM} WHERE cr.organization_id = $1 AND cr.role_uuid = $2`;
-export const LOCK_CUSTOM_ROLE = `${FIND_CUSTOM_ROLE} FOR UPDATE OF cr`;
+const FIND_CUSTOM_ROLE = `SELECT ${ROLE_COLUMNS} ${ROLE_FROM} WHERE cr.organization_id = $1 AND cr.role_uuid = $2`;
+const LOCK_CUSTOM_ROLE = `${FIND_CUSTOM_ROLE} FOR UPDATE OF cr`;
 
 /** The organization's custom role with this uuid; none when it has no such role. */
 export async function selectCustomRole(manager: EntityManager, organizationId: string, roleUuid: string): Promise<CustomRoleRow | undefined> {
@@ -49,7 +50,7 @@ export async function lockCustomRole(manager: EntityManager, organizationId: str
 }
 
 /** $1 organization id, $2 name, $3 description, $4 level, $5 scopes, $6 creator user id. */
-export const INSERT_CUSTOM_ROLE = `
+const INSERT_CUSTOM_ROLE = `
   INSERT INTO custom_roles (organization_id, name, description, level, scopes, created_by_user_id)
   VALUES ($1, $2, $3, $4, $5, $6) RETURNING role_uuid AS "roleUuid"`;
 
@@ -76,7 +77,7 @@ export async function insertCustomRole(manager: EntityManager, role: NewCustomRo
 }
 
 /** $1 role id, $2 name, $3 description, $4 scopes. */
-export const UPDATE_CUSTOM_ROLE = `UPDATE custom_roles SET name = $2, description = $3, scopes = $4, updated_at = now() WHERE custom_role_id = $1`;
+const UPDATE_CUSTOM_ROLE = `UPDATE custom_roles SET name = $2, description = $3, scopes = $4, updated_at = now() WHERE custom_role_id = $1`;
 
 /** Refused by custom_roles_organization_id_name_key when another role of the organization has the name. */
 export async function updateCustomRole(manager: EntityManager, customRoleId: string, name: string, description: string | null, scopes: string[]): Promise<void> {
@@ -84,7 +85,7 @@ export async function updateCustomRole(manager: EntityManager, customRoleId: str
 }
 
 /** $1 role id. Refused by the foreign keys while the role is assigned. */
-export const DELETE_CUSTOM_ROLE = `DELETE FROM custom_roles WHERE custom_role_id = $1`;
+const DELETE_CUSTOM_ROLE = `DELETE FROM custom_roles WHERE custom_role_id = $1`;
 
 export async function deleteCustomRole(manager: EntityManager, customRoleId: string): Promise<void> {
   await manager.query(DELETE_CUSTOM_ROLE, [customRoleId]);
@@ -99,7 +100,7 @@ export interface RoleAssigneeRow {
 }
 
 /** Who holds role $1 (its id): organization members, project members and project groups. */
-export const ROLE_ASSIGNEES = `
+const ROLE_ASSIGNEES = `
   SELECT 'organization_user' AS kind, u.user_uuid::text AS "assigneeId", trim(u.first_name || ' ' || u.last_name) AS "assigneeName",
          NULL AS "projectUuid", NULL AS "projectName"
   FROM organization_memberships m JOIN users u ON u.user_id = m.user_id WHERE m.custom_role_id = $1
@@ -135,7 +136,7 @@ export interface AssignmentRow {
 }
 
 /** Every member of organization $1 with their organization role. */
-export const ORGANIZATION_ASSIGNMENTS = `
+const ORGANIZATION_ASSIGNMENTS = `
   SELECT u.user_uuid::text AS "assigneeId", trim(u.first_name || ' ' || u.last_name) AS "assigneeName", m.role::text AS "systemRole",
          cr.role_uuid::text AS "customRoleUuid", cr.name AS "customRoleName", m.created_at AS "createdAt",
          EXISTS (SELECT 1 FROM organization_membership_custom_roles x WHERE x.user_id = m.user_id) AS "hasMultipleRoles"
@@ -147,7 +148,7 @@ export function selectOrganizationAssignments(manager: EntityManager, organizati
 }
 
 /** Project $1's direct user grants, then its group grants (`kind` tells them apart). */
-export const PROJECT_ASSIGNMENTS = `
+const PROJECT_ASSIGNMENTS = `
   SELECT * FROM (
     SELECT 'user' AS kind, u.user_uuid::text AS "assigneeId", trim(u.first_name || ' ' || u.last_name) AS "assigneeName", pm.role::text AS "systemRole",
            cr.role_uuid::text AS "customRoleUuid", cr.name AS "customRoleName", pm.created_at AS "createdAt",
@@ -170,7 +171,7 @@ export function selectProjectAssignments(manager: EntityManager, projectId: stri
 }
 
 /** A member $2 (user uuid) of organization $1, locked for a change of role. */
-export const LOCK_ORGANIZATION_MEMBER = `
+const LOCK_ORGANIZATION_MEMBER = `
   SELECT m.user_id::text AS "userId", trim(u.first_name || ' ' || u.last_name) AS "name", m.role::text AS role, m.custom_role_id::text AS "customRoleId"
   FROM organization_memberships m JOIN users u ON u.user_id = m.user_id
   WHERE m.organization_id = $1 AND u.user_uuid = $2 FOR UPDATE OF m`;
@@ -188,14 +189,14 @@ export async function lockOrganizationMember(manager: EntityManager, organizatio
 }
 
 /** $1 user id, $2 system role (or the placeholder), $3 custom role id or null. */
-export const SET_ORGANIZATION_ROLE = `UPDATE organization_memberships SET role = $2, custom_role_id = $3, updated_at = now() WHERE user_id = $1`;
+const SET_ORGANIZATION_ROLE = `UPDATE organization_memberships SET role = $2, custom_role_id = $3, updated_at = now() WHERE user_id = $1`;
 
 export async function setOrganizationRole(manager: EntityManager, userId: string, role: string, customRoleId: string | null): Promise<void> {
   await manager.query(SET_ORGANIZATION_ROLE, [userId, role, customRoleId]);
 }
 
 /** A user $2 (uuid): their id, name, and whether they are a member of organization $1. */
-export const FIND_USER = `
+const FIND_USER = `
   SELECT u.user_id::text AS "userId", trim(u.first_name || ' ' || u.last_name) AS "name",
          EXISTS (SELECT 1 FROM organization_memberships m WHERE m.user_id = u.user_id AND m.organization_id = $1) AS "inOrganization"
   FROM users u WHERE u.user_uuid = $2`;
@@ -213,7 +214,7 @@ export async function selectUser(manager: EntityManager, organizationId: string,
 }
 
 /** A group $2 (uuid): its id, name, and whether it belongs to organization $1. */
-export const FIND_GROUP = `SELECT g.group_id::text AS "groupId", g.name, g.organization_id = $1 AS "inOrganization" FROM groups g WHERE g.group_uuid = $2 FOR SHARE`;
+const FIND_GROUP = `SELECT g.group_id::text AS "groupId", g.name, g.organization_id = $1 AS "inOrganization" FROM groups g WHERE g.group_uuid = $2 FOR SHARE`;
 
 export interface GroupRow {
   groupId: string;
@@ -228,7 +229,7 @@ export async function lockGroup(manager: EntityManager, organizationId: string, 
 }
 
 /** Upserts user $2's grant on project $1 (organization $3): system role $4 (or placeholder), custom role $5. */
-export const UPSERT_PROJECT_MEMBER = `
+const UPSERT_PROJECT_MEMBER = `
   INSERT INTO project_memberships (project_id, user_id, organization_id, role, custom_role_id) VALUES ($1, $2, $3, $4, $5)
   ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role, custom_role_id = EXCLUDED.custom_role_id`;
 
@@ -238,7 +239,7 @@ export async function upsertProjectMember(manager: EntityManager, projectId: str
 }
 
 /** Upserts group $2's grant on project $1 (organization $3): system role $4 (or placeholder), custom role $5. */
-export const UPSERT_PROJECT_GROUP = `
+const UPSERT_PROJECT_GROUP = `
   INSERT INTO project_group_access (project_id, group_id, organization_id, role, custom_role_id) VALUES ($1, $2, $3, $4, $5)
   ON CONFLICT (project_id, group_id) DO UPDATE SET role = EXCLUDED.role, custom_role_id = EXCLUDED.custom_role_id`;
 
@@ -247,8 +248,8 @@ export async function upsertProjectGroup(manager: EntityManager, projectId: stri
   await manager.query(UPSERT_PROJECT_GROUP, [projectId, groupId, organizationId, role, customRoleId]);
 }
 
-export const DELETE_PROJECT_MEMBER = `DELETE FROM project_memberships WHERE project_id = $1 AND user_id = $2 RETURNING role`;
-export const DELETE_PROJECT_GROUP = `DELETE FROM project_group_access WHERE project_id = $1 AND group_id = $2 RETURNING role`;
+const DELETE_PROJECT_MEMBER = `DELETE FROM project_memberships WHERE project_id = $1 AND user_id = $2 RETURNING role`;
+const DELETE_PROJECT_GROUP = `DELETE FROM project_group_access WHERE project_id = $1 AND group_id = $2 RETURNING role`;
 
 /** Removes the user's direct grant on the project; answers whether there was one. */
 export async function deleteProjectMember(manager: EntityManager, projectId: string, userId: string): Promise<boolean> {
@@ -273,8 +274,8 @@ export interface StoredRoleSetRow {
 }
 
 /** Replacing the further roles of a set: $1/$2 the assignment row's key, $3 its organization, $4 the custom role ids (bigint[]). */
-export const CLEAR_PROJECT_MEMBER_EXTRAS = `DELETE FROM project_membership_custom_roles WHERE project_id = $1 AND user_id = $2`;
-export const ADD_PROJECT_MEMBER_EXTRAS = `
+const CLEAR_PROJECT_MEMBER_EXTRAS = `DELETE FROM project_membership_custom_roles WHERE project_id = $1 AND user_id = $2`;
+const ADD_PROJECT_MEMBER_EXTRAS = `
   INSERT INTO project_membership_custom_roles (project_id, user_id, organization_id, custom_role_id)
   SELECT $1, $2, $3, id FROM unnest($4::bigint[]) WITH ORDINALITY AS r(id, n) ORDER BY n`;
 
@@ -286,8 +287,8 @@ export async function deleteProjectMemberExtras(manager: EntityManager, projectI
 export async function insertProjectMemberExtras(manager: EntityManager, projectId: string, userId: string, organizationId: string, customRoleIds: string[]): Promise<void> {
   await manager.query(ADD_PROJECT_MEMBER_EXTRAS, [projectId, userId, organizationId, customRoleIds]);
 }
-export const CLEAR_PROJECT_GROUP_EXTRAS = `DELETE FROM project_group_access_custom_roles WHERE project_id = $1 AND group_id = $2`;
-export const ADD_PROJECT_GROUP_EXTRAS = `
+const CLEAR_PROJECT_GROUP_EXTRAS = `DELETE FROM project_group_access_custom_roles WHERE project_id = $1 AND group_id = $2`;
+const ADD_PROJECT_GROUP_EXTRAS = `
   INSERT INTO project_group_access_custom_roles (project_id, group_id, organization_id, custom_role_id)
   SELECT $1, $2, $3, id FROM unnest($4::bigint[]) WITH ORDINALITY AS r(id, n) ORDER BY n`;
 
@@ -300,9 +301,9 @@ export async function insertProjectGroupExtras(manager: EntityManager, projectId
   await manager.query(ADD_PROJECT_GROUP_EXTRAS, [projectId, groupId, organizationId, customRoleIds]);
 }
 /** $1 user id. */
-export const CLEAR_ORGANIZATION_EXTRAS = `DELETE FROM organization_membership_custom_roles WHERE user_id = $1`;
+const CLEAR_ORGANIZATION_EXTRAS = `DELETE FROM organization_membership_custom_roles WHERE user_id = $1`;
 /** $1 user id, $2 organization id, $3 the custom role ids (bigint[]). */
-export const ADD_ORGANIZATION_EXTRAS = `
+const ADD_ORGANIZATION_EXTRAS = `
   INSERT INTO organization_membership_custom_roles (user_id, organization_id, custom_role_id)
   SELECT $1, $2, id FROM unnest($3::bigint[]) WITH ORDINALITY AS r(id, n) ORDER BY n`;
 
@@ -316,7 +317,7 @@ export async function insertOrganizationExtras(manager: EntityManager, userId: s
 }
 
 /** The stored assignment of user $2 on project $1. */
-export const PROJECT_MEMBER_ROLE = `
+const PROJECT_MEMBER_ROLE = `
   SELECT pm.role::text AS "systemRole", cr.role_uuid::text AS "customRoleUuid",
          ${extras('project_membership_custom_roles', 'x.project_id = pm.project_id AND x.user_id = pm.user_id')} AS "extraRoleUuids"
   FROM project_memberships pm LEFT JOIN custom_roles cr ON cr.custom_role_id = pm.custom_role_id WHERE pm.project_id = $1 AND pm.user_id = $2`;
@@ -327,7 +328,7 @@ export async function selectProjectMemberRoleSet(manager: EntityManager, project
 }
 
 /** The stored assignment of group $2 on project $1. */
-export const PROJECT_GROUP_ROLE = `
+const PROJECT_GROUP_ROLE = `
   SELECT pga.role::text AS "systemRole", cr.role_uuid::text AS "customRoleUuid",
          ${extras('project_group_access_custom_roles', 'x.project_id = pga.project_id AND x.group_id = pga.group_id')} AS "extraRoleUuids"
   FROM project_group_access pga LEFT JOIN custom_roles cr ON cr.custom_role_id = pga.custom_role_id WHERE pga.project_id = $1 AND pga.group_id = $2`;
@@ -338,7 +339,7 @@ export async function selectProjectGroupRoleSet(manager: EntityManager, projectI
 }
 
 /** The stored organization assignment of user $2 in organization $1. */
-export const ORGANIZATION_MEMBER_ROLE = `
+const ORGANIZATION_MEMBER_ROLE = `
   SELECT m.role::text AS "systemRole", cr.role_uuid::text AS "customRoleUuid",
          ${extras('organization_membership_custom_roles', 'x.user_id = m.user_id')} AS "extraRoleUuids"
   FROM organization_memberships m JOIN users u ON u.user_id = m.user_id LEFT JOIN custom_roles cr ON cr.custom_role_id = m.custom_role_id
