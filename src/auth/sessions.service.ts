@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
+import { deleteExpiredSessions, deleteSession, insertSession } from './sessions.queries.js';
 import { newSessionToken, SESSION_COOKIE, sha256 } from './tokens.js';
 
 /**
@@ -18,12 +19,9 @@ export class SessionsService {
 
   async start(userId: string, reply: FastifyReply, manager: EntityManager = this.dataSource.manager): Promise<void> {
     const token = newSessionToken();
-    await manager.query(
-      `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3::int))`,
-      [sha256(token), userId, this.config.sessionMaxAgeHours],
-    );
+    await insertSession(manager, sha256(token), userId, this.config.sessionMaxAgeHours);
     // expired sessions are cleared as new ones start: no background job needed
-    await manager.query(`DELETE FROM sessions WHERE user_id = $1 AND expires_at < now()`, [userId]);
+    await deleteExpiredSessions(manager, userId);
     this.setCookie(reply, token);
   }
 
@@ -38,7 +36,7 @@ export class SessionsService {
   }
 
   async end(sessionId: string, reply: FastifyReply): Promise<void> {
-    await this.dataSource.query(`DELETE FROM sessions WHERE session_id = $1`, [sessionId]);
+    await deleteSession(this.dataSource.manager, sessionId);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
   }
 }

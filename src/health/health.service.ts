@@ -6,6 +6,7 @@ import { OIDC_LOGIN_PATH } from '../oidc/oidc.service.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { SERVER_VERSION } from '../version.js';
 import type { HealthStateDto } from './dto/health-state.dto.js';
+import { selectRequiresOrgRegistration } from './health.queries.js';
 import { UNCONFIGURED_HEALTH_FIELDS, UNCONFIGURED_SIGN_IN_METHODS } from './unconfigured-features.js';
 
 @Injectable()
@@ -66,12 +67,7 @@ export class HealthService {
     const runner = this.dataSource.createQueryRunner();
     try {
       const client = (await runner.connect()) as pg.PoolClient;
-      // one simple-protocol message, so one round trip: SET LOCAL holds for its implicit transaction only
-      const results = (await client.query(
-        `SET LOCAL statement_timeout = ${this.config.databaseConnectTimeoutMs};
-         SELECT NOT EXISTS (SELECT 1 FROM organizations) AS "requiresOrgRegistration"`,
-      )) as unknown as pg.QueryResult<{ requiresOrgRegistration: boolean }>[];
-      return results[1].rows[0].requiresOrgRegistration;
+      return await selectRequiresOrgRegistration(client, this.config.databaseConnectTimeoutMs);
     } finally {
       await runner.release();
     }

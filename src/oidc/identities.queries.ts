@@ -1,11 +1,7 @@
 import type { EntityManager } from 'typeorm';
+import { returnedRows } from '../database/returned-rows.js';
 
 /** The SQL of single sign-on: identities at providers, and sign-ins in flight. */
-
-/** TypeORM answers an UPDATE or DELETE … RETURNING with [rows, count]. */
-function returned<T>(result: T[] | [T[], number]): T[] {
-  return Array.isArray(result[0]) ? (result[0] as T[]) : (result as T[]);
-}
 
 export interface LinkedUserRow {
   userId: string;
@@ -38,7 +34,7 @@ export interface Identity {
 }
 
 export async function findLinkedUser(manager: EntityManager, issuer: string, subject: string): Promise<LinkedUserRow | undefined> {
-  const [row] = returned<LinkedUserRow>(await manager.query(
+  const [row] = returnedRows<LinkedUserRow>(await manager.query(
     `UPDATE openid_identities i SET last_login_at = now() FROM users u
      WHERE i.issuer = $1 AND i.subject = $2 AND u.user_id = i.user_id
      RETURNING u.user_id::text AS "userId", u.is_active AS "isActive"`,
@@ -80,6 +76,11 @@ export async function findNewestPendingInvite(manager: EntityManager, email: str
   return row;
 }
 
+/** The invite is used up: the invitee's row has become the account. */
+export async function deleteInvite(manager: EntityManager, inviteId: string): Promise<void> {
+  await manager.query('DELETE FROM invite_links WHERE invite_link_id = $1', [inviteId]);
+}
+
 export async function insertLoginAttempt(
   manager: EntityManager,
   attemptHash: Buffer,
@@ -97,7 +98,7 @@ export async function insertLoginAttempt(
 
 /** Takes the attempt out: a callback can use it once, on any replica, and only before it expires. */
 export async function takeLoginAttempt(manager: EntityManager, attemptHash: Buffer): Promise<LoginAttemptRow | undefined> {
-  const [row] = returned<LoginAttemptRow & { expired: boolean }>(await manager.query(
+  const [row] = returnedRows<LoginAttemptRow & { expired: boolean }>(await manager.query(
     `DELETE FROM oidc_login_attempts WHERE attempt_hash = $1
      RETURNING state, nonce, code_verifier AS "codeVerifier", expires_at <= now() AS expired`,
     [attemptHash],

@@ -13,6 +13,7 @@ import { User } from '../users/user.entity.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { sha256 } from '../auth/tokens.js';
 import {
+  deleteInvite,
   findAccountByEmail,
   findLinkedUser,
   findNewestPendingInvite,
@@ -194,7 +195,7 @@ export class OidcService {
     const invite = await findNewestPendingInvite(manager, email);
     if (invite) {
       await manager.update(User, { userId: invite.userId }, { ...names, isInvitee: false, isEmailVerified: true });
-      await manager.query('DELETE FROM invite_links WHERE invite_link_id = $1', [invite.inviteId]);
+      await deleteInvite(manager, invite.inviteId);
       await this.audit.record(manager, {
         action: 'invite.accept',
         targetType: 'user',

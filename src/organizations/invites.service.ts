@@ -9,6 +9,17 @@ import { ExpiredError, NotFoundError, ParameterError } from '../common/errors.js
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { MailerService } from '../email/mailer.service.js';
 import type { CreateInviteLinkDto, InviteLinkDto } from './dto/invite-link.dto.js';
+import {
+  deleteInvitesOfUser,
+  deleteOrganizationInvites,
+  insertInvite,
+  insertInvitee,
+  insertMembership,
+  lockMemberByEmail,
+  selectInviteByCodeHash,
+  selectUserUuid,
+  setMembershipRole,
+} from './invites.queries.js';
 import { lockOrganization } from './organization-lock.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -49,34 +60,22 @@ export class InvitesService {
       await lockOrganization(manager, principal.organizationId!);
       // only this organization's members are looked at: whether the email has an account or an invite
       // elsewhere changes nothing here (see the class comment)
-      const [existing]: { userId: string; pending: boolean }[] = await manager.query(
-        `SELECT u.user_id::text AS "userId", u.is_invitee AS pending
-         FROM users u JOIN organization_memberships m ON m.user_id = u.user_id
-         WHERE m.organization_id = $1 AND lower(u.email) = lower($2) FOR UPDATE OF u`,
-        [principal.organizationId, dto.email],
-      );
+      const existing = await lockMemberByEmail(manager, principal.organizationId!, dto.email);
       let userId: string;
       if (!existing) {
         // the pending member: a user without a password or a name, until the invite is accepted
-        const [user]: { userId: string }[] = await manager.query(
-          `INSERT INTO users (first_name, last_name, email, password_hash, is_invitee) VALUES ('', '', $1, NULL, true) RETURNING user_id::text AS "userId"`,
-          [dto.email],
-        );
-        userId = user.userId;
-        await manager.query('INSERT INTO organization_memberships (user_id, organization_id, role) VALUES ($1, $2, $3)', [userId, principal.organizationId, role]);
+        userId = await insertInvitee(manager, dto.email);
+        await insertMembership(manager, userId, principal.organizationId!, role);
       } else if (existing.pending) {
         userId = existing.userId;
-        await manager.query('UPDATE organization_memberships SET role = $1, updated_at = now() WHERE user_id = $2', [role, userId]);
-        await manager.query('DELETE FROM invite_links WHERE user_id = $1', [userId]);
+        await setMembershipRole(manager, userId, role);
+        await deleteInvitesOfUser(manager, userId);
       } else {
         // as Lightdash: 400, not a conflict
         throw new ParameterError(`${dto.email} is already a member of this organization`);
       }
-      await manager.query(
-        'INSERT INTO invite_links (code_hash, user_id, organization_id, created_by_user_id, expires_at) VALUES ($1, $2, $3, $4, $5)',
-        [sha256(code), userId, principal.organizationId, principal.userId, expiresAt],
-      );
-      const [{ userUuid }] = await manager.query('SELECT user_uuid AS "userUuid" FROM users WHERE user_id = $1', [userId]);
+      await insertInvite(manager, { codeHash: sha256(code), userId, organizationId: principal.organizationId!, createdByUserId: principal.userId, expiresAt });
+      const userUuid = await selectUserUuid(manager, userId);
       await this.audit.record(manager, {
         action: 'invite.create',
         targetType: 'user',
@@ -97,12 +96,7 @@ export class InvitesService {
 
   /** Public validity check, so a sign-up page can greet the invitee. */
   async check(code: string): Promise<InviteLinkDto> {
-    const [invite] = await this.dataSource.query(
-      `SELECT u.email, i.expires_at AS "expiresAt", o.organization_uuid AS "organizationUuid", u.user_uuid AS "userUuid"
-       FROM invite_links i JOIN users u ON u.user_id = i.user_id JOIN organizations o ON o.organization_id = i.organization_id
-       WHERE i.code_hash = $1`,
-      [sha256(code)],
-    );
+    const invite = await selectInviteByCodeHash(this.dataSource.manager, sha256(code));
     if (!invite) throw new NotFoundError(INVITE_NOT_FOUND);
     if (invite.expiresAt.getTime() <= Date.now()) throw new ExpiredError('Invite link expired');
     return { inviteCode: code, inviteUrl: this.inviteUrl(code), ...invite, purpose: INVITE_PURPOSE };
@@ -114,12 +108,12 @@ export class InvitesService {
 
   async revokeAll(principal: Principal): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const revoked = await manager.query('DELETE FROM invite_links WHERE organization_id = $1 RETURNING 1', [principal.organizationId]);
+      const revoked = await deleteOrganizationInvites(manager, principal.organizationId!);
       await this.audit.record(manager, {
         action: 'invite.revoke-all',
         targetType: 'organization',
         targetUuid: principal.organizationUuid,
-        details: { revoked: revoked.length },
+        details: { revoked },
       });
     });
   }

@@ -12,19 +12,9 @@ import type { CreateOrganizationDto, OrganizationDto, UpdateOrganizationDto } fr
 import { assertOrganizationName, lockOrganization } from './organization-lock.js';
 import { OrganizationMembership } from './organization-membership.entity.js';
 import { Organization } from './organization.entity.js';
+import { deleteUsers, lockUser, selectMemberUserIds, selectOrganization, userHasMembership } from './organizations.queries.js';
 
 const ALREADY_IN_ORGANIZATION = 'User already has an organization';
-
-interface OrganizationRow {
-  organizationUuid: string;
-  name: string;
-  createdAt: Date;
-  defaultProjectUuid: string | null;
-  chartColors: string[] | null;
-  chartDarkColors: string[] | null;
-  colorPaletteUuid: string | null;
-  needsProject: boolean;
-}
 
 @Injectable()
 export class OrganizationsService {
@@ -37,14 +27,7 @@ export class OrganizationsService {
 
   /** The active palette, when there is one, gives the chart colours (as Lightdash); else the colours set with PATCH /org. */
   async get(principal: Principal): Promise<OrganizationDto> {
-    const [organization]: OrganizationRow[] = await this.dataSource.query(
-      `SELECT o.organization_uuid AS "organizationUuid", o.name, o.created_at AS "createdAt", o.default_project_uuid AS "defaultProjectUuid",
-              coalesce(cp.colors, o.chart_colors) AS "chartColors", cp.dark_colors AS "chartDarkColors", cp.color_palette_uuid AS "colorPaletteUuid",
-              NOT EXISTS (SELECT 1 FROM projects p WHERE p.organization_id = o.organization_id) AS "needsProject"
-       FROM organizations o LEFT JOIN organization_color_palettes cp ON cp.color_palette_uuid = o.color_palette_uuid
-       WHERE o.organization_id = $1`,
-      [principal.organizationId],
-    );
+    const organization = await selectOrganization(this.dataSource.manager, principal.organizationId!);
     if (!organization) throw new NotFoundError('Organization not found');
     const { organizationUuid, name, createdAt, defaultProjectUuid, chartColors, chartDarkColors, colorPaletteUuid, needsProject } = organization;
     return {
@@ -68,9 +51,8 @@ export class OrganizationsService {
       await this.dataSource.transaction(async (manager) => {
         // the user row guards the user's single organization slot against a concurrent create or join;
         // the membership check is a separate statement so it sees what committed while we waited
-        await manager.query('SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE', [principal.userId]);
-        const [membership] = await manager.query('SELECT 1 FROM organization_memberships WHERE user_id = $1', [principal.userId]);
-        if (membership) throw new ForbiddenError(ALREADY_IN_ORGANIZATION);
+        await lockUser(manager, principal.userId);
+        if (await userHasMembership(manager, principal.userId)) throw new ForbiddenError(ALREADY_IN_ORGANIZATION);
         const organization = await manager.save(manager.create(Organization, { name: dto.name }));
         const created = await manager.findOneByOrFail(Organization, { organizationId: organization.organizationId });
         await manager.insert(OrganizationMembership, { userId: principal.userId, organizationId: organization.organizationId, role: 'admin' });
@@ -113,12 +95,9 @@ export class OrganizationsService {
   async delete(principal: Principal): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await lockOrganization(manager, principal.organizationId!);
-      const members: { userId: string }[] = await manager.query(
-        'SELECT user_id::text AS "userId" FROM organization_memberships WHERE organization_id = $1',
-        [principal.organizationId],
-      );
+      const memberUserIds = await selectMemberUserIds(manager, principal.organizationId!);
       await manager.delete(Organization, { organizationId: principal.organizationId! });
-      await manager.query('DELETE FROM users WHERE user_id = ANY($1::bigint[])', [members.map((member) => member.userId)]);
+      await deleteUsers(manager, memberUserIds);
       await this.audit.record(manager, { action: 'organization.delete', targetType: 'organization', targetUuid: principal.organizationUuid });
     });
   }

@@ -5,7 +5,6 @@ import { AuditService } from '../audit/audit.service.js';
 import { PreparedSql } from '../database/sql.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
-import { projectVisibleSql } from '../authorization/access.sql.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { DBT_CONNECTIONS, returnedConnection, SEMANTIC_LAYER_CONNECTIONS, splitConnection, WAREHOUSE_CONNECTIONS } from '../connections/connection-schemas.js';
 import { encryptCredentials } from '../warehouse-credentials/credentials-cipher.js';
@@ -13,23 +12,7 @@ import { ParameterError } from '../common/errors.js';
 import type { CreateProjectDto, CreateProjectResultDto, OrganizationProjectDto, ProjectDto } from './dto/project.dto.js';
 import { isUpstreamViolation } from './project-settings.queries.js';
 import { createDefaultSpace } from './default-space.js';
-
-const PROJECT_COLUMNS = `
-  o.organization_uuid AS "organizationUuid", p.project_uuid AS "projectUuid", p.name, p.project_type AS type,
-  p.dbt_connection AS "dbtConnection", p.warehouse_connection AS "warehouseConnection", p.dbt_version AS "dbtVersion",
-  p.scheduler_timezone AS "schedulerTimezone",
-  p.scheduler_failure_notify_recipients AS "schedulerFailureNotifyRecipients", p.scheduler_failure_include_contact AS "schedulerFailureIncludeContact",
-  p.scheduler_failure_contact_override AS "schedulerFailureContactOverride", u.user_uuid AS "createdByUserUuid", p.upstream_project_uuid AS "upstreamProjectUuid",
-  p.semantic_layer_connection AS "semanticLayerConnection"`;
-const PROJECT_FROM = `
-  FROM projects p JOIN organizations o ON o.organization_id = p.organization_id
-  LEFT JOIN users u ON u.user_id = p.created_by_user_id`;
-
-type ProjectRow = Omit<ProjectDto, 'hasDefaultUserSpaces' | keyof typeof UNCONFIGURED_PROJECT_FIELDS> & {
-  warehouseConnection: Record<string, unknown> | null;
-  upstreamProjectUuid: string | null;
-  semanticLayerConnection: Record<string, unknown> | null;
-};
+import { deleteProject, insertProject, type ProjectRow, selectProjectById, selectProjectByUuid, selectVisibleProjects } from './projects.queries.js';
 
 /** What an unconfigured Lightdash 1.219 answers for project features this server does not have. */
 const UNCONFIGURED_PROJECT_FIELDS = {
@@ -71,28 +54,22 @@ export class ProjectsService {
     const warehouse = dto.warehouseConnection ? splitConnection(WAREHOUSE_CONNECTIONS, dto.warehouseConnection) : undefined;
     const encrypt = (kept: Record<string, unknown>) => (Object.keys(kept).length ? encryptCredentials(kept, this.config.secret) : null);
     const project = await this.dataSource.transaction(async (manager) => {
-      const [{ projectId, projectUuid }] = await manager.query(
-        `INSERT INTO projects (organization_id, name, project_type, dbt_version, dbt_connection, encrypted_dbt_secrets,
-                               warehouse_type, warehouse_connection, encrypted_warehouse_secrets, upstream_project_uuid, created_by_user_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING project_id::text AS "projectId", project_uuid AS "projectUuid"`,
-        [
-          principal.organizationId,
-          dto.name,
-          dto.type,
-          dto.dbtVersion,
-          dbt.returned,
-          encrypt(dbt.kept),
-          dto.warehouseConnection?.type ?? null,
-          warehouse?.returned ?? null,
-          warehouse ? encrypt(warehouse.kept) : null,
-          dto.upstreamProjectUuid ?? null,
-          principal.userId,
-        ],
-      );
+      const { projectId, projectUuid } = await insertProject(manager, {
+        organizationId: principal.organizationId!,
+        name: dto.name,
+        type: dto.type,
+        dbtVersion: dto.dbtVersion,
+        dbtConnection: dbt.returned,
+        encryptedDbtSecrets: encrypt(dbt.kept),
+        warehouseType: dto.warehouseConnection?.type ?? null,
+        warehouseConnection: warehouse?.returned ?? null,
+        encryptedWarehouseSecrets: warehouse ? encrypt(warehouse.kept) : null,
+        upstreamProjectUuid: dto.upstreamProjectUuid ?? null,
+        createdByUserId: principal.userId,
+      });
       await createDefaultSpace(manager, projectId, principal.userId);
       await this.audit.record(manager, { action: 'project.create', targetType: 'project', targetUuid: projectUuid, details: { name: dto.name, type: dto.type } });
-      const [row] = await manager.query(`SELECT ${PROJECT_COLUMNS} ${PROJECT_FROM} WHERE p.project_uuid = $1`, [projectUuid]);
-      return toProjectDto(row);
+      return toProjectDto(await selectProjectByUuid(manager, projectUuid));
     }).catch((error: unknown) => {
       if (isUpstreamViolation(error)) throw new ParameterError(`Upstream project not found: ${dto.upstreamProjectUuid}`);
       throw error;
@@ -102,29 +79,18 @@ export class ProjectsService {
 
   /** Only the projects the caller has a role on, filtered in SQL. */
   async listForOrganization(principal: Principal): Promise<OrganizationProjectDto[]> {
-    const rows = await this.dataSource.query(
-      `SELECT p.project_uuid AS "projectUuid", p.name, p.project_type AS type, u.user_uuid AS "createdByUserUuid",
-              nullif(trim(concat_ws(' ', u.first_name, u.last_name)), '') AS "createdByUserName",
-              p.created_at AS "createdAt", p.upstream_project_uuid AS "upstreamProjectUuid", p.warehouse_type AS "warehouseType",
-              NULL AS "expiresAt", NULL AS "provisioningSource", false AS "requireUserCredentials"
-       FROM projects p LEFT JOIN users u ON u.user_id = p.created_by_user_id
-       WHERE p.organization_id = $1
-         AND ${projectVisibleSql('p', '$2')}
-       ORDER BY lower(p.name), p.project_id`,
-      [principal.organizationId, principal.userId],
-    );
-    return rows.map(({ warehouseType, ...row }: OrganizationProjectDto) => (warehouseType ? { ...row, warehouseType } : row));
+    const rows = await selectVisibleProjects(this.dataSource.manager, principal.organizationId!, principal.userId);
+    return rows.map(({ warehouseType, ...row }) => (warehouseType ? { ...row, warehouseType } : row));
   }
 
   async get(access: ProjectAccess): Promise<ProjectDto> {
-    const [row] = await this.sql.rows<ProjectRow>('project-by-id', `SELECT ${PROJECT_COLUMNS} ${PROJECT_FROM} WHERE p.project_id = $1`, [access.projectId]);
-    return toProjectDto(row);
+    return toProjectDto(await selectProjectById(this.sql, access.projectId));
   }
 
   /** Deletes the project with its spaces, content, tags and grants. */
   async delete(access: ProjectAccess): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query('DELETE FROM projects WHERE project_id = $1', [access.projectId]);
+      await deleteProject(manager, access.projectId);
       await this.audit.record(manager, { action: 'project.delete', targetType: 'project', targetUuid: access.projectUuid });
     });
   }

@@ -11,28 +11,27 @@ import { isForeignKeyViolation } from '../common/postgres-errors.js';
 import { assertAdminRemains, lockOrganization } from '../organizations/organization-lock.js';
 import type { RoleAssignmentDto, RoleSetDto } from './dto/roles.dto.js';
 import {
-  ADD_ORGANIZATION_EXTRAS,
-  ADD_PROJECT_GROUP_EXTRAS,
-  ADD_PROJECT_MEMBER_EXTRAS,
-  type AssignmentRow,
-  CLEAR_ORGANIZATION_EXTRAS,
-  CLEAR_PROJECT_GROUP_EXTRAS,
-  CLEAR_PROJECT_MEMBER_EXTRAS,
   type CustomRoleRow,
-  DELETE_PROJECT_GROUP,
-  DELETE_PROJECT_MEMBER,
-  FIND_GROUP,
-  FIND_USER,
-  LOCK_ORGANIZATION_MEMBER,
-  ORGANIZATION_ASSIGNMENTS,
-  ORGANIZATION_MEMBER_ROLE,
-  PROJECT_ASSIGNMENTS,
-  PROJECT_GROUP_ROLE,
-  PROJECT_MEMBER_ROLE,
-  SET_ORGANIZATION_ROLE,
+  deleteOrganizationExtras,
+  deleteProjectGroup,
+  deleteProjectGroupExtras,
+  deleteProjectMember,
+  deleteProjectMemberExtras,
+  insertOrganizationExtras,
+  insertProjectGroupExtras,
+  insertProjectMemberExtras,
+  lockGroup,
+  lockOrganizationMember,
+  selectOrganizationAssignments,
+  selectOrganizationMemberRoleSet,
+  selectProjectAssignments,
+  selectProjectGroupRoleSet,
+  selectProjectMemberRoleSet,
+  selectUser,
+  setOrganizationRole,
   type StoredRoleSetRow,
-  UPSERT_PROJECT_GROUP,
-  UPSERT_PROJECT_MEMBER,
+  upsertProjectGroup,
+  upsertProjectMember,
 } from './roles.queries.js';
 import { EXCEEDS_OWN, RolesService } from './roles.service.js';
 import { isOrganizationRoleId, isSystemRoleId, SYSTEM_ROLE_LABELS } from './system-roles.js';
@@ -67,7 +66,7 @@ export class RoleAssignmentsService {
   ) {}
 
   async listOrganization(principal: Principal): Promise<RoleAssignmentDto[]> {
-    const rows: AssignmentRow[] = await this.dataSource.query(ORGANIZATION_ASSIGNMENTS, [principal.organizationId]);
+    const rows = await selectOrganizationAssignments(this.dataSource.manager, principal.organizationId!);
     return rows.map((row) => ({
       roleId: row.customRoleUuid ?? row.systemRole,
       roleName: row.customRoleName ?? row.systemRole,
@@ -104,7 +103,7 @@ export class RoleAssignmentsService {
   /** Replaces a member's organization roles with the set (one system role at most, any custom roles of organization level). */
   private async writeOrganizationSet(manager: EntityManager, principal: Principal, userUuid: string, roleIds: string[]) {
     await lockOrganization(manager, principal.organizationId!);
-    const [member] = await manager.query(LOCK_ORGANIZATION_MEMBER, [principal.organizationId, userUuid]);
+    const member = await lockOrganizationMember(manager, principal.organizationId!, userUuid);
     if (!member) throw new NotFoundError(`Cannot find user with uuid ${userUuid}`);
     const roles: AssignableRole[] = [];
     for (const roleId of roleIds) roles.push(await this.organizationRole(manager, principal, roleId));
@@ -112,20 +111,20 @@ export class RoleAssignmentsService {
     if (!grantsWithinOwnOrganizationScopes(caller, roles.flatMap((role) => role.scopes))) throw new ForbiddenError(EXCEEDS_OWN);
     const stored = storageOf(roles, 'member');
     if (member.role === 'admin' && stored.role !== 'admin') await assertAdminRemains(manager, principal.organizationId!, member.userId);
-    await manager.query(SET_ORGANIZATION_ROLE, [member.userId, stored.role, stored.customRoleId]);
-    await manager.query(CLEAR_ORGANIZATION_EXTRAS, [member.userId]);
-    if (stored.extras.length) await manager.query(ADD_ORGANIZATION_EXTRAS, [member.userId, principal.organizationId, stored.extras]);
+    await setOrganizationRole(manager, member.userId, stored.role, stored.customRoleId);
+    await deleteOrganizationExtras(manager, member.userId);
+    if (stored.extras.length) await insertOrganizationExtras(manager, member.userId, principal.organizationId!, stored.extras);
     await this.audit.record(manager, {
       action: roleIds.length === 1 ? 'organization.role.assign' : 'organization.role-set.replace',
       targetType: 'user',
       targetUuid: userUuid,
       details: { from: member.role, to: roleIds },
     });
-    return { member: member as { name: string }, roles };
+    return { member, roles };
   }
 
   async getOrganizationSet(principal: Principal, userUuid: string): Promise<RoleSetDto> {
-    const [row] = await this.dataSource.query(ORGANIZATION_MEMBER_ROLE, [principal.organizationId, userUuid]);
+    const row = await selectOrganizationMemberRoleSet(this.dataSource.manager, principal.organizationId!, userUuid);
     if (!row) throw new NotFoundError(`Cannot find user with uuid ${userUuid}`);
     return roleSet(row);
   }
@@ -137,7 +136,7 @@ export class RoleAssignmentsService {
   }
 
   async listProject(access: ProjectAccess): Promise<RoleAssignmentDto[]> {
-    const rows: (AssignmentRow & { kind: 'user' | 'group' })[] = await this.dataSource.query(PROJECT_ASSIGNMENTS, [access.projectId]);
+    const rows = await selectProjectAssignments(this.dataSource.manager, access.projectId);
     const now = new Date();
     return rows.map((row) => ({
       roleId: row.customRoleUuid ?? row.systemRole,
@@ -182,13 +181,13 @@ export class RoleAssignmentsService {
     const stored = storageOf(roles, 'viewer');
     try {
       if (assignee.kind === 'user') {
-        await manager.query(UPSERT_PROJECT_MEMBER, [access.projectId, assignee.userId, access.organizationId, stored.role, stored.customRoleId]);
-        await manager.query(CLEAR_PROJECT_MEMBER_EXTRAS, [access.projectId, assignee.userId]);
-        if (stored.extras.length) await manager.query(ADD_PROJECT_MEMBER_EXTRAS, [access.projectId, assignee.userId, access.organizationId, stored.extras]);
+        await upsertProjectMember(manager, access.projectId, assignee.userId, access.organizationId, stored.role, stored.customRoleId);
+        await deleteProjectMemberExtras(manager, access.projectId, assignee.userId);
+        if (stored.extras.length) await insertProjectMemberExtras(manager, access.projectId, assignee.userId, access.organizationId, stored.extras);
       } else {
-        await manager.query(UPSERT_PROJECT_GROUP, [access.projectId, assignee.groupId, access.organizationId, stored.role, stored.customRoleId]);
-        await manager.query(CLEAR_PROJECT_GROUP_EXTRAS, [access.projectId, assignee.groupId]);
-        if (stored.extras.length) await manager.query(ADD_PROJECT_GROUP_EXTRAS, [access.projectId, assignee.groupId, access.organizationId, stored.extras]);
+        await upsertProjectGroup(manager, access.projectId, assignee.groupId, access.organizationId, stored.role, stored.customRoleId);
+        await deleteProjectGroupExtras(manager, access.projectId, assignee.groupId);
+        if (stored.extras.length) await insertProjectGroupExtras(manager, access.projectId, assignee.groupId, access.organizationId, stored.extras);
       }
     } catch (error) {
       // the user left the organization, or the group was deleted, meanwhile
@@ -207,17 +206,17 @@ export class RoleAssignmentsService {
   /** Removes a user's direct role on the project (404 when there is none); a group's, idempotently. */
   async unassignProject(access: ProjectAccess, kind: 'user' | 'group', uuid: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      let removed: unknown[] = [];
+      let removed = false;
       if (kind === 'user') {
-        const [user] = await manager.query(FIND_USER, [access.organizationId, uuid]);
-        if (user) [removed] = await manager.query(DELETE_PROJECT_MEMBER, [access.projectId, user.userId]);
-        if (!removed.length) throw new NotFoundError(`Access with id ${uuid} not found`);
+        const user = await selectUser(manager, access.organizationId, uuid);
+        if (user) removed = await deleteProjectMember(manager, access.projectId, user.userId);
+        if (!removed) throw new NotFoundError(`Access with id ${uuid} not found`);
       } else {
-        const [group] = await manager.query(FIND_GROUP, [access.organizationId, uuid]);
+        const group = await lockGroup(manager, access.organizationId, uuid);
         if (!group || !group.inOrganization) throw new NotFoundError('No group found');
-        [removed] = await manager.query(DELETE_PROJECT_GROUP, [access.projectId, group.groupId]);
+        removed = await deleteProjectGroup(manager, access.projectId, group.groupId);
       }
-      if (removed.length) {
+      if (removed) {
         await this.audit.record(manager, {
           action: kind === 'user' ? 'project.access.revoke' : 'project.group-access.revoke',
           targetType: kind,
@@ -230,10 +229,10 @@ export class RoleAssignmentsService {
 
   async getProjectSet(access: ProjectAccess, kind: 'user' | 'group', uuid: string): Promise<RoleSetDto> {
     const assignee = await this.assignee(this.dataSource.manager, access, kind, uuid);
-    const [row] =
+    const row =
       assignee.kind === 'user'
-        ? await this.dataSource.query(PROJECT_MEMBER_ROLE, [access.projectId, assignee.userId])
-        : await this.dataSource.query(PROJECT_GROUP_ROLE, [access.projectId, assignee.groupId]);
+        ? await selectProjectMemberRoleSet(this.dataSource.manager, access.projectId, assignee.userId)
+        : await selectProjectGroupRoleSet(this.dataSource.manager, access.projectId, assignee.groupId);
     if (!row) throw new NotFoundError(kind === 'user' ? `Access with id ${uuid} not found` : 'This group has no access to the project');
     return roleSet(row);
   }
@@ -246,11 +245,11 @@ export class RoleAssignmentsService {
 
   private async assignee(manager: EntityManager, access: ProjectAccess, kind: 'user' | 'group', uuid: string): Promise<Assignee> {
     if (kind === 'user') {
-      const [user] = await manager.query(FIND_USER, [access.organizationId, uuid]);
+      const user = await selectUser(manager, access.organizationId, uuid);
       if (!user || !user.inOrganization) throw new NotFoundError(`Cannot find user with uuid ${uuid}`);
       return { kind, userId: user.userId, uuid, name: user.name };
     }
-    const [group] = await manager.query(FIND_GROUP, [access.organizationId, uuid]);
+    const group = await lockGroup(manager, access.organizationId, uuid);
     if (!group || !group.inOrganization) throw new NotFoundError('No group found');
     return { kind, groupId: group.groupId, uuid, name: group.name };
   }

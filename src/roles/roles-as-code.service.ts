@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { isOrganizationOnlyScope, isScope } from '../authorization/scopes.js';
 import { ParameterError } from '../common/errors.js';
-import { type CustomRoleRow, LIST_CUSTOM_ROLES } from './roles.queries.js';
+import { listCustomRoles } from './roles.queries.js';
 import { type RoleLevel, RolesService } from './roles.service.js';
 
 /** A custom role as code (lightdash-roles-v2.md §3.4): every key required, version 1. */
@@ -32,13 +32,13 @@ export class RolesAsCodeService {
   ) {}
 
   async list(principal: Principal): Promise<{ customRoles: CustomRoleAsCode[] }> {
-    const rows: CustomRoleRow[] = await this.dataSource.query(LIST_CUSTOM_ROLES, [principal.organizationId]);
+    const rows = await listCustomRoles(this.dataSource.manager, principal.organizationId!);
     return { customRoles: rows.map((row) => ({ version: 1, name: row.name, description: row.description, level: row.level, scopes: [...row.scopes].sort() })) };
   }
 
   async upsert(principal: Principal, body: unknown): Promise<{ action: AsCodeAction }> {
     const desired = parse(body);
-    const rows: CustomRoleRow[] = await this.dataSource.query(LIST_CUSTOM_ROLES, [principal.organizationId]);
+    const rows = await listCustomRoles(this.dataSource.manager, principal.organizationId!);
     const existing = rows.find((row) => row.name === desired.name);
     if (!existing) {
       await this.roles.create(principal, { name: desired.name, description: desired.description, level: desired.level, scopes: desired.scopes });

@@ -11,14 +11,13 @@ import { isForeignKeyViolation, isUniqueViolation } from '../common/postgres-err
 import type { CreateRoleDto, DuplicateRoleDto, ListRolesQueryDto, RoleAssigneeDto, RoleDto, UpdateRoleDto } from './dto/roles.dto.js';
 import {
   type CustomRoleRow,
-  DELETE_CUSTOM_ROLE,
-  FIND_CUSTOM_ROLE,
-  INSERT_CUSTOM_ROLE,
-  LIST_CUSTOM_ROLES,
-  LOCK_CUSTOM_ROLE,
-  ROLE_ASSIGNEES,
-  type RoleAssigneeRow,
-  UPDATE_CUSTOM_ROLE,
+  deleteCustomRole,
+  insertCustomRole,
+  listCustomRoles,
+  lockCustomRole,
+  selectCustomRole,
+  selectRoleAssignees,
+  updateCustomRole,
 } from './roles.queries.js';
 import { isSystemRoleId, memberRoleDto, systemRoleDto } from './system-roles.js';
 
@@ -42,7 +41,7 @@ export class RolesService {
   async list(principal: Principal, query: ListRolesQueryDto): Promise<RoleDto[]> {
     const system = query.roleTypeFilter === 'user' ? [] : [...PROJECT_ROLES.map(systemRoleDto), memberRoleDto()];
     if (query.roleTypeFilter === 'system') return system;
-    const rows: CustomRoleRow[] = await this.dataSource.query(LIST_CUSTOM_ROLES, [principal.organizationId]);
+    const rows = await listCustomRoles(this.dataSource.manager, principal.organizationId!);
     return [...system, ...rows.map((row) => customRoleDto(row, query.load === 'scopes'))];
   }
 
@@ -55,7 +54,7 @@ export class RolesService {
     const level = validLevel(body.level);
     const scopes = this.grantableScopes(principal, body.scopes ?? [], level);
     return this.dataSource.transaction(async (manager) => {
-      const [{ roleUuid }] = await this.insert(manager, principal, name, body.description ?? null, level, scopes);
+      const roleUuid = await this.insert(manager, principal, name, body.description ?? null, level, scopes);
       await this.audit.record(manager, { action: 'role.create', targetType: 'role', targetUuid: roleUuid, details: { name, level, scopes } });
       return customRoleDto(await this.find(manager, principal, roleUuid), false);
     });
@@ -81,7 +80,7 @@ export class RolesService {
     await this.dataSource.transaction(async (manager) => {
       const role = await this.find(manager, principal, roleUuid, true);
       try {
-        await manager.query(DELETE_CUSTOM_ROLE, [role.customRoleId]);
+        await deleteCustomRole(manager, role.customRoleId);
       } catch (error) {
         if (isForeignKeyViolation(error)) throw new ParameterError('Role cannot be deleted if assigned');
         throw error;
@@ -103,7 +102,7 @@ export class RolesService {
         source.level,
       );
       const description = body.description ?? source.description ?? `Copy of: ${source.name}`;
-      const [{ roleUuid }] = await this.insert(manager, principal, name, description, source.level, scopes);
+      const roleUuid = await this.insert(manager, principal, name, description, source.level, scopes);
       await this.audit.record(manager, { action: 'role.create', targetType: 'role', targetUuid: roleUuid, details: { name, copyOf: sourceId } });
       return customRoleDto(await this.find(manager, principal, roleUuid), true);
     });
@@ -124,13 +123,13 @@ export class RolesService {
   async assignees(principal: Principal, roleUuid: string): Promise<RoleAssigneeDto[]> {
     if (isSystemRoleId(roleUuid)) return [];
     const role = await this.find(this.dataSource.manager, principal, roleUuid);
-    const rows: RoleAssigneeRow[] = await this.dataSource.query(ROLE_ASSIGNEES, [role.customRoleId]);
-    return rows;
+    return selectRoleAssignees(this.dataSource.manager, role.customRoleId);
   }
 
   /** A custom role of the caller's organization (404 otherwise, also for an id that is not a uuid). */
   async find(manager: EntityManager, principal: Pick<Principal, 'organizationId'>, roleUuid: string, lock = false): Promise<CustomRoleRow> {
-    const [row]: CustomRoleRow[] = UUID.test(roleUuid) ? await manager.query(lock ? LOCK_CUSTOM_ROLE : FIND_CUSTOM_ROLE, [principal.organizationId, roleUuid]) : [];
+    const lookUp = lock ? lockCustomRole : selectCustomRole;
+    const row = UUID.test(roleUuid) ? await lookUp(manager, principal.organizationId!, roleUuid) : undefined;
     if (!row) throw new NotFoundError(`Role with uuid ${roleUuid} not found`);
     return row;
   }
@@ -150,9 +149,10 @@ export class RolesService {
     return unique;
   }
 
-  private async insert(manager: EntityManager, principal: Principal, name: string, description: string | null, level: RoleLevel, scopes: string[]) {
+  /** Answers the new role's uuid. */
+  private async insert(manager: EntityManager, principal: Principal, name: string, description: string | null, level: RoleLevel, scopes: string[]): Promise<string> {
     try {
-      return (await manager.query(INSERT_CUSTOM_ROLE, [principal.organizationId, name, description, level, scopes, principal.userId])) as { roleUuid: string }[];
+      return await insertCustomRole(manager, { organizationId: principal.organizationId!, name, description, level, scopes, createdByUserId: principal.userId });
     } catch (error) {
       if (isUniqueViolation(error, 'custom_roles_organization_id_name_key')) throw new AlreadyExistsError(`A role named "${name}" already exists in this organization`);
       throw error;
@@ -161,7 +161,7 @@ export class RolesService {
 
   private async write(manager: EntityManager, role: CustomRoleRow, name: string, description: string | null, scopes: string[]): Promise<void> {
     try {
-      await manager.query(UPDATE_CUSTOM_ROLE, [role.customRoleId, name, description, scopes]);
+      await updateCustomRole(manager, role.customRoleId, name, description, scopes);
     } catch (error) {
       if (isUniqueViolation(error, 'custom_roles_organization_id_name_key')) throw new AlreadyExistsError(`A role named "${name}" already exists in this organization`);
       throw error;

@@ -251,8 +251,11 @@ describe('invites and joining with an invite code', () => {
     const org = await createOrganization(t);
     const other = await createOrganization(t);
     const mine = (await invite(org.admin.cookie, { email: uniqueEmail() }).expect(201)).body.results;
+    for (let i = 0; i < 2; i++) await invite(org.admin.cookie, { email: uniqueEmail() }).expect(201);
     const theirs = (await invite(other.admin.cookie, { email: uniqueEmail() }).expect(201)).body.results;
     await t.http().delete('/api/v1/invite-links').set('Cookie', org.admin.cookie).expect(200);
+    const audit = await t.http().get('/api/v1/org/audit-logs?action=invite.revoke-all').set('Cookie', org.admin.cookie).expect(200);
+    expect(audit.body.results.data.map((entry: { details: unknown }) => entry.details)).toEqual([{ revoked: 3 }]);
     await t.http().get(`/api/v1/invite-links/${mine.inviteCode}`).expect(404);
     await t.http().get(`/api/v1/invite-links/${theirs.inviteCode}`).expect(200);
     const pending = (await t.http().get(`/api/v1/org/users/${mine.userUuid}`).set('Cookie', org.admin.cookie).expect(200)).body.results;
