@@ -2,6 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
+import { JsonText } from './json-text.js';
 
 export const WITHOUT_ENVELOPE = 'withoutEnvelope';
 
@@ -20,6 +21,11 @@ export class SuccessEnvelopeInterceptor implements NestInterceptor {
       map((results: unknown) => {
         if (reply.statusCode === 204) return undefined;
         if (unwrapped) return results;
+        if (results instanceof JsonText) {
+          // sent as it is: fastify does not serialize a string it is told is JSON
+          void reply.type('application/json; charset=utf-8');
+          return `{"status":"ok","results":${results.text}}`;
+        }
         return results === undefined ? { status: 'ok' } : { status: 'ok', results };
       }),
     );

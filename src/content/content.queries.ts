@@ -1,4 +1,6 @@
+import type { EntityManager } from 'typeorm';
 import { isoTimestampSql } from '../database/json-sql.js';
+import type { PreparedSql } from '../database/sql.js';
 import { callerEntriesCtes, callerReachCtes, spaceBasisRoleSql, spaceOpenToCaller, spaceVisibleToCaller } from '../authorization/access.sql.js';
 import type { ContentSortColumn } from './dto/content.dto.js';
 
@@ -120,8 +122,54 @@ export function moveItemSql(kind: Exclude<ContentKind, 'space'>): string {
   return `UPDATE ${table} SET space_id = $2, updated_at = now() WHERE ${uuid} = $1 AND deleted_at IS NULL`;
 }
 
+/** Moves live chart or dashboard `uuid` to space `spaceId`; returns how many rows moved (0: not found or trashed). */
+export async function moveItem(tx: EntityManager, kind: Exclude<ContentKind, 'space'>, uuid: string, spaceId: string): Promise<number> {
+  const [, moved]: [unknown, number] = await tx.query(moveItemSql(kind), [uuid, spaceId]);
+  return moved;
+}
+
 /** Moves space $1 under space $2 (null: to the root); the ancestry triggers carry the change down its subtree. */
 export const MOVE_SPACE_SQL = `UPDATE spaces SET parent_space_id = $2, updated_at = now() WHERE space_id = $1 AND deleted_at IS NULL`;
+
+export async function moveSpace(tx: EntityManager, spaceId: string, parentSpaceId: string | null): Promise<void> {
+  await tx.query(MOVE_SPACE_SQL, [spaceId, parentSpaceId]);
+}
+
+/** One space move at a time per project (until the transaction ends): two crossing moves could otherwise make a cycle. */
+export async function lockSpaceMoves(tx: EntityManager, projectId: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1), $2::int)', ['content-space-move', Number(projectId) % 2 ** 31]);
+}
+
+export interface SpaceToMoveRow {
+  name: string;
+  parentSpaceId: string | null;
+  trashed: boolean;
+}
+
+/** The space about to move, locked for the move. */
+export async function lockSpaceToMove(tx: EntityManager, spaceId: string): Promise<SpaceToMoveRow | undefined> {
+  const [space]: SpaceToMoveRow[] = await tx.query(
+    'SELECT name, parent_space_id::text AS "parentSpaceId", deleted_at IS NOT NULL AS trashed FROM spaces WHERE space_id = $1 FOR UPDATE',
+    [spaceId],
+  );
+  return space;
+}
+
+export interface MoveDestinationRow {
+  name: string;
+  /** the destination is the moving space or lies below it */
+  inside: boolean;
+  trashed: boolean;
+}
+
+/** Space `spaceId` as the destination of moving space `movingSpaceId`, held (share lock) until the move commits. */
+export async function lockMoveDestination(tx: EntityManager, spaceId: string, movingSpaceId: string): Promise<MoveDestinationRow | undefined> {
+  const [destination]: MoveDestinationRow[] = await tx.query(
+    'SELECT name, $2::bigint = ANY (ancestor_ids) AS inside, deleted_at IS NOT NULL AS trashed FROM spaces WHERE space_id = $1 FOR SHARE',
+    [spaceId, movingSpaceId],
+  );
+  return destination;
+}
 
 /**
  * Purges, for project-wide retention: at most $2 trashed rows of each table deleted before $1
@@ -328,6 +376,12 @@ export function listContentStatement(request: ContentListRequest): Statement {
   return { name: `content-list-${request.sortBy}-${request.direction}-${shape}`, text, values };
 }
 
+/** One page of GET /api/v2/content (see listContentStatement). */
+export function selectContentPage(sql: PreparedSql, request: ContentListRequest): Promise<ContentRow[]> {
+  const statement = listContentStatement(request);
+  return sql.rows<ContentRow>(statement.name, statement.text, statement.values);
+}
+
 export interface DeletedContentRow {
   totalResults: number;
   contentType: ContentKind | null;
@@ -394,3 +448,29 @@ export const LIST_DELETED_SQL = `
     LEFT JOIN users u ON u.user_id = pg.deleted_by_user_id
   ) listed ON true
   ORDER BY listed.position`;
+
+/** What a page of a project's trash is asked for (see LIST_DELETED_SQL). */
+export interface DeletedContentRequest {
+  projectId: string;
+  userId: string;
+  seesEveryonesDeletions: boolean;
+  deletedByUserUuids: string[] | null;
+  kinds: ContentKind[];
+  /** an ILIKE pattern on the name */
+  search: string | null;
+  limit: number;
+  offset: number;
+}
+
+export function selectDeletedContentPage(sql: PreparedSql, request: DeletedContentRequest): Promise<DeletedContentRow[]> {
+  return sql.rows<DeletedContentRow>('content-deleted-list', LIST_DELETED_SQL, [
+    request.projectId,
+    request.userId,
+    request.seesEveryonesDeletions,
+    request.deletedByUserUuids,
+    request.kinds,
+    request.search,
+    request.limit,
+    request.offset,
+  ]);
+}

@@ -9,7 +9,18 @@ import { AppError, ForbiddenError, NotFoundError, PaginationError, ParameterErro
 import { containsPattern, escapeLike, MAX_PAGE, MAX_PAGE_SIZE, type Paginated, paginated, type PageWindow } from '../common/pagination.js';
 import { PreparedSql } from '../database/sql.js';
 import { ContentTrashService } from './content-trash.service.js';
-import { type ContentKind, type ContentRow, type DeletedContentRow, LIST_DELETED_SQL, listContentStatement, MOVE_SPACE_SQL, moveItemSql } from './content.queries.js';
+import {
+  type ContentKind,
+  type ContentRow,
+  type DeletedContentRow,
+  lockMoveDestination,
+  lockSpaceMoves,
+  lockSpaceToMove,
+  moveItem,
+  moveSpace,
+  selectContentPage,
+  selectDeletedContentPage,
+} from './content.queries.js';
 import {
   type BulkDeleteResultDto,
   type ContentItemDto,
@@ -75,7 +86,7 @@ export class ContentService {
     const search = query.search?.trim() || null;
     const compact = search?.toLowerCase().replace(/[^a-z0-9]/g, '') || null;
     if (!principal.organizationId) throw new NotFoundError('Organization not found');
-    const statement = listContentStatement({
+    const rows = await selectContentPage(this.sql, {
       userId: principal.userId,
       organizationId: principal.organizationId,
       projectUuids: query.projectUuids?.length ? query.projectUuids : null,
@@ -88,7 +99,6 @@ export class ContentService {
       limit: window.limit,
       offset: window.offset,
     });
-    const rows = await this.sql.rows<ContentRow>(statement.name, statement.text, statement.values);
     const total = rows[0]?.totalResults ?? 0;
     const data = rows.filter((row) => row.contentType !== null).map(toSummary);
     return paginated(data, total, window);
@@ -98,16 +108,16 @@ export class ContentService {
     const window = contentPage(query);
     const seesEveryonesDeletions = can('project:manage-deleted-content', project);
     const search = query.search?.trim() || null;
-    const rows = await this.sql.rows<DeletedContentRow>('content-deleted-list', LIST_DELETED_SQL, [
-      project.projectId,
-      principal.userId,
+    const rows = await selectDeletedContentPage(this.sql, {
+      projectId: project.projectId,
+      userId: principal.userId,
       seesEveryonesDeletions,
-      seesEveryonesDeletions && query.deletedByUserUuids?.length ? query.deletedByUserUuids : null,
-      contentKinds(query.contentTypes),
-      search ? containsPattern(search) : null,
-      window.limit,
-      window.offset,
-    ]);
+      deletedByUserUuids: seesEveryonesDeletions && query.deletedByUserUuids?.length ? query.deletedByUserUuids : null,
+      kinds: contentKinds(query.contentTypes),
+      search: search ? containsPattern(search) : null,
+      limit: window.limit,
+      offset: window.offset,
+    });
     const total = rows[0]?.totalResults ?? 0;
     const data = rows.filter((row) => row.contentType !== null).map(toDeletedItem);
     return paginated(data, total, window);
@@ -170,27 +180,20 @@ export class ContentService {
 
   private async moveOne(tx: EntityManager, project: ProjectAccess, kind: ContentKind, uuid: string, source: SpaceAccess, target: SpaceAccess | null): Promise<void> {
     if (kind === 'space') {
-      // one space move at a time per project: two crossing moves could otherwise make a cycle
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1), $2::int)', ['content-space-move', Number(project.projectId) % 2 ** 31]);
-      const [space]: { name: string; parentSpaceId: string | null; trashed: boolean }[] = await tx.query(
-        'SELECT name, parent_space_id::text AS "parentSpaceId", deleted_at IS NOT NULL AS trashed FROM spaces WHERE space_id = $1 FOR UPDATE',
-        [source.spaceId],
-      );
+      await lockSpaceMoves(tx, project.projectId);
+      const space = await lockSpaceToMove(tx, source.spaceId);
       if (!space || space.trashed) throw new NotFoundError('Space not found');
       if (target) {
-        const [destination]: { name: string; inside: boolean; trashed: boolean }[] = await tx.query(
-          'SELECT name, $2::bigint = ANY (ancestor_ids) AS inside, deleted_at IS NOT NULL AS trashed FROM spaces WHERE space_id = $1 FOR SHARE',
-          [target.spaceId, source.spaceId],
-        );
+        const destination = await lockMoveDestination(tx, target.spaceId, source.spaceId);
         if (!destination || destination.trashed) throw new NotFoundError('Space not found');
         if (destination.inside) throw new ParameterError('You cannot move a space into one of its own nested-spaces. Please choose a different location.');
         if (space.parentSpaceId === target.spaceId) throw new ParameterError(`Space ${space.name} is already in the correct parent space ${destination.name}`);
       } else if (space.parentSpaceId === null) {
         throw new ParameterError(`Space ${space.name} is already at the root of the project`);
       }
-      await tx.query(MOVE_SPACE_SQL, [source.spaceId, target?.spaceId ?? null]);
+      await moveSpace(tx, source.spaceId, target?.spaceId ?? null);
     } else {
-      const [, moved]: [unknown, number] = await tx.query(moveItemSql(kind), [uuid, target!.spaceId]);
+      const moved = await moveItem(tx, kind, uuid, target!.spaceId);
       if (moved === 0) throw new NotFoundError(`${KIND_LABEL[kind]} not found`);
     }
     await this.audit.record(tx, {

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { isoTimestampSql } from '../database/json-sql.js';
 import type { PreparedSql } from '../database/sql.js';
 import type { GroupMemberDto, GroupWithMembersDto } from './dto/group.dto.js';
 
@@ -48,15 +49,28 @@ const GROUP_PAGE_CTE = `
     LIMIT $2 OFFSET $3
   )`;
 
+/**
+ * A group of the page as JSON text, keys and values as GroupDto is written (timestamps as JSON.stringify
+ * writes a Date), from the page row `g` and GROUP_JOINS: the list is sent as PostgreSQL writes it.
+ */
+const GROUP_JSON = `(SELECT row_to_json(x)::text FROM (SELECT
+    g.group_uuid AS uuid, g.name, g.description, g.icon,
+    ${isoTimestampSql('g.created_at')} AS "createdAt", creator.user_uuid AS "createdByUserUuid",
+    ${isoTimestampSql('g.updated_at')} AS "updatedAt", updater.user_uuid AS "updatedByUserUuid",
+    o.organization_uuid AS "organizationUuid") x)`;
+
+/** The page's groups, `items` (JSON text, comma-separated, in order) from `item` of each row of `listed`, with their total. */
+const PAGE_OF_ITEMS = `SELECT max(listed.total) AS total, string_agg(listed.item, ',' ORDER BY listed.created_at, listed.group_id) AS items`;
+
 const GROUP_PAGE = `
   WITH ${GROUP_PAGE_CTE}
-  SELECT ${GROUP_COLUMNS}, g.total
-  FROM page g ${GROUP_JOINS}
-  ORDER BY ${GROUP_ORDER}`;
+  ${PAGE_OF_ITEMS}
+  FROM (SELECT g.total, g.created_at, g.group_id, ${GROUP_JSON} AS item FROM page g ${GROUP_JOINS}) listed`;
 
 // The page with the members of each of its groups (the first $5 in `members`, all in `memberUuids`),
 // read in one pass over the page's memberships rather than once per group. MATERIALIZED: aggregated
 // once, whatever the generic plan would otherwise do (it re-aggregated per group: 9 ms instead of 1).
+// The two lists are JSON text spliced into the group's object before its closing brace.
 const GROUP_PAGE_WITH_MEMBERS = `
   WITH ${GROUP_PAGE_CTE},
   ranked AS (
@@ -66,15 +80,18 @@ const GROUP_PAGE_WITH_MEMBERS = `
   ),
   member_lists AS MATERIALIZED (
     SELECT group_id,
-           json_agg(json_build_object('userUuid', user_uuid, 'email', email, 'firstName', first_name, 'lastName', last_name,
-                                      'groupUuid', group_uuid) ORDER BY position)
+           string_agg((SELECT row_to_json(m)::text FROM (SELECT user_uuid AS "userUuid", email, first_name AS "firstName", last_name AS "lastName",
+                                                                group_uuid AS "groupUuid") m), ',' ORDER BY position)
              FILTER (WHERE position <= $5::int) AS members,
-           json_agg(user_uuid ORDER BY position) AS "memberUuids"
+           string_agg('"' || user_uuid || '"', ',' ORDER BY position) AS member_uuids
     FROM ranked GROUP BY group_id
   )
-  SELECT ${GROUP_COLUMNS}, g.total, coalesce(ml.members, '[]') AS members, coalesce(ml."memberUuids", '[]') AS "memberUuids"
-  FROM page g ${GROUP_JOINS} LEFT JOIN member_lists ml ON ml.group_id = g.group_id
-  ORDER BY ${GROUP_ORDER}`;
+  ${PAGE_OF_ITEMS}
+  FROM (
+    SELECT g.total, g.created_at, g.group_id,
+           left(${GROUP_JSON}, -1) || ',"members":[' || coalesce(ml.members, '') || '],"memberUuids":[' || coalesce(ml.member_uuids, '') || ']}' AS item
+    FROM page g ${GROUP_JOINS} LEFT JOIN member_lists ml ON ml.group_id = g.group_id
+  ) listed`;
 
 export interface LockedGroup {
   groupId: string;
@@ -89,11 +106,17 @@ export interface ResolvedMember {
   email: string;
 }
 
-export type GroupRow = GroupWithMembersDto & { total?: string };
+/** A page of groups: how many groups match in all (null when the page is empty), and the page's groups as JSON text. */
+export interface GroupPageRow {
+  total: string | null;
+  /** the groups' JSON objects, comma-separated, in order; null when the page is empty */
+  items: string | null;
+}
 
 /** A page of the organization's groups: `[organizationId, limit, offset, search]`, plus the member limit when `withMembers`. */
-export function selectGroupPage(sql: PreparedSql, withMembers: boolean, params: unknown[]): Promise<GroupRow[]> {
-  return sql.rows<GroupRow>(withMembers ? 'groups-page-with-members' : 'groups-page', withMembers ? GROUP_PAGE_WITH_MEMBERS : GROUP_PAGE, params);
+export async function selectGroupPage(sql: PreparedSql, withMembers: boolean, params: unknown[]): Promise<GroupPageRow> {
+  const [page] = await sql.rows<GroupPageRow>(withMembers ? 'groups-page-json-with-members' : 'groups-page-json', withMembers ? GROUP_PAGE_WITH_MEMBERS : GROUP_PAGE, params);
+  return page;
 }
 
 export async function countGroups(manager: EntityManager, organizationId: string, search: string | null): Promise<number> {

@@ -5,10 +5,11 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { organizationAllows } from '../authorization/permissions.js';
 import { AlreadyExistsError, NotFoundError, ParameterError } from '../common/errors.js';
-import { containsPattern, type Paginated, paginated, pageWindow } from '../common/pagination.js';
+import { jsonPage, type JsonText } from '../common/json-text.js';
+import { containsPattern, paginated, pageWindow } from '../common/pagination.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/postgres-errors.js';
 import { PreparedSql } from '../database/sql.js';
-import type { GroupDto, GroupMemberDto, GroupWithMembersDto } from './dto/group.dto.js';
+import type { GroupMemberDto, GroupWithMembersDto } from './dto/group.dto.js';
 import type { CreateGroupDto, GroupMemberReferenceDto, UpdateGroupDto } from './dto/group-input.dto.js';
 import type { GetGroupQueryDto, ListGroupsQueryDto } from './dto/group-request.dto.js';
 import {
@@ -89,19 +90,22 @@ export class GroupsService {
    * Groups in the order they were created (Lightdash's table order). Callers who may not see groups get
    * an empty page, as Lightdash filters the list rather than refusing it.
    */
-  async list(principal: Principal, query: ListGroupsQueryDto): Promise<Paginated<GroupDto | GroupWithMembersDto>> {
+  async list(principal: Principal, query: ListGroupsQueryDto): Promise<JsonText> {
     const window = pageWindow(query);
-    if (!organizationAllows('groups:view', { organizationRole: principal.role, customScopes: principal.organizationCustomScopes })) return paginated([], 0, window);
+    if (!organizationAllows('groups:view', { organizationRole: principal.role, customScopes: principal.organizationCustomScopes })) {
+      return jsonPage('', paginated([], 0, window).pagination);
+    }
     const search = query.searchQuery?.trim() ? containsPattern(query.searchQuery.trim()) : null;
     const withMembers = query.includeMembers !== undefined;
     const params: unknown[] = [principal.organizationId, window?.limit ?? null, window?.offset ?? 0, search];
     if (withMembers) params.push(query.includeMembers);
-    const rows = await selectGroupPage(this.sql, withMembers, params);
-    let total = rows.length ? Number(rows[0].total) : 0;
-    if (!rows.length && window && window.offset > 0) {
+    // the groups come as JSON text, sent as they are: no parsing of their members and serializing them again
+    const page = await selectGroupPage(this.sql, withMembers, params);
+    let total = page.total === null ? 0 : Number(page.total);
+    if (page.items === null && window && window.offset > 0) {
       total = await countGroups(this.dataSource.manager, principal.organizationId!, search);
     }
-    return paginated(rows.map(({ total: _total, ...group }) => group), total, window);
+    return jsonPage(page.items ?? '', paginated([], total, window).pagination);
   }
 
   get(principal: Principal, groupUuid: string, query: GetGroupQueryDto): Promise<GroupWithMembersDto> {

@@ -3,8 +3,8 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { AuditAction } from '../audit/audit-action.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { RequirePermission } from '../authorization/route-access.decorator.js';
-import type { Paginated } from '../common/pagination.js';
-import { type GroupDto, GroupPageDto, GroupWithMembersDto } from './dto/group.dto.js';
+import type { JsonText } from '../common/json-text.js';
+import { GroupPageDto, GroupWithMembersDto } from './dto/group.dto.js';
 import { CreateGroupDto } from './dto/group-input.dto.js';
 import { ListGroupsQueryDto } from './dto/group-request.dto.js';
 import { GroupsService } from './groups.service.js';
@@ -31,7 +31,7 @@ export class OrganizationGroupsController {
     summary: 'Groups of your organization, oldest first (paginated with page and pageSize); an empty page unless you are an organization admin',
   })
   @ApiOkResponse({ type: GroupPageDto })
-  list(@CurrentPrincipal() principal: Principal, @Query() query: ListGroupsQueryDto): Promise<Paginated<GroupDto | GroupWithMembersDto>> {
+  list(@CurrentPrincipal() principal: Principal, @Query() query: ListGroupsQueryDto): Promise<JsonText> {
     return this.groups.list(principal, query);
   }
 }

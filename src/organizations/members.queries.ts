@@ -25,29 +25,40 @@ const MEMBER_FROM = `
 /** Lightdash lists members in its membership table's order: when they joined. */
 const MEMBERSHIP_ORDER = 'm.created_at, m.user_id';
 
-// A page of the organization's members ($2 after $3; all when $2 is null), with their total and, when
-// $4, the groups of each, filtered by $5 (an ILIKE pattern on name or email).
-const MEMBER_PAGE = `
+/**
+ * A page of the organization's members ($2 after $3; all when $2 is null), with their total and, when
+ * $4, the groups of each; with `search`, only those whose name or email matches $5 (an ILIKE pattern).
+ * Two statements rather than one with `$5 IS NULL OR …`: under the generic plan that filter made the
+ * planner expect a handful of users and scan (and hash) every user of the instance; without it the
+ * page starts from the organization's memberships (3x less time in PostgreSQL with 500 users).
+ */
+function memberPageSql(search: boolean): string {
+  return `
   SELECT ${MEMBER_COLUMNS}, count(*) OVER () AS total,
     CASE WHEN $4::boolean THEN coalesce((
       SELECT json_agg(json_build_object('uuid', g.group_uuid, 'name', g.name) ORDER BY g.name, g.group_id)
       FROM group_memberships gm JOIN groups g ON g.group_id = gm.group_id
       WHERE gm.user_id = m.user_id), '[]'::json) END AS groups
   ${MEMBER_FROM}
-  WHERE m.organization_id = $1
-    AND ($5::text IS NULL OR u.first_name || ' ' || u.last_name ILIKE $5 OR u.email ILIKE $5)
+  WHERE m.organization_id = $1${search ? `
+    AND (u.first_name || ' ' || u.last_name ILIKE $5 OR u.email ILIKE $5)` : ''}
   ORDER BY ${MEMBERSHIP_ORDER}
   LIMIT $2 OFFSET $3`;
+}
+const MEMBER_PAGE = memberPageSql(false);
+const MEMBER_SEARCH_PAGE = memberPageSql(true);
 
 export type MemberRow = OrganizationMemberDto & { total?: string; userId?: string };
 
-/** A page of the organization's members (see MEMBER_PAGE), each row with the total. */
+/** A page of the organization's members (see memberPageSql), each row with the total. */
 export function selectMemberPage(
   sql: PreparedSql,
   organizationId: string,
   page: { limit: number | null; offset: number; withGroups: boolean; search: string | null },
 ): Promise<MemberRow[]> {
-  return sql.rows<MemberRow>('organization-members-page', MEMBER_PAGE, [organizationId, page.limit, page.offset, page.withGroups, page.search]);
+  const values = [organizationId, page.limit, page.offset, page.withGroups];
+  if (page.search === null) return sql.rows<MemberRow>('organization-members-page', MEMBER_PAGE, values);
+  return sql.rows<MemberRow>('organization-members-search-page', MEMBER_SEARCH_PAGE, [...values, page.search]);
 }
 
 /** How many members match `search` (an ILIKE pattern on name or email; all when null). */

@@ -160,6 +160,36 @@ describe('groups', () => {
     ]);
   });
 
+  it('writes the group list (JSON built by PostgreSQL) byte for byte as JSON.stringify writes each group read alone', async () => {
+    const org = await createOrganization(t);
+    const member = await addMember(t, org, 'member');
+    const awkward = 'Quotes " backslash \\ tab \t newline \n bell \u0007 accents é emoji 🧪 \u2028';
+    const first = await createGroup(org.admin, { name: awkward, description: awkward, icon: '🧪', members: [{ userUuid: member.userUuid }] });
+    const second = await createGroup(org.admin, { name: 'Plain' });
+    await call(org.admin, 'patch', `/groups/${second.uuid}`, { description: 'now changed' }).expect(200);
+
+    for (const includeMembers of [undefined, 1, 0]) {
+      const query = includeMembers === undefined ? '' : `&includeMembers=${includeMembers}`;
+      const res = await call(org.admin, 'get', `/org/groups?page=1&pageSize=10${query}`).expect(200);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      const expected = await Promise.all(
+        [first, second].map(async ({ uuid }) => {
+          const { members, memberUuids, ...group } = await readGroup(org.admin, uuid);
+          if (includeMembers === undefined) return group;
+          const listed = members.slice(0, includeMembers).map((m: object) => ({ ...m, groupUuid: uuid }));
+          return { ...group, members: listed, memberUuids };
+        }),
+      );
+      const pagination = { page: 1, pageSize: 10, totalPageCount: 1, totalResults: 2 };
+      expect(res.text).toBe(JSON.stringify({ status: 'ok', results: { data: expected, pagination } }));
+    }
+    // a page past the end, and no page at all
+    expect((await call(org.admin, 'get', '/org/groups?page=3&pageSize=10').expect(200)).text).toBe(
+      JSON.stringify({ status: 'ok', results: { data: [], pagination: { page: 3, pageSize: 10, totalPageCount: 1, totalResults: 2 } } }),
+    );
+    expect(JSON.parse((await call(org.admin, 'get', '/org/groups').expect(200)).text).results).toEqual({ data: expect.any(Array) });
+  });
+
   it('creates a group without optional fields, with null description and icon and no members', async () => {
     const org = await createOrganization(t);
     const group = await createGroup(org.admin, { name: 'Bare' });
