@@ -5,6 +5,8 @@ import {
   LOCK_SUBTREE_SQL,
   type LockedItemRow,
   lockItemSql,
+  PURGE_LOCK_KEY,
+  PURGE_SQL,
   RESTORE_SPACE_SQL,
   restoreItemSql,
   SPACE_STATE_SQL,
@@ -12,8 +14,9 @@ import {
   trashItemSql,
 } from './content.queries.js';
 
-// The statements of the trash (moving content to it, restoring it, deleting it for good), run in the
-// caller's transaction; their SQL is in content.queries.ts. ContentTrashService holds the rules.
+// The statements of the trash (moving content to it, restoring it, deleting it for good, purging it),
+// run in the caller's transaction; most of their SQL is in content.queries.ts. ContentTrashService and
+// TrashPurgeService hold the rules.
 
 /** What a space took with it to the trash, or brought back from it. */
 export interface SubtreeCountsRow {
@@ -60,4 +63,16 @@ export async function restoreItem(tx: EntityManager, kind: Exclude<ContentKind, 
 
 export async function deletePermanently(tx: EntityManager, kind: ContentKind, id: string): Promise<void> {
   await tx.query(deletePermanentlySql(kind), [id]);
+}
+
+/** Takes the purge's advisory lock for the transaction; false when another replica's purge holds it. */
+export async function tryLockPurge(tx: EntityManager): Promise<boolean> {
+  const [{ locked }]: { locked: boolean }[] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [PURGE_LOCK_KEY]);
+  return locked;
+}
+
+/** Deletes for good at most `batch` rows of each table trashed before `cutoff`; answers how many rows went. */
+export async function purgeTrashedBefore(tx: EntityManager, cutoff: Date, batch: number): Promise<number> {
+  const [{ purged }]: { purged: number }[] = await tx.query(PURGE_SQL, [cutoff, batch]);
+  return purged;
 }
