@@ -51,10 +51,10 @@ export interface AuditLogFilter {
   to: string | null;
 }
 
-/** One page of the organization's trail, newest first, with the number of entries the filter matches. */
+/** One page of the organization's trail, newest first, with the number of entries the filter matches (none without an organization). */
 export async function selectAuditLogPage(
   manager: EntityManager,
-  organizationUuid: string,
+  organizationUuid: string | null,
   filter: AuditLogFilter,
   window: PageWindow,
 ): Promise<{ entries: AuditLogEntryDto[]; total: number }> {
