@@ -32,14 +32,14 @@ export class QueriesService {
   /** Raw SQL, at most LIGHTDASH_QUERY_MAX_LIMIT rows (Lightdash's sqlQuery). */
   async runSql(access: ProjectAccess, principal: Principal, sql: string, limit?: number): Promise<{ fields: ResultFields; rows: Record<string, unknown>[] }> {
     const target = await this.warehouse.target(access, principal);
-    return this.warehouse.query(target, sql, [], { maxRows: Math.min(limit ?? this.config.queryMaxLimit, this.config.queryMaxLimit) });
+    return this.warehouse.fetchRows(target, sql, [], { maxRows: Math.min(limit ?? this.config.queryMaxLimit, this.config.queryMaxLimit) });
   }
 
   /** v1 calculate-total: one row of the metrics' totals, keyed by metric id. */
   async calculateTotal(access: ProjectAccess, principal: Principal, exploreName: string, metricQuery: Record<string, unknown>): Promise<Record<string, unknown>> {
     const { compiled } = await prepareMetricQuery(this.dataSource, this.config, access, principal, exploreName, totalQuery(metricQuery));
     const target = await this.warehouse.target(access, principal);
-    const { rows } = await this.warehouse.query(target, compiled.sql, compiled.parameters, { maxRows: 1 });
+    const { rows } = await this.warehouse.fetchRows(target, compiled.sql, compiled.parameters, { maxRows: 1 });
     return rows[0] ?? {};
   }
 

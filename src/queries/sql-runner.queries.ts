@@ -11,7 +11,7 @@ export interface WarehouseTableRow {
 
 /** The base tables of database `database`, system schemas left out, by catalog, schema and name. */
 export async function selectWarehouseTables(warehouse: WarehouseService, target: WarehouseTarget, database: string): Promise<WarehouseTableRow[]> {
-  const { rows } = await warehouse.query(
+  const { rows } = await warehouse.fetchRows(
     target,
     `SELECT table_catalog, table_schema, table_name FROM information_schema.tables
        WHERE table_type = 'BASE TABLE' AND table_catalog = $1 AND table_schema NOT IN ('information_schema', 'pg_catalog')
@@ -32,7 +32,7 @@ export async function selectWarehouseColumns(
   target: WarehouseTarget,
   table: { tableName: string; schemaName: string; database: string },
 ): Promise<WarehouseColumnRow[]> {
-  const { rows } = await warehouse.query(
+  const { rows } = await warehouse.fetchRows(
     target,
     `SELECT column_name, data_type FROM information_schema.columns
        WHERE table_name = $1 AND table_schema = $2 AND table_catalog = $3 ORDER BY ordinal_position`,
