@@ -46,7 +46,7 @@ export interface DemoPrepareResult {
 
 /**
  * The demo warehouse: a generated shop in the schema `demo` of the application's database, read
- * through a dedicated role that may only SELECT from it, and a "Demo shop" project pointing at it.
+ * through a dedicated role that may only read from it, and a "Demo shop" project pointing at it.
  * The project goes to the first organization of the instance (at start-up if one exists, otherwise
  * when the first one is created), once: a deleted demo project is not created again.
  */
