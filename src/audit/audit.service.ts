@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { currentRequest, type RequestContext } from '../auth/request-context.js';
+import { insertAuditEntry } from './audit.queries.js';
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
 
@@ -33,21 +34,17 @@ export class AuditService {
     if (!organizationUuid) return;
     // a SCIM token is no user: the entry has no actor, and names the token in its details
     const details = scim ? { ...entry.details, scimTokenUuid: scim.scimTokenUuid } : (entry.details ?? {});
-    await manager.query(
-      `INSERT INTO audit_logs (organization_uuid, actor_user_uuid, actor_email, action, target_type, target_uuid, outcome, status_code, request_id, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        organizationUuid,
-        principal?.userUuid ?? null,
-        principal?.email ?? null,
-        entry.action,
-        entry.targetType ?? null,
-        entry.targetUuid ?? null,
-        outcome,
-        statusCode ?? null,
-        context?.requestId ?? null,
-        JSON.stringify(details),
-      ],
-    );
+    await insertAuditEntry(manager, {
+      organizationUuid,
+      actorUserUuid: principal?.userUuid ?? null,
+      actorEmail: principal?.email ?? null,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetUuid: entry.targetUuid ?? null,
+      outcome,
+      statusCode: statusCode ?? null,
+      requestId: context?.requestId ?? null,
+      details,
+    });
   }
 }

@@ -5,6 +5,15 @@ import { AuditService } from '../audit/audit.service.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { NotFoundError, ParameterError } from '../common/errors.js';
 import { isForeignKeyViolation } from '../common/postgres-errors.js';
+import {
+  type CatalogItemLock,
+  deleteCategory,
+  insertCategory,
+  type LockedCatalogItemRow,
+  lockCatalogItem,
+  shareLockTag,
+  updateIcon,
+} from './catalog-curation.queries.js';
 import type { CatalogItemIcon } from './dto/catalog-curation.dto.js';
 
 const ITEM_NOT_FOUND = 'Catalog item not found';
@@ -31,20 +40,12 @@ export class CatalogCurationService {
   async addCategory(access: ProjectAccess, catalogSearchUuid: string, tagUuid: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const item = await this.lockItem(manager, access, catalogSearchUuid);
-      // KEY SHARE keeps the tag from being deleted until we commit; a tag deleted before we got here is not found
-      const [tag] = await manager.query('SELECT tag_id::text AS "tagId", name FROM tags WHERE tag_uuid = $1 AND project_id = $2 FOR KEY SHARE', [
-        tagUuid,
-        access.projectId,
-      ]);
+      // the tag cannot be deleted until we commit; a tag deleted before we got here is not found
+      const tag = await shareLockTag(manager, access.projectId, tagUuid);
       if (!tag) throw notATagOfTheProject(tagUuid);
       let added: boolean;
       try {
-        const inserted = await manager.query(
-          `INSERT INTO catalog_item_categories (catalog_item_id, tag_id) VALUES ($1, $2)
-           ON CONFLICT (catalog_item_id, tag_id) DO NOTHING RETURNING 1`,
-          [item.catalogItemId, tag.tagId],
-        );
-        added = inserted.length > 0;
+        added = await insertCategory(manager, item.catalogItemId, tag.tagId);
       } catch (error) {
         // unreachable with the locks above; kept so a future change cannot turn a race into a 500
         if (isForeignKeyViolation(error, TAG_FK)) throw notATagOfTheProject(tagUuid);
@@ -64,18 +65,12 @@ export class CatalogCurationService {
   async removeCategory(access: ProjectAccess, catalogSearchUuid: string, tagUuid: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const item = await this.lockItem(manager, access, catalogSearchUuid);
-      // DELETE … RETURNING answers [rows, rowCount]
-      const [removed]: [unknown[], number] = await manager.query(
-        `DELETE FROM catalog_item_categories k USING tags t
-         WHERE k.catalog_item_id = $1 AND k.tag_id = t.tag_id AND t.tag_uuid = $2 AND t.project_id = $3
-         RETURNING 1`,
-        [item.catalogItemId, tagUuid, access.projectId],
-      );
+      const removed = await deleteCategory(manager, access.projectId, item.catalogItemId, tagUuid);
       await this.audit.record(manager, {
         action: 'catalog.category.remove',
         targetType: 'catalog_item',
         targetUuid: catalogSearchUuid,
-        details: { projectUuid: access.projectUuid, ...this.describe(item), tagUuid, removed: removed.length > 0 },
+        details: { projectUuid: access.projectUuid, ...this.describe(item), tagUuid, removed },
       });
     });
   }
@@ -84,11 +79,8 @@ export class CatalogCurationService {
   async updateIcon(access: ProjectAccess, catalogSearchUuid: string, icon: CatalogItemIcon | null): Promise<void> {
     const stored = icon === null ? null : 'unicode' in icon ? { unicode: icon.unicode } : { url: icon.url };
     await this.dataSource.transaction(async (manager) => {
-      const item = await this.lockItem(manager, access, catalogSearchUuid, 'FOR NO KEY UPDATE');
-      await manager.query('UPDATE catalog_items SET icon = $2::jsonb WHERE catalog_item_id = $1', [
-        item.catalogItemId,
-        stored === null ? null : JSON.stringify(stored),
-      ]);
+      const item = await this.lockItem(manager, access, catalogSearchUuid, 'change');
+      await updateIcon(manager, item.catalogItemId, stored);
       await this.audit.record(manager, {
         action: 'catalog.icon.update',
         targetType: 'catalog_item',
@@ -100,20 +92,15 @@ export class CatalogCurationService {
 
   /**
    * The item of this project, locked against deletion (a concurrent upload removing it waits for us),
-   * or against other changes too (`FOR NO KEY UPDATE`, to change it); an item of another project, or
-   * none, is not found.
+   * or against any change (to change it); an item of another project, or none, is not found.
    */
   private async lockItem(
     manager: EntityManager,
     access: ProjectAccess,
     catalogSearchUuid: string,
-    lock: 'FOR KEY SHARE' | 'FOR NO KEY UPDATE' = 'FOR KEY SHARE',
-  ): Promise<{ catalogItemId: string; itemType: string; tableName: string; fieldName: string | null; icon: unknown }> {
-    const [item] = await manager.query(
-      `SELECT catalog_item_id::text AS "catalogItemId", item_type AS "itemType", table_name AS "tableName", field_name AS "fieldName", icon
-       FROM catalog_items WHERE catalog_search_uuid = $1 AND project_id = $2 ${lock}`,
-      [catalogSearchUuid, access.projectId],
-    );
+    against: CatalogItemLock = 'deletion',
+  ): Promise<LockedCatalogItemRow> {
+    const item = await lockCatalogItem(manager, access.projectId, catalogSearchUuid, against);
     if (!item) throw new NotFoundError(ITEM_NOT_FOUND);
     return item;
   }

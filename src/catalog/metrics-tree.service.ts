@@ -6,7 +6,8 @@ import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { AlreadyExistsError, NotFoundError, ParameterError } from '../common/errors.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/postgres-errors.js';
-import type { MetricsTreeDto, MetricsTreeEdgeDto } from './dto/metrics-tree.dto.js';
+import type { MetricsTreeDto } from './dto/metrics-tree.dto.js';
+import { deleteEdge, insertEdge, selectAllEdges, selectEdgesAmong, shareLockCatalogItem } from './metrics-tree.queries.js';
 
 const EDGE_KEY = 'catalog_metrics_tree_edges_pkey';
 const EDGE_NOT_FOUND = 'Metrics tree edge not found';
@@ -16,24 +17,6 @@ interface Metric {
   catalogSearchUuid: string;
   name: string;
   tableName: string;
-}
-
-/** A metric of an edge (catalog_items row `item`) as the answers show it. */
-const metricJson = (item: string) =>
-  `json_build_object('catalogSearchUuid', ${item}.catalog_search_uuid, 'name', ${item}.name, 'label', coalesce(${item}.label, ${item}.name), 'tableName', ${item}.table_name)`;
-
-/** Edges of the project; `filter` is SQL over `s`/`t` (the source and target items), with parameters from $3. */
-function edgesSql(filter = ''): string {
-  return `
-    SELECT ${metricJson('s')} AS source,
-           ${metricJson('t')} AS target,
-           e.created_at AS "createdAt", u.user_uuid AS "createdByUserUuid", $2::uuid AS "projectUuid", e.created_from AS "createdFrom"
-    FROM catalog_metrics_tree_edges e
-    JOIN catalog_items s ON s.catalog_item_id = e.source_catalog_item_id
-    JOIN catalog_items t ON t.catalog_item_id = e.target_catalog_item_id
-    LEFT JOIN users u ON u.user_id = e.created_by_user_id
-    WHERE s.project_id = $1 AND t.project_id = $1 ${filter}
-    ORDER BY e.created_at, e.source_catalog_item_id, e.target_catalog_item_id`;
 }
 
 /**
@@ -50,15 +33,12 @@ export class MetricsTreeService {
 
   /** Edges whose source and target are both among the given metrics. */
   async tree(access: ProjectAccess, metricUuids: string[]): Promise<MetricsTreeDto> {
-    const edges: MetricsTreeEdgeDto[] = await this.dataSource.query(
-      edgesSql('AND s.catalog_search_uuid = ANY($3::uuid[]) AND t.catalog_search_uuid = ANY($3::uuid[])'),
-      [access.projectId, access.projectUuid, metricUuids],
-    );
+    const edges = await selectEdgesAmong(this.dataSource.manager, access.projectId, access.projectUuid, metricUuids);
     return { edges };
   }
 
   async allEdges(access: ProjectAccess): Promise<MetricsTreeDto> {
-    const edges: MetricsTreeEdgeDto[] = await this.dataSource.query(edgesSql(), [access.projectId, access.projectUuid]);
+    const edges = await selectAllEdges(this.dataSource.manager, access.projectId, access.projectUuid);
     return { edges };
   }
 
@@ -69,11 +49,7 @@ export class MetricsTreeService {
       const source = await this.lockMetric(manager, access, sourceUuid, 'sourceCatalogSearchUuid');
       const target = await this.lockMetric(manager, access, targetUuid, 'targetCatalogSearchUuid');
       try {
-        await manager.query(
-          `INSERT INTO catalog_metrics_tree_edges (source_catalog_item_id, target_catalog_item_id, created_from, created_by_user_id)
-           VALUES ($1, $2, 'ui', $3)`,
-          [source.catalogItemId, target.catalogItemId, principal.userId],
-        );
+        await insertEdge(manager, source.catalogItemId, target.catalogItemId, principal.userId);
       } catch (error) {
         if (isUniqueViolation(error, EDGE_KEY)) {
           throw new AlreadyExistsError(`An edge from ${source.tableName}.${source.name} to ${target.tableName}.${target.name} already exists`);
@@ -94,16 +70,7 @@ export class MetricsTreeService {
   /** 404 when the project has no such edge (either uuid unknown, of another project, or not linked). */
   async deleteEdge(access: ProjectAccess, sourceUuid: string, targetUuid: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      // DELETE … RETURNING answers [rows, rowCount]
-      const [[deleted]]: [{ source: Metric; target: Metric; createdFrom: string }[], number] = await manager.query(
-        `DELETE FROM catalog_metrics_tree_edges e USING catalog_items s, catalog_items t
-         WHERE s.catalog_item_id = e.source_catalog_item_id AND t.catalog_item_id = e.target_catalog_item_id
-           AND s.catalog_search_uuid = $1 AND t.catalog_search_uuid = $2 AND s.project_id = $3 AND t.project_id = $3
-         RETURNING ${metricJson('s')} AS source,
-                   ${metricJson('t')} AS target,
-                   e.created_from AS "createdFrom"`,
-        [sourceUuid, targetUuid, access.projectId],
-      );
+      const deleted = await deleteEdge(manager, access.projectId, sourceUuid, targetUuid);
       if (!deleted) throw new NotFoundError(EDGE_NOT_FOUND);
       await this.audit.record(manager, {
         action: 'catalog.metrics-tree.edge.delete',
@@ -119,12 +86,7 @@ export class MetricsTreeService {
    * waits; one that removed it first leaves nothing to find). Anything else named in the body is a 400.
    */
   private async lockMetric(manager: EntityManager, access: ProjectAccess, catalogSearchUuid: string, field: string): Promise<Metric> {
-    const [item]: (Metric & { itemType: string; fieldType: string | null })[] = await manager.query(
-      `SELECT catalog_item_id::text AS "catalogItemId", catalog_search_uuid AS "catalogSearchUuid", name, table_name AS "tableName",
-              item_type AS "itemType", field_type AS "fieldType"
-       FROM catalog_items WHERE catalog_search_uuid = $1 AND project_id = $2 FOR KEY SHARE`,
-      [catalogSearchUuid, access.projectId],
-    );
+    const item = await shareLockCatalogItem(manager, access.projectId, catalogSearchUuid);
     if (!item) throw new ParameterError(`${field} ${catalogSearchUuid} is not in the catalog of the project`);
     if (item.itemType !== 'field' || item.fieldType !== 'metric') {
       throw new ParameterError(`${field} ${catalogSearchUuid} is not a metric (${item.itemType === 'table' ? 'a table' : 'a dimension'})`);

@@ -1,6 +1,10 @@
+import type { EntityManager } from 'typeorm';
 import { isoTimestampSql } from '../database/json-sql.js';
 import { callerEntriesCtes, callerEntriesOn, spaceVisibleToCaller, visibleSpacesCte } from '../authorization/access.sql.js';
 import type { ProjectRole, SpaceRole } from '../authorization/roles.js';
+
+// The SQL of charts and dashboards as code. Each function is one statement, run in the caller's
+// transaction where there is one; ContentAsCodeService holds the rules.
 
 /** A timestamp as JSON.stringify writes a Date (ISO 8601, UTC, milliseconds), for values built in json. */
 
@@ -61,7 +65,7 @@ function downloadPageSql(matched: string, itemColumns: string): string {
 
 const REQUESTED = `($3::text[] IS NULL OR item.slug = ANY ($3::text[]) OR item.uuid::text = ANY ($4::text[]))`;
 
-export const CHARTS_DOWNLOAD_PAGE_SQL = downloadPageSql(
+const CHARTS_DOWNLOAD_PAGE_SQL = downloadPageSql(
   `SELECT * FROM (
      SELECT c.saved_chart_id AS item_id, c.saved_chart_uuid AS uuid, c.slug, c.name, c.description, c.table_name, c.metric_query,
             c.chart_config, c.table_config, c.pivot_config, c.updated_at, v.path AS space_path, sp.name AS space_name
@@ -73,7 +77,7 @@ export const CHARTS_DOWNLOAD_PAGE_SQL = downloadPageSql(
    'updatedAt', ${isoTimestampSql('page.updated_at')}, 'spacePath', page.space_path, 'spaceName', page.space_name`,
 );
 
-export const DASHBOARDS_DOWNLOAD_PAGE_SQL = downloadPageSql(
+const DASHBOARDS_DOWNLOAD_PAGE_SQL = downloadPageSql(
   `SELECT * FROM (
      SELECT d.dashboard_id AS item_id, d.dashboard_uuid AS uuid, d.slug, d.name, d.description, d.tiles, d.filters, d.tabs,
             d.updated_at, v.path AS space_path, sp.name AS space_name
@@ -96,7 +100,7 @@ function chartSlugsOfTiles(tiles: string, projectId: string): string {
  * Serializes the uploads into one project, so two uploads of the same new slug or space path cannot
  * both create it: the second waits, then finds what the first made.
  */
-export const LOCK_PROJECT_UPLOADS_SQL = `SELECT pg_advisory_xact_lock(hashtextextended('content-as-code:' || $1::text, 0))`;
+const LOCK_PROJECT_UPLOADS_SQL = `SELECT pg_advisory_xact_lock(hashtextextended('content-as-code:' || $1::text, 0))`;
 
 /** The caller's standing on a space. */
 export interface SpaceStandingRow {
@@ -112,17 +116,17 @@ const STANDING_COLUMNS = `s.space_id::text AS "spaceId", s.space_uuid AS "spaceU
   effective_space_role(caller_role.role, e.user_entry, e.group_entry, s.every_level_inherits) AS "spaceRole", caller_role.role AS "projectRole"`;
 
 /** The live spaces of project $1 whose path is in $3, with the caller's ($2) standing on each. */
-export const SPACES_ON_PATH_SQL = `
+const SPACES_ON_PATH_SQL = `
   WITH ${callerEntriesCtes('$1', '$2')}
   SELECT ${STANDING_COLUMNS}
   FROM spaces s CROSS JOIN caller_role ${callerEntriesOn('s', 'e')}
   WHERE s.project_id = $1 AND s.deleted_at IS NULL AND s.path = ANY ($3::text[])`;
 
 /** Slugs of project $1 equal to $2 or starting with "$2-" (a new space takes the first free one). */
-export const SPACE_SLUGS_LIKE_SQL = `SELECT slug FROM spaces WHERE project_id = $1 AND (slug = $2 OR starts_with(slug, $2 || '-'))`;
+const SPACE_SLUGS_LIKE_SQL = `SELECT slug FROM spaces WHERE project_id = $1 AND (slug = $2 OR starts_with(slug, $2 || '-'))`;
 
 /** Inserts a space; no row when the slug is taken. */
-export const INSERT_SPACE_SQL = `
+const INSERT_SPACE_SQL = `
   INSERT INTO spaces (project_id, organization_id, parent_space_id, name, slug, inherit_parent_permissions, created_by_user_id)
   VALUES ($1, $2, $3, $4, $5, $6, $7)
   ON CONFLICT ON CONSTRAINT spaces_project_id_slug_key DO NOTHING
@@ -136,7 +140,7 @@ export interface InsertedSpaceRow {
   inheritParentPermissions: boolean;
 }
 
-export const GRANT_SPACE_ADMIN_SQL = `INSERT INTO space_user_access (space_id, user_id, organization_id, role) VALUES ($1, $2, $3, 'admin')`;
+const GRANT_SPACE_ADMIN_SQL = `INSERT INTO space_user_access (space_id, user_id, organization_id, role) VALUES ($1, $2, $3, 'admin')`;
 
 /** The content with slug $3 in project $1, live or trashed, locked, with the caller's ($2) standing on its space. */
 interface ExistingContentRow {
@@ -168,7 +172,7 @@ function existingContentSql(table: 'saved_charts' | 'dashboards', uuid: string, 
   FOR UPDATE OF x`;
 }
 
-export const EXISTING_CHART_SQL = existingContentSql(
+const EXISTING_CHART_SQL = existingContentSql(
   'saved_charts',
   'saved_chart_uuid',
   `'uuid', x.saved_chart_uuid, 'slug', x.slug, 'name', x.name, 'description', x.description, 'tableName', x.table_name,
@@ -176,7 +180,7 @@ export const EXISTING_CHART_SQL = existingContentSql(
    'updatedAt', ${isoTimestampSql('x.updated_at')}, 'spacePath', s.path`,
 );
 
-export const EXISTING_DASHBOARD_SQL = existingContentSql(
+const EXISTING_DASHBOARD_SQL = existingContentSql(
   'dashboards',
   'dashboard_uuid',
   `'uuid', x.dashboard_uuid, 'slug', x.slug, 'name', x.name, 'description', x.description, 'tiles', x.tiles, 'filters', x.filters,
@@ -184,33 +188,33 @@ export const EXISTING_DASHBOARD_SQL = existingContentSql(
 );
 
 /** uuid and slug of the live charts of project $1 with a slug in $3 that the caller ($2) may see. */
-export const VISIBLE_CHARTS_BY_SLUG_SQL = `
+const VISIBLE_CHARTS_BY_SLUG_SQL = `
   WITH ${callerEntriesCtes('$1', '$2')}
   SELECT c.saved_chart_uuid AS uuid, c.slug
   FROM saved_charts c JOIN spaces s ON s.space_id = c.space_id CROSS JOIN caller_role CROSS JOIN caller_reach
   WHERE c.project_id = $1 AND c.deleted_at IS NULL AND c.slug = ANY ($3::text[]) AND ${spaceVisibleToCaller('s')}`;
 
-export const INSERT_CHART_SQL = `
+const INSERT_CHART_SQL = `
   INSERT INTO saved_charts (space_id, project_id, name, description, slug, table_name, metric_query, chart_config, table_config,
                             pivot_config, chart_kind, created_by_user_id, updated_by_user_id)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING saved_chart_uuid AS uuid`;
 
-export const UPDATE_CHART_SQL = `
+const UPDATE_CHART_SQL = `
   UPDATE saved_charts SET space_id = $2, name = $3, description = $4, table_name = $5, metric_query = $6, chart_config = $7,
          table_config = $8, pivot_config = $9, chart_kind = $10, updated_by_user_id = $11, updated_at = now()
   WHERE saved_chart_uuid = $1`;
 
-export const INSERT_DASHBOARD_SQL = `
+const INSERT_DASHBOARD_SQL = `
   INSERT INTO dashboards (space_id, project_id, name, description, slug, tiles, tabs, filters, created_by_user_id, updated_by_user_id)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING dashboard_uuid AS uuid`;
 
-export const UPDATE_DASHBOARD_SQL = `
+const UPDATE_DASHBOARD_SQL = `
   UPDATE dashboards SET space_id = $2, name = $3, description = $4, tiles = $5, tabs = $6, filters = $7,
          version = version + 1, updated_by_user_id = $8, updated_at = now()
   WHERE dashboard_uuid = $1`;
 
 /** What the upload's answer shows of a space it created. */
-export const CREATED_SPACES_SQL = `
+const CREATED_SPACES_SQL = `
   SELECT s.space_uuid AS uuid, s.name, s.slug, s.path, NOT s.inherit_parent_permissions AS "isPrivate",
          s.inherit_parent_permissions AS "inheritParentPermissions", parent.space_uuid AS "parentSpaceUuid",
          p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid"
@@ -220,3 +224,200 @@ export const CREATED_SPACES_SQL = `
   LEFT JOIN spaces parent ON parent.space_id = s.parent_space_id
   WHERE s.space_id = ANY ($1::bigint[])
   ORDER BY s.path`;
+
+/** What a download page asks for: $1 project, $2 caller, $3 the slugs or uuids wanted (null: all), $5 offset, $6 size. */
+export interface DownloadPageRequest {
+  projectId: string;
+  userId: string;
+  ids: string[] | null;
+  offset: number;
+  pageSize: number;
+}
+
+async function downloadPage<Item>(manager: EntityManager, sql: string, request: DownloadPageRequest): Promise<DownloadPageRow<Item>> {
+  const { projectId, userId, ids, offset, pageSize } = request;
+  const [row]: DownloadPageRow<Item>[] = await manager.query(sql, [projectId, userId, ids, ids?.map((id) => id.toLowerCase()) ?? null, offset, pageSize]);
+  return row;
+}
+
+/** One page of the charts the caller may see (see downloadPageSql). */
+export function downloadChartsPage(manager: EntityManager, request: DownloadPageRequest): Promise<DownloadPageRow<Downloaded<StoredChartRow>>> {
+  return downloadPage(manager, CHARTS_DOWNLOAD_PAGE_SQL, request);
+}
+
+/** One page of the dashboards the caller may see (see downloadPageSql). */
+export function downloadDashboardsPage(manager: EntityManager, request: DownloadPageRequest): Promise<DownloadPageRow<Downloaded<StoredDashboardRow>>> {
+  return downloadPage(manager, DASHBOARDS_DOWNLOAD_PAGE_SQL, request);
+}
+
+/** Waits for the other uploads into the project to commit (see LOCK_PROJECT_UPLOADS_SQL). */
+export async function lockProjectUploads(manager: EntityManager, projectId: string): Promise<void> {
+  await manager.query(LOCK_PROJECT_UPLOADS_SQL, [projectId]);
+}
+
+/** The chart with the slug in the project, live or trashed, locked, with the caller's standing on its space; none when there is none. */
+export async function lockExistingChart(manager: EntityManager, projectId: string, userId: string, slug: string): Promise<ExistingChartRow | undefined> {
+  const [existing]: ExistingChartRow[] = await manager.query(EXISTING_CHART_SQL, [projectId, userId, slug]);
+  return existing;
+}
+
+/** The dashboard with the slug in the project, live or trashed, locked, with the caller's standing on its space; none when there is none. */
+export async function lockExistingDashboard(manager: EntityManager, projectId: string, userId: string, slug: string): Promise<ExistingDashboardRow | undefined> {
+  const [existing]: ExistingDashboardRow[] = await manager.query(EXISTING_DASHBOARD_SQL, [projectId, userId, slug]);
+  return existing;
+}
+
+export interface ChartSlugRow {
+  uuid: string;
+  slug: string;
+}
+
+/** The live charts of the project with one of the slugs that the caller may see. */
+export function selectVisibleChartsBySlug(manager: EntityManager, projectId: string, userId: string, slugs: string[]): Promise<ChartSlugRow[]> {
+  return manager.query(VISIBLE_CHARTS_BY_SLUG_SQL, [projectId, userId, slugs]);
+}
+
+/** A chart's content as an upload writes it. */
+export interface ChartContent {
+  name: string;
+  description: string | null;
+  tableName: string;
+  metricQuery: Record<string, unknown>;
+  chartConfig: Record<string, unknown>;
+  tableConfig: Record<string, unknown>;
+  pivotConfig: Record<string, unknown> | null;
+  chartKind: string;
+}
+
+const chartContentValues = (content: ChartContent) => [
+  content.tableName,
+  JSON.stringify(content.metricQuery),
+  JSON.stringify(content.chartConfig),
+  JSON.stringify(content.tableConfig),
+  content.pivotConfig ? JSON.stringify(content.pivotConfig) : null,
+  content.chartKind,
+];
+
+/** Inserts the chart ($12: the user, creator and last to update it); answers its uuid. */
+export async function insertChart(
+  manager: EntityManager,
+  chart: { spaceId: string; projectId: string; slug: string; userId: string },
+  content: ChartContent,
+): Promise<string> {
+  const [created]: { uuid: string }[] = await manager.query(INSERT_CHART_SQL, [
+    chart.spaceId,
+    chart.projectId,
+    content.name,
+    content.description,
+    chart.slug,
+    ...chartContentValues(content),
+    chart.userId,
+  ]);
+  return created.uuid;
+}
+
+/** Replaces the chart's content and moves it to the space. */
+export async function updateChart(manager: EntityManager, chartUuid: string, spaceId: string, content: ChartContent, userId: string): Promise<void> {
+  await manager.query(UPDATE_CHART_SQL, [chartUuid, spaceId, content.name, content.description, ...chartContentValues(content), userId]);
+}
+
+/** A dashboard's content as an upload writes it. */
+export interface DashboardContent {
+  name: string;
+  description: string | null;
+  tiles: unknown[];
+  tabs: unknown[];
+  filters: unknown;
+}
+
+/** Inserts the dashboard (the user: its creator and the last to update it); answers its uuid. */
+export async function insertDashboard(
+  manager: EntityManager,
+  dashboard: { spaceId: string; projectId: string; slug: string; userId: string },
+  content: DashboardContent,
+): Promise<string> {
+  const [created]: { uuid: string }[] = await manager.query(INSERT_DASHBOARD_SQL, [
+    dashboard.spaceId,
+    dashboard.projectId,
+    content.name,
+    content.description,
+    dashboard.slug,
+    JSON.stringify(content.tiles),
+    JSON.stringify(content.tabs),
+    JSON.stringify(content.filters),
+    dashboard.userId,
+  ]);
+  return created.uuid;
+}
+
+/** Replaces the dashboard's content, moves it to the space and counts a new version. */
+export async function updateDashboard(manager: EntityManager, dashboardUuid: string, spaceId: string, content: DashboardContent, userId: string): Promise<void> {
+  await manager.query(UPDATE_DASHBOARD_SQL, [
+    dashboardUuid,
+    spaceId,
+    content.name,
+    content.description,
+    JSON.stringify(content.tiles),
+    JSON.stringify(content.tabs),
+    JSON.stringify(content.filters),
+    userId,
+  ]);
+}
+
+/** The live spaces of the project at the given paths, with the caller's standing on each. */
+export function selectSpacesOnPath(manager: EntityManager, projectId: string, userId: string, paths: string[]): Promise<SpaceStandingRow[]> {
+  return manager.query(SPACES_ON_PATH_SQL, [projectId, userId, paths]);
+}
+
+/** The project's space slugs equal to `slug` or starting with "`slug`-". */
+export async function selectSpaceSlugsLike(manager: EntityManager, projectId: string, slug: string): Promise<string[]> {
+  const taken: { slug: string }[] = await manager.query(SPACE_SLUGS_LIKE_SQL, [projectId, slug]);
+  return taken.map((row) => row.slug);
+}
+
+export interface NewSpace {
+  projectId: string;
+  organizationId: string;
+  parentSpaceId: string | null;
+  name: string;
+  slug: string;
+  inheritParentPermissions: boolean;
+  createdByUserId: string;
+}
+
+/** Inserts the space; none when its slug is taken meanwhile. */
+export async function insertSpace(manager: EntityManager, space: NewSpace): Promise<InsertedSpaceRow | undefined> {
+  const [inserted]: InsertedSpaceRow[] = await manager.query(INSERT_SPACE_SQL, [
+    space.projectId,
+    space.organizationId,
+    space.parentSpaceId,
+    space.name,
+    space.slug,
+    space.inheritParentPermissions,
+    space.createdByUserId,
+  ]);
+  return inserted;
+}
+
+/** Gives the user a direct admin entry on the space. */
+export async function grantSpaceAdmin(manager: EntityManager, spaceId: string, userId: string, organizationId: string): Promise<void> {
+  await manager.query(GRANT_SPACE_ADMIN_SQL, [spaceId, userId, organizationId]);
+}
+
+/** A space created by an upload, as its answer shows it (a type, so that it is the answer's plain `data` record). */
+export type CreatedSpaceRow = {
+  uuid: string;
+  name: string;
+  slug: string;
+  path: string;
+  isPrivate: boolean;
+  inheritParentPermissions: boolean;
+  parentSpaceUuid: string | null;
+  projectUuid: string;
+  organizationUuid: string;
+};
+
+/** The spaces, in path order. */
+export function selectCreatedSpaces(manager: EntityManager, spaceIds: string[]): Promise<CreatedSpaceRow[]> {
+  return manager.query(CREATED_SPACES_SQL, [spaceIds]);
+}

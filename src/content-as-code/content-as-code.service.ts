@@ -24,29 +24,26 @@ import {
   withFilterIds,
 } from './as-code-documents.js';
 import {
-  CHARTS_DOWNLOAD_PAGE_SQL,
-  CREATED_SPACES_SQL,
-  DASHBOARDS_DOWNLOAD_PAGE_SQL,
+  type ChartContent,
+  type DownloadPageRequest,
   type DownloadPageRow,
-  type Downloaded,
-  EXISTING_CHART_SQL,
-  EXISTING_DASHBOARD_SQL,
-  type ExistingChartRow,
-  type ExistingDashboardRow,
-  GRANT_SPACE_ADMIN_SQL,
-  INSERT_CHART_SQL,
-  INSERT_DASHBOARD_SQL,
-  INSERT_SPACE_SQL,
+  downloadChartsPage,
+  downloadDashboardsPage,
+  grantSpaceAdmin,
+  insertChart,
+  insertDashboard,
+  insertSpace,
   type InsertedSpaceRow,
-  LOCK_PROJECT_UPLOADS_SQL,
-  SPACE_SLUGS_LIKE_SQL,
-  SPACES_ON_PATH_SQL,
+  lockExistingChart,
+  lockExistingDashboard,
+  lockProjectUploads,
+  selectCreatedSpaces,
+  selectSpaceSlugsLike,
+  selectSpacesOnPath,
+  selectVisibleChartsBySlug,
   type SpaceStandingRow,
-  type StoredChartRow,
-  type StoredDashboardRow,
-  UPDATE_CHART_SQL,
-  UPDATE_DASHBOARD_SQL,
-  VISIBLE_CHARTS_BY_SLUG_SQL,
+  updateChart,
+  updateDashboard,
 } from './content-as-code.queries.js';
 import type {
   ChartAsCodeDto,
@@ -93,20 +90,20 @@ export class ContentAsCodeService {
   ) {}
 
   async downloadCharts(principal: Principal, project: ProjectAccess, query: DownloadAsCodeQueryDto): Promise<ChartsAsCodeDto> {
-    const { items, ...page } = await this.page<Downloaded<StoredChartRow>>(CHARTS_DOWNLOAD_PAGE_SQL, principal, project, query);
+    const { items, ...page } = await this.page(downloadChartsPage, principal, project, query);
     const downloadedAt = new Date().toISOString();
     return { charts: items.map((chart) => chartAsCode(chart, downloadedAt) as unknown as Json), spaces: spacesOfDocuments(items), ...page };
   }
 
   async downloadDashboards(principal: Principal, project: ProjectAccess, query: DownloadAsCodeQueryDto): Promise<DashboardsAsCodeDto> {
-    const { items, ...page } = await this.page<Downloaded<StoredDashboardRow>>(DASHBOARDS_DOWNLOAD_PAGE_SQL, principal, project, query);
+    const { items, ...page } = await this.page(downloadDashboardsPage, principal, project, query);
     const downloadedAt = new Date().toISOString();
     return { dashboards: items.map((dashboard) => dashboardAsCode(dashboard, downloadedAt) as unknown as Json), spaces: spacesOfDocuments(items), ...page };
   }
 
   /** One page; `offset` in the answer is where the next page starts (clients loop while offset < total). */
   private async page<Item>(
-    sql: string,
+    read: (manager: EntityManager, request: DownloadPageRequest) => Promise<DownloadPageRow<Item>>,
     principal: Principal,
     project: ProjectAccess,
     query: DownloadAsCodeQueryDto,
@@ -115,15 +112,7 @@ export class ContentAsCodeService {
     // past every row is an empty page; bounded so PostgreSQL's bigint OFFSET never overflows
     const offset = Math.min(query.offset ?? 0, Number.MAX_SAFE_INTEGER);
     const pageSize = this.config.maxDownloadsAsCode;
-    const ids = query.ids ?? null;
-    const [row]: DownloadPageRow<Item>[] = await this.dataSource.query(sql, [
-      project.projectId,
-      principal.userId,
-      ids,
-      ids?.map((id) => id.toLowerCase()) ?? null,
-      offset,
-      pageSize,
-    ]);
+    const row = await read(this.dataSource.manager, { projectId: project.projectId, userId: principal.userId, ids: query.ids ?? null, offset, pageSize });
     return { items: row.items, missingIds: row.missingIds, total: row.total, offset: Math.min(offset + pageSize, row.total) };
   }
 
@@ -131,49 +120,32 @@ export class ContentAsCodeService {
     if (document.dashboardSlug) throw new ParameterError('Charts saved inside a dashboard are not supported: upload the chart without dashboardSlug');
     const segments = this.segmentsOf(document.spaceSlug);
     const chartConfig = plain(document.chartConfig) as ChartConfig;
-    const content = {
+    const content: ChartContent = {
       name: document.name,
       description: document.description ?? null,
       tableName: document.tableName,
       metricQuery: plain(document.metricQuery) as unknown as Json,
       chartConfig: chartConfig as Json,
       tableConfig: plain(document.tableConfig ?? { columnOrder: [] }) as unknown as Json,
-      pivotConfig: document.pivotConfig ? plain(document.pivotConfig) : null,
+      pivotConfig: document.pivotConfig ? (plain(document.pivotConfig) as unknown as Json) : null,
+      chartKind: chartKindOf(chartConfig),
     };
     content.metricQuery.filters = withFilterIds((content.metricQuery.filters ?? {}) as Json);
 
     const outcome = await this.dataSource.transaction(async (manager): Promise<UploadOutcome> => {
-      await manager.query(LOCK_PROJECT_UPLOADS_SQL, [project.projectId]);
-      const [existing]: ExistingChartRow[] = await manager.query(EXISTING_CHART_SQL, [project.projectId, principal.userId, slug]);
+      await lockProjectUploads(manager, project.projectId);
+      const existing = await lockExistingChart(manager, project.projectId, principal.userId, slug);
       if (existing?.trashed) throw new ConflictError(`The chart with slug "${slug}" is in the trash: restore it or delete it for good first`);
       if (existing) assertMayEditContent(existing.standing, project);
       const space = await this.spaceForUpload(manager, principal, project, segments, document);
-      const values = [
-        content.name,
-        content.description,
-        content.tableName,
-        JSON.stringify(content.metricQuery),
-        JSON.stringify(content.chartConfig),
-        JSON.stringify(content.tableConfig),
-        content.pivotConfig ? JSON.stringify(content.pivotConfig) : null,
-        chartKindOf(chartConfig),
-      ];
       if (!existing) {
-        const [created] = await manager.query(INSERT_CHART_SQL, [
-          space.spaceId,
-          project.projectId,
-          content.name,
-          content.description,
-          slug,
-          ...values.slice(2),
-          principal.userId,
-        ]);
-        return { action: 'create', uuid: created.uuid, space };
+        const uuid = await insertChart(manager, { spaceId: space.spaceId, projectId: project.projectId, slug, userId: principal.userId }, content);
+        return { action: 'create', uuid, space };
       }
       const before = chartAsCode(existing.current, '');
       const after = chartAsCode({ ...existing.current, ...content, spacePath: space.path }, '');
       if (sameContent(before, after)) return { action: 'no changes', uuid: existing.uuid, space };
-      await manager.query(UPDATE_CHART_SQL, [existing.uuid, space.spaceId, ...values, principal.userId]);
+      await updateChart(manager, existing.uuid, space.spaceId, content, principal.userId);
       return { action: 'update', uuid: existing.uuid, space };
     });
 
@@ -191,32 +163,21 @@ export class ContentAsCodeService {
     const chartSlugs = chartSlugsOfTiles(body.tiles);
 
     const outcome = await this.dataSource.transaction(async (manager): Promise<UploadOutcome> => {
-      await manager.query(LOCK_PROJECT_UPLOADS_SQL, [project.projectId]);
-      const [existing]: ExistingDashboardRow[] = await manager.query(EXISTING_DASHBOARD_SQL, [project.projectId, principal.userId, slug]);
+      await lockProjectUploads(manager, project.projectId);
+      const existing = await lockExistingDashboard(manager, project.projectId, principal.userId, slug);
       if (existing?.trashed) throw new ConflictError(`The dashboard with slug "${slug}" is in the trash: restore it or delete it for good first`);
       if (existing) assertMayEditContent(existing.standing, project);
-      const charts: { uuid: string; slug: string }[] = chartSlugs.length
-        ? await manager.query(VISIBLE_CHARTS_BY_SLUG_SQL, [project.projectId, principal.userId, chartSlugs])
-        : [];
+      const charts = chartSlugs.length ? await selectVisibleChartsBySlug(manager, project.projectId, principal.userId, chartSlugs) : [];
       const chartUuids = new Map(charts.map((chart) => [chart.slug, chart.uuid]));
       const missing = chartSlugs.find((chartSlug) => !chartUuids.has(chartSlug));
       if (missing !== undefined) throw new NotFoundError(`Chart with slug ${missing} not found`);
       const space = await this.spaceForUpload(manager, principal, project, segments, document);
       const content = dashboardContentFromCode(body, chartUuids);
       const description = document.description ?? null;
+      const written = { name: document.name, description, ...content };
       if (!existing) {
-        const [created] = await manager.query(INSERT_DASHBOARD_SQL, [
-          space.spaceId,
-          project.projectId,
-          document.name,
-          description,
-          slug,
-          JSON.stringify(content.tiles),
-          JSON.stringify(content.tabs),
-          JSON.stringify(content.filters),
-          principal.userId,
-        ]);
-        return { action: 'create', uuid: created.uuid, space };
+        const uuid = await insertDashboard(manager, { spaceId: space.spaceId, projectId: project.projectId, slug, userId: principal.userId }, written);
+        return { action: 'create', uuid, space };
       }
       const before = dashboardAsCode(existing.current, '');
       const after = dashboardAsCode(
@@ -231,16 +192,7 @@ export class ContentAsCodeService {
         '',
       );
       if (sameContent(before, after)) return { action: 'no changes', uuid: existing.uuid, space };
-      await manager.query(UPDATE_DASHBOARD_SQL, [
-        existing.uuid,
-        space.spaceId,
-        document.name,
-        description,
-        JSON.stringify(content.tiles),
-        JSON.stringify(content.tabs),
-        JSON.stringify(content.filters),
-        principal.userId,
-      ]);
+      await updateDashboard(manager, existing.uuid, space.spaceId, written, principal.userId);
       return { action: 'update', uuid: existing.uuid, space };
     });
 
@@ -272,7 +224,7 @@ export class ContentAsCodeService {
     options: { spaceSlug: string; skipSpaceCreate?: boolean; publicSpaceCreate?: boolean },
   ): Promise<UploadSpace> {
     const prefixes = segments.map((_segment, index) => segments.slice(0, index + 1).join('.'));
-    const found: SpaceStandingRow[] = await manager.query(SPACES_ON_PATH_SQL, [project.projectId, principal.userId, prefixes]);
+    const found = await selectSpacesOnPath(manager, project.projectId, principal.userId, prefixes);
     const byPath = new Map(found.map((space) => [space.path, space]));
     let depth = prefixes.length;
     while (depth > 0 && !byPath.has(prefixes[depth - 1])) depth--;
@@ -290,7 +242,7 @@ export class ContentAsCodeService {
     for (const segment of segments.slice(depth)) {
       const inherits = parent ? true : options.publicSpaceCreate === true;
       const space = await this.insertSpace(manager, principal, project, parent?.spaceId ?? null, segment, inherits);
-      await manager.query(GRANT_SPACE_ADMIN_SQL, [space.spaceId, principal.userId, project.organizationId]);
+      await grantSpaceAdmin(manager, space.spaceId, principal.userId, project.organizationId);
       await this.audit.record(manager, {
         action: 'space.create',
         targetType: 'space',
@@ -320,20 +272,16 @@ export class ContentAsCodeService {
     inherits: boolean,
   ): Promise<InsertedSpaceRow> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const taken: { slug: string }[] = await manager.query(SPACE_SLUGS_LIKE_SQL, [project.projectId, segment]);
-      const slug = firstFreeSlug(
-        segment,
-        taken.map((row) => row.slug),
-      );
-      const [inserted]: InsertedSpaceRow[] = await manager.query(INSERT_SPACE_SQL, [
-        project.projectId,
-        project.organizationId,
+      const slug = firstFreeSlug(segment, await selectSpaceSlugsLike(manager, project.projectId, segment));
+      const inserted = await insertSpace(manager, {
+        projectId: project.projectId,
+        organizationId: project.organizationId,
         parentSpaceId,
-        friendlyName(segment),
+        name: friendlyName(segment),
         slug,
-        inherits,
-        principal.userId,
-      ]);
+        inheritParentPermissions: inherits,
+        createdByUserId: principal.userId,
+      });
       if (inserted) return inserted;
     }
     throw new Error(`could not find a free slug for "${segment}"`);
@@ -341,7 +289,7 @@ export class ContentAsCodeService {
 
   private async createdSpaces(spaceIds: string[]): Promise<PromotionChangesDto['spaces']> {
     if (spaceIds.length === 0) return [];
-    const spaces: Json[] = await this.dataSource.query(CREATED_SPACES_SQL, [spaceIds]);
+    const spaces = await selectCreatedSpaces(this.dataSource.manager, spaceIds);
     return spaces.map((space) => ({ action: 'create', data: space }));
   }
 }

@@ -5,17 +5,16 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { ConflictError, NotFoundError } from '../common/errors.js';
 import {
-  type ContentKind,
-  deletePermanentlySql,
-  LOCK_SUBTREE_SQL,
-  type LockedItemRow,
-  lockItemSql,
-  RESTORE_SPACE_SQL,
-  restoreItemSql,
-  SPACE_STATE_SQL,
-  TRASH_SPACE_SQL,
-  trashItemSql,
-} from './content.queries.js';
+  deletePermanently,
+  lockItem,
+  lockSubtree,
+  restoreItem,
+  restoreSpace,
+  selectSpaceState,
+  trashItem,
+  trashSpace,
+} from './content-trash.queries.js';
+import type { ContentKind } from './content.queries.js';
 
 const NOT_FOUND: Record<ContentKind, string> = { space: 'Space not found', chart: 'Chart not found', dashboard: 'Dashboard not found' };
 const NOT_IN_TRASH: Record<ContentKind, string> = {
@@ -40,15 +39,15 @@ export class ContentTrashService {
   /** Moves the live item to the trash; a space takes everything live below it. */
   async trash(principal: Principal, kind: ContentKind, uuid: string, projectUuid: string, manager?: EntityManager): Promise<void> {
     const run = async (tx: EntityManager) => {
-      const item = await this.lock(tx, kind, uuid);
+      const item = await lockItem(tx, kind, uuid);
       if (!item || item.trashed) throw new NotFoundError(NOT_FOUND[kind]);
       let details: Record<string, unknown> = {};
       if (kind === 'space') {
-        await tx.query(LOCK_SUBTREE_SQL, [item.id]);
-        const [counts] = await tx.query(TRASH_SPACE_SQL, [item.id, principal.userId]);
+        await lockSubtree(tx, item.id);
+        const counts = await trashSpace(tx, item.id, principal.userId);
         details = { childSpaces: counts.spaces, charts: counts.charts, dashboards: counts.dashboards };
       } else {
-        await tx.query(trashItemSql(kind), [item.id, principal.userId]);
+        await trashItem(tx, kind, item.id, principal.userId);
       }
       await this.audit.record(tx, { action: `${kind}.delete`, targetType: kind, targetUuid: uuid, details: { projectUuid, name: item.name, trash: true, ...details } });
     };
@@ -62,10 +61,10 @@ export class ContentTrashService {
    */
   async restore(kind: ContentKind, uuid: string, projectUuid: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
-      const item = await this.lock(tx, kind, uuid);
+      const item = await lockItem(tx, kind, uuid);
       if (!item || !item.trashed) throw new NotFoundError(NOT_IN_TRASH[kind]);
       if (item.spaceId !== null) {
-        const [home]: { name: string; trashed: boolean }[] = await tx.query(SPACE_STATE_SQL, [item.spaceId]);
+        const home = await selectSpaceState(tx, item.spaceId);
         if (!home || home.trashed) {
           throw new ConflictError(`The space "${home?.name ?? ''}" this ${kind} belongs in is in the trash: restore that space first`, {
             spaceName: home?.name ?? null,
@@ -74,10 +73,10 @@ export class ContentTrashService {
       }
       let details: Record<string, unknown> = {};
       if (kind === 'space') {
-        const [counts] = await tx.query(RESTORE_SPACE_SQL, [item.id]);
+        const counts = await restoreSpace(tx, item.id);
         details = { childSpaces: counts.spaces, charts: counts.charts, dashboards: counts.dashboards };
       } else {
-        await tx.query(restoreItemSql(kind), [item.id]);
+        await restoreItem(tx, kind, item.id);
       }
       await this.audit.record(tx, { action: `${kind}.restore`, targetType: kind, targetUuid: uuid, details: { projectUuid, name: item.name, ...details } });
     });
@@ -86,15 +85,10 @@ export class ContentTrashService {
   /** Deletes the trashed item for good (a space with everything below it). */
   async deletePermanently(kind: ContentKind, uuid: string, projectUuid: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
-      const item = await this.lock(tx, kind, uuid);
+      const item = await lockItem(tx, kind, uuid);
       if (!item || !item.trashed) throw new NotFoundError(NOT_IN_TRASH[kind]);
-      await tx.query(deletePermanentlySql(kind), [item.id]);
+      await deletePermanently(tx, kind, item.id);
       await this.audit.record(tx, { action: `${kind}.delete-permanently`, targetType: kind, targetUuid: uuid, details: { projectUuid, name: item.name } });
     });
-  }
-
-  private async lock(tx: EntityManager, kind: ContentKind, uuid: string): Promise<LockedItemRow | undefined> {
-    const [row] = await tx.query(lockItemSql(kind), [uuid]);
-    return row;
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
-import { PURGE_LOCK_KEY, PURGE_SQL } from './content.queries.js';
+import { purgeTrashedBefore, tryLockPurge } from './content-trash.queries.js';
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 /** Rows of each table deleted per transaction: a large purge never holds many locks for long. */
@@ -29,10 +29,8 @@ export class TrashPurgeService implements OnApplicationBootstrap, OnApplicationS
     let total = 0;
     for (;;) {
       const batch = await this.dataSource.transaction(async (tx) => {
-        const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [PURGE_LOCK_KEY]);
-        if (!locked) return 'busy' as const;
-        const [{ purged }] = await tx.query(PURGE_SQL, [cutoff, PURGE_BATCH]);
-        return purged as number;
+        if (!(await tryLockPurge(tx))) return 'busy' as const;
+        return purgeTrashedBefore(tx, cutoff, PURGE_BATCH);
       });
       if (batch === 'busy') return total > 0 ? total : 'busy';
       total += batch;

@@ -1,6 +1,37 @@
 import type { EntityManager } from 'typeorm';
 import type { ExploresUpload } from './explore-upload.js';
 
+// The SQL of a project's explores (tables explores and catalog_items). Each function runs in the
+// caller's transaction where there is one; ExploresService holds the rules.
+
+/**
+ * Locks the project's row until the transaction ends, so that one upload of its explores, or one
+ * validation run against them, runs at a time; NO KEY UPDATE still lets other rows reference the project.
+ */
+export async function lockProjectExplores(manager: EntityManager, projectId: string): Promise<void> {
+  await manager.query('SELECT 1 FROM projects WHERE project_id = $1 FOR NO KEY UPDATE', [projectId]);
+}
+
+/** The summaries of the project's explores, by name in byte order. */
+export async function selectExploreSummaries(manager: EntityManager, projectId: string): Promise<Record<string, unknown>[]> {
+  const rows: { summary: Record<string, unknown> }[] = await manager.query('SELECT summary FROM explores WHERE project_id = $1 ORDER BY name COLLATE "C"', [projectId]);
+  return rows.map((row) => row.summary);
+}
+
+export interface ExploreDefinitionRow {
+  isErrored: boolean;
+  definition: Record<string, unknown>;
+}
+
+/** The explore of the project by name; none when there is no such explore. */
+export async function selectExploreDefinition(manager: EntityManager, projectId: string, exploreName: string): Promise<ExploreDefinitionRow | undefined> {
+  const [row]: ExploreDefinitionRow[] = await manager.query('SELECT is_errored AS "isErrored", definition FROM explores WHERE project_id = $1 AND name = $2', [
+    projectId,
+    exploreName,
+  ]);
+  return row;
+}
+
 /**
  * Replaces a project's explores and brings its catalog in line; returns the number of catalog items.
  * Runs in the caller's transaction, which holds the project's row lock (one upload at a time).

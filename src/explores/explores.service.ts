@@ -6,7 +6,7 @@ import type { ProjectAccess } from '../authorization/access.service.js';
 import { NotFoundError } from '../common/errors.js';
 import type { ExploresUploadResultDto } from './dto/explore.dto.js';
 import type { ExploresUpload } from './explore-upload.js';
-import { storeProjectExplores } from './explores.queries.js';
+import { lockProjectExplores, selectExploreDefinition, selectExploreSummaries, storeProjectExplores } from './explores.queries.js';
 
 /** Uploaded explores of a project and the catalog items (tables and fields) built from them. */
 @Injectable()
@@ -19,8 +19,7 @@ export class ExploresService {
   /** Replaces the project's explores and brings its catalog in line, in one transaction. */
   async replace(access: ProjectAccess, upload: ExploresUpload): Promise<ExploresUploadResultDto> {
     return this.dataSource.transaction(async (manager) => {
-      // one upload at a time per project; NO KEY UPDATE still lets other rows reference the project
-      await manager.query('SELECT 1 FROM projects WHERE project_id = $1 FOR NO KEY UPDATE', [access.projectId]);
+      await lockProjectExplores(manager, access.projectId);
       const catalogItems = await storeProjectExplores(manager, access.projectId, upload);
       const erroredExplores = upload.explores.filter((explore) => explore.isErrored).length;
       await this.audit.record(manager, {
@@ -35,18 +34,11 @@ export class ExploresService {
   }
 
   async list(access: ProjectAccess): Promise<Record<string, unknown>[]> {
-    const rows: { summary: Record<string, unknown> }[] = await this.dataSource.query(
-      'SELECT summary FROM explores WHERE project_id = $1 ORDER BY name COLLATE "C"',
-      [access.projectId],
-    );
-    return rows.map((row) => row.summary);
+    return selectExploreSummaries(this.dataSource.manager, access.projectId);
   }
 
   async get(access: ProjectAccess, exploreName: string): Promise<Record<string, unknown>> {
-    const [row]: { isErrored: boolean; definition: Record<string, unknown> }[] = await this.dataSource.query(
-      'SELECT is_errored AS "isErrored", definition FROM explores WHERE project_id = $1 AND name = $2',
-      [access.projectId, exploreName],
-    );
+    const row = await selectExploreDefinition(this.dataSource.manager, access.projectId, exploreName);
     if (!row) throw new NotFoundError(`Explore "${exploreName}" does not exist`);
     // Lightdash answers an explore that failed to compile as one it cannot find
     if (row.isErrored) throw new NotFoundError(`Explore "${exploreName}" failed to compile`, { errors: row.definition.errors });

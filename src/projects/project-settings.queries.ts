@@ -2,7 +2,63 @@ import type { EntityManager } from 'typeorm';
 import { projectVisibleSql } from '../authorization/access.sql.js';
 import { isForeignKeyViolation } from '../common/postgres-errors.js';
 
-// SQL of the project settings routes: scheduler settings and the upstream project (table projects).
+// SQL of the project settings routes: the project's settings and connections, scheduler settings, the
+// upstream project and the semantic-layer connection (table projects). ProjectSettingsService holds the rules.
+
+/** The project's dbt and warehouse connections as stored: the returned fields, and the kept ones encrypted. */
+export interface StoredConnectionsRow {
+  dbtConnection: Record<string, unknown>;
+  encryptedDbtSecrets: Buffer | null;
+  warehouseConnection: Record<string, unknown> | null;
+  encryptedWarehouseSecrets: Buffer | null;
+}
+
+/** The project's connections as stored; with `lock`, its row is locked for an update until the transaction ends. */
+export async function selectStoredConnections(manager: EntityManager, projectId: string, lock: boolean): Promise<StoredConnectionsRow> {
+  const [row]: StoredConnectionsRow[] = await manager.query(
+    `SELECT dbt_connection AS "dbtConnection", encrypted_dbt_secrets AS "encryptedDbtSecrets",
+              warehouse_connection AS "warehouseConnection", encrypted_warehouse_secrets AS "encryptedWarehouseSecrets"
+       FROM projects WHERE project_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+    [projectId],
+  );
+  return row;
+}
+
+/** What PATCH /projects/{p} changes; a field left undefined keeps its stored value. */
+export interface ProjectSettingsChanges {
+  name?: string;
+  dbtVersion?: string;
+  dbtConnection?: Record<string, unknown>;
+  encryptedDbtSecrets?: Buffer | null;
+  warehouseType?: string;
+  warehouseConnection?: Record<string, unknown>;
+  encryptedWarehouseSecrets?: Buffer | null;
+  schedulerTimezone?: string;
+}
+
+/** The columns of the settings, in the order the UPDATE assigns them. */
+const SETTINGS_COLUMNS: Record<keyof ProjectSettingsChanges, string> = {
+  name: 'name',
+  dbtVersion: 'dbt_version',
+  dbtConnection: 'dbt_connection',
+  encryptedDbtSecrets: 'encrypted_dbt_secrets',
+  warehouseType: 'warehouse_type',
+  warehouseConnection: 'warehouse_connection',
+  encryptedWarehouseSecrets: 'encrypted_warehouse_secrets',
+  schedulerTimezone: 'scheduler_timezone',
+};
+
+/** Writes the given settings; no statement when there are none. */
+export async function updateProjectSettings(manager: EntityManager, projectId: string, changes: ProjectSettingsChanges): Promise<void> {
+  const values: unknown[] = [projectId];
+  const assignments: string[] = [];
+  for (const [key, column] of Object.entries(SETTINGS_COLUMNS) as [keyof ProjectSettingsChanges, string][]) {
+    if (changes[key] === undefined) continue;
+    values.push(changes[key]);
+    assignments.push(`${column} = $${values.length}`);
+  }
+  if (assignments.length) await manager.query(`UPDATE projects SET ${assignments.join(', ')}, updated_at = now() WHERE project_id = $1`, values);
+}
 
 /** The foreign key that keeps a project's upstream inside its organization (see the ProjectSchedulerAndUpstream migration). */
 const UPSTREAM_FKEY = 'projects_upstream_project_fkey';

@@ -27,18 +27,14 @@ import {
   isUpstreamViolation,
   isVisibleUpstream,
   lockSemanticLayerConnection,
+  type ProjectSettingsChanges,
+  selectStoredConnections,
   setSemanticLayerConnection,
   setUpstreamProject,
+  updateProjectSettings,
   updateSchedulerSettings,
 } from './project-settings.queries.js';
 import { canonicalTimeZone } from './time-zone.js';
-
-interface StoredRow {
-  dbtConnection: Record<string, unknown>;
-  encryptedDbtSecrets: Buffer | null;
-  warehouseConnection: Record<string, unknown> | null;
-  encryptedWarehouseSecrets: Buffer | null;
-}
 
 /** A project's connections as stored, the encrypted part decrypted: only ever used server-side. */
 interface StoredConnections {
@@ -81,27 +77,20 @@ export class ProjectSettingsService {
       }
       const dbt = dto.dbtConnection && replaceConnection(DBT_CONNECTIONS, { ...dto.dbtConnection }, stored.dbt);
 
-      const assignments: string[] = [];
-      const values: unknown[] = [access.projectId];
-      const set = (column: string, value: unknown) => {
-        values.push(value);
-        assignments.push(`${column} = $${values.length}`);
-      };
-      if (dto.name !== undefined) set('name', dto.name);
-      if (dto.dbtVersion !== undefined) set('dbt_version', dto.dbtVersion);
+      const changes: ProjectSettingsChanges = { name: dto.name, dbtVersion: dto.dbtVersion };
       if (dbt) {
         const { returned, kept } = splitConnection(DBT_CONNECTIONS, dbt);
-        set('dbt_connection', returned);
-        set('encrypted_dbt_secrets', this.encrypt(kept));
+        changes.dbtConnection = returned;
+        changes.encryptedDbtSecrets = this.encrypt(kept);
       }
       if (dto.warehouseConnection && warehouse) {
         const { returned, kept } = splitConnection(WAREHOUSE_CONNECTIONS, warehouse);
-        set('warehouse_type', warehouse.type);
-        set('warehouse_connection', returned);
-        set('encrypted_warehouse_secrets', this.encrypt(kept));
+        changes.warehouseType = warehouse.type;
+        changes.warehouseConnection = returned;
+        changes.encryptedWarehouseSecrets = this.encrypt(kept);
       }
-      if (dto.schedulerTimezone !== undefined) set('scheduler_timezone', canonicalTimeZone(dto.schedulerTimezone));
-      if (assignments.length) await manager.query(`UPDATE projects SET ${assignments.join(', ')}, updated_at = now() WHERE project_id = $1`, values);
+      if (dto.schedulerTimezone !== undefined) changes.schedulerTimezone = canonicalTimeZone(dto.schedulerTimezone);
+      await updateProjectSettings(manager, access.projectId, changes);
 
       await this.audit.record(manager, {
         action: 'project.update',
@@ -195,12 +184,7 @@ export class ProjectSettingsService {
   }
 
   private async readStored(manager: EntityManager, projectId: string, lock: boolean): Promise<StoredConnections> {
-    const [row]: StoredRow[] = await manager.query(
-      `SELECT dbt_connection AS "dbtConnection", encrypted_dbt_secrets AS "encryptedDbtSecrets",
-              warehouse_connection AS "warehouseConnection", encrypted_warehouse_secrets AS "encryptedWarehouseSecrets"
-       FROM projects WHERE project_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
-      [projectId],
-    );
+    const row = await selectStoredConnections(manager, projectId, lock);
     return {
       dbt: this.stored(DBT_CONNECTIONS, row.dbtConnection, row.encryptedDbtSecrets),
       warehouse: this.stored(WAREHOUSE_CONNECTIONS, row.warehouseConnection, row.encryptedWarehouseSecrets),

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { visibleSpacesCte } from '../authorization/access.sql.js';
 import type { ResultFields } from '../warehouses/warehouse.service.js';
 
 /** Rows of results are stored in chunks of this many rows; a page reads the chunks it overlaps. */
@@ -192,4 +193,27 @@ export async function* storedRows(db: Db, id: string): AsyncGenerator<Record<str
     if (!chunk) return;
     yield chunk.rows;
   }
+}
+
+export interface ChartCustomMetricRow {
+  chartUuid: string;
+  chartName: string;
+  /** one element of the chart's metricQuery.additionalMetrics (an object) */
+  metric: Record<string, unknown>;
+}
+
+/** The custom metrics of the project's saved charts in spaces the user may see: one row per chart and metric, by chart name. */
+export function selectChartCustomMetrics(db: Db, projectId: string, userId: string): Promise<ChartCustomMetricRow[]> {
+  return db.query(
+    `WITH ${visibleSpacesCte('$1', '$2')}
+       SELECT c.saved_chart_uuid AS "chartUuid", c.name AS "chartName", m.metric
+       FROM saved_charts c
+       JOIN visible_spaces v ON v.space_id = c.space_id
+       CROSS JOIN LATERAL jsonb_array_elements(
+         CASE WHEN jsonb_typeof(c.metric_query->'additionalMetrics') = 'array' THEN c.metric_query->'additionalMetrics' ELSE '[]'::jsonb END
+       ) AS m(metric)
+       WHERE c.project_id = $1 AND jsonb_typeof(m.metric) = 'object'
+       ORDER BY c.name, c.saved_chart_id`,
+    [projectId, userId],
+  );
 }

@@ -5,12 +5,13 @@ import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { NotFoundError, ParameterError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
-import { visibleSpacesCte } from '../authorization/access.sql.js';
 import { dimensionTypeOfName } from '../warehouses/warehouse-types.js';
 import { type ResultFields, WarehouseService } from '../warehouses/warehouse.service.js';
 import { totalQuery } from './async-queries.service.js';
 import { prepareMetricQuery } from './metric-queries.js';
+import { selectChartCustomMetrics } from './queries.queries.js';
 import { inlineParameters } from './result-format.js';
+import { selectWarehouseColumns, selectWarehouseTables } from './sql-runner.queries.js';
 import { yamlDump } from './yaml.js';
 
 /** The synchronous (v1) query routes and the SQL runner. */
@@ -31,29 +32,23 @@ export class QueriesService {
   /** Raw SQL, at most LIGHTDASH_QUERY_MAX_LIMIT rows (Lightdash's sqlQuery). */
   async runSql(access: ProjectAccess, principal: Principal, sql: string, limit?: number): Promise<{ fields: ResultFields; rows: Record<string, unknown>[] }> {
     const target = await this.warehouse.target(access, principal);
-    return this.warehouse.query(target, sql, [], { maxRows: Math.min(limit ?? this.config.queryMaxLimit, this.config.queryMaxLimit) });
+    return this.warehouse.fetchRows(target, sql, [], { maxRows: Math.min(limit ?? this.config.queryMaxLimit, this.config.queryMaxLimit) });
   }
 
   /** v1 calculate-total: one row of the metrics' totals, keyed by metric id. */
   async calculateTotal(access: ProjectAccess, principal: Principal, exploreName: string, metricQuery: Record<string, unknown>): Promise<Record<string, unknown>> {
     const { compiled } = await prepareMetricQuery(this.dataSource, this.config, access, principal, exploreName, totalQuery(metricQuery));
     const target = await this.warehouse.target(access, principal);
-    const { rows } = await this.warehouse.query(target, compiled.sql, compiled.parameters, { maxRows: 1 });
+    const { rows } = await this.warehouse.fetchRows(target, compiled.sql, compiled.parameters, { maxRows: 1 });
     return rows[0] ?? {};
   }
 
   /** The SQL runner's table list: base tables of the warehouse's database, by schema. */
   async tables(access: ProjectAccess, principal: Principal): Promise<Record<string, Record<string, Record<string, Record<string, never>>>>> {
     const target = await this.warehouse.target(access, principal);
-    const { rows } = await this.warehouse.query(
-      target,
-      `SELECT table_catalog, table_schema, table_name FROM information_schema.tables
-       WHERE table_type = 'BASE TABLE' AND table_catalog = $1 AND table_schema NOT IN ('information_schema', 'pg_catalog')
-       ORDER BY 1, 2, 3`,
-      [target.dbname],
-    );
+    const rows = await selectWarehouseTables(this.warehouse, target, target.dbname);
     const catalog: Record<string, Record<string, Record<string, Record<string, never>>>> = {};
-    for (const row of rows as { table_catalog: string; table_schema: string; table_name: string }[]) {
+    for (const row of rows) {
       ((catalog[row.table_catalog] ??= {})[row.table_schema] ??= {})[row.table_name] = {};
     }
     return catalog;
@@ -65,34 +60,18 @@ export class QueriesService {
     if (!query.tableName) throw new ParameterError('Table name is required');
     const target = await this.warehouse.target(access, principal);
     const database = query.databaseName ?? target.dbname;
-    const { rows } = await this.warehouse.query(
-      target,
-      `SELECT column_name, data_type FROM information_schema.columns
-       WHERE table_name = $1 AND table_schema = $2 AND table_catalog = $3 ORDER BY ordinal_position`,
-      [query.tableName, query.schemaName, database],
-    );
+    const rows = await selectWarehouseColumns(this.warehouse, target, { tableName: query.tableName, schemaName: query.schemaName, database });
     if (rows.length === 0) {
       throw new NotFoundError(
         `Could not find table "${query.tableName}" in schema "${query.schemaName}" of database "${database}". Please verify the table exists and you have access to it.`,
       );
     }
-    return Object.fromEntries((rows as { column_name: string; data_type: string }[]).map((row) => [row.column_name, dimensionTypeOfName(row.data_type)]));
+    return Object.fromEntries(rows.map((row) => [row.column_name, dimensionTypeOfName(row.data_type)]));
   }
 
   /** The custom metrics of the saved charts the caller can see (in spaces they may view), one per chart and metric. */
   async customMetrics(access: ProjectAccess, principal: Principal) {
-    const rows: { chartUuid: string; chartName: string; metric: Record<string, unknown> }[] = await this.dataSource.query(
-      `WITH ${visibleSpacesCte('$1', '$2')}
-       SELECT c.saved_chart_uuid AS "chartUuid", c.name AS "chartName", m.metric
-       FROM saved_charts c
-       JOIN visible_spaces v ON v.space_id = c.space_id
-       CROSS JOIN LATERAL jsonb_array_elements(
-         CASE WHEN jsonb_typeof(c.metric_query->'additionalMetrics') = 'array' THEN c.metric_query->'additionalMetrics' ELSE '[]'::jsonb END
-       ) AS m(metric)
-       WHERE c.project_id = $1 AND jsonb_typeof(m.metric) = 'object'
-       ORDER BY c.name, c.saved_chart_id`,
-      [access.projectId, principal.userId],
-    );
+    const rows = await selectChartCustomMetrics(this.dataSource, access.projectId, principal.userId);
     return rows.map(({ chartUuid, chartName, metric }) => {
       const block: Record<string, unknown> = {};
       for (const key of ['label', 'description', 'type', 'format', 'percentile', 'filters']) if (metric[key] !== undefined) block[key] = metric[key];

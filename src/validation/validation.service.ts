@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { NotFoundError } from '../common/errors.js';
 import { parseExploresUpload } from '../explores/explore-upload.js';
+import { lockProjectExplores } from '../explores/explores.queries.js';
 import { VALIDATION_TARGETS, type ValidateProjectDto, type ValidationJobDto, type ValidationResultDto } from './dto/validation.dto.js';
 import { validateContent, type ChartInput, type DashboardInput, type ExploreInput, type ValidationRow } from './validate-content.js';
 import { deleteResult, listResults, loadCharts, loadDashboards, loadExplores, storeResults } from './validation.queries.js';
@@ -29,7 +30,7 @@ export class ValidationService {
     const jobId = randomUUID();
     await this.dataSource.transaction(async (manager) => {
       // one run at a time per project, so two project-wide runs do not both keep their rows
-      await manager.query('SELECT 1 FROM projects WHERE project_id = $1 FOR NO KEY UPDATE', [access.projectId]);
+      await lockProjectExplores(manager, access.projectId);
       const stored = await loadExplores(manager, access.projectId);
       const charts = await loadCharts(manager, access.projectId);
       const dashboards = await loadDashboards(manager, access.projectId);

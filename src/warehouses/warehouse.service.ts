@@ -12,6 +12,7 @@ import { type Connection, storedConnection, WAREHOUSE_CONNECTIONS } from '../con
 import { guardedSocket, type PostgresTarget, postgresTarget } from '../connections/warehouse-connection-tester.js';
 import { CredentialsDecryptionError, decryptCredentials } from '../warehouse-credentials/credentials-cipher.js';
 import { type DimensionType, dimensionTypeOf, WAREHOUSE_TYPE_PARSERS } from './warehouse-types.js';
+import { beginReadOnly, cancelBackend, declareCursor, fetchForward, GIVEN_SQL_OFFSET, rollback } from './warehouse-session.queries.js';
 import { readWarehouse } from './warehouses.queries.js';
 
 /** The one answer to every failure to reach the warehouse (DESIGN §9: no network probe); the log has the detail. */
@@ -55,8 +56,6 @@ interface PoolEntry {
   lastUsed: number;
 }
 
-const CURSOR = 'lightdash_query';
-const CURSOR_PREFIX = `DECLARE ${CURSOR} NO SCROLL CURSOR FOR `;
 const IDLE_POOL_MS = 5 * 60_000;
 
 /**
@@ -117,7 +116,7 @@ export class WarehouseService implements OnModuleDestroy {
   }
 
   /** Runs the statement and collects its rows (at most `maxRows`). */
-  async query(target: WarehouseTarget, sql: string, parameters: unknown[], options: Omit<StreamOptions, 'onRows' | 'onFields'> = {}) {
+  async fetchRows(target: WarehouseTarget, sql: string, parameters: unknown[], options: Omit<StreamOptions, 'onRows' | 'onFields'> = {}) {
     const rows: Record<string, unknown>[] = [];
     let fields: ResultFields = {};
     await this.stream(target, sql, parameters, {
@@ -165,15 +164,15 @@ export class WarehouseService implements OnModuleDestroy {
     let healthy = false;
     try {
       if (options.signal?.aborted) throw new QueryCancelledError();
-      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.round(target.timeoutMs)}; SET LOCAL TIME ZONE 'UTC'`);
-      await client.query({ text: CURSOR_PREFIX + stripTrailingSemicolons(sql), values: parameters, queryMode: 'extended' } as pg.QueryConfig);
+      await beginReadOnly(client, target.timeoutMs);
+      await declareCursor(client, sql, parameters);
       let rowCount = 0;
       let announced = false;
       while (rowCount < maxRows) {
         if (cancelled) throw new QueryCancelledError();
         if (timedOut) throw new WarehouseQueryError(`Query timed out after ${Math.round(target.timeoutMs / 1000)}s`);
         const wanted = Math.min(batchSize, maxRows - rowCount);
-        const result = await client.query(`FETCH FORWARD ${wanted} FROM ${CURSOR}`);
+        const result = await fetchForward(client, wanted);
         if (!announced) {
           announced = true;
           await options.onFields?.(Object.fromEntries(result.fields.map((field) => [field.name, { type: dimensionTypeOf(field.dataTypeID) }])));
@@ -182,7 +181,7 @@ export class WarehouseService implements OnModuleDestroy {
         if (result.rows.length) await options.onRows(result.rows);
         if (result.rows.length < wanted) break;
       }
-      await client.query('ROLLBACK');
+      await rollback(client);
       healthy = true;
       return { rowCount, executionMs: Date.now() - started };
     } catch (error) {
@@ -260,7 +259,7 @@ export class WarehouseService implements OnModuleDestroy {
     client.on('error', () => undefined);
     try {
       await client.connect();
-      await client.query('SELECT pg_cancel_backend($1)', [pid]);
+      await cancelBackend(client, pid);
     } catch (error) {
       this.logger.warn({ projectUuid: target.projectUuid, err: (error as Error).message }, 'Could not cancel a warehouse statement');
     } finally {
@@ -277,7 +276,7 @@ export class WarehouseService implements OnModuleDestroy {
         return new WarehouseConnectionError(WAREHOUSE_UNREACHABLE);
       }
       const position = Number(pgError.position);
-      const data = Number.isInteger(position) && position > CURSOR_PREFIX.length ? lineAndChar(sql, position - CURSOR_PREFIX.length) : {};
+      const data = Number.isInteger(position) && position > GIVEN_SQL_OFFSET ? lineAndChar(sql, position - GIVEN_SQL_OFFSET) : {};
       return new WarehouseQueryError(pgError.message ?? 'The warehouse could not run the query', data);
     }
     this.logger.warn({ projectUuid: target.projectUuid, err: (error as Error)?.message }, 'Warehouse connection lost during a query');
@@ -293,10 +292,6 @@ export class WarehouseService implements OnModuleDestroy {
       throw error;
     }
   }
-}
-
-function stripTrailingSemicolons(sql: string): string {
-  return sql.replace(/[\s;]+$/, '');
 }
 
 /** 1-based line and column of a 1-based character position in the SQL. */
