@@ -79,13 +79,6 @@ const DELIBERATE_DIFFERENCES: Allowance[] = [
  * fixed: the second test fails for an entry that no longer matches anything.
  */
 const KNOWN_DIFFERENCES: Allowance[] = [
-  // spaces (src/spaces/)
-  {
-    routes: /\/spaces/,
-    matches: /^\$\.access\[\]\.projectRole: missing$/,
-    owner: 'open (spaces)',
-    why: "Space.access[] lists organization members without a project role of their own (their access comes from a group's project role or a direct share), whose projectRole is absent as Lightdash computes it (organization and direct project role only); every entry of the reference's had one, so it listed other users (docs/compatibility.md)",
-  },
   // misc14: paging, groups lists, tags, view counting, the catalog (src/catalog/)
   {
     routes: /^GET \/api\/v1\/projects\/\{p\}\/dataCatalog$/,
