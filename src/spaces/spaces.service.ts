@@ -82,6 +82,8 @@ export class SpacesService {
    */
   async listJson(principal: Principal, access: ProjectAccess): Promise<string> {
     const [caller, ...spaces] = await selectVisibleSpaces(this.sql, access.projectId, principal.userId);
+    // no caller row: the project went away after the access check
+    if (!caller) return '[]';
     const { organizationRole, directProjectRole, groupProjectRole, firstName, lastName, email } = caller;
     const explained = new Map<string, string>();
     const userAccessJson = ({ spaceRole, userEntry, groupEntry, ownEntry }: (typeof spaces)[number]): string => {
