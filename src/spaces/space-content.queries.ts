@@ -43,26 +43,30 @@ function spaceContentSql({ space, projectRole, projectUuid, organizationUuid }: 
   -- every user's most generous group entry on the space or an ancestor
   chain_group_entries AS (
     SELECT gm.user_id, max(a.role) AS group_entry
-    FROM target JOIN space_group_access a ON a.space_id = ANY (target.ancestor_ids) JOIN group_memberships gm ON gm.group_id = a.group_id
+    FROM target JOIN space_group_access a ON a.space_id = ANY (target.ancestor_ids)
+    CROSS JOIN LATERAL (SELECT user_id FROM group_memberships WHERE group_id = a.group_id OFFSET 0) gm
     GROUP BY gm.user_id
   ),
   -- every user's groups' project roles: all of them explain a role, system roles alone decide it (as projectRoleSql)
   group_project_roles AS (
     SELECT gm.user_id, max(pga.role) AS role, max(pga.role) FILTER (WHERE pga.custom_role_id IS NULL) AS system_role
-    FROM target JOIN project_group_access pga ON pga.project_id = target.project_id JOIN group_memberships gm ON gm.group_id = pga.group_id
+    FROM target JOIN project_group_access pga ON pga.project_id = target.project_id
+    CROSS JOIN LATERAL (SELECT user_id FROM group_memberships WHERE group_id = pga.group_id OFFSET 0) gm
     GROUP BY gm.user_id
   ),
   -- the members Lightdash 1.219 lists: those who may open the space and have a project role of their own (an organization role above member or a direct project role; see docs/projects-and-spaces.md)
   listed_members AS (
-    SELECT u.user_id, u.user_uuid, u.first_name, u.last_name, u.email, m.role AS organization_role, pm.role AS direct_project_role,
+    SELECT m.user_id, u.user_uuid, u.first_name, u.last_name, u.email, m.role AS organization_role, pm.role AS direct_project_role,
            gp.role AS group_project_role, ue.user_entry, ge.group_entry, ue.own_entry,
            effective_space_role(
              effective_project_role(CASE WHEN m.custom_role_id IS NULL THEN m.role END, CASE WHEN pm.custom_role_id IS NULL THEN pm.role END, gp.system_role),
              ue.user_entry, ge.group_entry, target.every_level_inherits) AS space_role
     FROM target
-    JOIN organization_memberships m ON m.organization_id = target.organization_id
-    JOIN users u ON u.user_id = m.user_id
-    LEFT JOIN project_memberships pm ON pm.project_id = target.project_id AND pm.user_id = m.user_id
+    -- index lookups from the organization's id (OFFSET 0): as plain joins the generic plan hashed every
+    -- membership and every user of the database, whatever the organization
+    CROSS JOIN LATERAL (SELECT user_id, role, custom_role_id FROM organization_memberships WHERE organization_id = target.organization_id OFFSET 0) m
+    CROSS JOIN LATERAL (SELECT user_uuid, first_name, last_name, email FROM users WHERE user_id = m.user_id OFFSET 0) u
+    LEFT JOIN LATERAL (SELECT role, custom_role_id FROM project_memberships WHERE project_id = target.project_id AND user_id = m.user_id OFFSET 0) pm ON true
     LEFT JOIN group_project_roles gp ON gp.user_id = m.user_id
     LEFT JOIN chain_user_entries ue ON ue.user_id = m.user_id
     LEFT JOIN chain_group_entries ge ON ge.user_id = m.user_id
