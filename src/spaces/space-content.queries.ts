@@ -1,5 +1,5 @@
 import { isoTimestampSql, updatedByUserSql } from '../database/json-sql.js';
-import { groupEntrySql, projectRoleSourcesSql, projectRoleSql, userEntrySql } from '../authorization/access.sql.js';
+import { spaceById } from '../authorization/access.sql.js';
 import type { RowLoader } from '../authorization/row-loader.js';
 import type { SpaceRole } from '../authorization/roles.js';
 import type { SpaceAccessSources } from './space-access-origin.js';
@@ -11,21 +11,66 @@ import type { SpaceChartDto, SpaceDashboardDto, SpaceGroupAccessDto, SpaceSummar
  * and its ancestors), the charts and dashboards, the user and group shares, and the children the
  * caller may see. The arguments are SQL expressions for the space id, the caller's project role and
  * the uuids of its project and organization.
+ *
+ * Set-based: the caller's groups, every user's entries on the chain and the groups' project roles are
+ * each read once, then joined to the members, so the cost grows with the organization's members and the
+ * space's entries, not with their product (per-member subqueries cost 1.5 ms at 11 members).
  */
 function spaceContentSql({ space, projectRole, projectUuid, organizationUuid }: Record<'space' | 'projectRole' | 'projectUuid' | 'organizationUuid', string>): string {
   return `
-  WITH chain AS MATERIALIZED (
+  WITH target AS MATERIALIZED (
+    SELECT space_id, project_id, organization_id, ancestor_ids, every_level_inherits FROM spaces WHERE space_id = ${space}
+  ),
+  caller_groups AS MATERIALIZED (SELECT group_id FROM group_memberships WHERE user_id = $2),
+  chain AS MATERIALIZED (
     -- from the root down to the space; each level with the most generous of the caller's entries on it or above it
     SELECT l.depth, s.space_id, s.space_uuid, s.name, s.slug, s.inherit_parent_permissions, s.every_level_inherits,
            max(ue.role) OVER down AS user_max, max(ge.role) OVER down AS group_max
-    FROM spaces target
+    FROM target
     CROSS JOIN LATERAL unnest(target.ancestor_ids) WITH ORDINALITY l(space_id, depth)
-    JOIN spaces s ON s.space_id = l.space_id
+    ${spaceById('s', 'l.space_id')}
     LEFT JOIN space_user_access ue ON ue.space_id = s.space_id AND ue.user_id = $2
     LEFT JOIN LATERAL (SELECT max(a.role) AS role FROM space_group_access a
-                       JOIN group_memberships gm ON gm.group_id = a.group_id AND gm.user_id = $2 WHERE a.space_id = s.space_id) ge ON true
-    WHERE target.space_id = ${space}
+                       WHERE a.space_id = s.space_id AND a.group_id IN (SELECT group_id FROM caller_groups)) ge ON true
     WINDOW down AS (ORDER BY l.depth ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+  ),
+  -- every user's most generous direct entry on the space or an ancestor, and their entry on the space itself
+  chain_user_entries AS (
+    SELECT a.user_id, max(a.role) AS user_entry, max(a.role) FILTER (WHERE a.space_id = target.space_id) AS own_entry
+    FROM target JOIN space_user_access a ON a.space_id = ANY (target.ancestor_ids)
+    GROUP BY a.user_id
+  ),
+  -- every user's most generous group entry on the space or an ancestor
+  chain_group_entries AS (
+    SELECT gm.user_id, max(a.role) AS group_entry
+    FROM target JOIN space_group_access a ON a.space_id = ANY (target.ancestor_ids)
+    CROSS JOIN LATERAL (SELECT user_id FROM group_memberships WHERE group_id = a.group_id OFFSET 0) gm
+    GROUP BY gm.user_id
+  ),
+  -- every user's groups' project roles: all of them explain a role, system roles alone decide it (as projectRoleSql)
+  group_project_roles AS (
+    SELECT gm.user_id, max(pga.role) AS role, max(pga.role) FILTER (WHERE pga.custom_role_id IS NULL) AS system_role
+    FROM target JOIN project_group_access pga ON pga.project_id = target.project_id
+    CROSS JOIN LATERAL (SELECT user_id FROM group_memberships WHERE group_id = pga.group_id OFFSET 0) gm
+    GROUP BY gm.user_id
+  ),
+  -- the members Lightdash 1.219 lists: those who may open the space and have a project role of their own (an organization role above member or a direct project role; see docs/projects-and-spaces.md)
+  listed_members AS (
+    SELECT m.user_id, u.user_uuid, u.first_name, u.last_name, u.email, m.role AS organization_role, pm.role AS direct_project_role,
+           gp.role AS group_project_role, ue.user_entry, ge.group_entry, ue.own_entry,
+           effective_space_role(
+             effective_project_role(CASE WHEN m.custom_role_id IS NULL THEN m.role END, CASE WHEN pm.custom_role_id IS NULL THEN pm.role END, gp.system_role),
+             ue.user_entry, ge.group_entry, target.every_level_inherits) AS space_role
+    FROM target
+    -- index lookups from the organization's id (OFFSET 0): as plain joins the generic plan hashed every
+    -- membership and every user of the database, whatever the organization
+    CROSS JOIN LATERAL (SELECT user_id, role, custom_role_id FROM organization_memberships WHERE organization_id = target.organization_id OFFSET 0) m
+    CROSS JOIN LATERAL (SELECT user_uuid, first_name, last_name, email FROM users WHERE user_id = m.user_id OFFSET 0) u
+    LEFT JOIN LATERAL (SELECT role, custom_role_id FROM project_memberships WHERE project_id = target.project_id AND user_id = m.user_id OFFSET 0) pm ON true
+    LEFT JOIN group_project_roles gp ON gp.user_id = m.user_id
+    LEFT JOIN chain_user_entries ue ON ue.user_id = m.user_id
+    LEFT JOIN chain_group_entries ge ON ge.user_id = m.user_id
+    WHERE (m.role <> 'member' OR pm.role IS NOT NULL)
   )
   SELECT
     (SELECT json_agg(json_build_object(
@@ -51,21 +96,11 @@ function spaceContentSql({ space, projectRole, projectUuid, organizationUuid }: 
      FROM dashboards d JOIN spaces s ON s.space_id = d.space_id LEFT JOIN users u ON u.user_id = d.updated_by_user_id
      WHERE d.space_id = ${space} AND d.deleted_at IS NULL) AS dashboards,
     (SELECT coalesce(json_agg(json_build_object(
-              'userUuid', u.user_uuid, 'firstName', u.first_name, 'lastName', u.last_name, 'email', u.email,
-              'organizationRole', src.organization_role, 'directProjectRole', src.direct_project_role, 'groupProjectRole', src.group_project_role,
-              'userEntry', e.user_entry, 'groupEntry', e.group_entry, 'ownEntry', e.own_entry, 'spaceRole', r.space_role)
-              ORDER BY lower(u.first_name), lower(u.last_name), u.user_id), '[]')
-     -- every member of the organization who may open the space, each with the sources of their role
-     FROM spaces t
-     JOIN organization_memberships m ON m.organization_id = t.organization_id
-     JOIN users u ON u.user_id = m.user_id
-     CROSS JOIN LATERAL (${projectRoleSourcesSql('t', 'm.user_id')} OFFSET 0) src
-     CROSS JOIN LATERAL (SELECT ${userEntrySql('t.ancestor_ids', 'm.user_id')} AS user_entry, ${groupEntrySql('t.ancestor_ids', 'm.user_id')} AS group_entry,
-                                (SELECT own.role FROM space_user_access own WHERE own.space_id = t.space_id AND own.user_id = m.user_id) AS own_entry
-                         OFFSET 0) e
-     CROSS JOIN LATERAL (SELECT effective_space_role(${projectRoleSql('t', 'm.user_id')}, e.user_entry, e.group_entry, t.every_level_inherits) AS space_role
-                         OFFSET 0) r
-     WHERE t.space_id = ${space} AND r.space_role IS NOT NULL) AS access,
+              'userUuid', user_uuid, 'firstName', first_name, 'lastName', last_name, 'email', email,
+              'organizationRole', organization_role, 'directProjectRole', direct_project_role, 'groupProjectRole', group_project_role,
+              'userEntry', user_entry, 'groupEntry', group_entry, 'ownEntry', own_entry, 'spaceRole', space_role)
+              ORDER BY lower(first_name), lower(last_name), user_id), '[]')
+     FROM listed_members WHERE space_role IS NOT NULL) AS access,
     (SELECT coalesce(json_agg(json_build_object('groupUuid', g.group_uuid, 'groupName', g.name, 'spaceRole', a.role)
               ORDER BY lower(g.name), g.group_id), '[]')
      FROM space_group_access a JOIN groups g ON g.group_id = a.group_id WHERE a.space_id = ${space}) AS "groupsAccess",
@@ -80,7 +115,7 @@ function spaceContentSql({ space, projectRole, projectUuid, organizationUuid }: 
      CROSS JOIN (SELECT user_max, group_max FROM chain WHERE space_id = ${space}) t
      LEFT JOIN space_user_access ue ON ue.space_id = s.space_id AND ue.user_id = $2
      LEFT JOIN LATERAL (SELECT max(a.role) AS role FROM space_group_access a
-                        JOIN group_memberships gm ON gm.group_id = a.group_id AND gm.user_id = $2 WHERE a.space_id = s.space_id) ge ON true
+                        WHERE a.space_id = s.space_id AND a.group_id IN (SELECT group_id FROM caller_groups)) ge ON true
      WHERE s.parent_space_id = ${space} AND s.deleted_at IS NULL
        AND effective_space_role(${projectRole}, GREATEST(t.user_max, ue.role), GREATEST(t.group_max, ge.role), s.every_level_inherits) IS NOT NULL) AS children`;
 }

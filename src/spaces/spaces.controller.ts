@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditAction } from '../audit/audit-action.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
@@ -37,8 +38,15 @@ export class ProjectSpacesController {
     type: SpaceSummaryDto,
     isArray: true,
   })
-  list(@Param() _params: ProjectParamsDto, @CurrentPrincipal() principal: Principal, @ResolvedAccess() access: ProjectAccess): Promise<SpaceSummaryDto[]> {
-    return this.spaces.list(principal, access);
+  async list(
+    @Param() _params: ProjectParamsDto,
+    @CurrentPrincipal() principal: Principal,
+    @ResolvedAccess() access: ProjectAccess,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    // the success envelope around JSON text the service wrote: sent as it is, not parsed and serialized again
+    const results = await this.spaces.listJson(principal, access);
+    await reply.type('application/json; charset=utf-8').send(`{"status":"ok","results":${results}}`);
   }
 }
 

@@ -15,7 +15,6 @@ import type {
   CreateSpaceDto,
   InitialSpaceShareDto,
   SpaceDto,
-  SpaceSummaryDto,
   UpdateSpaceDto,
 } from './dto/space.dto.js';
 import { firstFreeSlug, slugify } from './slug.js';
@@ -76,22 +75,29 @@ export class SpacesService {
     private readonly trash: ContentTrashService,
   ) {}
 
-  /** Every visible space, as Lightdash's plain array (it ignores `page` and `pageSize` here; GET /api/v2/content pages). */
-  async list(principal: Principal, access: ProjectAccess): Promise<SpaceSummaryDto[]> {
-    const rows = await selectVisibleSpaces(this.sql, access.projectId, principal.userId);
-    return rows
-      .filter((row) => row.uuid !== null)
-      .map((row) => {
-        const { totalResults: _total, spaceRole, userEntry, groupEntry, ownEntry, organizationRole, directProjectRole, groupProjectRole, firstName, lastName, email, ...space } =
-          row;
-        const sources = { spaceRole, userEntry, groupEntry, ownEntry, organizationRole, directProjectRole, groupProjectRole };
-        return {
-          ...space,
-          pinnedListUuid: null,
-          pinnedListOrder: null,
-          userAccess: { ...describeSpaceAccess(principal.userUuid, sources), firstName, lastName, email },
-        };
-      });
+  /**
+   * Every visible space, as Lightdash's plain array (it ignores `page` and `pageSize` here; GET
+   * /api/v2/content pages), as JSON text: PostgreSQL writes each summary, and the caller's
+   * `userAccess` is explained once for each combination of roles that occurs, not once a space.
+   */
+  async listJson(principal: Principal, access: ProjectAccess): Promise<string> {
+    const [caller, ...spaces] = await selectVisibleSpaces(this.sql, access.projectId, principal.userId);
+    // no caller row: the project went away after the access check
+    if (!caller) return '[]';
+    const { organizationRole, directProjectRole, groupProjectRole, firstName, lastName, email } = caller;
+    const explained = new Map<string, string>();
+    const userAccessJson = ({ spaceRole, userEntry, groupEntry, ownEntry }: (typeof spaces)[number]): string => {
+      const key = `${spaceRole}|${userEntry}|${groupEntry}|${ownEntry}`;
+      let json = explained.get(key);
+      if (json === undefined) {
+        const sources = { spaceRole: spaceRole!, userEntry, groupEntry, ownEntry, organizationRole, directProjectRole, groupProjectRole };
+        json = JSON.stringify({ ...describeSpaceAccess(principal.userUuid, sources), firstName, lastName, email });
+        explained.set(key, json);
+      }
+      return json;
+    };
+    // each item is a JSON object: its closing brace makes way for userAccess
+    return `[${spaces.map((space) => `${space.item!.slice(0, -1)},"userAccess":${userAccessJson(space)}}`).join(',')}]`;
   }
 
   /** The space as GET /spaces/{s} serves it; its content usually comes with the access check (SPACE_CONTENT). */

@@ -86,13 +86,7 @@ const DELIBERATE_DIFFERENCES: Allowance[] = [
  * fixed: the second test fails for an entry that no longer matches anything.
  */
 const KNOWN_DIFFERENCES: Allowance[] = [
-  // spaces (src/spaces/)
-  {
-    routes: /\/spaces/,
-    matches: /^\$\.access\[\]\.projectRole: missing$/,
-    owner: 'open (spaces)',
-    why: "Space.access[] lists organization members without a project role of their own (their access comes from a group's project role or a direct share), whose projectRole is absent as Lightdash computes it (organization and direct project role only); every entry of the reference's had one, so it listed other users (docs/compatibility.md)",
-  },
+  // none open (docs/compatibility.md#known-differences-still-open)
 ];
 
 /**

@@ -290,7 +290,7 @@ describe('spaces', () => {
     expect(audit.map((a: { action: string }) => a.action)).toEqual(['space.create', 'space.update', 'space.group.share', 'space.update', 'space.delete']);
   });
 
-  it('lists in access[] every member who may open the space, with where each role comes from', async () => {
+  it('lists in access[] the members who may open the space and have a project role of their own, with where each role comes from', async () => {
     const { p, projectUuid } = await setup();
     const parent = await createSpace(t, p.admin, projectUuid, { name: 'Parent', isPrivate: true });
     const child = await createSpace(t, p.admin, projectUuid, { name: 'Child', parentSpaceUuid: parent });
@@ -300,15 +300,33 @@ describe('spaces', () => {
 
     const access: { userUuid: string }[] = (await getSpace(p.member, projectUuid, child).expect(200)).body.results.access;
     const byUser = new Map(access.map(({ userUuid, ...rest }) => [userUuid, rest]));
-    // the project editor and interactive viewer have no way in: the parent is private
-    expect([...byUser.keys()].sort()).toEqual([p.admin, p.member, p.viewer, p.developer].map((u) => u.userUuid).sort());
+    // the project editor and interactive viewer have no way in: the parent is private; the organization
+    // member opens it through a share on the parent but has no project role of their own: Lightdash 1.219
+    // does not list them (every access[] entry of its answers has a projectRole)
+    expect([...byUser.keys()].sort()).toEqual([p.admin, p.viewer, p.developer].map((u) => u.userUuid).sort());
     const pick = ['role', 'hasDirectAccess', 'inheritedRole', 'inheritedFrom', 'projectRole'];
     const origin = (user: TestUser) => Object.fromEntries(Object.entries(byUser.get(user.userUuid)!).filter(([key]) => pick.includes(key)));
     expect(origin(p.admin)).toEqual({ role: 'admin', hasDirectAccess: true, inheritedRole: 'admin', inheritedFrom: 'organization', projectRole: 'admin' });
-    expect(origin(p.member)).toEqual({ role: 'editor', hasDirectAccess: false, inheritedRole: 'editor', inheritedFrom: 'parent_space' });
     expect(origin(p.viewer)).toEqual({ role: 'viewer', hasDirectAccess: true, inheritedRole: 'viewer', inheritedFrom: 'organization', projectRole: 'viewer' });
     expect(origin(p.developer)).toEqual({ role: 'editor', hasDirectAccess: false, inheritedRole: 'developer', inheritedFrom: 'organization', projectRole: 'developer' });
-    expect(byUser.get(p.member.userUuid)).toMatchObject({ firstName: 'member', lastName: 'Persona', email: p.member.email, avatarUrl: null, isInternal: false });
+    expect(byUser.get(p.viewer.userUuid)).toMatchObject({ firstName: 'viewer', lastName: 'Persona', email: p.viewer.email, avatarUrl: null, isInternal: false });
+
+    // a direct project grant is a project role of their own: the member is listed from then on
+    await call(p.admin, 'post', `/projects/${projectUuid}/access`, { email: p.member.email, role: 'viewer', sendEmail: false }).expect(200);
+    const listed = (await getSpace(p.admin, projectUuid, child).expect(200)).body.results.access.find((a: { userUuid: string }) => a.userUuid === p.member.userUuid);
+    expect(listed).toMatchObject({ role: 'editor', hasDirectAccess: false, inheritedRole: 'editor', inheritedFrom: 'parent_space', projectRole: 'viewer' });
+  });
+
+  it('leaves out of access[] the members whose access comes only from a group project role', async () => {
+    const { p, projectUuid } = await setup();
+    const publicSpace = await createSpace(t, p.admin, projectUuid, { name: 'Public to groups' });
+    const group = await createGroup(p.admin, [p.member]);
+    await call(p.admin, 'post', `/groups/${group}/projects/${projectUuid}`, { role: 'editor' }).expect(200);
+    await getSpace(p.member, projectUuid, publicSpace).expect(200);
+    const access = (await getSpace(p.member, projectUuid, publicSpace).expect(200)).body.results.access;
+    expect(access.map((a: { userUuid: string }) => a.userUuid)).not.toContain(p.member.userUuid);
+    expect(access.every((a: { projectRole?: string }) => typeof a.projectRole === 'string')).toBe(true);
+    expect(access.map((a: { userUuid: string }) => a.userUuid)).toContain(p.editor.userUuid);
   });
 
   it('derives slugs from names in any script, suffixes duplicates, keeps them on rename and under concurrent creation', async () => {
