@@ -1,5 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditAction } from '../audit/audit-action.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
@@ -19,6 +18,7 @@ import {
 } from './dto/space.dto.js';
 import { SPACE_CONTENT } from './space-content.queries.js';
 import { SpacesService } from './spaces.service.js';
+import type { JsonText } from '../common/json-text.js';
 import { CachedResponse } from '../response-cache/cached-response.decorator.js';
 
 const PROJECT = { type: 'project', param: 'projectUuid' } as const;
@@ -38,15 +38,8 @@ export class ProjectSpacesController {
     type: SpaceSummaryDto,
     isArray: true,
   })
-  async list(
-    @Param() _params: ProjectParamsDto,
-    @CurrentPrincipal() principal: Principal,
-    @ResolvedAccess() access: ProjectAccess,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    // the success envelope around JSON text the service wrote: sent as it is, not parsed and serialized again
-    const results = await this.spaces.listJson(principal, access);
-    await reply.type('application/json; charset=utf-8').send(`{"status":"ok","results":${results}}`);
+  list(@Param() _params: ProjectParamsDto, @CurrentPrincipal() principal: Principal, @ResolvedAccess() access: ProjectAccess): Promise<JsonText> {
+    return this.spaces.listJson(principal, access);
   }
 }
 

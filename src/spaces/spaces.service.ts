@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { JsonText } from '../common/json-text.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -80,10 +81,10 @@ export class SpacesService {
    * /api/v2/content pages), as JSON text: PostgreSQL writes each summary, and the caller's
    * `userAccess` is explained once for each combination of roles that occurs, not once a space.
    */
-  async listJson(principal: Principal, access: ProjectAccess): Promise<string> {
+  async listJson(principal: Principal, access: ProjectAccess): Promise<JsonText> {
     const [caller, ...spaces] = await selectVisibleSpaces(this.sql, access.projectId, principal.userId);
     // no caller row: the project went away after the access check
-    if (!caller) return '[]';
+    if (!caller) return new JsonText('[]');
     const { organizationRole, directProjectRole, groupProjectRole, firstName, lastName, email } = caller;
     const explained = new Map<string, string>();
     const userAccessJson = ({ spaceRole, userEntry, groupEntry, ownEntry }: (typeof spaces)[number]): string => {
@@ -97,7 +98,7 @@ export class SpacesService {
       return json;
     };
     // each item is a JSON object: its closing brace makes way for userAccess
-    return `[${spaces.map((space) => `${space.item!.slice(0, -1)},"userAccess":${userAccessJson(space)}}`).join(',')}]`;
+    return new JsonText(`[${spaces.map((space) => `${space.item!.slice(0, -1)},"userAccess":${userAccessJson(space)}}`).join(',')}]`);
   }
 
   /** The space as GET /spaces/{s} serves it; its content usually comes with the access check (SPACE_CONTENT). */
