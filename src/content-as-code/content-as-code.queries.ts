@@ -123,8 +123,6 @@ const SPACES_ON_PATH_SQL = `
   WHERE s.project_id = $1 AND s.deleted_at IS NULL AND s.path = ANY ($3::text[])`;
 
 /** Slugs of project $1 equal to $2 or starting with "$2-" (a new space takes the first free one). */
-const SPACE_SLUGS_LIKE_SQL = `SELECT slug FROM spaces WHERE project_id = $1 AND (slug = $2 OR starts_with(slug, $2 || '-'))`;
-
 /** Inserts a space; no row when the slug is taken. */
 const INSERT_SPACE_SQL = `
   INSERT INTO spaces (project_id, organization_id, parent_space_id, name, slug, inherit_parent_permissions, created_by_user_id)
@@ -367,12 +365,6 @@ export async function updateDashboard(manager: EntityManager, dashboardUuid: str
 /** The live spaces of the project at the given paths, with the caller's standing on each. */
 export function selectSpacesOnPath(manager: EntityManager, projectId: string, userId: string, paths: string[]): Promise<SpaceStandingRow[]> {
   return manager.query(SPACES_ON_PATH_SQL, [projectId, userId, paths]);
-}
-
-/** The project's space slugs equal to `slug` or starting with "`slug`-". */
-export async function selectSpaceSlugsLike(manager: EntityManager, projectId: string, slug: string): Promise<string[]> {
-  const taken: { slug: string }[] = await manager.query(SPACE_SLUGS_LIKE_SQL, [projectId, slug]);
-  return taken.map((row) => row.slug);
 }
 
 export interface NewSpace {

@@ -12,6 +12,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ParameterError } from '..
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { DashboardsService } from '../dashboards/dashboards.service.js';
 import { firstFreeSlug } from '../spaces/slug.js';
+import { selectSlugsLike } from '../spaces/spaces.queries.js';
 import {
   chartAsCode,
   chartSlugsOfTiles,
@@ -38,7 +39,6 @@ import {
   lockExistingDashboard,
   lockProjectUploads,
   selectCreatedSpaces,
-  selectSpaceSlugsLike,
   selectSpacesOnPath,
   selectVisibleChartsBySlug,
   type SpaceStandingRow,
@@ -272,7 +272,7 @@ export class ContentAsCodeService {
     inherits: boolean,
   ): Promise<InsertedSpaceRow> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const slug = firstFreeSlug(segment, await selectSpaceSlugsLike(manager, project.projectId, segment));
+      const slug = firstFreeSlug(segment, await selectSlugsLike(manager, project.projectId, segment));
       const inserted = await insertSpace(manager, {
         projectId: project.projectId,
         organizationId: project.organizationId,

@@ -1,3 +1,4 @@
+import type { NewProject } from './projects.queries.js';
 import type { EntityManager } from 'typeorm';
 
 // SQL of POST /projects/{p}/createPreview: copying a project into a new PREVIEW project. Every copy
@@ -27,18 +28,8 @@ export async function readPreviewSource(manager: EntityManager, projectId: strin
   return row;
 }
 
-export interface NewPreview {
-  organizationId: string;
-  name: string;
-  dbtVersion: string;
-  dbtConnection: Record<string, unknown>;
-  encryptedDbtSecrets: Buffer | null;
-  warehouseType: string | null;
-  warehouseConnection: Record<string, unknown> | null;
-  encryptedWarehouseSecrets: Buffer | null;
-  upstreamProjectUuid: string | null;
-  createdByUserId: string;
-}
+/** A preview is created as a project is, its type set to PREVIEW by the statement. */
+export type NewPreview = Omit<NewProject, 'type'>;
 
 /** Inserts the PREVIEW project; returns its id and uuid. */
 export async function insertPreviewProject(manager: EntityManager, preview: NewPreview): Promise<{ projectId: string; projectUuid: string }> {
