@@ -13,109 +13,6 @@ export const CONTENT_TABLE: Record<ContentKind, { table: string; id: string; uui
   dashboard: { table: 'dashboards', id: 'dashboard_id', uuid: 'dashboard_uuid' },
 };
 
-/** A content row locked for a trash action, with the space it lives in (a space's own parent). */
-export interface LockedItemRow {
-  id: string;
-  name: string;
-  projectId: string;
-  trashed: boolean;
-  /** the space it lives in (for a space: its parent), or null for a root space */
-  spaceId: string | null;
-  spaceName: string | null;
-}
-
-/**
- * Locks one chart, dashboard or space ($1 its uuid) for a change of its trash state: concurrent
- * trash, restore and permanent-delete requests on it run one after the other, and each sees what
- * the previous one left. Charts and dashboards also hold their space, so it cannot be trashed
- * half-way through a restore into it.
- */
-export function lockItemSql(kind: ContentKind): string {
-  const { table, id, uuid } = CONTENT_TABLE[kind];
-  if (kind === 'space') {
-    return `SELECT x.space_id::text AS id, x.name, x.project_id::text AS "projectId", x.deleted_at IS NOT NULL AS trashed,
-                   x.parent_space_id::text AS "spaceId", NULL::text AS "spaceName"
-            FROM spaces x WHERE x.space_uuid = $1 FOR UPDATE`;
-  }
-  return `SELECT x.${id}::text AS id, x.name, x.project_id::text AS "projectId", x.deleted_at IS NOT NULL AS trashed,
-                 s.space_id::text AS "spaceId", s.name AS "spaceName"
-          FROM ${table} x JOIN spaces s ON s.space_id = x.space_id WHERE x.${uuid} = $1 FOR UPDATE OF x FOR SHARE OF s`;
-}
-
-/** Whether space $1 is live, read under a share lock (waits for a concurrent trash of it to settle). */
-export const SPACE_STATE_SQL = `SELECT space_id::text AS id, name, deleted_at IS NOT NULL AS trashed FROM spaces WHERE space_id = $1 FOR SHARE`;
-
-/**
- * Locks space $1 and every space below it before they are trashed: a space being created under one
- * of them (its ancestry trigger holds the parent with FOR SHARE) either commits first and is trashed
- * with them by the next statement, or waits and then finds its parent in the trash.
- */
-export const LOCK_SUBTREE_SQL = `SELECT space_id FROM spaces WHERE ancestor_ids @> ARRAY[$1::bigint] ORDER BY space_id FOR UPDATE`;
-
-/**
- * Trashes space $1 ($2 the user) and everything still live below it: child spaces, charts and
- * dashboards carry the space they went with, so its restore brings back exactly them.
- */
-export const TRASH_SPACE_SQL = `
-  WITH subtree AS (SELECT space_id FROM spaces WHERE ancestor_ids @> ARRAY[$1::bigint]),
-  root AS (
-    UPDATE spaces SET deleted_at = now(), deleted_by_user_id = $2, deleted_with_space_id = NULL
-    WHERE space_id = $1 AND deleted_at IS NULL RETURNING space_id
-  ),
-  below AS (
-    UPDATE spaces SET deleted_at = now(), deleted_by_user_id = $2, deleted_with_space_id = $1
-    WHERE space_id IN (SELECT space_id FROM subtree) AND space_id <> $1 AND deleted_at IS NULL AND EXISTS (SELECT 1 FROM root) RETURNING 1
-  ),
-  charts AS (
-    UPDATE saved_charts SET deleted_at = now(), deleted_by_user_id = $2, deleted_with_space_id = $1
-    WHERE space_id IN (SELECT space_id FROM subtree) AND deleted_at IS NULL AND EXISTS (SELECT 1 FROM root) RETURNING 1
-  ),
-  dashboards AS (
-    UPDATE dashboards SET deleted_at = now(), deleted_by_user_id = $2, deleted_with_space_id = $1
-    WHERE space_id IN (SELECT space_id FROM subtree) AND deleted_at IS NULL AND EXISTS (SELECT 1 FROM root) RETURNING 1
-  )
-  SELECT (SELECT count(*) FROM root)::int AS trashed, (SELECT count(*) FROM below)::int AS spaces,
-         (SELECT count(*) FROM charts)::int AS charts, (SELECT count(*) FROM dashboards)::int AS dashboards`;
-
-/** Trashes chart or dashboard $1 (its id), $2 the user. */
-export function trashItemSql(kind: Exclude<ContentKind, 'space'>): string {
-  const { table, id } = CONTENT_TABLE[kind];
-  return `UPDATE ${table} SET deleted_at = now(), deleted_by_user_id = $2, deleted_with_space_id = NULL WHERE ${id} = $1 AND deleted_at IS NULL`;
-}
-
-/** Restores space $1 and what went to the trash with it. */
-export const RESTORE_SPACE_SQL = `
-  WITH root AS (
-    UPDATE spaces SET deleted_at = NULL, deleted_by_user_id = NULL, deleted_with_space_id = NULL
-    WHERE space_id = $1 AND deleted_at IS NOT NULL RETURNING 1
-  ),
-  below AS (
-    UPDATE spaces SET deleted_at = NULL, deleted_by_user_id = NULL, deleted_with_space_id = NULL
-    WHERE deleted_with_space_id = $1 AND EXISTS (SELECT 1 FROM root) RETURNING 1
-  ),
-  charts AS (
-    UPDATE saved_charts SET deleted_at = NULL, deleted_by_user_id = NULL, deleted_with_space_id = NULL
-    WHERE deleted_with_space_id = $1 AND EXISTS (SELECT 1 FROM root) RETURNING 1
-  ),
-  dashboards AS (
-    UPDATE dashboards SET deleted_at = NULL, deleted_by_user_id = NULL, deleted_with_space_id = NULL
-    WHERE deleted_with_space_id = $1 AND EXISTS (SELECT 1 FROM root) RETURNING 1
-  )
-  SELECT (SELECT count(*) FROM root)::int AS restored, (SELECT count(*) FROM below)::int AS spaces,
-         (SELECT count(*) FROM charts)::int AS charts, (SELECT count(*) FROM dashboards)::int AS dashboards`;
-
-/** Restores chart or dashboard $1 (its id). */
-export function restoreItemSql(kind: Exclude<ContentKind, 'space'>): string {
-  const { table, id } = CONTENT_TABLE[kind];
-  return `UPDATE ${table} SET deleted_at = NULL, deleted_by_user_id = NULL, deleted_with_space_id = NULL WHERE ${id} = $1 AND deleted_at IS NOT NULL`;
-}
-
-/** Deletes trashed item $1 (its id) for good; a space takes everything below it (foreign keys cascade). */
-export function deletePermanentlySql(kind: ContentKind): string {
-  const { table, id } = CONTENT_TABLE[kind];
-  return `DELETE FROM ${table} WHERE ${id} = $1 AND deleted_at IS NOT NULL`;
-}
-
 /** Moves live chart or dashboard $1 (its uuid) to space $2. */
 export function moveItemSql(kind: Exclude<ContentKind, 'space'>): string {
   const { table, uuid } = CONTENT_TABLE[kind];
@@ -171,24 +68,6 @@ export async function lockMoveDestination(tx: EntityManager, spaceId: string, mo
   return destination;
 }
 
-/**
- * Purges, for project-wide retention: at most $2 trashed rows of each table deleted before $1
- * (spaces first: their subtree goes with them). Returns how many rows went.
- */
-export const PURGE_SQL = `
-  WITH spaces_gone AS (
-    DELETE FROM spaces WHERE space_id IN (SELECT space_id FROM spaces WHERE deleted_at < $1 LIMIT $2) RETURNING 1
-  ),
-  charts_gone AS (
-    DELETE FROM saved_charts WHERE saved_chart_id IN (SELECT saved_chart_id FROM saved_charts WHERE deleted_at < $1 LIMIT $2) RETURNING 1
-  ),
-  dashboards_gone AS (
-    DELETE FROM dashboards WHERE dashboard_id IN (SELECT dashboard_id FROM dashboards WHERE deleted_at < $1 LIMIT $2) RETURNING 1
-  )
-  SELECT ((SELECT count(*) FROM spaces_gone) + (SELECT count(*) FROM charts_gone) + (SELECT count(*) FROM dashboards_gone))::int AS purged`;
-
-/** The key of the advisory lock that keeps purges on several replicas from doing the same work. */
-export const PURGE_LOCK_KEY = 0x74726173; // 'tras'
 
 const userRef = (alias: string, key = 'uuid') =>
   `CASE WHEN ${alias}.user_id IS NULL THEN NULL ELSE json_build_object('${key}', ${alias}.user_uuid, 'firstName', ${alias}.first_name, 'lastName', ${alias}.last_name) END`;

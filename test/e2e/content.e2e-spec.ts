@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { TrashPurgeService } from '../../src/content/trash-purge.service.js';
-import { PURGE_LOCK_KEY } from '../../src/content/content.queries.js';
+import { PURGE_LOCK_KEY } from '../../src/content/content-trash.queries.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createPersonas, type Personas } from '../support/organizations.js';
 import { createProject } from '../support/projects.js';
