@@ -183,6 +183,16 @@ export interface CheckedAccessRow {
   loaded: Record<string, unknown> | undefined;
 }
 
+/** The columns before the access in every checked access statement, in this order. */
+const [CREDENTIAL_LIVE_COLUMN, SNAPSHOT_COLUMN, CHECKED_AT_COLUMN, SERVER_STARTED_AT_COLUMN, ACCESS_FROM] = [0, 1, 2, 3, 4];
+
+/** The columns `from` to `to` of an array-mode row, as an object (a plain loop: this runs on every guarded request). */
+function columnsOf(columns: string[], row: unknown[], from: number, to: number): Record<string, unknown> {
+  const object: Record<string, unknown> = {};
+  for (let i = from; i < to; i++) object[columns[i]] = row[i];
+  return object;
+}
+
 /**
  * The caller's access to `target` $1 (with the credential check, and the loader's read joined when
  * given): one round trip.
@@ -192,15 +202,13 @@ export async function selectCheckedAccess(sql: PreparedSql, target: AccessTarget
   const text = loader ? checkedWithLoader(target, loader) : CHECKED_ACCESS_SQL[target];
   const { columns, rows } = await sql.arrays(`checked-${target}-access${loader ? `+${loader.name}` : ''}`, text, values);
   const [row] = rows;
-  const pick = (from: number, to: number) => Object.fromEntries(columns.slice(from, to).map((name, i) => [name, row[from + i]]));
   const marker = loader ? columns.indexOf(LOADED_MARKER) : columns.length;
-  const { credentialLive, snapshot, checkedAt, serverStartedAt, ...access } = pick(0, marker) as unknown as { credentialLive: boolean } & ReadAt &
-    ProjectAccessRow & Partial<SpaceAccessRow>;
+  const access = columnsOf(columns, row, ACCESS_FROM, marker) as unknown as ProjectAccessRow & Partial<SpaceAccessRow>;
   return {
-    credentialLive,
-    readAt: { snapshot, checkedAt, serverStartedAt },
+    credentialLive: row[CREDENTIAL_LIVE_COLUMN] as boolean,
+    readAt: { snapshot: row[SNAPSHOT_COLUMN] as string, checkedAt: row[CHECKED_AT_COLUMN] as string, serverStartedAt: row[SERVER_STARTED_AT_COLUMN] as string },
     access: access.projectId !== null ? access : undefined,
-    loaded: loader ? pick(marker + 1, columns.length) : undefined,
+    loaded: loader ? columnsOf(columns, row, marker + 1, columns.length) : undefined,
   };
 }
 

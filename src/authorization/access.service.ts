@@ -31,9 +31,8 @@ export interface CheckedAccess {
   /** false when a cached principal turned out stale: the caller must be authenticated again */
   credentialLive: boolean;
   readAt: ReadAt;
+  /** with the loader's row, when a loader was given and found one */
   access: ProjectAccess | SpaceAccess | undefined;
-  /** the loader's row, when a loader was given and found one */
-  loaded?: LoadedRow;
 }
 
 export type { ReadAt };
@@ -52,15 +51,11 @@ export class AccessService {
    * came from the cache (`cachedDigest` of its credential), whether it is still current: one round trip.
    */
   async checked(target: AccessTarget, id: string, principal: Principal, cachedDigest?: Buffer, loader?: RowLoader<unknown>): Promise<CheckedAccess> {
-    const { credentialLive, readAt, access, loaded } = await selectCheckedAccess(this.sql, target, id, { ...principal, cachedDigest }, loader);
+    const { userId, via, organizationId, role } = principal;
+    const { credentialLive, readAt, access, loaded } = await selectCheckedAccess(this.sql, target, id, { userId, via, organizationId, role, cachedDigest }, loader);
     // a loader row of nothing but nulls is the LEFT JOIN's "no row"
-    const hasLoaded = loader !== undefined && access !== undefined && loaded !== undefined && Object.values(loaded).some((value) => value !== null);
-    return {
-      credentialLive,
-      readAt,
-      access,
-      ...(hasLoaded ? { loaded: { loader, row: loader.parse(loaded) } } : {}),
-    };
+    if (loader && access && loaded && hasValue(loaded)) (access as ProjectAccess).loaded = { loader, row: loader.parse(loaded) };
+    return { credentialLive, readAt, access };
   }
 
   /** The organization id of a group, or undefined when there is no such group. */
@@ -90,4 +85,9 @@ export class AccessService {
   async dashboardSpace(dashboardUuid: string, userId: string): Promise<SpaceAccess | undefined> {
     return selectContentSpaceAccess(this.sql, 'dashboard', dashboardUuid, userId);
   }
+}
+
+function hasValue(row: Record<string, unknown>): boolean {
+  for (const key in row) if (row[key] !== null) return true;
+  return false;
 }
