@@ -23,9 +23,7 @@ const SAVED_CHART_COLUMNS = `
   c.saved_chart_uuid AS uuid, p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid",
   s.space_uuid AS "spaceUuid", s.name AS "spaceName", c.name, c.description, c.slug, c.table_name AS "tableName",
   c.metric_query AS "metricQuery", c.chart_config AS "chartConfig", c.table_config AS "tableConfig", c.pivot_config AS "pivotConfig",
-  c.updated_at AS "updatedAt", ${UPDATED_BY_USER} AS "updatedByUser",
-  NULL AS "dashboardUuid", NULL AS "dashboardName", NULL AS "dashboardSlug", NULL AS "pinnedListUuid", NULL::integer AS "pinnedListOrder",
-  NOT s.every_level_inherits AS "isPrivate", s.every_level_inherits AS "inheritsFromOrgOrProject",
+  c.updated_at AS "updatedAt", ${UPDATED_BY_USER} AS "updatedByUser", s.every_level_inherits AS "inheritsFromOrgOrProject",
   coalesce((SELECT cp.colors FROM organization_color_palettes cp WHERE cp.color_palette_uuid = o.color_palette_uuid), o.chart_colors) AS "organizationColors"`;
 
 /** A chart's details by its uuid ($1): the read of GET /saved/{chartUuid}. */

@@ -6,7 +6,21 @@ export const DEFAULT_CHART_COLORS = ['#5470c6', '#fc8452', '#91cc75', '#fac858',
 type Json = Record<string, any>;
 
 /** A chart as read by CHART_DETAILS, before it is shaped as Lightdash answers it. */
-export type SavedChartRow = Omit<SavedChartDto, 'colorPalette' | 'resolvedColorPalette' | 'access' | 'colorPaletteUuid' | 'merge' | 'verification'> & {
+export type SavedChartRow = Omit<
+  SavedChartDto,
+  | 'colorPalette'
+  | 'resolvedColorPalette'
+  | 'access'
+  | 'colorPaletteUuid'
+  | 'merge'
+  | 'verification'
+  | 'dashboardUuid'
+  | 'dashboardName'
+  | 'dashboardSlug'
+  | 'pinnedListUuid'
+  | 'pinnedListOrder'
+  | 'isPrivate'
+> & {
   organizationColors: string[] | null;
 };
 
@@ -38,12 +52,13 @@ export function presentSavedChart(row: SavedChartRow): SavedChartDto {
     tableName: row.tableName,
     updatedAt: row.updatedAt,
     updatedByUser: row.updatedByUser,
-    dashboardUuid: row.dashboardUuid,
-    dashboardName: row.dashboardName,
-    dashboardSlug: row.dashboardSlug,
-    pinnedListUuid: row.pinnedListUuid,
-    pinnedListOrder: row.pinnedListOrder,
-    isPrivate: row.isPrivate,
+    // charts here are never inside a dashboard nor pinned: these are constants, not columns to read
+    dashboardUuid: null,
+    dashboardName: null,
+    dashboardSlug: null,
+    pinnedListUuid: null,
+    pinnedListOrder: null,
+    isPrivate: !row.inheritsFromOrgOrProject,
     inheritsFromOrgOrProject: row.inheritsFromOrgOrProject,
     metricQuery: query,
     chartConfig: { ...configured, config: configured.config ?? null } as SavedChartDto['chartConfig'],
