@@ -2,6 +2,7 @@ import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizationError } from '../common/errors.js';
+import { PerRoute } from '../common/per-route.js';
 import { ACCEPTS_CACHED_PRINCIPAL } from './accepts-cached-principal.decorator.js';
 import { CredentialAuthenticator } from './credential-authenticator.js';
 import { IS_PUBLIC } from './public.decorator.js';
@@ -9,6 +10,14 @@ import { type RequestContext, requestContextOf } from './request-context.js';
 import { SCIM_TOKEN_ONLY } from './scim-token-only.decorator.js';
 import { SESSION_ONLY } from './session-only.decorator.js';
 import { SessionsService } from './sessions.service.js';
+
+/** What a route's own decorators ask of authentication. */
+interface AuthenticationRoute {
+  isPublic: boolean;
+  scimTokenOnly: boolean;
+  acceptsCachedPrincipal: boolean;
+  sessionOnly: boolean;
+}
 
 /**
  * The authentication step of the request pipeline (request-pipeline/): deny by default, so every
@@ -19,6 +28,13 @@ import { SessionsService } from './sessions.service.js';
  */
 @Injectable()
 export class RequestAuthentication {
+  private readonly routes = new PerRoute<AuthenticationRoute>((targets) => ({
+    isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
+    scimTokenOnly: this.reflector.getAllAndOverride<boolean>(SCIM_TOKEN_ONLY, targets) === true,
+    acceptsCachedPrincipal: this.reflector.getAllAndOverride<boolean>(ACCEPTS_CACHED_PRINCIPAL, targets) === true,
+    sessionOnly: this.reflector.getAllAndOverride<boolean>(SESSION_ONLY, targets) === true,
+  }));
+
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: SessionsService,
@@ -26,24 +42,23 @@ export class RequestAuthentication {
   ) {}
 
   isPublic(context: ExecutionContext): boolean {
-    return this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]) === true;
+    return this.routes.of(context).isPublic;
   }
 
   async authenticate(context: ExecutionContext): Promise<RequestContext> {
-    const targets = [context.getHandler(), context.getClass()];
+    const route = this.routes.of(context);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const requestContext = requestContextOf(request);
-    if (this.isPublic(context)) {
+    if (route.isPublic) {
       await this.authenticator.recognise(request);
       return requestContext;
     }
-    if (this.reflector.getAllAndOverride<boolean>(SCIM_TOKEN_ONLY, targets)) {
+    if (route.scimTokenOnly) {
       await this.authenticator.scimToken(request);
       return requestContext;
     }
-    const allowCached = this.reflector.getAllAndOverride<boolean>(ACCEPTS_CACHED_PRINCIPAL, targets) === true;
-    const principal = await this.authenticator.authenticate(request, { allowCached });
-    if (this.reflector.getAllAndOverride<boolean>(SESSION_ONLY, targets) && principal.via !== 'session') {
+    const principal = await this.authenticator.authenticate(request, { allowCached: route.acceptsCachedPrincipal });
+    if (route.sessionOnly && principal.via !== 'session') {
       throw new AuthorizationError('This action needs a logged-in session; personal access tokens are not accepted');
     }
     this.sendRefreshedSession(context, requestContext);

@@ -114,7 +114,7 @@ export class Authorizer {
       if (!access && resource.trashed === 'forbidden' && (await this.inCallersTrash(request, resource, target, id, principal))) throw new ForbiddenError();
       throw new NotFoundError(NOT_FOUND_MESSAGES[resource.type]);
     }
-    return { kind: 'resolved', access: checked.loaded ? { ...access, loaded: checked.loaded } : access, readAt };
+    return { kind: 'resolved', access, readAt };
   }
 
   /** Whether the object is in the trash of the caller's organization (and of the route's project): one more round trip, on refusals only. */

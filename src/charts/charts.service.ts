@@ -3,28 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { AccessService, type ProjectAccess, type SpaceAccess } from '../authorization/access.service.js';
-import { visibleSpacesCte } from '../authorization/access.sql.js';
 import { loadedRow } from '../authorization/row-loader.js';
 import { NotFoundError, ParameterError } from '../common/errors.js';
 import { PreparedSql } from '../database/sql.js';
 import { ContentTrashService } from '../content/content-trash.service.js';
 import { chartKindOf } from './chart-kind.js';
-import { CHART_DETAILS, CHART_DETAILS_SQL, CHART_FROM, parseSavedChart, UPDATED_BY_USER } from './charts.queries.js';
+import { CHART_DETAILS, insertChart, selectChartDetails, selectVisibleChartSummaries, selectVisibleCharts, updateChart } from './charts.queries.js';
 import { insertWithUniqueSlug, slugify } from './content-slug.js';
 import { defaultSpaceToWriteInto, spaceToWriteInto } from './content-space-access.js';
 import type { ChartSummaryListItemDto, CreateChartDto, SavedChartDto, SpaceQueryDto, UpdateChartDto } from './dto/chart.dto.js';
-
-const SUMMARY_COLUMNS = `
-  c.saved_chart_uuid AS uuid, c.name, c.description, s.space_uuid AS "spaceUuid", s.name AS "spaceName",
-  p.project_uuid AS "projectUuid", o.organization_uuid AS "organizationUuid", NULL AS "pinnedListUuid",
-  NULL AS "dashboardUuid", NULL AS "dashboardName", c.slug, c.chart_kind AS "chartKind",
-  c.chart_config->>'type' AS "chartType"`;
-
-const SPACE_QUERY_COLUMNS = `${SUMMARY_COLUMNS}, c.updated_at AS "updatedAt", ${UPDATED_BY_USER} AS "updatedByUser",
-  NULL::integer AS "pinnedListOrder", c.views, c.first_viewed_at AS "firstViewedAt", 'dbt_explore' AS source,
-  '[]'::json AS "validationErrors", NULL AS verification`;
-
-const CHART_SUMMARY_COLUMNS = `${SUMMARY_COLUMNS}, NULL AS "dashboardSlug", c.updated_at AS "updatedAt", c.views AS "viewsCount"`;
 
 /** Saved charts: each lives in one space, whose access decides who sees and edits it. */
 @Injectable()
@@ -42,28 +29,23 @@ export class ChartsService {
     const space = dto.spaceUuid
       ? await spaceToWriteInto(this.access, dto.spaceUuid, principal, project.projectId, 'not-found')
       : await defaultSpaceToWriteInto(this.access, principal, project.projectId);
-    const chartUuid = await insertWithUniqueSlug(this.dataSource.manager, 'saved_charts', space.projectId, slugify(dto.name, 'chart'), async (slug) => {
-      const [row] = await this.dataSource.query(
-        `INSERT INTO saved_charts (space_id, project_id, name, description, slug, table_name, metric_query, chart_config, table_config,
-                                   pivot_config, chart_kind, created_by_user_id, updated_by_user_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING saved_chart_uuid AS uuid`,
-        [
-          space.spaceId,
-          space.projectId,
-          dto.name,
-          dto.description ?? null,
-          slug,
-          dto.tableName,
-          JSON.stringify(dto.metricQuery),
-          JSON.stringify(dto.chartConfig),
-          JSON.stringify(dto.tableConfig ?? { columnOrder: [] }),
-          dto.pivotConfig ? JSON.stringify(dto.pivotConfig) : null,
-          chartKindOf(dto.chartConfig),
-          principal.userId,
-        ],
-      );
-      return row.uuid as string;
-    });
+    const manager = this.dataSource.manager;
+    const chartUuid = await insertWithUniqueSlug(manager, 'saved_charts', space.projectId, slugify(dto.name, 'chart'), (slug) =>
+      insertChart(manager, {
+        spaceId: space.spaceId,
+        projectId: space.projectId,
+        name: dto.name,
+        description: dto.description ?? null,
+        slug,
+        tableName: dto.tableName,
+        metricQuery: JSON.stringify(dto.metricQuery),
+        chartConfig: JSON.stringify(dto.chartConfig),
+        tableConfig: JSON.stringify(dto.tableConfig ?? { columnOrder: [] }),
+        pivotConfig: dto.pivotConfig ? JSON.stringify(dto.pivotConfig) : null,
+        chartKind: chartKindOf(dto.chartConfig),
+        userId: principal.userId,
+      }),
+    );
     return this.get(chartUuid);
   }
 
@@ -74,24 +56,23 @@ export class ChartsService {
   async get(chartUuid: string, access?: SpaceAccess): Promise<SavedChartDto> {
     const loaded = loadedRow(access, CHART_DETAILS);
     if (loaded) return loaded;
-    const [row] = await this.sql.rows<Record<string, unknown>>('chart-details-by-uuid', CHART_DETAILS_SQL, [chartUuid]);
-    if (!row) throw new NotFoundError('Chart not found');
-    return parseSavedChart(row);
+    const chart = await selectChartDetails(this.sql, chartUuid);
+    if (!chart) throw new NotFoundError('Chart not found');
+    return chart;
   }
 
   /** Renames and/or moves the chart; moving needs `space:edit-content` on the destination too. */
   async update(principal: Principal, space: SpaceAccess, chartUuid: string, dto: UpdateChartDto): Promise<SavedChartDto> {
     const destination =
       dto.spaceUuid && dto.spaceUuid !== space.spaceUuid ? await spaceToWriteInto(this.access, dto.spaceUuid, principal, space.projectId, 'bad-request') : undefined;
-    const [{ updated }] = await this.dataSource.query(
-      `WITH changed AS (
-         UPDATE saved_charts SET name = COALESCE($2, name), description = CASE WHEN $3::boolean THEN $4 ELSE description END,
-                space_id = COALESCE($5::bigint, space_id), updated_by_user_id = $6, updated_at = now()
-         WHERE saved_chart_uuid = $1 AND deleted_at IS NULL RETURNING 1)
-       SELECT count(*)::int AS updated FROM changed`,
-      [chartUuid, dto.name ?? null, dto.description !== undefined, dto.description ?? null, destination?.spaceId ?? null, principal.userId],
-    );
-    if (updated === 0) throw new NotFoundError('Chart not found');
+    const updated = await updateChart(this.dataSource.manager, chartUuid, {
+      name: dto.name ?? null,
+      setDescription: dto.description !== undefined,
+      description: dto.description ?? null,
+      spaceId: destination?.spaceId ?? null,
+      userId: principal.userId,
+    });
+    if (!updated) throw new NotFoundError('Chart not found');
     return this.get(chartUuid);
   }
 
@@ -102,20 +83,10 @@ export class ChartsService {
 
   /** Charts in the spaces the caller may see, filtered in SQL. */
   async list(principal: Principal, project: ProjectAccess): Promise<SpaceQueryDto[]> {
-    return this.dataSource.query(
-      `WITH ${visibleSpacesCte('$1', '$2')}
-       SELECT ${SPACE_QUERY_COLUMNS} ${CHART_FROM} JOIN visible_spaces v ON v.space_id = c.space_id
-       WHERE c.project_id = $1 AND c.deleted_at IS NULL ORDER BY lower(c.name), c.saved_chart_id`,
-      [project.projectId, principal.userId],
-    );
+    return selectVisibleCharts(this.dataSource.manager, project.projectId, principal.userId);
   }
 
   async listSummaries(principal: Principal, project: ProjectAccess): Promise<ChartSummaryListItemDto[]> {
-    return this.dataSource.query(
-      `WITH ${visibleSpacesCte('$1', '$2')}
-       SELECT ${CHART_SUMMARY_COLUMNS} ${CHART_FROM} JOIN visible_spaces v ON v.space_id = c.space_id
-       WHERE c.project_id = $1 AND c.deleted_at IS NULL ORDER BY lower(c.name), c.saved_chart_id`,
-      [project.projectId, principal.userId],
-    );
+    return selectVisibleChartSummaries(this.dataSource.manager, project.projectId, principal.userId);
   }
 }

@@ -6,7 +6,21 @@ export const DEFAULT_CHART_COLORS = ['#5470c6', '#fc8452', '#91cc75', '#fac858',
 type Json = Record<string, any>;
 
 /** A chart as read by CHART_DETAILS, before it is shaped as Lightdash answers it. */
-export type SavedChartRow = Omit<SavedChartDto, 'colorPalette' | 'resolvedColorPalette' | 'access' | 'colorPaletteUuid' | 'merge' | 'verification'> & {
+export type SavedChartRow = Omit<
+  SavedChartDto,
+  | 'colorPalette'
+  | 'resolvedColorPalette'
+  | 'access'
+  | 'colorPaletteUuid'
+  | 'merge'
+  | 'verification'
+  | 'dashboardUuid'
+  | 'dashboardName'
+  | 'dashboardSlug'
+  | 'pinnedListUuid'
+  | 'pinnedListOrder'
+  | 'isPrivate'
+> & {
   organizationColors: string[] | null;
 };
 
@@ -20,13 +34,32 @@ export const METRIC_QUERY_DEFAULTS = { additionalMetrics: [], customDimensions: 
  * features this server does not have (verification, merges, pinning) as an unconfigured Lightdash.
  */
 export function presentSavedChart(row: SavedChartRow): SavedChartDto {
-  const { organizationColors, pivotConfig, metricQuery, chartConfig, tableConfig, ...rest } = row;
-  const query: Json = { ...METRIC_QUERY_DEFAULTS, ...(metricQuery as Json) };
-  const configured = chartConfig as Json;
+  const { organizationColors, pivotConfig, tableConfig } = row;
+  const query: Json = { ...METRIC_QUERY_DEFAULTS, ...(row.metricQuery as Json) };
+  const configured = row.chartConfig as Json;
   const columnOrder: string[] = (tableConfig as Json | null)?.columnOrder ?? [];
   const colors = organizationColors ?? DEFAULT_CHART_COLORS;
+  // the row's fields one by one, in the row's order (no object rest and spread: this runs on every read)
   return {
-    ...rest,
+    uuid: row.uuid,
+    projectUuid: row.projectUuid,
+    organizationUuid: row.organizationUuid,
+    spaceUuid: row.spaceUuid,
+    spaceName: row.spaceName,
+    name: row.name,
+    description: row.description,
+    slug: row.slug,
+    tableName: row.tableName,
+    updatedAt: row.updatedAt,
+    updatedByUser: row.updatedByUser,
+    // charts here are never inside a dashboard nor pinned: these are constants, not columns to read
+    dashboardUuid: null,
+    dashboardName: null,
+    dashboardSlug: null,
+    pinnedListUuid: null,
+    pinnedListOrder: null,
+    isPrivate: !row.inheritsFromOrgOrProject,
+    inheritsFromOrgOrProject: row.inheritsFromOrgOrProject,
     metricQuery: query,
     chartConfig: { ...configured, config: configured.config ?? null } as SavedChartDto['chartConfig'],
     tableConfig: { ...(tableConfig as Json | null), columnOrder: columnOrder.length ? columnOrder : defaultColumnOrder(query) },

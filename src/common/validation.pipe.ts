@@ -3,6 +3,7 @@ import { ValidateError } from './errors.js';
 import { holdsNul } from './storable-text.js';
 import { isPlainObject } from './plain-object.js';
 import { dropUndeclaredProperties, pickDeclaredProperties } from './undeclared-properties.js';
+import { uuidParamsInstance } from './uuid-params.js';
 
 class RawValidationErrors extends Error {
   constructor(readonly errors: ValidationError[]) {
@@ -61,6 +62,11 @@ export class AppValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'param' && metadata.metatype && !metadata.data) {
+      // path parameters of uuids only: checked without the generic path (a bad one takes it, for its error)
+      const params = uuidParamsInstance(metadata.metatype, value);
+      if (params) return params;
+    }
     try {
       if (metadata.type === 'query') {
         const query = await this.lenientQuery.transform(value, metadata);

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { AUDIT_ACTION, type AuditActionMetadata, AuditRefusals } from '../audit/audit-action.js';
 import { RequestAuthentication } from '../auth/request-authentication.js';
 import { AppError, AuthorizationError } from '../common/errors.js';
+import { PerRoute } from '../common/per-route.js';
 import { Authorizer } from '../authorization/authorizer.js';
 import { ROUTE_ACCESS, type RouteAccess } from '../authorization/route-access.decorator.js';
 
@@ -16,6 +17,8 @@ import { ROUTE_ACCESS, type RouteAccess } from '../authorization/route-access.de
  */
 @Injectable()
 export class RequestPipelineGuard implements CanActivate {
+  private readonly routeAccesses = new PerRoute((targets) => this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, targets));
+
   constructor(
     private readonly reflector: Reflector,
     private readonly authentication: RequestAuthentication,
@@ -27,7 +30,7 @@ export class RequestPipelineGuard implements CanActivate {
     let requestContext = await this.authentication.authenticate(context);
     if (this.authentication.isPublic(context)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const routeAccess = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [context.getHandler(), context.getClass()]);
+    const routeAccess = this.routeAccesses.of(context);
     try {
       let decision = await this.authorizer.decide(request, routeAccess, requestContext);
       if (decision.kind === 'stale-principal') {

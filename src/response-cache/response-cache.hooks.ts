@@ -27,7 +27,8 @@ function refusesCachedAnswer(request: FastifyRequest): boolean {
  * A GET to a @CachedResponse() route is looked up before Nest handles it (after routing and the
  * request logger): a live entry is sent as it is after one revalidation statement. Otherwise the
  * request goes on as usual and its 200 answer is kept, with the snapshot the access check read it in
- * (the authorization decision in the request's context).
+ * (the authorization decision in the request's context). The hooks are those of the cached routes
+ * alone (added as each route is registered), so no other request pays for the cache.
  */
 export function installResponseCache(app: NestFastifyApplication): void {
   const cache = app.get(ResponseCache);
@@ -35,48 +36,55 @@ export function installResponseCache(app: NestFastifyApplication): void {
   const sessions = app.get(SessionsService);
   const fastify = app.getHttpAdapter().getInstance();
 
-  fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    const options = request.routeOptions.config?.[CACHED_RESPONSE as never] as Required<CachedResponseOptions> | undefined;
-    if (request.method !== 'GET' || !options) return;
-    if (refusesCachedAnswer(request)) return;
-    const context = requestContextOf(request);
-    const credential = context.sole;
-    if (!credential) return;
-    const query = request.query as Record<string, unknown>;
-    const answerOf = JSON.stringify([request.routeOptions.url, request.params, options.query.map((name) => query[name])]);
-    const key = `${credential.via}:${credential.digest.toString('base64')}:${answerOf}`;
-    context.responseCacheEntry = { key, credential };
-    const entry = cache.get(key);
-    if (!entry) return;
-    let verdict: Revalidation;
-    try {
-      verdict = await cache.revalidate(entry, credential);
-    } catch {
-      // the database could not say: drop the entry and let the request be answered (or refused) as usual
-      cache.delete(key);
-      return;
-    }
-    if (verdict.refreshed) sessions.setCookie(reply, credential.token);
-    if (!verdict.live || !verdict.fresh) {
-      cache.delete(key);
-      return;
-    }
-    context.responseCacheEntry = undefined;
-    return reply.code(200).header('content-type', entry.contentType).header(RESPONSE_CACHE_HEADER, 'hit').send(entry.payload);
-  });
+  fastify.addHook('onRoute', (route) => {
+    const options = route.config?.[CACHED_RESPONSE as never] as Required<CachedResponseOptions> | undefined;
+    if (!options || ![route.method].flat().includes('GET')) return;
+    const url = route.url;
 
-  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    // the access check's decision: where it read the database, for whom
-    const { responseCacheEntry: pending, readAt, principal: user } = requestContextOf(request);
-    if (pending && readAt && user?.via === pending.credential.via && user.organizationId && reply.statusCode === 200 && typeof payload === 'string') {
-      cache.set(pending.key, {
-        payload: Buffer.from(payload),
-        contentType: String(reply.getHeader('content-type')),
-        userId: user.userId,
-        organizationId: user.organizationId,
-        ...readAt,
-      });
-    }
-    return payload;
+    const lookUp = async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.method !== 'GET' || refusesCachedAnswer(request)) return;
+      const context = requestContextOf(request);
+      const credential = context.sole;
+      if (!credential) return;
+      const query = request.query as Record<string, unknown>;
+      const answerOf = JSON.stringify([url, request.params, options.query.map((name) => query[name])]);
+      const key = `${credential.via}:${credential.digest.toString('base64')}:${answerOf}`;
+      context.responseCacheEntry = { key, credential };
+      const entry = cache.get(key);
+      if (!entry) return;
+      let verdict: Revalidation;
+      try {
+        verdict = await cache.revalidate(entry, credential);
+      } catch {
+        // the database could not say: drop the entry and let the request be answered (or refused) as usual
+        cache.delete(key);
+        return;
+      }
+      if (verdict.refreshed) sessions.setCookie(reply, credential.token);
+      if (!verdict.live || !verdict.fresh) {
+        cache.delete(key);
+        return;
+      }
+      context.responseCacheEntry = undefined;
+      return reply.code(200).header('content-type', entry.contentType).header(RESPONSE_CACHE_HEADER, 'hit').send(entry.payload);
+    };
+
+    const keep = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      // the access check's decision: where it read the database, for whom
+      const { responseCacheEntry: pending, readAt, principal: user } = requestContextOf(request);
+      if (pending && readAt && user?.via === pending.credential.via && user.organizationId && reply.statusCode === 200 && typeof payload === 'string') {
+        cache.set(pending.key, {
+          payload: Buffer.from(payload),
+          contentType: String(reply.getHeader('content-type')),
+          userId: user.userId,
+          organizationId: user.organizationId,
+          ...readAt,
+        });
+      }
+      return payload;
+    };
+
+    route.preHandler = [...[route.preHandler ?? []].flat(), lookUp];
+    route.onSend = [...[route.onSend ?? []].flat(), keep];
   });
 }
