@@ -6,7 +6,7 @@ import { AuthorizationError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { type LightdashUserDto, toLightdashUser } from './dto/lightdash-user.dto.js';
 import { findUserOrganization } from './user-organization.js';
-import { User } from './user.entity.js';
+import { findPasswordAccount } from './users.queries.js';
 import { decoyHash, verifyPassword } from '../auth/password.js';
 import type { Principal } from '../auth/principal.js';
 import { SessionsService } from '../auth/sessions.service.js';
@@ -26,13 +26,7 @@ export class LoginService {
   /** Wrong password and unknown email answer alike, and take about as long. */
   async login(email: string, password: string, reply: FastifyReply): Promise<LightdashUserDto> {
     if (this.config.disablePasswordAuthentication) throw new AuthorizationError('Password login is disabled on this server');
-    const user = await this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      // pending invitees may share an email; only an account (with a password) logs in with one
-      .where('lower(u.email) = lower(:email) AND NOT u.isInvitee AND u.passwordHash IS NOT NULL', { email })
-      .getOne();
+    const user = await findPasswordAccount(this.dataSource.manager, email);
     // an account without a password (single sign-on only) is not found here, and refused as slowly as a wrong password
     const hash = user?.passwordHash ?? (await (this.decoy ??= decoyHash(this.config.passwordHashCost)));
     const matches = await verifyPassword(password, hash);

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { OrganizationRole } from '../authorization/roles.js';
+import { User } from './user.entity.js';
 
 // The SQL of accounts (table users) that UsersService runs besides its entity reads and writes.
 // Each function is one statement; the service holds the rules.
@@ -14,4 +15,14 @@ export async function emailInUse(manager: EntityManager, email: string): Promise
 export async function organizationRoleOf(manager: EntityManager, userId: string): Promise<OrganizationRole | undefined> {
   const [membership] = await manager.query('SELECT role FROM organization_memberships WHERE user_id = $1', [userId]);
   return membership?.role;
+}
+
+/** The account that logs in with this email, its password hash included; pending invitees may share an email, so only an account with a password counts. */
+export function findPasswordAccount(manager: EntityManager, email: string): Promise<User | null> {
+  return manager
+    .getRepository(User)
+    .createQueryBuilder('u')
+    .addSelect('u.passwordHash')
+    .where('lower(u.email) = lower(:email) AND NOT u.isInvitee AND u.passwordHash IS NOT NULL', { email })
+    .getOne();
 }
