@@ -122,24 +122,6 @@ const SPACES_ON_PATH_SQL = `
   FROM spaces s CROSS JOIN caller_role ${callerEntriesOn('s', 'e')}
   WHERE s.project_id = $1 AND s.deleted_at IS NULL AND s.path = ANY ($3::text[])`;
 
-/** Slugs of project $1 equal to $2 or starting with "$2-" (a new space takes the first free one). */
-/** Inserts a space; no row when the slug is taken. */
-const INSERT_SPACE_SQL = `
-  INSERT INTO spaces (project_id, organization_id, parent_space_id, name, slug, inherit_parent_permissions, created_by_user_id)
-  VALUES ($1, $2, $3, $4, $5, $6, $7)
-  ON CONFLICT ON CONSTRAINT spaces_project_id_slug_key DO NOTHING
-  RETURNING space_id::text AS "spaceId", space_uuid AS "spaceUuid", slug, path, inherit_parent_permissions AS "inheritParentPermissions"`;
-
-export interface InsertedSpaceRow {
-  spaceId: string;
-  spaceUuid: string;
-  slug: string;
-  path: string;
-  inheritParentPermissions: boolean;
-}
-
-const GRANT_SPACE_ADMIN_SQL = `INSERT INTO space_user_access (space_id, user_id, organization_id, role) VALUES ($1, $2, $3, 'admin')`;
-
 /** The content with slug $3 in project $1, live or trashed, locked, with the caller's ($2) standing on its space. */
 interface ExistingContentRow {
   uuid: string;
@@ -365,35 +347,6 @@ export async function updateDashboard(manager: EntityManager, dashboardUuid: str
 /** The live spaces of the project at the given paths, with the caller's standing on each. */
 export function selectSpacesOnPath(manager: EntityManager, projectId: string, userId: string, paths: string[]): Promise<SpaceStandingRow[]> {
   return manager.query(SPACES_ON_PATH_SQL, [projectId, userId, paths]);
-}
-
-export interface NewSpace {
-  projectId: string;
-  organizationId: string;
-  parentSpaceId: string | null;
-  name: string;
-  slug: string;
-  inheritParentPermissions: boolean;
-  createdByUserId: string;
-}
-
-/** Inserts the space; none when its slug is taken meanwhile. */
-export async function insertSpace(manager: EntityManager, space: NewSpace): Promise<InsertedSpaceRow | undefined> {
-  const [inserted]: InsertedSpaceRow[] = await manager.query(INSERT_SPACE_SQL, [
-    space.projectId,
-    space.organizationId,
-    space.parentSpaceId,
-    space.name,
-    space.slug,
-    space.inheritParentPermissions,
-    space.createdByUserId,
-  ]);
-  return inserted;
-}
-
-/** Gives the user a direct admin entry on the space. */
-export async function grantSpaceAdmin(manager: EntityManager, spaceId: string, userId: string, organizationId: string): Promise<void> {
-  await manager.query(GRANT_SPACE_ADMIN_SQL, [spaceId, userId, organizationId]);
 }
 
 /** A space created by an upload, as its answer shows it (a type, so that it is the answer's plain `data` record). */

@@ -12,7 +12,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ParameterError } from '..
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { DashboardsService } from '../dashboards/dashboards.service.js';
 import { firstFreeSlug } from '../spaces/slug.js';
-import { selectSlugsLike } from '../spaces/spaces.queries.js';
+import { type InsertedSpaceRow, insertSpaceAdminEntry, insertSpaceUnlessSlugTaken, selectSlugsLike } from '../spaces/spaces.queries.js';
 import {
   chartAsCode,
   chartSlugsOfTiles,
@@ -30,11 +30,8 @@ import {
   type DownloadPageRow,
   downloadChartsPage,
   downloadDashboardsPage,
-  grantSpaceAdmin,
   insertChart,
   insertDashboard,
-  insertSpace,
-  type InsertedSpaceRow,
   lockExistingChart,
   lockExistingDashboard,
   lockProjectUploads,
@@ -242,7 +239,7 @@ export class ContentAsCodeService {
     for (const segment of segments.slice(depth)) {
       const inherits = parent ? true : options.publicSpaceCreate === true;
       const space = await this.insertSpace(manager, principal, project, parent?.spaceId ?? null, segment, inherits);
-      await grantSpaceAdmin(manager, space.spaceId, principal.userId, project.organizationId);
+      await insertSpaceAdminEntry(manager, space.spaceId, principal.userId, project.organizationId);
       await this.audit.record(manager, {
         action: 'space.create',
         targetType: 'space',
@@ -273,13 +270,13 @@ export class ContentAsCodeService {
   ): Promise<InsertedSpaceRow> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const slug = firstFreeSlug(segment, await selectSlugsLike(manager, project.projectId, segment));
-      const inserted = await insertSpace(manager, {
+      const inserted = await insertSpaceUnlessSlugTaken(manager, {
         projectId: project.projectId,
         organizationId: project.organizationId,
         parentSpaceId,
         name: friendlyName(segment),
         slug,
-        inheritParentPermissions: inherits,
+        inherits,
         createdByUserId: principal.userId,
       });
       if (inserted) return inserted;

@@ -132,13 +132,22 @@ export interface NewSpace {
   createdByUserId: string;
 }
 
+/** A space just inserted. */
+export interface InsertedSpaceRow {
+  spaceId: string;
+  spaceUuid: string;
+  slug: string;
+  path: string;
+  inheritParentPermissions: boolean;
+}
+
 /** Inserts the space; nothing (undefined) when its slug is taken in the project meanwhile. */
-export async function insertSpaceUnlessSlugTaken(manager: EntityManager, space: NewSpace): Promise<{ spaceId: string; spaceUuid: string } | undefined> {
-  const [inserted] = await manager.query(
+export async function insertSpaceUnlessSlugTaken(manager: EntityManager, space: NewSpace): Promise<InsertedSpaceRow | undefined> {
+  const [inserted]: InsertedSpaceRow[] = await manager.query(
     `INSERT INTO spaces (project_id, organization_id, parent_space_id, name, slug, inherit_parent_permissions, created_by_user_id)
            VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT ON CONSTRAINT spaces_project_id_slug_key DO NOTHING
-           RETURNING space_id::text AS "spaceId", space_uuid AS "spaceUuid"`,
+           RETURNING space_id::text AS "spaceId", space_uuid AS "spaceUuid", slug, path, inherit_parent_permissions AS "inheritParentPermissions"`,
     [space.projectId, space.organizationId, space.parentSpaceId, space.name, space.slug, space.inherits, space.createdByUserId],
   );
   return inserted;
@@ -154,6 +163,7 @@ export async function lockOrganizationMemberForShare(manager: EntityManager, org
   return member;
 }
 
+/** Gives the user a direct admin entry on the space (its creator). */
 export async function insertSpaceAdminEntry(manager: EntityManager, spaceId: string, userId: string, organizationId: string): Promise<void> {
   await manager.query(`INSERT INTO space_user_access (space_id, user_id, organization_id, role) VALUES ($1, $2, $3, 'admin')`, [spaceId, userId, organizationId]);
 }

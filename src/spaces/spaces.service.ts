@@ -256,7 +256,7 @@ export class SpacesService {
           inherits,
           createdByUserId: principal.userId,
         });
-        if (inserted) return { ...inserted, slug };
+        if (inserted) return inserted;
       } catch (error) {
         // the parent was deleted since it was checked
         if (isForeignKeyViolation(error, 'spaces_parent_space_id_project_id_fkey')) throw new NotFoundError('Parent space not found');
