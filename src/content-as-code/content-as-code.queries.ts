@@ -258,16 +258,7 @@ export function selectVisibleChartsBySlug(manager: EntityManager, projectId: str
 }
 
 /** A chart's content as an upload writes it. */
-export interface ChartContent {
-  name: string;
-  description: string | null;
-  tableName: string;
-  metricQuery: Record<string, unknown>;
-  chartConfig: Record<string, unknown>;
-  tableConfig: Record<string, unknown>;
-  pivotConfig: Record<string, unknown> | null;
-  chartKind: string;
-}
+export type ChartContent = Omit<StoredChartRow, 'uuid' | 'slug' | 'updatedAt' | 'spacePath'> & { chartKind: string };
 
 const chartContentValues = (content: ChartContent) => [
   content.tableName,
