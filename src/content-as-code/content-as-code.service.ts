@@ -11,8 +11,8 @@ import type { ChartConfig } from '../charts/dto/chart.dto.js';
 import { ConflictError, ForbiddenError, NotFoundError, ParameterError } from '../common/errors.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.js';
 import { DashboardsService } from '../dashboards/dashboards.service.js';
-import { firstFreeSlug } from '../spaces/slug.js';
-import { type InsertedSpaceRow, insertSpaceAdminEntry, insertSpaceUnlessSlugTaken, selectSlugsLike } from '../spaces/spaces.queries.js';
+import { insertSpaceWithFreeSlug } from '../spaces/space-creation.js';
+import { type InsertedSpaceRow, insertSpaceAdminEntry } from '../spaces/spaces.queries.js';
 import {
   chartAsCode,
   chartSlugsOfTiles,
@@ -260,7 +260,7 @@ export class ContentAsCodeService {
   }
 
   /** A new space with the segment as its slug, or the first free `<segment>-<n>` when the project uses it already. */
-  private async insertSpace(
+  private insertSpace(
     manager: EntityManager,
     principal: Principal,
     project: ProjectAccess,
@@ -268,20 +268,14 @@ export class ContentAsCodeService {
     segment: string,
     inherits: boolean,
   ): Promise<InsertedSpaceRow> {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const slug = firstFreeSlug(segment, await selectSlugsLike(manager, project.projectId, segment));
-      const inserted = await insertSpaceUnlessSlugTaken(manager, {
-        projectId: project.projectId,
-        organizationId: project.organizationId,
-        parentSpaceId,
-        name: friendlyName(segment),
-        slug,
-        inherits,
-        createdByUserId: principal.userId,
-      });
-      if (inserted) return inserted;
-    }
-    throw new Error(`could not find a free slug for "${segment}"`);
+    return insertSpaceWithFreeSlug(manager, segment, {
+      projectId: project.projectId,
+      organizationId: project.organizationId,
+      parentSpaceId,
+      name: friendlyName(segment),
+      inherits,
+      createdByUserId: principal.userId,
+    });
   }
 
   private async createdSpaces(spaceIds: string[]): Promise<PromotionChangesDto['spaces']> {

@@ -18,20 +18,20 @@ import type {
   SpaceDto,
   UpdateSpaceDto,
 } from './dto/space.dto.js';
-import { firstFreeSlug, slugify } from './slug.js';
+import { slugify } from './slug.js';
+import { insertSpaceWithFreeSlug } from './space-creation.js';
 import { loadedRow } from '../authorization/row-loader.js';
 import { describeSpaceAccess } from './space-access-origin.js';
 import { SPACE_CONTENT, type SpaceContentRow } from './space-content.queries.js';
 import {
   deleteGroupEntry,
   deleteUserEntry,
+  type InsertedSpaceRow,
   insertSpaceAdminEntry,
-  insertSpaceUnlessSlugTaken,
   lockLiveSpaceForShare,
   lockOrganizationGroupForShare,
   lockOrganizationMemberForShare,
   lockSpaceForUpdate,
-  selectSlugsLike,
   selectSpaceContent,
   selectVisibleSpaces,
   updateSpace,
@@ -231,10 +231,7 @@ export class SpacesService {
     return parent.spaceId;
   }
 
-  /**
-   * Inserts the space with the first free slug of its name. A concurrent insert of the same slug
-   * makes ON CONFLICT skip the row (after waiting for the other transaction); the next round sees it.
-   */
+  /** Inserts the space with the first free slug of its name; 404 when the parent was deleted since it was checked. */
   private async insertWithFreeSlug(
     manager: EntityManager,
     access: ProjectAccess,
@@ -242,28 +239,20 @@ export class SpacesService {
     name: string,
     inherits: boolean,
     parentSpaceId: string | null,
-  ): Promise<{ spaceId: string; spaceUuid: string; slug: string }> {
-    const base = slugify(name);
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const slug = firstFreeSlug(base, await selectSlugsLike(manager, access.projectId, base));
-      try {
-        const inserted = await insertSpaceUnlessSlugTaken(manager, {
-          projectId: access.projectId,
-          organizationId: access.organizationId,
-          parentSpaceId,
-          name,
-          slug,
-          inherits,
-          createdByUserId: principal.userId,
-        });
-        if (inserted) return inserted;
-      } catch (error) {
-        // the parent was deleted since it was checked
-        if (isForeignKeyViolation(error, 'spaces_parent_space_id_project_id_fkey')) throw new NotFoundError('Parent space not found');
-        throw error;
-      }
+  ): Promise<InsertedSpaceRow> {
+    try {
+      return await insertSpaceWithFreeSlug(manager, slugify(name), {
+        projectId: access.projectId,
+        organizationId: access.organizationId,
+        parentSpaceId,
+        name,
+        inherits,
+        createdByUserId: principal.userId,
+      });
+    } catch (error) {
+      if (isForeignKeyViolation(error, 'spaces_parent_space_id_project_id_fkey')) throw new NotFoundError('Parent space not found');
+      throw error;
     }
-    throw new Error(`could not find a free slug for "${base}"`);
   }
 
   /** Members of the organization only (else 404); the membership row is locked so it cannot vanish before the entry is written. */
