@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { addGetRouteHook } from '../common/route-hooks.js';
 import { COUNTS_VIEW, type CountsViewOptions } from './counts-view.decorator.js';
 import { ViewCounter } from './view-counter.service.js';
 
@@ -12,12 +13,11 @@ export function installViewCounting(app: NestFastifyApplication): void {
   const counter = app.get(ViewCounter);
   app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
     const options = route.config?.[COUNTS_VIEW as never] as CountsViewOptions | undefined;
-    if (!options || ![route.method].flat().includes('GET')) return;
-    const count = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!options) return;
+    addGetRouteHook(route, 'onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.method !== 'GET' || reply.statusCode !== 200) return;
       const uuid = (request.params as Record<string, unknown> | undefined)?.[options.param];
       if (typeof uuid === 'string') counter.record(options.kind, uuid);
-    };
-    route.onResponse = [...[route.onResponse ?? []].flat(), count];
+    });
   });
 }

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requestContextOf } from '../auth/request-context.js';
+import { addGetRouteHook } from '../common/route-hooks.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { CACHED_RESPONSE, type CachedResponseOptions } from './cached-response.decorator.js';
 import { ResponseCache, type Revalidation } from './response-cache.service.js';
@@ -38,7 +39,7 @@ export function installResponseCache(app: NestFastifyApplication): void {
 
   fastify.addHook('onRoute', (route) => {
     const options = route.config?.[CACHED_RESPONSE as never] as Required<CachedResponseOptions> | undefined;
-    if (!options || ![route.method].flat().includes('GET')) return;
+    if (!options) return;
     const url = route.url;
 
     const lookUp = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -84,7 +85,7 @@ export function installResponseCache(app: NestFastifyApplication): void {
       return payload;
     };
 
-    route.preHandler = [...[route.preHandler ?? []].flat(), lookUp];
-    route.onSend = [...[route.onSend ?? []].flat(), keep];
+    addGetRouteHook(route, 'preHandler', lookUp);
+    addGetRouteHook(route, 'onSend', keep);
   });
 }
