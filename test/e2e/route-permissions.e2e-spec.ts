@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import { getMetadataStorage } from 'class-validator';
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants.js';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Test, type TestingModule } from '@nestjs/testing';
@@ -46,6 +48,8 @@ function describeAccess(isPublic: boolean, access: RouteAccess | undefined): str
 describe('route permissions', () => {
   let moduleRef: TestingModule;
   let listing: string[];
+  /** cached routes whose answer may depend on a query parameter their cache key leaves out */
+  let uncachedQueryParameters: string[];
 
   beforeAll(async () => {
     moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(testConfig()), DiscoveryModule] }).compile();
@@ -53,6 +57,7 @@ describe('route permissions', () => {
     const scanner = moduleRef.get(MetadataScanner);
     const reflector = moduleRef.get(Reflector);
     listing = [];
+    uncachedQueryParameters = [];
     for (const wrapper of discovery.getControllers()) {
       const controller = wrapper.metatype as new (...args: unknown[]) => object;
       if (!controller) continue;
@@ -69,6 +74,11 @@ describe('route permissions', () => {
         const routeConfig = reflector.get<Record<string, Required<CachedResponseOptions>> | undefined>(FASTIFY_ROUTE_CONFIG_METADATA, handler as never);
         const cachedQuery = routeConfig?.[CACHED_RESPONSE]?.query;
         const cached = cachedQuery ? ` [cached${cachedQuery.length ? `, query ${cachedQuery.join(' ')}` : ''}]` : '';
+        if (cachedQuery) {
+          for (const parameter of queryParametersOf(controller, name)) {
+            if (!cachedQuery.includes(parameter)) uncachedQueryParameters.push(`${controller.name}.${name}: ?${parameter}`);
+          }
+        }
         listing.push(`${method.padEnd(6)} ${joinPath(prefix.startsWith('api/') ? '' : 'api/v1', prefix, route).padEnd(62)} ${describeAccess(isPublic, access)}${sessionOnly}${scimTokenOnly}${cached}`);
       }
     }
@@ -81,9 +91,25 @@ describe('route permissions', () => {
     expect(listing.length).toBeGreaterThan(10);
   });
 
+  it("keys every cached answer by each query parameter its route reads (else one caller's answer would serve another query)", () => {
+    expect(listing.some((line) => line.includes('[cached, query'))).toBe(true);
+    expect(uncachedQueryParameters).toEqual([]);
+  });
+
   it('matches the reviewed listing in route-permissions.txt', () => {
     if (process.env.UPDATE_ROUTE_PERMISSIONS) fs.writeFileSync(SNAPSHOT, listing.join('\n') + '\n');
     const expected = fs.readFileSync(SNAPSHOT, 'utf8').trim().split('\n');
     expect(listing).toEqual(expected);
   });
 });
+
+/** The query parameters a handler reads: the properties its @Query() DTO declares, or the names of its @Query('name') arguments. */
+function queryParametersOf(controller: Function, method: string): string[] {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<string, { index: number; data?: unknown }>;
+  const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? []) as Function[];
+  return Object.entries(args)
+    .filter(([key]) => Number(key.split(':')[0]) === RouteParamtypes.QUERY)
+    .flatMap(([, { index, data }]) =>
+      typeof data === 'string' ? [data] : [...new Set(getMetadataStorage().getTargetValidationMetadatas(types[index], '', false, false).map((m) => m.propertyName))],
+    );
+}
