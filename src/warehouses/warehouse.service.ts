@@ -221,7 +221,7 @@ export class WarehouseService implements OnModuleDestroy {
         max: this.config.warehousePoolSize,
         idleTimeoutMillis: 30_000,
         connectionTimeoutMillis: this.config.warehouseConnectTimeoutMs,
-        application_name: 'lightdash-access-server',
+        application_name: 'lightdash-access-server warehouse',
         types: WAREHOUSE_TYPE_PARSERS,
         stream: guardedSocket,
       } as pg.PoolConfig);

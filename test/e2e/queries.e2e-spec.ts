@@ -255,12 +255,12 @@ describe('v2 asynchronous metric queries', () => {
 });
 
 describe('v2 SQL, cancellation and timeouts', () => {
-  // the statement runs as the cursor's FETCH: found by this server's application name and the sleep
+  // the statement runs as the cursor's FETCH: found by the warehouse pool's application name and the sleep
   const sleeping = (marker: string) => `SELECT pg_sleep(60) AS slept, '${marker}' AS marker`;
   const activeWith = async (client: pg.Client, _marker: string) =>
     (
       await client.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND application_name = 'lightdash-access-server' AND wait_event = 'PgSleep'`,
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND application_name = 'lightdash-access-server warehouse' AND wait_event = 'PgSleep'`,
       )
     ).rows[0].n as number;
 
@@ -311,7 +311,7 @@ describe('v2 SQL, cancellation and timeouts', () => {
   it('survives its idle warehouse connections being killed (pool error handler), and runs the next query', async () => {
     await t.http().post(v1('/sqlQuery')).set('Cookie', p.developer.cookie).send({ sql: 'SELECT 1 AS one' }).expect(200);
     const killed = await warehouse.client.query(
-      `SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lightdash-access-server' AND state = 'idle') x`,
+      `SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lightdash-access-server warehouse' AND state = 'idle') x`,
     );
     expect(killed.rows[0].n).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 200));
