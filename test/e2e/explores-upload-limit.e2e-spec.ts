@@ -45,7 +45,7 @@ describe('explores upload size', () => {
     const other = await t.http().patch('/api/v1/user/me').set('Cookie', p.developer.cookie).set('content-type', 'application/json').send(body);
     expect(other.status).toBe(413);
     expect(other.body.status).toBe('error');
-  });
+  }, 90_000); // parsing and storing 6 MiB of explores took over 30 s on a loaded 2-core machine
 
   it('refuses a large upload without a live credential before reading it (401 envelope)', async () => {
     // over the 1 MiB of `small`: a 401 rather than a 413 shows the credential was checked first

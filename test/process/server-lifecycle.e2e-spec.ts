@@ -5,7 +5,8 @@ import { freePort } from '../../src/database/embedded-postgres.js';
 import { killStartedServers, postgresProcessesFor, startServer, tempDir, waitFor, waitHealthy } from '../support/process.js';
 
 // These tests run the built server (`node dist/src/main.js`) the way `npm start` does, each on its own
-// embedded PostgreSQL in a temp DATA_DIR.
+// embedded PostgreSQL in a temp DATA_DIR. Those starting two servers (two cluster start-ups, one initdb)
+// get two minutes: on a loaded 2-core machine they took longer than Jest's default 30 s.
 describe('the server process on an embedded PostgreSQL', () => {
   let root: string;
   beforeAll(() => {
@@ -37,7 +38,7 @@ describe('the server process on an embedded PostgreSQL', () => {
     second.child.kill('SIGINT');
     expect(await second.exited).toEqual({ code: 0, signal: null });
     expect(postgresProcessesFor(path.join(dataDir, 'pg'))).toEqual([]);
-  });
+  }, 120_000);
 
   it('recovers after the server was killed with SIGKILL', async () => {
     const dataDir = path.join(root, 'sigkill');
@@ -54,7 +55,7 @@ describe('the server process on an embedded PostgreSQL', () => {
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
     await waitFor(() => postgresProcessesFor(path.join(dataDir, 'pg')).length === 0, 5_000, 'postgres to stop');
-  });
+  }, 120_000);
 
   it('refuses a second server on a data dir that a live server owns, leaving the first one serving', async () => {
     const dataDir = path.join(root, 'owned');
@@ -71,7 +72,7 @@ describe('the server process on an embedded PostgreSQL', () => {
     expect(((await res.json()) as { results: { healthy: boolean } }).results.healthy).toBe(true);
     first.child.kill('SIGTERM');
     expect((await first.exited).code).toBe(0);
-  });
+  }, 120_000);
 
   it('stops at start-up with one line naming a bad variable', async () => {
     const server = startServer({ DATA_DIR: path.join(root, 'badconfig'), PORT: 'eighty' });
