@@ -4,6 +4,8 @@
 //   BENCH_DURATION=10        seconds of load per route in the 1,000-space run (default 10)
 //   BENCH_SCALE_DURATION=5   seconds of load per route in the 100-space run (default 5)
 //   BENCH_CONNECTIONS=50     concurrent connections of the load generator (default 50)
+//   BENCH_SLICE=2            seconds per slice: a route and the health route are loaded in turn, slice by
+//                            slice, and the route's ratio is taken against the health of its own slices
 //   BENCH_VERBOSE=1          also print the statements each route issued
 //   BENCH_ONLY=admin,writers only these parts, comma-separated (default: all of them):
 //                            spaces   the space, chart and list reads, 100 and 1,000 spaces, cached and not
@@ -35,6 +37,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DURATION = positive('BENCH_DURATION', 10);
 const SCALE_DURATION = positive('BENCH_SCALE_DURATION', Math.min(5, DURATION));
 const CONNECTIONS = positive('BENCH_CONNECTIONS', 50);
+const SLICE = positive('BENCH_SLICE', 2);
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
 const PARTS = ['spaces', 'content', 'catalog', 'queries', 'admin', 'writers'];
 const ONLY = parts('BENCH_ONLY');
@@ -197,10 +200,13 @@ function assertServerAlive() {
   if (exit) throw new Error(`the server process exited during the benchmark (code ${exit.code}, signal ${exit.signal})`);
 }
 
-/** autocannon in its own process (bench/load.mjs); resolves with its JSON summary. */
-function runLoad(url, headers, seconds) {
+/**
+ * autocannon in its own process (bench/load.mjs): each target gets `seconds` of load, in slices taken
+ * in turn; resolves with one JSON summary per target.
+ */
+function runLoads(targets, seconds) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'load.mjs'), url, JSON.stringify(headers), String(seconds), String(CONNECTIONS)], {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'load.mjs'), JSON.stringify(targets), String(seconds), String(CONNECTIONS), String(SLICE)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -220,11 +226,21 @@ function runLoad(url, headers, seconds) {
 }
 
 /**
+ * A target's load and the health route's, in alternating slices: the ratio of the two is what the
+ * targets mean by "of health", measured under the same conditions (one health figure for a whole run
+ * moved between 2,483 and 4,688 req/s as other work on the machine came and went).
+ */
+async function loadBesideHealth(baseUrl, target, seconds) {
+  const [health, load] = await runLoads([{ url: baseUrl + HEALTH.path }, target], seconds);
+  return { load, health, ratio: load.requestsPerSecond / health.requestsPerSecond };
+}
+
+/**
  * What any server could do with the whole list's bytes here: a bare node:http server sending the
  * same number of bytes for every request, measured like the routes. A ratio it cannot reach is out
  * of reach of the body's size, whatever the server does before writing it.
  */
-async function measureBareCeiling(bytes, seconds, health) {
+async function measureBareCeiling(baseUrl, bytes, seconds) {
   const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'bare.mjs'), String(bytes)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   resources.children.add(child);
   try {
@@ -232,10 +248,12 @@ async function measureBareCeiling(bytes, seconds, health) {
       child.stdout.once('data', (chunk) => resolve(Number(String(chunk).trim())));
       child.once('error', reject);
     });
-    const load = await runLoad(`http://127.0.0.1:${port}/`, {}, seconds);
-    const ratio = load.requestsPerSecond / health.load.requestsPerSecond;
-    log(`  bare node:http server sending the same ${bytes} bytes (no framework, no database): ${Math.round(load.requestsPerSecond)} req/s, ${ratio.toFixed(2)} of health`);
-    return { bytes, load, ratio };
+    const { load, health, ratio } = await loadBesideHealth(baseUrl, { url: `http://127.0.0.1:${port}/` }, seconds);
+    log(
+      `  bare node:http server sending the same ${bytes} bytes (no framework, no database): ${Math.round(load.requestsPerSecond)} req/s, ` +
+        `${ratio.toFixed(2)} of health (${Math.round(health.requestsPerSecond)} req/s in the same slices)`,
+    );
+    return { bytes, load, health, ratio };
   } finally {
     child.kill();
     resources.children.delete(child);
@@ -333,10 +351,19 @@ async function measure(api, baseUrl, routeList, seconds, title) {
       result.topStatements = counted.top;
     }
     const headers = { ...(route.auth ? { authorization: `ApiKey ${route.auth.token}` } : {}), ...route.extra };
-    result.load = await runLoad(baseUrl + route.path, headers, seconds);
+    if (route.key === 'health' || route.key === 'health-again') {
+      [result.load] = await runLoads([{ url: baseUrl + route.path, headers }], seconds);
+    } else {
+      const paired = await loadBesideHealth(baseUrl, { url: baseUrl + route.path, headers }, seconds);
+      result.load = paired.load;
+      result.pairedHealth = paired.health;
+      result.ratio = paired.ratio;
+    }
     assertServerAlive();
     log(
-      `  ${route.label}: ${Math.round(result.load.requestsPerSecond)} req/s, p99 ${result.load.p99} ms, ` +
+      `  ${route.label}: ${Math.round(result.load.requestsPerSecond)} req/s` +
+        (result.pairedHealth ? ` (health ${Math.round(result.pairedHealth.requestsPerSecond)} req/s in the same slices)` : '') +
+        `, p99 ${result.load.p99} ms, ` +
         `${fmtStatements(result.statements)} statements/request (${fmtMs(result.dbMs)} ms in PostgreSQL), ${size} bytes${items}` +
         (result.load.non2xx || result.load.errors || result.load.timeouts
           ? ` — WARNING: ${result.load.non2xx} non-2xx, ${result.load.errors} errors, ${result.load.timeouts} timeouts`
@@ -349,7 +376,7 @@ async function measure(api, baseUrl, routeList, seconds, title) {
   }
   const health = results.find((r) => r.key === 'health');
   for (const r of results) {
-    if (r.load && health?.load) r.ratio = r.load.requestsPerSecond / health.load.requestsPerSecond;
+    if (r.load && r.ratio === undefined && health?.load) r.ratio = r.load.requestsPerSecond / health.load.requestsPerSecond;
     if (r.load) r.clean = !(r.load.non2xx || r.load.errors || r.load.timeouts);
   }
   return results;
@@ -364,14 +391,25 @@ const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 
+// issue 16: the uncached chart and single space ≥ 0.6 of health; the other uncached reads are reported
+// (the whole list is judged against its bare ceiling, below)
+const UNCACHED_TARGETS = { 'chart-uncached': 0.6, 'space-uncached': 0.6, 'content-spaces-page-uncached': TARGET_RATIO };
+const targetOf = (r) => UNCACHED_TARGETS[r.key] ?? TARGET_RATIO;
+
 function verdict(r) {
   if (r.key === 'health') return '(baseline)';
   if (r.key === 'health-again') return '(report)';
   // the catalog search target holds for every search, the first one after a change included
-  if (r.key.endsWith('-uncached') && r.load && !r.key.startsWith('search-')) return '(report)';
+  if (r.key.endsWith('-uncached') && r.load && !r.key.startsWith('search-') && !(r.key in UNCACHED_TARGETS)) return '(report)';
   if (!r.load) return 'NOT AVAILABLE';
   if (!r.clean) return 'INVALID (non-2xx/errors)';
-  return r.ratio >= TARGET_RATIO ? 'PASS' : 'FAIL';
+  return r.ratio >= targetOf(r) ? 'PASS' : 'FAIL';
+}
+
+/** A route's ratio, with the health figure it was taken against (its own slices' when paired). */
+function ratioDetail(r, health) {
+  const against = r.pairedHealth?.requestsPerSecond ?? health?.load?.requestsPerSecond;
+  return `${r.ratio.toFixed(2)} of health (${Math.round(r.load.requestsPerSecond)} vs ${Math.round(against)} req/s)`;
 }
 
 function printTable(title, results) {
@@ -469,10 +507,10 @@ async function main() {
     if (ANALYZE_AFTER_SEEDING) await analyze(databaseUrl);
     large = await measure(api, baseUrl, measured(), DURATION, `${ctx.spaces.length} spaces, ${GROUP_COUNT} groups`);
     const wholeList = large.find((r) => r.key === 'spaces' && r.load);
-    ceiling = wholeList ? await measureBareCeiling(wholeList.bytes, DURATION, large[0]) : undefined;
+    ceiling = wholeList ? await measureBareCeiling(baseUrl, wholeList.bytes, DURATION) : undefined;
     // the content page's 25 items weigh ~21 kB against health's 0.5 kB: what writing that many bytes alone allows
     const contentPage = large.find((r) => r.key === 'content-spaces-page' && r.load);
-    pageCeiling = contentPage ? await measureBareCeiling(contentPage.bytes, DURATION, large[0]) : undefined;
+    pageCeiling = contentPage ? await measureBareCeiling(baseUrl, contentPage.bytes, DURATION) : undefined;
   }
   const printPageCeiling = () => {
     if (!pageCeiling) return;
@@ -499,7 +537,7 @@ async function main() {
     searches = catalog.unavailable ? [] : await measure(api, baseUrl, [...routes, ...uncached(routes), healthAgain], DURATION, `catalog of ${catalog.items} items`);
     // a search answer weighs ~25 kB against health's 0.5 kB: what writing that many bytes alone allows
     const largestSearch = searches.filter((r) => r.key !== 'health' && r.load).sort((a, b) => b.bytes - a.bytes)[0];
-    searchCeiling = largestSearch ? await measureBareCeiling(largestSearch.bytes, DURATION, searches[0]) : undefined;
+    searchCeiling = largestSearch ? await measureBareCeiling(baseUrl, largestSearch.bytes, DURATION) : undefined;
   }
 
   const queries = runs('queries') ? await runQueryBench(api, ctx, databaseUrl) : undefined;
@@ -508,7 +546,7 @@ async function main() {
     ? await measure(api, baseUrl, [HEALTH, ...adminListRoutes(await adminToken(api, ctx), GROUP_COUNT)], DURATION, `admin lists: ${GROUP_COUNT} groups, 11 members`)
     : [];
   const groupList = admin.find((r) => r.key === 'org-groups' && r.load);
-  const groupsCeiling = groupList ? await measureBareCeiling(groupList.bytes, DURATION, admin[0]) : undefined;
+  const groupsCeiling = groupList ? await measureBareCeiling(baseUrl, groupList.bytes, DURATION) : undefined;
 
   let writing;
   if (runs('writers')) {
@@ -552,18 +590,25 @@ async function main() {
 
   log('\nSUMMARY');
   for (const r of large.filter((x) => x.key !== 'health')) {
-    const detail = r.load ? `${r.ratio.toFixed(2)} of health (${Math.round(r.load.requestsPerSecond)} vs ${Math.round(large[0].load.requestsPerSecond)} req/s)` : r.unavailable;
-    log(`  ${pad(`${r.label}: ratio ≥ ${TARGET_RATIO}`, 56)} ${pad(verdict(r), 14)} ${detail}`);
+    const detail = r.load ? ratioDetail(r, large[0]) : r.unavailable;
+    log(`  ${pad(`${r.label}: ratio ≥ ${targetOf(r)}`, 56)} ${pad(verdict(r), 14)} ${detail}`);
   }
   if (ceiling) {
     log(
       `  ${pad(`ceiling for ${ceiling.bytes} bytes (bare node:http)`, 56)} ${pad('(report)', 14)} ${ceiling.ratio.toFixed(2)} of health ` +
         `(${Math.round(ceiling.load.requestsPerSecond)} req/s): what any server can reach with the whole list's size`,
     );
+    // issue 16: the uncached whole list ≥ 0.5 of that ceiling; both taken against health in their own slices
+    const list = large.find((r) => r.key === 'spaces-uncached' && r.load);
+    if (list) {
+      const ofCeiling = list.ratio / ceiling.ratio;
+      const status = !list.clean ? 'INVALID (non-2xx/errors)' : ofCeiling >= TARGET_RATIO ? 'PASS' : 'FAIL';
+      log(`  ${pad(`${list.label}: ≥ ${TARGET_RATIO} of its ceiling`, 56)} ${pad(status, 14)} ${ofCeiling.toFixed(2)} of the ceiling (${list.ratio.toFixed(2)} vs ${ceiling.ratio.toFixed(2)} of health)`);
+    }
   }
   printPageCeiling();
   for (const r of searches.filter((x) => x.key !== 'health')) {
-    const detail = r.load ? `${r.ratio.toFixed(2)} of health (${Math.round(r.load.requestsPerSecond)} vs ${Math.round(searches[0].load.requestsPerSecond)} req/s), p99 ${r.load.p99} ms` : r.unavailable;
+    const detail = r.load ? `${ratioDetail(r, searches[0])}, p99 ${r.load.p99} ms` : r.unavailable;
     log(`  ${pad(`${r.label}: ratio ≥ ${TARGET_RATIO}`, 56)} ${pad(verdict(r), 14)} ${detail}`);
   }
   if (searchCeiling) {
@@ -578,7 +623,7 @@ async function main() {
     log(`  ${pad(`${row.label}: statements constant`, 56)} ${pad(status, 14)} ${fmtStatements(row.small)} at 100 spaces, ${fmtStatements(row.large)} at 1,000`);
   }
   for (const r of admin.filter((x) => x.key !== 'health')) {
-    const detail = r.load ? `${r.ratio.toFixed(2)} of health (${Math.round(r.load.requestsPerSecond)} vs ${Math.round(admin[0].load.requestsPerSecond)} req/s), p99 ${r.load.p99} ms` : r.unavailable;
+    const detail = r.load ? `${ratioDetail(r, admin[0])}, p99 ${r.load.p99} ms` : r.unavailable;
     log(`  ${pad(`${r.label}: ratio ≥ ${TARGET_RATIO}`, 56)} ${pad(verdict(r), 14)} ${detail}`);
   }
   if (groupsCeiling) {
