@@ -43,18 +43,20 @@ const PROJECT_SQL = `
  * `target` selects one space (its id, uuid, project, ancestor ids and inheritance); the rest resolves
  * the caller's role on it from the space's own row: no walk up the tree. The roles are computed in
  * LATERAL subqueries (OFFSET 0 keeps them apart) so that the role functions receive plain values and
- * PostgreSQL inlines them.
+ * PostgreSQL inlines them: given the space-basis expression itself, effective_space_role (which reads
+ * its first argument three times) was run as an SQL function call, its own executor on every check.
  */
 function spaceSql(target: string): string {
   return `
   SELECT t.space_id::text AS "spaceId", t.space_uuid AS "spaceUuid", p.project_id::text AS "projectId", p.project_uuid AS "projectUuid",
          p.organization_id::text AS "organizationId", r.role AS "projectRole", r.scopes AS "customScopes",
-         ${spaceBasisRole('r.role', 'r.scopes')} AS "spaceBasisRole",
+         r.basis AS "spaceBasisRole",
          t.every_level_inherits AS "inheritsFromProject",
-         effective_space_role(${spaceBasisRole('r.role', 'r.scopes')}, e.user_entry, e.group_entry, t.every_level_inherits) AS "spaceRole"
+         effective_space_role(r.basis, e.user_entry, e.group_entry, t.every_level_inherits) AS "spaceRole"
   FROM (${target}) t
   JOIN projects p ON p.project_id = t.project_id
-  CROSS JOIN LATERAL (SELECT ${PROJECT_ROLE} AS role, ${CUSTOM_SCOPES} AS scopes OFFSET 0) r
+  CROSS JOIN LATERAL (SELECT roles.role, roles.scopes, ${spaceBasisRole('roles.role', 'roles.scopes')} AS basis
+                      FROM (SELECT ${PROJECT_ROLE} AS role, ${CUSTOM_SCOPES} AS scopes OFFSET 0) roles OFFSET 0) r
   CROSS JOIN LATERAL (SELECT ${userEntrySql('t.ancestor_ids', '$2')} AS user_entry, ${groupEntrySql('t.ancestor_ids', '$2')} AS group_entry OFFSET 0) e`;
 }
 
