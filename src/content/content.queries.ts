@@ -140,6 +140,10 @@ export function listContentStatement(request: ContentListRequest): Statement {
   const search = request.search && { pattern: param(request.search.pattern, 'text'), compact: param(request.search.compact, 'text') };
   const limit = param(request.limit, 'int');
   const offset = param(request.offset, 'int');
+  const shape = [request.kinds.join('+'), projects ? 'p' : '', scope ? 's' : '', uuids ? 'u' : '', search ? 'q' : ''].join('');
+  const name = `content-list-${request.sortBy}-${request.direction}-${shape}`;
+  const written = statementTexts.get(name);
+  if (written) return { name, text: written, values };
 
   const filters = (alias: string, uuidColumn: string) =>
     [
@@ -190,12 +194,14 @@ export function listContentStatement(request: ContentListRequest): Statement {
         ${[
           ...head.args,
           's.inherit_parent_permissions::text',
-          'coalesce(dashboard_counts.n, 0)',
-          'coalesce(chart_counts.n, 0)',
-          'coalesce(child_counts.n, 0)',
+          // index lookups for the page's rows: grouped CTEs joined back here cost a scan of each CTE per row
+          '(SELECT count(*) FROM dashboards x WHERE x.space_id = s.space_id AND x.deleted_at IS NULL)',
+          '(SELECT count(*) FROM saved_charts x WHERE x.space_id = s.space_id AND x.deleted_at IS NULL)',
+          '(SELECT count(*) FROM spaces x WHERE x.parent_space_id = s.space_id AND x.deleted_at IS NULL)',
           `coalesce((SELECT '"' || parent.space_uuid || '"' FROM spaces parent WHERE parent.space_id = s.parent_space_id), 'null')`,
           'to_json(s.path)',
-          `coalesce(shares.users, '[]')`,
+          // the users with a direct entry, as a JSON array of their uuids
+          `coalesce((SELECT '[' || string_agg('"' || u.user_uuid || '"', ',' ORDER BY u.user_uuid) || ']' FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = s.space_id), '[]')`,
         ].join(', ')})`;
     },
     dashboard: () => {
@@ -236,33 +242,7 @@ export function listContentStatement(request: ContentListRequest): Statement {
     has('chart') || has('dashboard')
       ? `\n    LEFT JOIN users updater ON updater.user_id = ${has('chart') && has('dashboard') ? 'coalesce(c.updated_by_user_id, d.updated_by_user_id)' : has('chart') ? 'c.updated_by_user_id' : 'd.updated_by_user_id'}`
       : '',
-    has('space')
-      ? `
-    LEFT JOIN dashboard_counts ON dashboard_counts.space_id = s.space_id
-    LEFT JOIN chart_counts ON chart_counts.space_id = s.space_id
-    LEFT JOIN child_counts ON child_counts.space_id = s.space_id
-    LEFT JOIN shares ON shares.space_id = s.space_id`
-      : '',
   ].join('');
-  // the page's spaces' counts and shares, each read once for all of them
-  const spaceDetailsCtes = `,
-  page_spaces AS MATERIALIZED (SELECT coalesce(array_agg(id), '{}') AS ids FROM page WHERE content_type = 'space'),
-  dashboard_counts AS MATERIALIZED (
-    SELECT x.space_id, count(*)::int AS n FROM dashboards x, page_spaces WHERE x.space_id = ANY (page_spaces.ids) AND x.deleted_at IS NULL GROUP BY x.space_id
-  ),
-  chart_counts AS MATERIALIZED (
-    SELECT x.space_id, count(*)::int AS n FROM saved_charts x, page_spaces WHERE x.space_id = ANY (page_spaces.ids) AND x.deleted_at IS NULL GROUP BY x.space_id
-  ),
-  child_counts AS MATERIALIZED (
-    SELECT x.parent_space_id AS space_id, count(*)::int AS n FROM spaces x, page_spaces
-    WHERE x.parent_space_id = ANY (page_spaces.ids) AND x.deleted_at IS NULL GROUP BY x.parent_space_id
-  ),
-  -- the users with a direct entry, as a JSON array of their uuids
-  shares AS MATERIALIZED (
-    SELECT a.space_id, '[' || string_agg('"' || u.user_uuid || '"', ',' ORDER BY u.user_uuid) || ']' AS users
-    FROM space_user_access a JOIN users u ON u.user_id = a.user_id, page_spaces WHERE a.space_id = ANY (page_spaces.ids) GROUP BY a.space_id
-  )`;
-
   const text = `
   WITH caller_role AS MATERIALIZED (
     SELECT p.project_id, r.role, p.project_uuid, p.name AS project_name, o.organization_uuid, o.name AS organization_name
@@ -281,16 +261,19 @@ export function listContentStatement(request: ContentListRequest): Statement {
   items AS (${request.kinds.map((kind) => arms[kind]).join('\n      UNION ALL')}
   ),
   total AS MATERIALIZED (SELECT count(*)::int AS n FROM items),
-  page AS MATERIALIZED (SELECT i.*, row_number() OVER (ORDER BY ${order}) AS position FROM items i ORDER BY ${order} LIMIT ${limit} OFFSET ${offset})${has('space') ? spaceDetailsCtes : ''}
+  page AS MATERIALIZED (SELECT i.*, row_number() OVER (ORDER BY ${order}) AS position FROM items i ORDER BY ${order} LIMIT ${limit} OFFSET ${offset})
   SELECT total.n AS "totalResults", listed.items FROM total CROSS JOIN (
     SELECT string_agg(${itemText}, ',' ORDER BY pg.position) AS items
     FROM page pg
     -- the project and organization as the caller's role on them was read: no lookup per row
     JOIN caller_role home ON home.project_id = pg.project_id${detailJoins}
   ) listed`;
-  const shape = [request.kinds.join('+'), projects ? 'p' : '', scope ? 's' : '', uuids ? 'u' : '', search ? 'q' : ''].join('');
-  return { name: `content-list-${request.sortBy}-${request.direction}-${shape}`, text, values };
+  statementTexts.set(name, text);
+  return { name, text, values };
 }
+
+/** Each shape's statement text, written once: the name says everything the text depends on (as it must, naming a prepared statement). */
+const statementTexts = new Map<string, string>();
 
 /** One page of GET /api/v2/content (see listContentStatement). */
 export async function selectContentPage(sql: PreparedSql, request: ContentListRequest): Promise<ContentPageRow> {
