@@ -4,13 +4,13 @@ import { AuditAction } from '../audit/audit-action.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../authorization/access.service.js';
 import { RequirePermission, ResolvedAccess } from '../authorization/route-access.decorator.js';
+import type { JsonText } from '../common/json-text.js';
 import type { Paginated } from '../common/pagination.js';
 import { ContentService } from './content.service.js';
 import {
   BulkDeleteContentDto,
   BulkDeleteResultDto,
   BulkMoveContentDto,
-  ContentItemSummaryDto,
   ContentPageDto,
   ContentProjectParamsDto,
   DeleteContentDto,
@@ -46,7 +46,7 @@ export class ContentController {
     summary: 'Spaces, dashboards and charts you may see, one page at a time (spaces first, then dashboards, then charts)',
   })
   @ApiOkResponse({ type: ContentPageDto })
-  list(@Query() query: ListContentQueryDto, @CurrentPrincipal() principal: Principal): Promise<Paginated<ContentItemSummaryDto>> {
+  list(@Query() query: ListContentQueryDto, @CurrentPrincipal() principal: Principal): Promise<JsonText> {
     return this.content.list(principal, query);
   }
 

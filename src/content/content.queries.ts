@@ -72,6 +72,14 @@ export async function lockMoveDestination(tx: EntityManager, spaceId: string, mo
 const userRef = (alias: string, key = 'uuid') =>
   `CASE WHEN ${alias}.user_id IS NULL THEN NULL ELSE json_build_object('${key}', ${alias}.user_uuid, 'firstName', ${alias}.first_name, 'lastName', ${alias}.last_name) END`;
 
+/** Users row `alias` as the JSON text of an item's `createdBy`/`lastUpdatedBy`, or `null`. */
+const userRefText = (alias: string) =>
+  `CASE WHEN ${alias}.user_id IS NULL THEN 'null' ELSE format('{"uuid":"%s","firstName":%s,"lastName":%s}', ${alias}.user_uuid, to_json(${alias}.first_name), to_json(${alias}.last_name)) END`;
+/** A nullable timestamp as JSON text: a string as JSON.stringify writes a Date, or `null`. */
+const timestampText = (column: string) => `coalesce('"' || ${isoTimestampSql(column)} || '"', 'null')`;
+/** A nullable text as JSON text. */
+const textJson = (column: string) => `coalesce(to_json(${column})::text, 'null')`;
+
 const SORT_EXPRESSIONS: Record<ContentSortColumn, string> = {
   name: 'lower(i.name)',
   space_name: 'lower(i.space_name)',
@@ -79,33 +87,10 @@ const SORT_EXPRESSIONS: Record<ContentSortColumn, string> = {
   views: 'i.views',
 };
 
-export interface ContentRow {
+/** A page of GET /api/v2/content: how many items match, and the page's items as JSON text, separated by commas (null: none). */
+export interface ContentPageRow {
   totalResults: number;
-  contentType: ContentKind | null;
-  uuid: string;
-  slug: string;
-  name: string;
-  description: string | null;
-  createdAt: string;
-  createdBy: { uuid: string; firstName: string; lastName: string } | null;
-  lastUpdatedAt: string;
-  lastUpdatedBy: { uuid: string; firstName: string; lastName: string } | null;
-  projectUuid: string;
-  projectName: string;
-  organizationUuid: string;
-  organizationName: string;
-  spaceUuid: string;
-  spaceName: string;
-  views: number;
-  firstViewedAt: string | null;
-  chartKind: string | null;
-  inheritParentPermissions: boolean | null;
-  dashboardCount: number | null;
-  chartCount: number | null;
-  childSpaceCount: number | null;
-  parentSpaceUuid: string | null;
-  path: string | null;
-  access: string[] | null;
+  items: string | null;
 }
 
 /** What a GET /api/v2/content request asks for; absent filters are null. */
@@ -138,7 +123,8 @@ export interface Statement {
  * would have to evaluate for every row). Projects are those where the caller has a project role;
  * spaces are filtered by spaceVisibleToCaller (the space list's rule, live spaces only), with
  * `caller_role` joined per project. Root spaces are read from the partial index of live root spaces.
- * All matching items are counted; only the page's rows are then read in full (counts, shares, users).
+ * All matching items are counted; only the page's rows are then read in full (counts, shares, users),
+ * and written as JSON text: one row, the total and the page's items.
  */
 export function listContentStatement(request: ContentListRequest): Statement {
   const values: unknown[] = [];
@@ -154,6 +140,10 @@ export function listContentStatement(request: ContentListRequest): Statement {
   const search = request.search && { pattern: param(request.search.pattern, 'text'), compact: param(request.search.compact, 'text') };
   const limit = param(request.limit, 'int');
   const offset = param(request.offset, 'int');
+  const shape = [request.kinds.join('+'), projects ? 'p' : '', scope ? 's' : '', uuids ? 'u' : '', search ? 'q' : ''].join('');
+  const name = `content-list-${request.sortBy}-${request.direction}-${shape}`;
+  const written = statementTexts.get(name);
+  if (written) return { name, text: written, values };
 
   const filters = (alias: string, uuidColumn: string) =>
     [
@@ -184,6 +174,75 @@ export function listContentStatement(request: ContentListRequest): Statement {
   const has = (kind: ContentKind) => request.kinds.includes(kind);
   const order = `i.type_rank, ${SORT_EXPRESSIONS[request.sortBy]} ${request.direction.toUpperCase()} NULLS LAST, i.uuid`;
 
+  // Each item's JSON text, keys in the order and form JSON.stringify wrote the item objects before:
+  // the page goes out as text (JsonText), without parsing rows and serializing the items again.
+  const itemHead = (kind: ContentKind, row: { slug: string; description: string; createdAt: string; createdBy: string; lastUpdatedBy: string; firstViewedAt: string }) => ({
+    format:
+      `{"contentType":"${kind}","uuid":"%s","slug":%s,"name":%s,"description":%s,"createdAt":"%s","createdBy":%s,"lastUpdatedAt":"%s","lastUpdatedBy":%s,` +
+      '"project":{"uuid":"%s","name":%s},"organization":{"uuid":"%s","name":%s},"space":{"uuid":"%s","name":%s},"pinnedList":null,"views":%s,' +
+      '"firstViewedAt":%s,"verification":null',
+    args: [
+      'pg.uuid', `to_json(${row.slug})`, 'to_json(pg.name)', row.description, isoTimestampSql(row.createdAt), row.createdBy, isoTimestampSql('pg.last_updated_at'),
+      row.lastUpdatedBy, 'home.project_uuid', 'to_json(home.project_name)', 'home.organization_uuid', 'to_json(home.organization_name)', 'pg.space_uuid',
+      'to_json(pg.space_name)', 'pg.views', row.firstViewedAt,
+    ],
+  });
+  const itemTexts: Record<ContentKind, () => string> = {
+    space: () => {
+      const head = itemHead('space', { slug: 's.slug', description: `'null'`, createdAt: 's.created_at', createdBy: userRefText('creator'), lastUpdatedBy: `'null'`, firstViewedAt: `'null'` });
+      return `format('${head.format},"inheritParentPermissions":%s,"dashboardCount":%s,"chartCount":%s,"childSpaceCount":%s,"appCount":0,"parentSpaceUuid":%s,"path":%s,"access":%s}',
+        ${[
+          ...head.args,
+          's.inherit_parent_permissions::text',
+          // index lookups for the page's rows: grouped CTEs joined back here cost a scan of each CTE per row
+          '(SELECT count(*) FROM dashboards x WHERE x.space_id = s.space_id AND x.deleted_at IS NULL)',
+          '(SELECT count(*) FROM saved_charts x WHERE x.space_id = s.space_id AND x.deleted_at IS NULL)',
+          '(SELECT count(*) FROM spaces x WHERE x.parent_space_id = s.space_id AND x.deleted_at IS NULL)',
+          `coalesce((SELECT '"' || parent.space_uuid || '"' FROM spaces parent WHERE parent.space_id = s.parent_space_id), 'null')`,
+          'to_json(s.path)',
+          // the users with a direct entry, as a JSON array of their uuids
+          `coalesce((SELECT '[' || string_agg('"' || u.user_uuid || '"', ',' ORDER BY u.user_uuid) || ']' FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = s.space_id), '[]')`,
+        ].join(', ')})`;
+    },
+    dashboard: () => {
+      const head = itemHead('dashboard', {
+        slug: 'd.slug',
+        description: textJson('d.description'),
+        createdAt: 'd.created_at',
+        createdBy: userRefText('creator'),
+        lastUpdatedBy: userRefText('updater'),
+        firstViewedAt: timestampText('d.first_viewed_at'),
+      });
+      return `format('${head.format}}', ${head.args.join(', ')})`;
+    },
+    chart: () => {
+      const head = itemHead('chart', {
+        slug: 'c.slug',
+        description: textJson('c.description'),
+        createdAt: 'c.created_at',
+        createdBy: `'null'`,
+        lastUpdatedBy: userRefText('updater'),
+        firstViewedAt: timestampText('c.first_viewed_at'),
+      });
+      return `format('${head.format},"source":"dbt_explore","chartKind":%s,"dashboard":null}', ${[...head.args, textJson('c.chart_kind')].join(', ')})`;
+    },
+  };
+  const itemText =
+    request.kinds.length === 1
+      ? itemTexts[request.kinds[0]]()
+      : `CASE pg.content_type ${request.kinds.map((kind) => `WHEN '${kind}' THEN ${itemTexts[kind]()}`).join(' ')} END`;
+  // only the rows and users the kinds asked for need: every relation in the plan costs its lock and start-up on each execution
+  const detailJoins = [
+    has('space') ? `\n    LEFT JOIN spaces s ON ${request.kinds.length > 1 ? "pg.content_type = 'space' AND " : ''}s.space_id = pg.id` : '',
+    has('chart') ? `\n    LEFT JOIN saved_charts c ON ${request.kinds.length > 1 ? "pg.content_type = 'chart' AND " : ''}c.saved_chart_id = pg.id` : '',
+    has('dashboard') ? `\n    LEFT JOIN dashboards d ON ${request.kinds.length > 1 ? "pg.content_type = 'dashboard' AND " : ''}d.dashboard_id = pg.id` : '',
+    has('space') || has('dashboard')
+      ? `\n    LEFT JOIN users creator ON creator.user_id = ${has('space') && has('dashboard') ? 'coalesce(s.created_by_user_id, d.created_by_user_id)' : has('space') ? 's.created_by_user_id' : 'd.created_by_user_id'}`
+      : '',
+    has('chart') || has('dashboard')
+      ? `\n    LEFT JOIN users updater ON updater.user_id = ${has('chart') && has('dashboard') ? 'coalesce(c.updated_by_user_id, d.updated_by_user_id)' : has('chart') ? 'c.updated_by_user_id' : 'd.updated_by_user_id'}`
+      : '',
+  ].join('');
   const text = `
   WITH caller_role AS MATERIALIZED (
     SELECT p.project_id, r.role, p.project_uuid, p.name AS project_name, o.organization_uuid, o.name AS organization_name
@@ -202,63 +261,25 @@ export function listContentStatement(request: ContentListRequest): Statement {
   items AS (${request.kinds.map((kind) => arms[kind]).join('\n      UNION ALL')}
   ),
   total AS MATERIALIZED (SELECT count(*)::int AS n FROM items),
-  page AS MATERIALIZED (SELECT i.*, row_number() OVER (ORDER BY ${order}) AS position FROM items i ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}),
-  -- the page's spaces' counts and shares, each read once for all of them
-  page_spaces AS MATERIALIZED (SELECT coalesce(array_agg(id), '{}') AS ids FROM page WHERE content_type = 'space'),
-  dashboard_counts AS MATERIALIZED (
-    SELECT x.space_id, count(*)::int AS n FROM dashboards x, page_spaces WHERE x.space_id = ANY (page_spaces.ids) AND x.deleted_at IS NULL GROUP BY x.space_id
-  ),
-  chart_counts AS MATERIALIZED (
-    SELECT x.space_id, count(*)::int AS n FROM saved_charts x, page_spaces WHERE x.space_id = ANY (page_spaces.ids) AND x.deleted_at IS NULL GROUP BY x.space_id
-  ),
-  child_counts AS MATERIALIZED (
-    SELECT x.parent_space_id AS space_id, count(*)::int AS n FROM spaces x, page_spaces
-    WHERE x.parent_space_id = ANY (page_spaces.ids) AND x.deleted_at IS NULL GROUP BY x.parent_space_id
-  ),
-  shares AS MATERIALIZED (
-    SELECT a.space_id, array_agg(u.user_uuid::text ORDER BY u.user_uuid) AS users
-    FROM space_user_access a JOIN users u ON u.user_id = a.user_id, page_spaces WHERE a.space_id = ANY (page_spaces.ids) GROUP BY a.space_id
-  )
-  SELECT total.n AS "totalResults", listed.* FROM total LEFT JOIN LATERAL (
-    SELECT pg.content_type AS "contentType", pg.uuid, coalesce(s.slug, c.slug, d.slug) AS slug, pg.name,
-           coalesce(c.description, d.description) AS description,
-           ${isoTimestampSql('coalesce(s.created_at, c.created_at, d.created_at)')} AS "createdAt",
-           CASE pg.content_type WHEN 'chart' THEN NULL ELSE ${userRef('creator')} END AS "createdBy",
-           ${isoTimestampSql('pg.last_updated_at')} AS "lastUpdatedAt",
-           CASE pg.content_type WHEN 'space' THEN NULL ELSE ${userRef('updater')} END AS "lastUpdatedBy",
-           home.project_uuid AS "projectUuid", home.project_name AS "projectName", home.organization_uuid AS "organizationUuid",
-           home.organization_name AS "organizationName", pg.space_uuid AS "spaceUuid", pg.space_name AS "spaceName", pg.views,
-           ${isoTimestampSql('coalesce(c.first_viewed_at, d.first_viewed_at)')} AS "firstViewedAt", c.chart_kind AS "chartKind",
-           s.inherit_parent_permissions AS "inheritParentPermissions",
-           CASE WHEN s.space_id IS NOT NULL THEN coalesce(dashboard_counts.n, 0) END AS "dashboardCount",
-           CASE WHEN s.space_id IS NOT NULL THEN coalesce(chart_counts.n, 0) END AS "chartCount",
-           CASE WHEN s.space_id IS NOT NULL THEN coalesce(child_counts.n, 0) END AS "childSpaceCount",
-           (SELECT parent.space_uuid FROM spaces parent WHERE parent.space_id = s.parent_space_id) AS "parentSpaceUuid",
-           s.path,
-           CASE WHEN s.space_id IS NOT NULL THEN coalesce(shares.users, '{}') END AS access,
-           pg.position
+  page AS MATERIALIZED (SELECT i.*, row_number() OVER (ORDER BY ${order}) AS position FROM items i ORDER BY ${order} LIMIT ${limit} OFFSET ${offset})
+  SELECT total.n AS "totalResults", listed.items FROM total CROSS JOIN (
+    SELECT string_agg(${itemText}, ',' ORDER BY pg.position) AS items
     FROM page pg
-    LEFT JOIN spaces s ON ${has('space') ? "pg.content_type = 'space' AND s.space_id = pg.id" : 'false'}
-    LEFT JOIN saved_charts c ON ${has('chart') ? "pg.content_type = 'chart' AND c.saved_chart_id = pg.id" : 'false'}
-    LEFT JOIN dashboards d ON ${has('dashboard') ? "pg.content_type = 'dashboard' AND d.dashboard_id = pg.id" : 'false'}
     -- the project and organization as the caller's role on them was read: no lookup per row
-    JOIN caller_role home ON home.project_id = pg.project_id
-    LEFT JOIN users creator ON creator.user_id = coalesce(s.created_by_user_id, d.created_by_user_id)
-    LEFT JOIN users updater ON updater.user_id = coalesce(c.updated_by_user_id, d.updated_by_user_id)
-    LEFT JOIN dashboard_counts ON dashboard_counts.space_id = s.space_id
-    LEFT JOIN chart_counts ON chart_counts.space_id = s.space_id
-    LEFT JOIN child_counts ON child_counts.space_id = s.space_id
-    LEFT JOIN shares ON shares.space_id = s.space_id
-  ) listed ON true
-  ORDER BY listed.position`;
-  const shape = [request.kinds.join('+'), projects ? 'p' : '', scope ? 's' : '', uuids ? 'u' : '', search ? 'q' : ''].join('');
-  return { name: `content-list-${request.sortBy}-${request.direction}-${shape}`, text, values };
+    JOIN caller_role home ON home.project_id = pg.project_id${detailJoins}
+  ) listed`;
+  statementTexts.set(name, text);
+  return { name, text, values };
 }
 
+/** Each shape's statement text, written once: the name says everything the text depends on (as it must, naming a prepared statement). */
+const statementTexts = new Map<string, string>();
+
 /** One page of GET /api/v2/content (see listContentStatement). */
-export function selectContentPage(sql: PreparedSql, request: ContentListRequest): Promise<ContentRow[]> {
+export async function selectContentPage(sql: PreparedSql, request: ContentListRequest): Promise<ContentPageRow> {
   const statement = listContentStatement(request);
-  return sql.rows<ContentRow>(statement.name, statement.text, statement.values);
+  const [page] = await sql.rows<ContentPageRow>(statement.name, statement.text, statement.values);
+  return page!;
 }
 
 export interface DeletedContentRow {

@@ -12,6 +12,10 @@ import type { TestUser } from '../support/users.js';
 type Method = 'get' | 'post' | 'patch' | 'delete';
 type Kind = 'space' | 'chart' | 'dashboard';
 
+/** The keys of a v2 content item, in the order Lightdash's SummaryContent and our answers have them. */
+const SUMMARY_KEYS = ['contentType', 'uuid', 'slug', 'name', 'description', 'createdAt', 'createdBy', 'lastUpdatedAt', 'lastUpdatedBy', 'project', 'organization', 'space', 'pinnedList', 'views', 'firstViewedAt', 'verification'];
+const SPACE_KEYS = ['inheritParentPermissions', 'dashboardCount', 'chartCount', 'childSpaceCount', 'appCount', 'parentSpaceUuid', 'path', 'access'];
+
 describe('content: the trash and the v2 content API', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -379,6 +383,122 @@ describe('content: the trash and the v2 content API', () => {
     expect(await list(p.viewer, `spaceUuids=${alpha}&contentTypes=space`)).toEqual({ uuids: [nested], total: 1 });
     expect(await list(p.viewer, `spaceUuids=${hidden}`)).toEqual({ uuids: [], total: 0 });
     expect(await list(p.admin, `spaceUuids=${hidden}`)).toEqual({ uuids: [hiddenChart], total: 1 });
+  });
+
+  it('GET /api/v2/content: the page PostgreSQL writes as JSON text reads exactly as JSON.stringify of its items, every kind, awkward text included', async () => {
+    const { p, projectUuid } = await setup();
+    const awkward = 'Q "3" \\ back\nslash\t\u0001 é 😀 \u2028 </script>';
+    const root = await createSpace(t, p.admin, projectUuid, { name: 'Awkward root' });
+    const nested = await createSpace(t, p.admin, projectUuid, { name: 'Nested', parentSpaceUuid: root });
+    const chart = await insertChart(root, 'A chart');
+    const dashboard = await insertDashboard(root, 'A board');
+    const at = '2026-01-02T03:04:05.678Z';
+    const [[admin]] = await db().query('UPDATE users SET first_name = $2 WHERE user_uuid = $1 RETURNING user_id AS id', [p.admin.userUuid, awkward]);
+    await db().query('UPDATE spaces SET name = $2, created_at = $3 WHERE space_uuid = $1', [root, awkward, at]);
+    await db().query('UPDATE spaces SET created_at = $2 WHERE space_uuid = $1', [nested, at]);
+    await db().query(
+      `UPDATE saved_charts SET name = $2, description = $2, chart_kind = 'table', views = 3, first_viewed_at = $3, created_at = $3, updated_at = $3,
+       updated_by_user_id = $4 WHERE saved_chart_uuid = $1`,
+      [chart, awkward, at, admin.id],
+    );
+    await db().query('UPDATE dashboards SET created_at = $2, updated_at = $2, created_by_user_id = $3 WHERE dashboard_uuid = $1', [dashboard, at, admin.id]);
+
+    const res = await call(p.viewer, 'get', `/api/v2/content?uuids=${root}&uuids=${nested}&uuids=${chart}&uuids=${dashboard}&sortBy=name&sortDirection=asc`).expect(200);
+    // what the server sends is what JSON.stringify wrote when the items were objects: no spaces, the same escapes, the same key order
+    expect(res.text).toBe(JSON.stringify(res.body));
+    const { data, pagination } = res.body.results;
+    expect(pagination).toEqual({ page: 1, pageSize: 10, totalPageCount: 1, totalResults: 4 });
+    const project = { uuid: projectUuid, name: 'Test project' };
+    const organization = { uuid: p.organizationUuid, name: expect.any(String) };
+    const adminRef = { uuid: p.admin.userUuid, firstName: awkward, lastName: expect.any(String) };
+    const common = { pinnedList: null, verification: null, project, organization };
+    expect(data.map((d: object) => Object.keys(d))).toEqual([
+      [...SUMMARY_KEYS, ...SPACE_KEYS],
+      [...SUMMARY_KEYS, ...SPACE_KEYS],
+      SUMMARY_KEYS,
+      [...SUMMARY_KEYS, 'source', 'chartKind', 'dashboard'],
+    ]);
+    expect(data).toEqual([
+      {
+        ...common,
+        contentType: 'space',
+        uuid: nested,
+        slug: 'nested',
+        name: 'Nested',
+        description: null,
+        createdAt: at,
+        createdBy: adminRef,
+        lastUpdatedAt: at,
+        lastUpdatedBy: null,
+        space: { uuid: nested, name: 'Nested' },
+        views: 0,
+        firstViewedAt: null,
+        inheritParentPermissions: true,
+        dashboardCount: 0,
+        chartCount: 0,
+        childSpaceCount: 0,
+        appCount: 0,
+        parentSpaceUuid: root,
+        path: expect.stringMatching(/\.nested$/),
+        access: [p.admin.userUuid],
+      },
+      {
+        ...common,
+        contentType: 'space',
+        uuid: root,
+        slug: 'awkward-root',
+        name: awkward,
+        description: null,
+        createdAt: at,
+        createdBy: adminRef,
+        lastUpdatedAt: at,
+        lastUpdatedBy: null,
+        space: { uuid: root, name: awkward },
+        views: 0,
+        firstViewedAt: null,
+        inheritParentPermissions: true,
+        dashboardCount: 1,
+        chartCount: 1,
+        childSpaceCount: 1,
+        appCount: 0,
+        parentSpaceUuid: null,
+        path: 'awkward-root',
+        access: [p.admin.userUuid],
+      },
+      {
+        ...common,
+        contentType: 'dashboard',
+        uuid: dashboard,
+        slug: expect.stringMatching(/^A board-/),
+        name: 'A board',
+        description: null,
+        createdAt: at,
+        createdBy: adminRef,
+        lastUpdatedAt: at,
+        lastUpdatedBy: null,
+        space: { uuid: root, name: awkward },
+        views: 0,
+        firstViewedAt: null,
+      },
+      {
+        ...common,
+        contentType: 'chart',
+        uuid: chart,
+        slug: expect.stringMatching(/^A chart-/),
+        name: awkward,
+        description: awkward,
+        createdAt: at,
+        createdBy: null,
+        lastUpdatedAt: at,
+        lastUpdatedBy: adminRef,
+        space: { uuid: root, name: awkward },
+        views: 3,
+        firstViewedAt: at,
+        source: 'dbt_explore',
+        chartKind: 'table',
+        dashboard: null,
+      },
+    ]);
   });
 
   it('the purge deletes for good what stayed in the trash past the retention, one replica at a time', async () => {
