@@ -39,7 +39,8 @@ async function demoProject(port: number, cookie: string): Promise<any> {
   return ((await (await fetch(`${base}/projects/${demo.projectUuid}`, { headers: { cookie } })).json()) as any).results;
 }
 
-// The built server on a fresh embedded PostgreSQL generates the demo warehouse once.
+// The built server on a fresh embedded PostgreSQL generates the demo warehouse once. Each test starts two
+// servers (a cluster initialised, the shop generated): three minutes, as their waits for health allow.
 describe('the demo warehouse on the embedded database', () => {
   let root: string;
   beforeAll(() => {
@@ -113,7 +114,7 @@ describe('the demo warehouse on the embedded database', () => {
     expect((await demoProject(port, cookie)).warehouseConnection.port).toBe(embeddedPort(dataDir));
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
-  });
+  }, 180_000);
 
   it('generates nothing with DEMO_WAREHOUSE=false; turned on later, gives the project to the organization that exists', async () => {
     const dataDir = path.join(root, 'off');
@@ -138,5 +139,5 @@ describe('the demo warehouse on the embedded database', () => {
     expect(project).toMatchObject({ name: 'Demo shop', warehouseConnection: { type: 'postgres', port: embeddedPort(dataDir), schema: 'demo' } });
     on.child.kill('SIGTERM');
     expect((await on.exited).code).toBe(0);
-  });
+  }, 180_000);
 });
