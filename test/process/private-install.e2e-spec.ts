@@ -61,7 +61,7 @@ describe('an install inside a private (0700) directory', () => {
     } finally {
       fs.rmSync(movedCluster, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 
   it('with an explicit DATA_DIR the postgres user cannot reach, stops with one line saying what to change (as root)', async () => {
     const port = await freePort();
@@ -79,5 +79,5 @@ describe('an install inside a private (0700) directory', () => {
       server.child.kill('SIGTERM');
       expect((await server.exited).code).toBe(0);
     }
-  });
+  }, 120_000);
 });
