@@ -13,7 +13,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * `refresh_space_list_items` locks the items first and reads the counts in its next statement, with a
  * snapshot taken after the lock: two transactions adding a chart to one space each count the other's
  * chart (the second waits for the first to commit), where counting from the trigger's own snapshot
- * would lose one of them.
+ * would lose one of them. It always runs its generic plans: planning each call anew (what PostgreSQL
+ * chose for the array of ids) doubled the cost of a chart or space insert.
  */
 export class SpaceListItems1765210000000 implements MigrationInterface {
   name = 'SpaceListItems1765210000000';
@@ -25,7 +26,8 @@ export class SpaceListItems1765210000000 implements MigrationInterface {
         item text NOT NULL
       )`);
     await queryRunner.query(`
-      CREATE FUNCTION refresh_space_list_items(VARIADIC ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+      CREATE FUNCTION refresh_space_list_items(VARIADIC ids bigint[]) RETURNS void LANGUAGE plpgsql
+      SET plan_cache_mode = force_generic_plan AS $$
       BEGIN
         PERFORM 1 FROM space_list_items WHERE space_id = ANY (ids) ORDER BY space_id FOR UPDATE;
         INSERT INTO space_list_items (space_id, item)
