@@ -6,6 +6,9 @@ import { JsonText } from './json-text.js';
 
 export const WITHOUT_ENVELOPE = 'withoutEnvelope';
 
+const ENVELOPE_HEAD = Buffer.from('{"status":"ok","results":');
+const ENVELOPE_TAIL = Buffer.from('}');
+
 /** The route speaks another protocol (SCIM) and answers its own body, not wrapped in the envelope. */
 export const WithoutEnvelope = () => SetMetadata(WITHOUT_ENVELOPE, true);
 
@@ -24,7 +27,8 @@ export class SuccessEnvelopeInterceptor implements NestInterceptor {
         if (results instanceof JsonText) {
           // sent as it is: fastify does not serialize a string it is told is JSON
           void reply.type('application/json; charset=utf-8');
-          return `{"status":"ok","results":${results.text}}`;
+          const { text } = results;
+          return typeof text === 'string' ? `{"status":"ok","results":${text}}` : Buffer.concat([ENVELOPE_HEAD, text, ENVELOPE_TAIL]);
         }
         return results === undefined ? { status: 'ok' } : { status: 'ok', results };
       }),

@@ -73,9 +73,9 @@ export function installResponseCache(app: NestFastifyApplication): void {
     const keep = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       // the access check's decision: where it read the database, for whom
       const { responseCacheEntry: pending, readAt, principal: user } = requestContextOf(request);
-      if (pending && readAt && user?.via === pending.credential.via && user.organizationId && reply.statusCode === 200 && typeof payload === 'string') {
+      if (pending && readAt && user?.via === pending.credential.via && user.organizationId && reply.statusCode === 200 && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
         cache.set(pending.key, {
-          payload: Buffer.from(payload),
+          payload: Buffer.isBuffer(payload) ? payload : Buffer.from(payload),
           contentType: String(reply.getHeader('content-type')),
           userId: user.userId,
           organizationId: user.organizationId,

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { projectRoleSourcesSql, spaceById, visibleSpacesCte } from '../authorization/access.sql.js';
+import { projectRoleSourcesSql, visibleSpacesCte } from '../authorization/access.sql.js';
 import type { ProjectRole, SpaceRole } from '../authorization/roles.js';
 import type { PreparedSql } from '../database/sql.js';
 import type { SpaceUserAccessDto } from './dto/space.dto.js';
@@ -10,73 +10,37 @@ import { SPACE_CONTENT_SQL, type SpaceContentRow } from './space-content.queries
 // read of space-content.queries.ts. Each function is one statement; SpacesService holds the rules.
 
 /**
- * Every space of project $1 that user $2 may see, in path order, in one statement (see
- * visibleSpacesCte): each as the JSON text of its summary (without `userAccess`, which the service
- * explains from the role columns beside it), so that the server sends the text as it comes instead of
- * parsing and serializing again some 600 kB for 1,000 spaces. The listed rows are materialized first
- * and the counts and shares, each aggregated once for the project, joined to them afterwards: joined
- * inside the per-row lookup of the space, PostgreSQL re-read each aggregate for every row (90 ms
- * instead of 8 at 1,000 spaces). The caller's own columns come once, in a row of their own.
+ * Every space of project $1 that user $2 may see (visibleSpacesCte), in path order, as one row: the
+ * caller's project role sources and name, and `items`, the summaries' JSON text joined by commas (NULL
+ * when none). Each summary is its stored text (space_list_items, kept by triggers: migration
+ * SpaceListItems) up to `"userAccess":`, then the caller's roles on the space between two chr(1) (space
+ * role, user entry, group entry and own entry, joined by '|', '' for none), then the closing brace: the
+ * service writes `userAccess` in place of the roles. One text value instead of a row per space: the
+ * pg client decodes one column, and PostgreSQL writes no JSON per request.
  */
 const LIST_SQL = `
-  WITH ${visibleSpacesCte('$1', '$2')},
-  listed_spaces AS MATERIALIZED (
-    SELECT s.space_id, s.space_uuid, s.name, s.slug, s.inherit_parent_permissions, s.path, s.every_level_inherits, s.parent_space_id,
-           v.space_role, v.user_entry, v.group_entry, own.role AS own_entry
-    FROM visible_spaces v
-    ${spaceById('s', 'v.space_id')}
-    LEFT JOIN visible_space_user_entries own ON own.space_id = v.space_id
-  ),
-  chart_counts AS (SELECT space_id, count(*)::int AS n FROM saved_charts WHERE project_id = $1 AND deleted_at IS NULL GROUP BY space_id),
-  dashboard_counts AS (SELECT space_id, count(*)::int AS n FROM dashboards WHERE project_id = $1 AND deleted_at IS NULL GROUP BY space_id),
-  child_counts AS (SELECT parent_space_id AS space_id, count(*)::int AS n FROM spaces WHERE project_id = $1 AND parent_space_id IS NOT NULL AND deleted_at IS NULL GROUP BY 1),
-  space_uuids AS (SELECT space_id, space_uuid FROM spaces WHERE project_id = $1),
-  shares AS (
-    SELECT a.space_id, '[' || string_agg('"' || u.user_uuid || '"', ',' ORDER BY u.user_uuid) || ']' AS users
-    FROM space_user_access a JOIN spaces sp ON sp.space_id = a.space_id AND sp.project_id = $1 JOIN users u ON u.user_id = a.user_id
-    GROUP BY a.space_id
-  ),
-  owner AS (
-    SELECT p.project_uuid, o.organization_uuid FROM projects p JOIN organizations o ON o.organization_id = p.organization_id WHERE p.project_id = $1
-  )
-  SELECT NULL AS path, NULL AS item, NULL::space_role AS "spaceRole", NULL::space_role AS "userEntry", NULL::space_role AS "groupEntry", NULL::space_role AS "ownEntry",
-         src.organization_role AS "organizationRole", src.direct_project_role AS "directProjectRole", src.group_project_role AS "groupProjectRole",
-         u.first_name AS "firstName", u.last_name AS "lastName", u.email
+  WITH ${visibleSpacesCte('$1', '$2')}
+  SELECT src.organization_role AS "organizationRole", src.direct_project_role AS "directProjectRole", src.group_project_role AS "groupProjectRole",
+         u.first_name AS "firstName", u.last_name AS "lastName", u.email,
+         (SELECT string_agg(i.item || chr(1) || v.space_role || '|' || coalesce(v.user_entry::text, '') || '|' || coalesce(v.group_entry::text, '')
+                              || '|' || coalesce(own.role::text, '') || chr(1) || '}', ',' ORDER BY v.path)
+          FROM visible_spaces v
+          JOIN space_list_items i ON i.space_id = v.space_id
+          LEFT JOIN visible_space_user_entries own ON own.space_id = v.space_id) AS items
   FROM projects owner_project CROSS JOIN LATERAL (${projectRoleSourcesSql('owner_project', '$2')}) src JOIN users u ON u.user_id = $2
-  WHERE owner_project.project_id = $1
-  UNION ALL
-  SELECT s.path,
-         -- the summary's JSON text written with format(): a third cheaper than row_to_json or json_build_object
-         -- (which also puts spaces around every colon and comma); strings that may need escaping go through to_json
-         format('{"uuid":"%s","name":%s,"projectUuid":"%s","organizationUuid":"%s","slug":%s,"isPrivate":%s,"inheritParentPermissions":%s,'
-                '"inheritsFromOrgOrProject":%s,"parentSpaceUuid":%s,"path":%s,"projectMemberAccessRole":null,"chartCount":"%s",'
-                '"dashboardCount":"%s","childSpaceCount":"%s","appCount":"0","access":%s,"pinnedListUuid":null,"pinnedListOrder":null}',
-           s.space_uuid, to_json(s.name), owner.project_uuid, owner.organization_uuid, to_json(s.slug), (NOT s.inherit_parent_permissions)::text,
-           s.inherit_parent_permissions::text, s.every_level_inherits::text, coalesce('"' || parent.space_uuid || '"', 'null'), to_json(s.path),
-           coalesce(cc.n, 0), coalesce(dc.n, 0), coalesce(kc.n, 0), coalesce(sh.users, '[]')),
-         s.space_role, s.user_entry, s.group_entry, s.own_entry,
-         NULL, NULL, NULL, NULL, NULL, NULL
-  FROM listed_spaces s
-  CROSS JOIN owner
-  LEFT JOIN space_uuids parent ON parent.space_id = s.parent_space_id
-  LEFT JOIN chart_counts cc ON cc.space_id = s.space_id
-  LEFT JOIN dashboard_counts dc ON dc.space_id = s.space_id
-  LEFT JOIN child_counts kc ON kc.space_id = s.space_id
-  LEFT JOIN shares sh ON sh.space_id = s.space_id
-  ORDER BY path NULLS FIRST`;
+  WHERE owner_project.project_id = $1`;
 
-/** The first row: the caller's project role sources and name; every other row: one listed space. */
-export type ListRow = Omit<SpaceAccessSources, 'spaceRole'> &
+/** The caller's project role sources and name, and the visible spaces' summaries (LIST_SQL). */
+export type ListRow = Pick<SpaceAccessSources, 'organizationRole' | 'directProjectRole' | 'groupProjectRole'> &
   Pick<SpaceUserAccessDto, 'firstName' | 'lastName' | 'email'> & {
-    path: string | null;
-    /** the summary's JSON text, without userAccess */
-    item: string | null;
-    spaceRole: SpaceRole | null;
+    /** the summaries' JSON text, each with the caller's roles on the space between two chr(1) where userAccess goes */
+    items: string | null;
   };
 
-/** The caller's row first, then every space of the project that the user may see, in path order (LIST_SQL). */
-export function selectVisibleSpaces(sql: PreparedSql, projectId: string, userId: string): Promise<ListRow[]> {
-  return sql.rows<ListRow>('space-list', LIST_SQL, [projectId, userId]);
+/** The caller's row with every space of the project that the user may see, in path order (LIST_SQL); none when the project is gone. */
+export async function selectVisibleSpaces(sql: PreparedSql, projectId: string, userId: string): Promise<ListRow | undefined> {
+  const [row] = await sql.rows<ListRow>('space-list', LIST_SQL, [projectId, userId]);
+  return row;
 }
 
 /** The space with its content as the caller sees it, when the access check did not load it already. */
