@@ -30,7 +30,7 @@ function memberListsJoin(limitParam: string, offsetParam: string): string {
       coalesce(json_agg(json_build_object('userUuid', ranked.user_uuid, 'email', ranked.email,
                                           'firstName', ranked.first_name, 'lastName', ranked.last_name) ORDER BY ranked.position)
                FILTER (WHERE ranked.position > ${offsetParam}::int
-                         AND (${limitParam}::int IS NULL OR ranked.position <= ${offsetParam}::int + ${limitParam}::int)), '[]') AS members,
+                         AND (${limitParam}::int IS NULL OR ranked.position <= ${offsetParam}::bigint + ${limitParam}::int)), '[]') AS members,
       coalesce(json_agg(ranked.user_uuid ORDER BY ranked.position), '[]') AS "memberUuids"
     FROM (SELECT u.user_uuid, u.email, u.first_name, u.last_name, row_number() OVER (ORDER BY ${MEMBER_ORDER}) AS position
           FROM group_memberships gm JOIN users u ON u.user_id = gm.user_id
@@ -49,15 +49,27 @@ const GROUP_PAGE_CTE = `
     LIMIT $2 OFFSET $3
   )`;
 
+/** The page's rows `g` with their creator's and updater's uuids. */
+const PAGE_ROWS = `(
+    SELECT p.*, creator.user_uuid AS creator_uuid, updater.user_uuid AS updater_uuid
+    FROM page p
+    LEFT JOIN users creator ON creator.user_id = p.created_by_user_id
+    LEFT JOIN users updater ON updater.user_id = p.updated_by_user_id
+  ) g`;
+
 /**
  * A group of the page as JSON text, keys and values as GroupDto is written (timestamps as JSON.stringify
- * writes a Date), from the page row `g` and GROUP_JOINS: the list is sent as PostgreSQL writes it.
+ * writes a Date), from a row `g` of PAGE_ROWS and $5, the organization's uuid (the caller's: the page is
+ * of the caller's organization). `tail` is spliced in before the closing brace. Written with format()
+ * and to_json() of each text rather than row_to_json of a row: a third less of PostgreSQL's CPU for
+ * the list with members, same bytes.
  */
-const GROUP_JSON = `(SELECT row_to_json(x)::text FROM (SELECT
-    g.group_uuid AS uuid, g.name, g.description, g.icon,
-    ${isoTimestampSql('g.created_at')} AS "createdAt", creator.user_uuid AS "createdByUserUuid",
-    ${isoTimestampSql('g.updated_at')} AS "updatedAt", updater.user_uuid AS "updatedByUserUuid",
-    o.organization_uuid AS "organizationUuid") x)`;
+const groupJson = (tail = '', ...tailValues: string[]) => `format(
+    '{"uuid":"%s","name":%s,"description":%s,"icon":%s,"createdAt":"%s","createdByUserUuid":%s,"updatedAt":"%s","updatedByUserUuid":%s,"organizationUuid":"%s"${tail}}',
+    g.group_uuid, to_json(g.name), coalesce(to_json(g.description)::text, 'null'), coalesce(to_json(g.icon)::text, 'null'),
+    ${isoTimestampSql('g.created_at')}, coalesce('"' || g.creator_uuid || '"', 'null'),
+    ${isoTimestampSql('g.updated_at')}, coalesce('"' || g.updater_uuid || '"', 'null'),
+    $5::text${tailValues.map((value) => `, ${value}`).join('')})`;
 
 /** The page's groups, `items` (JSON text, comma-separated, in order) from `item` of each row of `listed`, with their total. */
 const PAGE_OF_ITEMS = `SELECT max(listed.total) AS total, string_agg(listed.item, ',' ORDER BY listed.created_at, listed.group_id) AS items`;
@@ -65,32 +77,28 @@ const PAGE_OF_ITEMS = `SELECT max(listed.total) AS total, string_agg(listed.item
 const GROUP_PAGE = `
   WITH ${GROUP_PAGE_CTE}
   ${PAGE_OF_ITEMS}
-  FROM (SELECT g.total, g.created_at, g.group_id, ${GROUP_JSON} AS item FROM page g ${GROUP_JOINS}) listed`;
+  FROM (SELECT g.total, g.created_at, g.group_id, ${groupJson()} AS item FROM ${PAGE_ROWS}) listed`;
 
-// The page with the members of each of its groups (the first $5 in `members`, all in `memberUuids`),
-// read in one pass over the page's memberships rather than once per group. MATERIALIZED: aggregated
-// once, whatever the generic plan would otherwise do (it re-aggregated per group: 9 ms instead of 1).
-// The two lists are JSON text spliced into the group's object before its closing brace.
+// The page with the members of each of its groups (the first $6 in `members`, all in `memberUuids`),
+// each group's row and its members aggregated in one grouping over the page's memberships (one sort,
+// rather than a member list per group joined back to the page: 7-10 % less CPU). A member's JSON is
+// written as GroupMemberDto is, with the group's uuid.
+const MEMBER_JSON = `format('{"userUuid":"%s","email":%s,"firstName":%s,"lastName":%s,"groupUuid":"%s"}',
+                            u.user_uuid, to_json(u.email), to_json(u.first_name), to_json(u.last_name), g.group_uuid)`;
 const GROUP_PAGE_WITH_MEMBERS = `
-  WITH ${GROUP_PAGE_CTE},
-  ranked AS (
-    SELECT gm.group_id, p.group_uuid, u.user_uuid, u.email, u.first_name, u.last_name,
-           row_number() OVER (PARTITION BY gm.group_id ORDER BY ${MEMBER_ORDER}) AS position
-    FROM page p JOIN group_memberships gm ON gm.group_id = p.group_id JOIN users u ON u.user_id = gm.user_id
-  ),
-  member_lists AS MATERIALIZED (
-    SELECT group_id,
-           string_agg((SELECT row_to_json(m)::text FROM (SELECT user_uuid AS "userUuid", email, first_name AS "firstName", last_name AS "lastName",
-                                                                group_uuid AS "groupUuid") m), ',' ORDER BY position)
-             FILTER (WHERE position <= $5::int) AS members,
-           string_agg('"' || user_uuid || '"', ',' ORDER BY position) AS member_uuids
-    FROM ranked GROUP BY group_id
-  )
+  WITH ${GROUP_PAGE_CTE}
   ${PAGE_OF_ITEMS}
   FROM (
     SELECT g.total, g.created_at, g.group_id,
-           left(${GROUP_JSON}, -1) || ',"members":[' || coalesce(ml.members, '') || '],"memberUuids":[' || coalesce(ml.member_uuids, '') || ']}' AS item
-    FROM page g ${GROUP_JOINS} LEFT JOIN member_lists ml ON ml.group_id = g.group_id
+           ${groupJson(
+             ',"members":[%s],"memberUuids":[%s]',
+             `array_to_string((array_agg(${MEMBER_JSON} ORDER BY ${MEMBER_ORDER}) FILTER (WHERE u.user_id IS NOT NULL))[1:$6::int], ',')`,
+             `string_agg('"' || u.user_uuid || '"', ',' ORDER BY ${MEMBER_ORDER})`,
+           )} AS item
+    FROM ${PAGE_ROWS}
+    LEFT JOIN group_memberships gm ON gm.group_id = g.group_id
+    LEFT JOIN users u ON u.user_id = gm.user_id
+    GROUP BY g.group_id, g.total, g.created_at, g.group_uuid, g.name, g.description, g.icon, g.updated_at, g.creator_uuid, g.updater_uuid
   ) listed`;
 
 export interface LockedGroup {
@@ -113,7 +121,10 @@ export interface GroupPageRow {
   items: string | null;
 }
 
-/** A page of the organization's groups: `[organizationId, limit, offset, search]`, plus the member limit when `withMembers`. */
+/**
+ * A page of the organization's groups: `[organizationId, limit, offset, search, organizationUuid]`,
+ * plus the member limit when `withMembers`.
+ */
 export async function selectGroupPage(sql: PreparedSql, withMembers: boolean, params: unknown[]): Promise<GroupPageRow> {
   const [page] = await sql.rows<GroupPageRow>(withMembers ? 'groups-page-json-with-members' : 'groups-page-json', withMembers ? GROUP_PAGE_WITH_MEMBERS : GROUP_PAGE, params);
   return page;

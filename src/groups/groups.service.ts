@@ -44,6 +44,12 @@ const MEMBER_FOREIGN_KEY = 'group_memberships_user_id_organization_id_fkey';
 const GROUP_FOREIGN_KEY = 'group_memberships_group_id_organization_id_fkey';
 
 /**
+ * A member count or offset from the query as the statements take it (PostgreSQL integers): any value
+ * beyond the largest is beyond every group's size, so it answers the same as the largest.
+ */
+const memberBound = (value: number): number => Math.min(value, 2_147_483_647);
+
+/**
  * Who changes groups: a user of the organization (a Principal), or an organization's SCIM token,
  * which is no user (`userId` null: recorded as no creator/updater).
  */
@@ -97,8 +103,8 @@ export class GroupsService {
     }
     const search = query.searchQuery?.trim() ? containsPattern(query.searchQuery.trim()) : null;
     const withMembers = query.includeMembers !== undefined;
-    const params: unknown[] = [principal.organizationId, window?.limit ?? null, window?.offset ?? 0, search];
-    if (withMembers) params.push(query.includeMembers);
+    const params: unknown[] = [principal.organizationId, window?.limit ?? null, window?.offset ?? 0, search, principal.organizationUuid];
+    if (withMembers) params.push(memberBound(query.includeMembers!));
     // the groups come as JSON text, sent as they are: no parsing of their members and serializing them again
     const page = await selectGroupPage(this.sql, withMembers, params);
     let total = page.total === null ? 0 : Number(page.total);
@@ -109,7 +115,8 @@ export class GroupsService {
   }
 
   get(principal: Principal, groupUuid: string, query: GetGroupQueryDto): Promise<GroupWithMembersDto> {
-    return this.findGroup(this.dataSource.manager, principal.organizationId!, groupUuid, query.includeMembers, query.offset);
+    const limit = query.includeMembers === undefined ? undefined : memberBound(query.includeMembers);
+    return this.findGroup(this.dataSource.manager, principal.organizationId!, groupUuid, limit, memberBound(query.offset ?? 0));
   }
 
   async listMembers(principal: Principal, groupUuid: string): Promise<GroupMemberDto[]> {

@@ -389,6 +389,18 @@ describe('groups', () => {
     expect((await call(org.admin, 'get', `/groups/${big.uuid}?includeMembers=0`).expect(200)).body.results.members).toEqual([]);
     expect((await call(org.admin, 'get', `/groups/${big.uuid}`).expect(200)).body.results.members).toEqual(everyone);
 
+    // counts beyond PostgreSQL's integers are beyond every group's size: all members, or none past the offset
+    for (const huge of ['2147483648', '99999999999', '1e300']) {
+      expect((await call(org.admin, 'get', `/org/groups?includeMembers=${huge}`).expect(200)).body.results).toEqual({
+        data: [
+          { ...big, members: everyone.map((m) => ({ ...m, groupUuid: big.uuid })), memberUuids: allUuids },
+          { ...empty, members: [], memberUuids: [] },
+        ],
+      });
+      expect((await call(org.admin, 'get', `/groups/${big.uuid}?includeMembers=${huge}&offset=1`).expect(200)).body.results.members).toEqual(everyone.slice(1));
+      expect((await call(org.admin, 'get', `/groups/${big.uuid}?includeMembers=${huge}&offset=${huge}`).expect(200)).body.results.members).toEqual([]);
+    }
+
     for (const query of ['includeMembers=-1', 'includeMembers=two', 'includeMembers=1.5']) {
       expect((await call(org.admin, 'get', `/org/groups?${query}`).expect(422)).body.error).toMatchObject({ name: 'ValidateError', data: { includeMembers: expect.any(Object) } });
     }
