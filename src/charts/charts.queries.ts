@@ -121,22 +121,19 @@ const SPACE_QUERY_COLUMNS = `${SUMMARY_COLUMNS}, c.updated_at AS "updatedAt", ${
 
 const CHART_SUMMARY_COLUMNS = `${SUMMARY_COLUMNS}, NULL AS "dashboardSlug", c.updated_at AS "updatedAt", c.views AS "viewsCount"`;
 
-/** The live charts of project $1 in the spaces user $2 may see, filtered in SQL. */
+/** The live charts of project $1 in the spaces user $2 may see, filtered in SQL, as `columns` select them. */
+function visibleChartsSql(columns: string): string {
+  return `WITH ${visibleSpacesCte('$1', '$2')}
+     SELECT ${columns} ${CHART_FROM} JOIN visible_spaces v ON v.space_id = c.space_id
+     WHERE c.project_id = $1 AND c.deleted_at IS NULL ORDER BY lower(c.name), c.saved_chart_id`;
+}
+
+/** The live charts of project $1 in the spaces user $2 may see. */
 export function selectVisibleCharts(manager: EntityManager, projectId: string, userId: string): Promise<SpaceQueryDto[]> {
-  return manager.query(
-    `WITH ${visibleSpacesCte('$1', '$2')}
-     SELECT ${SPACE_QUERY_COLUMNS} ${CHART_FROM} JOIN visible_spaces v ON v.space_id = c.space_id
-     WHERE c.project_id = $1 AND c.deleted_at IS NULL ORDER BY lower(c.name), c.saved_chart_id`,
-    [projectId, userId],
-  );
+  return manager.query(visibleChartsSql(SPACE_QUERY_COLUMNS), [projectId, userId]);
 }
 
 /** The same charts as summaries. */
 export function selectVisibleChartSummaries(manager: EntityManager, projectId: string, userId: string): Promise<ChartSummaryListItemDto[]> {
-  return manager.query(
-    `WITH ${visibleSpacesCte('$1', '$2')}
-     SELECT ${CHART_SUMMARY_COLUMNS} ${CHART_FROM} JOIN visible_spaces v ON v.space_id = c.space_id
-     WHERE c.project_id = $1 AND c.deleted_at IS NULL ORDER BY lower(c.name), c.saved_chart_id`,
-    [projectId, userId],
-  );
+  return manager.query(visibleChartsSql(CHART_SUMMARY_COLUMNS), [projectId, userId]);
 }

@@ -1,4 +1,4 @@
-import type { PaginationDto } from './pagination.js';
+import { pageInfo, type PageWindow } from './pagination.js';
 
 /**
  * An answer that is already JSON text (built by PostgreSQL, say): the success envelope wraps it as
@@ -12,9 +12,10 @@ export class JsonText {
 }
 
 /**
- * A list page as `paginated()` writes it, `{"data":[…],"pagination":{…}}` (no pagination: `{"data":[…]}`),
+ * A list page as `paginated()` writes it, `{"data":[…],"pagination":{…}}` (no window: `{"data":[…]}`),
  * from its items already as JSON text, separated by commas.
  */
-export function jsonPage(items: string, pagination: PaginationDto | undefined): JsonText {
+export function jsonPage(items: string, totalResults: number, window: PageWindow | undefined): JsonText {
+  const pagination = pageInfo(totalResults, window);
   return new JsonText(pagination ? `{"data":[${items}],"pagination":${JSON.stringify(pagination)}}` : `{"data":[${items}]}`);
 }

@@ -74,17 +74,15 @@ export interface Paginated<T> {
   pagination?: PaginationDto;
 }
 
+/** The `pagination` of a page of `window` out of `totalResults` (none without a window). */
+export function pageInfo(totalResults: number, window: PageWindow | undefined): PaginationDto | undefined {
+  if (!window) return undefined;
+  return { page: window.page, pageSize: window.pageSize, totalPageCount: Math.ceil(totalResults / window.pageSize), totalResults };
+}
+
 export function paginated<T>(data: T[], totalResults: number, window: PageWindow | undefined): Paginated<T> {
-  if (!window) return { data };
-  return {
-    data,
-    pagination: {
-      page: window.page,
-      pageSize: window.pageSize,
-      totalPageCount: Math.ceil(totalResults / window.pageSize),
-      totalResults,
-    },
-  };
+  const pagination = pageInfo(totalResults, window);
+  return pagination ? { data, pagination } : { data };
 }
 
 /** `text` with the LIKE wildcards escaped. */

@@ -99,7 +99,7 @@ export class ContentService {
       limit: window.limit,
       offset: window.offset,
     });
-    return jsonPage(page.items ?? '', paginated([], page.totalResults, window).pagination);
+    return jsonPage(page.items ?? '', page.totalResults, window);
   }
 
   async listDeleted(principal: Principal, project: ProjectAccess, query: ListDeletedContentQueryDto): Promise<Paginated<DeletedContentItemDto>> {

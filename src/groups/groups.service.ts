@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { organizationAllows } from '../authorization/permissions.js';
 import { AlreadyExistsError, NotFoundError, ParameterError } from '../common/errors.js';
 import { jsonPage, type JsonText } from '../common/json-text.js';
-import { containsPattern, paginated, pageWindow } from '../common/pagination.js';
+import { containsPattern, pageWindow } from '../common/pagination.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/postgres-errors.js';
 import { PreparedSql } from '../database/sql.js';
 import type { GroupMemberDto, GroupWithMembersDto } from './dto/group.dto.js';
@@ -99,7 +99,7 @@ export class GroupsService {
   async list(principal: Principal, query: ListGroupsQueryDto): Promise<JsonText> {
     const window = pageWindow(query);
     if (!organizationAllows('groups:view', { organizationRole: principal.role, customScopes: principal.organizationCustomScopes })) {
-      return jsonPage('', paginated([], 0, window).pagination);
+      return jsonPage('', 0, window);
     }
     const search = query.searchQuery?.trim() ? containsPattern(query.searchQuery.trim()) : null;
     const withMembers = query.includeMembers !== undefined;
@@ -111,7 +111,7 @@ export class GroupsService {
     if (page.items === null && window && window.offset > 0) {
       total = await countGroups(this.dataSource.manager, principal.organizationId!, search);
     }
-    return jsonPage(page.items ?? '', paginated([], total, window).pagination);
+    return jsonPage(page.items ?? '', total, window);
   }
 
   get(principal: Principal, groupUuid: string, query: GetGroupQueryDto): Promise<GroupWithMembersDto> {
