@@ -20,8 +20,11 @@ export type SavedChartRow = Omit<
   | 'pinnedListUuid'
   | 'pinnedListOrder'
   | 'isPrivate'
+  | 'updatedAt'
 > & {
   organizationColors: string[] | null;
+  /** already the ISO 8601 text the answer carries (built by the statement) */
+  updatedAt: string;
 };
 
 /** The metric query keys Lightdash always answers, with the values of a query that uses none of them. */
@@ -50,7 +53,7 @@ export function presentSavedChart(row: SavedChartRow): SavedChartDto {
     description: row.description,
     slug: row.slug,
     tableName: row.tableName,
-    updatedAt: row.updatedAt,
+    updatedAt: row.updatedAt as unknown as Date,
     updatedByUser: row.updatedByUser,
     // charts here are never inside a dashboard nor pinned: these are constants, not columns to read
     dashboardUuid: null,
