@@ -4,6 +4,7 @@ import { holdsNul } from './storable-text.js';
 import { isPlainObject } from './plain-object.js';
 import { dropUndeclaredProperties, pickDeclaredProperties } from './undeclared-properties.js';
 import { uuidParamsInstance } from './uuid-params.js';
+import { ValidatedQueries } from './validated-queries.js';
 
 class RawValidationErrors extends Error {
   constructor(readonly errors: ValidationError[]) {
@@ -50,6 +51,7 @@ export class AppValidationPipe extends ValidationPipe {
     transform: true,
     exceptionFactory: (errors) => new RawValidationErrors(errors),
   });
+  private readonly validatedQueries = new ValidatedQueries();
 
   constructor() {
     super({
@@ -69,9 +71,14 @@ export class AppValidationPipe extends ValidationPipe {
     }
     try {
       if (metadata.type === 'query') {
+        const key = metadata.metatype && !metadata.data ? this.validatedQueries.keyOf(value) : undefined;
+        const known = key === undefined ? undefined : this.validatedQueries.get(metadata.metatype!, key);
+        if (known) return known;
         const query = await this.lenientQuery.transform(value, metadata);
         dropUndeclaredProperties(query);
-        return refuseNul(query, metadata);
+        refuseNul(query, metadata);
+        if (key !== undefined && typeof query === 'object' && query !== null) this.validatedQueries.set(metadata.metatype!, key, query);
+        return query;
       }
       if (metadata.type === 'body' && this.expectsObject(metadata)) {
         if (!isPlainObject(value)) throw new ValidateError({ body: { message: 'the request body must be a JSON object', value: value ?? null } });
