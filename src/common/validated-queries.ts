@@ -40,5 +40,9 @@ export class ValidatedQueries {
 
 /** The same DTO instance, with nothing shared: a service may change its copy. */
 function copyOf(instance: object): object {
-  return Object.assign(Object.create(Object.getPrototypeOf(instance) as object | null) as object, structuredClone({ ...instance }));
+  const copy = Object.create(Object.getPrototypeOf(instance) as object | null) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(instance)) {
+    copy[name] = typeof value === 'object' && value !== null ? structuredClone(value) : value;
+  }
+  return copy;
 }

@@ -1,18 +1,20 @@
 import type { EntityManager } from 'typeorm';
 import type { OrganizationRole } from '../authorization/roles.js';
+import { isoTimestampSql } from '../database/json-sql.js';
 import type { PreparedSql } from '../database/sql.js';
 import type { OrganizationMemberDto } from './dto/member.dto.js';
 
 // The SQL of an organization's members (organization_memberships and their users). Each function is
 // one statement; MembersService holds the rules.
 
-// One query for a page of members, their total and (for admins) their groups.
+// One query for a page of members, their total and (for admins) their groups. Timestamps come as the
+// ISO 8601 text the answer carries (no Date to build and write back per member).
 const MEMBER_COLUMNS = `
   u.user_uuid AS "userUuid", u.first_name AS "firstName", u.last_name AS "lastName", u.email,
   o.organization_uuid AS "organizationUuid", m.role, u.is_active AS "isActive",
   u.is_invitee AS "isPending",
   (u.is_invitee AND (i.expires_at IS NULL OR i.expires_at <= now())) AS "isInviteExpired",
-  u.created_at AS "userCreatedAt", u.updated_at AS "userUpdatedAt",
+  ${isoTimestampSql('u.created_at')} AS "userCreatedAt", ${isoTimestampSql('u.updated_at')} AS "userUpdatedAt",
   (SELECT cr.role_uuid FROM custom_roles cr WHERE cr.custom_role_id = m.custom_role_id) AS "roleUuid",
   NULL AS "avatarUrl", NULL AS "avatarGradient",
   EXISTS (SELECT 1 FROM organization_membership_custom_roles extra WHERE extra.user_id = m.user_id AND extra.organization_id = m.organization_id) AS "hasMultipleRoles"`;
