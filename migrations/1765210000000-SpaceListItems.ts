@@ -1,5 +1,34 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The format() of a space's summary text (its arguments in the order of the placeholders). */
+export const SPACE_LIST_ITEM_FORMAT = `'{"uuid":"%s","name":%s,"projectUuid":"%s","organizationUuid":"%s","slug":%s,"isPrivate":%s,"inheritParentPermissions":%s,'
+                      '"inheritsFromOrgOrProject":%s,"parentSpaceUuid":%s,"path":%s,"projectMemberAccessRole":null,"chartCount":"%s",'
+                      '"dashboardCount":"%s","childSpaceCount":"%s","appCount":"0","access":%s,"pinnedListUuid":null,"pinnedListOrder":null,"userAccess":'`;
+
+/** The summaries' refresh as this migration made it (a later one adds stored counts; its down() restores this). */
+export const REFRESH_SPACE_LIST_ITEMS = `
+      CREATE FUNCTION refresh_space_list_items(VARIADIC ids bigint[]) RETURNS void LANGUAGE plpgsql
+      SET plan_cache_mode = force_generic_plan AS $$
+      BEGIN
+        PERFORM 1 FROM space_list_items WHERE space_id = ANY (ids) ORDER BY space_id FOR UPDATE;
+        INSERT INTO space_list_items (space_id, item)
+        SELECT s.space_id,
+               format(${SPACE_LIST_ITEM_FORMAT},
+                 s.space_uuid, to_json(s.name), p.project_uuid, o.organization_uuid, to_json(s.slug), (NOT s.inherit_parent_permissions)::text,
+                 s.inherit_parent_permissions::text, s.every_level_inherits::text, coalesce('"' || parent.space_uuid || '"', 'null'), to_json(s.path),
+                 (SELECT count(*) FROM saved_charts c WHERE c.space_id = s.space_id AND c.deleted_at IS NULL),
+                 (SELECT count(*) FROM dashboards d WHERE d.space_id = s.space_id AND d.deleted_at IS NULL),
+                 (SELECT count(*) FROM spaces k WHERE k.parent_space_id = s.space_id AND k.deleted_at IS NULL),
+                 coalesce((SELECT '[' || string_agg('"' || u.user_uuid || '"', ',' ORDER BY u.user_uuid) || ']'
+                           FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = s.space_id), '[]'))
+        FROM spaces s
+        JOIN projects p ON p.project_id = s.project_id
+        JOIN organizations o ON o.organization_id = p.organization_id
+        LEFT JOIN spaces parent ON parent.space_id = s.parent_space_id
+        WHERE s.space_id = ANY (ids)
+        ON CONFLICT (space_id) DO UPDATE SET item = EXCLUDED.item;
+      END $$`;
+
 /**
  * `space_list_items`: each space's summary in GET /projects/{p}/spaces as JSON text, everything but
  * the caller's `userAccess` (the text ends with `"userAccess":`), so the list only joins the visible
@@ -25,30 +54,7 @@ export class SpaceListItems1765210000000 implements MigrationInterface {
         space_id bigint PRIMARY KEY REFERENCES spaces (space_id) ON DELETE CASCADE,
         item text NOT NULL
       )`);
-    await queryRunner.query(`
-      CREATE FUNCTION refresh_space_list_items(VARIADIC ids bigint[]) RETURNS void LANGUAGE plpgsql
-      SET plan_cache_mode = force_generic_plan AS $$
-      BEGIN
-        PERFORM 1 FROM space_list_items WHERE space_id = ANY (ids) ORDER BY space_id FOR UPDATE;
-        INSERT INTO space_list_items (space_id, item)
-        SELECT s.space_id,
-               format('{"uuid":"%s","name":%s,"projectUuid":"%s","organizationUuid":"%s","slug":%s,"isPrivate":%s,"inheritParentPermissions":%s,'
-                      '"inheritsFromOrgOrProject":%s,"parentSpaceUuid":%s,"path":%s,"projectMemberAccessRole":null,"chartCount":"%s",'
-                      '"dashboardCount":"%s","childSpaceCount":"%s","appCount":"0","access":%s,"pinnedListUuid":null,"pinnedListOrder":null,"userAccess":',
-                 s.space_uuid, to_json(s.name), p.project_uuid, o.organization_uuid, to_json(s.slug), (NOT s.inherit_parent_permissions)::text,
-                 s.inherit_parent_permissions::text, s.every_level_inherits::text, coalesce('"' || parent.space_uuid || '"', 'null'), to_json(s.path),
-                 (SELECT count(*) FROM saved_charts c WHERE c.space_id = s.space_id AND c.deleted_at IS NULL),
-                 (SELECT count(*) FROM dashboards d WHERE d.space_id = s.space_id AND d.deleted_at IS NULL),
-                 (SELECT count(*) FROM spaces k WHERE k.parent_space_id = s.space_id AND k.deleted_at IS NULL),
-                 coalesce((SELECT '[' || string_agg('"' || u.user_uuid || '"', ',' ORDER BY u.user_uuid) || ']'
-                           FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = s.space_id), '[]'))
-        FROM spaces s
-        JOIN projects p ON p.project_id = s.project_id
-        JOIN organizations o ON o.organization_id = p.organization_id
-        LEFT JOIN spaces parent ON parent.space_id = s.parent_space_id
-        WHERE s.space_id = ANY (ids)
-        ON CONFLICT (space_id) DO UPDATE SET item = EXCLUDED.item;
-      END $$`);
+    await queryRunner.query(REFRESH_SPACE_LIST_ITEMS);
     await queryRunner.query(`
       CREATE FUNCTION spaces_refresh_list_items() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

@@ -194,14 +194,14 @@ export function listContentStatement(request: ContentListRequest): Statement {
         ${[
           ...head.args,
           's.inherit_parent_permissions::text',
-          // index lookups for the page's rows: grouped CTEs joined back here cost a scan of each CTE per row
-          '(SELECT count(*) FROM dashboards x WHERE x.space_id = s.space_id AND x.deleted_at IS NULL)',
-          '(SELECT count(*) FROM saved_charts x WHERE x.space_id = s.space_id AND x.deleted_at IS NULL)',
-          '(SELECT count(*) FROM spaces x WHERE x.parent_space_id = s.space_id AND x.deleted_at IS NULL)',
-          `coalesce((SELECT '"' || parent.space_uuid || '"' FROM spaces parent WHERE parent.space_id = s.parent_space_id), 'null')`,
+          // what the space holds, as its stored summary keeps it (space_list_items, kept by triggers)
+          'held.dashboard_count',
+          'held.chart_count',
+          'held.child_space_count',
+          `coalesce('"' || held.parent_space_uuid || '"', 'null')`,
           'to_json(s.path)',
           // the users with a direct entry, as a JSON array of their uuids
-          `coalesce((SELECT '[' || string_agg('"' || u.user_uuid || '"', ',' ORDER BY u.user_uuid) || ']' FROM space_user_access a JOIN users u ON u.user_id = a.user_id WHERE a.space_id = s.space_id), '[]')`,
+          'held.access_uuids',
         ].join(', ')})`;
     },
     dashboard: () => {
@@ -233,7 +233,10 @@ export function listContentStatement(request: ContentListRequest): Statement {
       : `CASE pg.content_type ${request.kinds.map((kind) => `WHEN '${kind}' THEN ${itemTexts[kind]()}`).join(' ')} END`;
   // only the rows and users the kinds asked for need: every relation in the plan costs its lock and start-up on each execution
   const detailJoins = [
-    has('space') ? `\n    LEFT JOIN spaces s ON ${request.kinds.length > 1 ? "pg.content_type = 'space' AND " : ''}s.space_id = pg.id` : '',
+    has('space')
+      ? `\n    LEFT JOIN spaces s ON ${request.kinds.length > 1 ? "pg.content_type = 'space' AND " : ''}s.space_id = pg.id` +
+        '\n    LEFT JOIN space_list_items held ON held.space_id = s.space_id'
+      : '',
     has('chart') ? `\n    LEFT JOIN saved_charts c ON ${request.kinds.length > 1 ? "pg.content_type = 'chart' AND " : ''}c.saved_chart_id = pg.id` : '',
     has('dashboard') ? `\n    LEFT JOIN dashboards d ON ${request.kinds.length > 1 ? "pg.content_type = 'dashboard' AND " : ''}d.dashboard_id = pg.id` : '',
     has('space') || has('dashboard')

@@ -106,12 +106,11 @@ function spaceContentSql({ space, projectRole, projectUuid, organizationUuid }: 
      FROM space_group_access a JOIN groups g ON g.group_id = a.group_id WHERE a.space_id = ${space}) AS "groupsAccess",
     (SELECT coalesce(json_agg(json_build_object(
               'uuid', s.space_uuid, 'name', s.name, 'slug', s.slug, 'inheritParentPermissions', s.inherit_parent_permissions,
-              'chartCount', (SELECT count(*) FROM saved_charts c WHERE c.space_id = s.space_id AND c.deleted_at IS NULL)::text,
-              'dashboardCount', (SELECT count(*) FROM dashboards d WHERE d.space_id = s.space_id AND d.deleted_at IS NULL)::text,
-              'childSpaceCount', (SELECT count(*) FROM spaces child WHERE child.parent_space_id = s.space_id AND child.deleted_at IS NULL)::text,
-              'appCount', '0')
+              'chartCount', held.chart_count::text, 'dashboardCount', held.dashboard_count::text,
+              'childSpaceCount', held.child_space_count::text, 'appCount', '0')
               ORDER BY lower(s.name), s.space_id), '[]')
      FROM spaces s
+     JOIN space_list_items held ON held.space_id = s.space_id
      CROSS JOIN (SELECT user_max, group_max FROM chain WHERE space_id = ${space}) t
      LEFT JOIN space_user_access ue ON ue.space_id = s.space_id AND ue.user_id = $2
      LEFT JOIN LATERAL (SELECT max(a.role) AS role FROM space_group_access a

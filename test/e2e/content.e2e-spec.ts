@@ -501,6 +501,39 @@ describe('content: the trash and the v2 content API', () => {
     ]);
   });
 
+  it('GET /api/v2/content and a space\'s children show what each space holds now: counts, parent and direct entries follow writes and the trash', async () => {
+    const { p, projectUuid } = await setup();
+    const root = await createSpace(t, p.admin, projectUuid, { name: 'Holdings', isPrivate: true });
+    const child = await createSpace(t, p.admin, projectUuid, { name: 'Inner', parentSpaceUuid: root });
+    await createSpace(t, p.admin, projectUuid, { name: 'Inner two', parentSpaceUuid: root });
+    const charts = [await insertChart(root, 'One'), await insertChart(root, 'Two'), await insertChart(child, 'Three')];
+    await insertDashboard(root, 'Board');
+    await shareSpace(t, p.admin, projectUuid, root, p.viewer.userUuid, 'viewer');
+    const page = async (spaceUuids?: string) =>
+      (await call(p.admin, 'get', `/api/v2/content?projectUuids=${projectUuid}&contentTypes=space&pageSize=100${spaceUuids ? `&spaceUuids=${spaceUuids}` : ''}`).expect(200))
+        .body.results.data as Record<string, unknown>[];
+    const inPage = async (uuid: string, spaceUuids?: string) => (await page(spaceUuids)).find((entry) => entry.uuid === uuid)!;
+    const children = async () => (await call(p.admin, 'get', spacePath(projectUuid, root)).expect(200)).body.results.childSpaces as Record<string, unknown>[];
+
+    const listed = await inPage(root);
+    expect(listed).toMatchObject({ chartCount: 2, dashboardCount: 1, childSpaceCount: 2, parentSpaceUuid: null });
+    expect([...(listed.access as string[])].sort()).toEqual([p.admin.userUuid, p.viewer.userUuid].sort());
+    expect(await inPage(child, root)).toMatchObject({ chartCount: 1, dashboardCount: 0, childSpaceCount: 0, parentSpaceUuid: root, access: [p.admin.userUuid] });
+    expect((await children()).find((entry) => entry.uuid === child)).toMatchObject({ chartCount: '1', dashboardCount: '0', childSpaceCount: '0' });
+
+    await trash(p.admin, projectUuid, 'chart', charts[0]).expect(200);
+    await trash(p.admin, projectUuid, 'chart', charts[2]).expect(200);
+    await trash(p.admin, projectUuid, 'space', child).expect(200);
+    await call(p.admin, 'delete', `/projects/${projectUuid}/spaces/${root}/share/${p.viewer.userUuid}`).expect(200);
+    expect(await inPage(root)).toMatchObject({ chartCount: 1, dashboardCount: 1, childSpaceCount: 1, access: [p.admin.userUuid] });
+    expect((await children()).map((entry) => entry.name)).toEqual(['Inner two']);
+
+    await restore(p.admin, projectUuid, 'space', child).expect(200);
+    await restore(p.admin, projectUuid, 'chart', charts[2]).expect(200);
+    expect(await inPage(root)).toMatchObject({ chartCount: 1, childSpaceCount: 2 });
+    expect((await children()).find((entry) => entry.uuid === child)).toMatchObject({ chartCount: '1' });
+  });
+
   it('the purge deletes for good what stayed in the trash past the retention, one replica at a time', async () => {
     const { p, projectUuid } = await setup();
     const old = await createSpace(t, p.admin, projectUuid, { name: 'Old' });
