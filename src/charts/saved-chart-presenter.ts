@@ -20,11 +20,8 @@ export type SavedChartRow = Omit<
   | 'pinnedListUuid'
   | 'pinnedListOrder'
   | 'isPrivate'
-  | 'updatedAt'
 > & {
   organizationColors: string[] | null;
-  /** already the ISO 8601 text the answer carries (built by the statement) */
-  updatedAt: string;
 };
 
 /** The metric query keys Lightdash always answers, with the values of a query that uses none of them. */
@@ -53,7 +50,7 @@ export function presentSavedChart(row: SavedChartRow): SavedChartDto {
     description: row.description,
     slug: row.slug,
     tableName: row.tableName,
-    updatedAt: row.updatedAt as unknown as Date,
+    updatedAt: row.updatedAt,
     updatedByUser: row.updatedByUser,
     // charts here are never inside a dashboard nor pinned: these are constants, not columns to read
     dashboardUuid: null,

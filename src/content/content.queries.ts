@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { isoTimestampSql } from '../database/json-sql.js';
+import { isoTimestampSql, jsonTextSql, timestampTextSql, uuidTextSql } from '../database/json-sql.js';
 import type { PreparedSql } from '../database/sql.js';
 import { callerEntriesCtes, callerReachCtes, spaceBasisRoleSql, spaceOpenToCaller, spaceVisibleToCaller } from '../authorization/access.sql.js';
 import type { ContentSortColumn } from './dto/content.dto.js';
@@ -75,10 +75,6 @@ const userRef = (alias: string, key = 'uuid') =>
 /** Users row `alias` as the JSON text of an item's `createdBy`/`lastUpdatedBy`, or `null`. */
 const userRefText = (alias: string) =>
   `CASE WHEN ${alias}.user_id IS NULL THEN 'null' ELSE format('{"uuid":"%s","firstName":%s,"lastName":%s}', ${alias}.user_uuid, to_json(${alias}.first_name), to_json(${alias}.last_name)) END`;
-/** A nullable timestamp as JSON text: a string as JSON.stringify writes a Date, or `null`. */
-const timestampText = (column: string) => `coalesce('"' || ${isoTimestampSql(column)} || '"', 'null')`;
-/** A nullable text as JSON text. */
-const textJson = (column: string) => `coalesce(to_json(${column})::text, 'null')`;
 
 const SORT_EXPRESSIONS: Record<ContentSortColumn, string> = {
   name: 'lower(i.name)',
@@ -198,7 +194,7 @@ export function listContentStatement(request: ContentListRequest): Statement {
           'held.dashboard_count',
           'held.chart_count',
           'held.child_space_count',
-          `coalesce('"' || held.parent_space_uuid || '"', 'null')`,
+          uuidTextSql('held.parent_space_uuid'),
           'to_json(s.path)',
           // the users with a direct entry, as a JSON array of their uuids
           'held.access_uuids',
@@ -207,24 +203,24 @@ export function listContentStatement(request: ContentListRequest): Statement {
     dashboard: () => {
       const head = itemHead('dashboard', {
         slug: 'd.slug',
-        description: textJson('d.description'),
+        description: jsonTextSql('d.description'),
         createdAt: 'd.created_at',
         createdBy: userRefText('creator'),
         lastUpdatedBy: userRefText('updater'),
-        firstViewedAt: timestampText('d.first_viewed_at'),
+        firstViewedAt: timestampTextSql('d.first_viewed_at'),
       });
       return `format('${head.format}}', ${head.args.join(', ')})`;
     },
     chart: () => {
       const head = itemHead('chart', {
         slug: 'c.slug',
-        description: textJson('c.description'),
+        description: jsonTextSql('c.description'),
         createdAt: 'c.created_at',
         createdBy: `'null'`,
         lastUpdatedBy: userRefText('updater'),
-        firstViewedAt: timestampText('c.first_viewed_at'),
+        firstViewedAt: timestampTextSql('c.first_viewed_at'),
       });
-      return `format('${head.format},"source":"dbt_explore","chartKind":%s,"dashboard":null}', ${[...head.args, textJson('c.chart_kind')].join(', ')})`;
+      return `format('${head.format},"source":"dbt_explore","chartKind":%s,"dashboard":null}', ${[...head.args, jsonTextSql('c.chart_kind')].join(', ')})`;
     },
   };
   const itemText =

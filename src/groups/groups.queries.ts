@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { isoTimestampSql } from '../database/json-sql.js';
+import { isoTimestampSql, jsonTextSql, uuidTextSql } from '../database/json-sql.js';
 import type { PreparedSql } from '../database/sql.js';
 import type { GroupMemberDto, GroupWithMembersDto } from './dto/group.dto.js';
 
@@ -66,9 +66,9 @@ const PAGE_ROWS = `(
  */
 const groupJson = (tail = '', ...tailValues: string[]) => `format(
     '{"uuid":"%s","name":%s,"description":%s,"icon":%s,"createdAt":"%s","createdByUserUuid":%s,"updatedAt":"%s","updatedByUserUuid":%s,"organizationUuid":"%s"${tail}}',
-    g.group_uuid, to_json(g.name), coalesce(to_json(g.description)::text, 'null'), coalesce(to_json(g.icon)::text, 'null'),
-    ${isoTimestampSql('g.created_at')}, coalesce('"' || g.creator_uuid || '"', 'null'),
-    ${isoTimestampSql('g.updated_at')}, coalesce('"' || g.updater_uuid || '"', 'null'),
+    g.group_uuid, to_json(g.name), ${jsonTextSql('g.description')}, ${jsonTextSql('g.icon')},
+    ${isoTimestampSql('g.created_at')}, ${uuidTextSql('g.creator_uuid')},
+    ${isoTimestampSql('g.updated_at')}, ${uuidTextSql('g.updater_uuid')},
     $5::text${tailValues.map((value) => `, ${value}`).join('')})`;
 
 /** The page's groups, `items` (JSON text, comma-separated, in order) from `item` of each row of `listed`, with their total. */

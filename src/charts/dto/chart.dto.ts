@@ -371,8 +371,8 @@ export class SavedChartDto {
   @ApiPropertyOptional({ type: Object, description: 'Present when the chart has one' })
   pivotConfig?: Record<string, unknown>;
 
-  @ApiProperty({ format: 'date-time' })
-  updatedAt: Date;
+  @ApiProperty({ format: 'date-time', type: String })
+  updatedAt: string;
 
   @ApiProperty({ type: UpdatedByUserDto, nullable: true })
   updatedByUser: UpdatedByUserDto | null;

@@ -45,11 +45,11 @@ export class OrganizationMemberDto {
   @ApiProperty({ example: false, description: 'Pending, and the invite is no longer valid' })
   isInviteExpired: boolean;
 
-  @ApiProperty({ format: 'date-time' })
-  userCreatedAt: Date;
+  @ApiProperty({ format: 'date-time', type: String })
+  userCreatedAt: string;
 
-  @ApiProperty({ format: 'date-time' })
-  userUpdatedAt: Date;
+  @ApiProperty({ format: 'date-time', type: String })
+  userUpdatedAt: string;
 
   @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: no avatars here' })
   avatarUrl: null;
